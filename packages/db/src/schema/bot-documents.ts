@@ -1,0 +1,62 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { id, timestamps } from "./_columns";
+import { botDocumentChunks } from "./bot-document-chunks";
+import { bots } from "./bots";
+import { documentSourceType, documentStatus } from "./enums";
+import { users } from "./users";
+
+/** A source of knowledge for a bot: an uploaded file, a URL or pasted text. */
+export const botDocuments = pgTable(
+  "bot_documents",
+  {
+    id: id(),
+    botId: uuid()
+      .notNull()
+      .references(() => bots.id, { onDelete: "cascade" }),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** Display name only (the original file name or page title); never used as a path. */
+    name: varchar({ length: 255 }).notNull(),
+    sourceType: documentSourceType().default("FILE_UPLOAD").notNull(),
+    /** MIME type decided from the bytes (magic numbers), not from the client. */
+    mimeType: varchar({ length: 127 }),
+    sizeBytes: bigint({ mode: "number" }).default(0).notNull(),
+    /** Server-generated object-storage key of the original; null for pasted text until stored. */
+    storageKey: text().unique(),
+    sourceUrl: text(),
+    /** hex SHA-256 of the original bytes. */
+    contentHash: varchar({ length: 64 }),
+    status: documentStatus().default("PENDING").notNull(),
+    /** Human-readable reason when FAILED. */
+    errorMessage: text(),
+    /** Current pipeline stage: queued, download, extract, chunk, embed, store. */
+    stage: varchar({ length: 16 }),
+    progress: smallint().default(0).notNull(),
+    chunkCount: integer().default(0).notNull(),
+    /** Bumped on every (re)index request; part of the job id so a re-index is never deduplicated away. */
+    version: integer().default(1).notNull(),
+    processedAt: timestamp({ withTimezone: true }),
+    ...timestamps(),
+  },
+  (t) => [
+    index().on(t.botId, t.sourceType, t.status),
+    index().on(t.status, t.updatedAt),
+    check("bot_documents_progress_range", sql`${t.progress} between 0 and 100`),
+  ],
+);
+
+export const botDocumentsRelations = relations(botDocuments, ({ one, many }) => ({
+  bot: one(bots, { fields: [botDocuments.botId], references: [bots.id] }),
+  chunks: many(botDocumentChunks),
+}));

@@ -1,0 +1,49 @@
+import { pgEnum } from "drizzle-orm/pg-core";
+
+/** Platform-wide role; ADMIN operates Docent itself (lists workspaces, suspends users). */
+export const platformRole = pgEnum("platform_role", ["USER", "ADMIN"]);
+export const userStatus = pgEnum("user_status", ["ACTIVE", "PENDING_VERIFICATION", "SUSPENDED"]);
+export const authProvider = pgEnum("auth_provider", ["email", "google", "github"]);
+export const workspaceRole = pgEnum("workspace_role", ["OWNER", "ADMIN", "MEMBER"]);
+export const subscriptionStatus = pgEnum("subscription_status", [
+  "TRIALING",
+  "ACTIVE",
+  "PAST_DUE",
+  "CANCELED",
+]);
+
+/** Where a model runs. `local` is in-process: the lexical embedder or the extractive responder. */
+export const modelProvider = pgEnum("model_provider", [
+  "openai",
+  "openai_compatible",
+  "ollama",
+  "vllm",
+  "lmstudio",
+  "local",
+]);
+
+export const botStatus = pgEnum("bot_status", [
+  "CREATING",
+  "PROCESSING_DOCUMENTS",
+  "READY",
+  "ERROR",
+  "UPDATING",
+  "DISABLED",
+]);
+export const documentSourceType = pgEnum("document_source_type", [
+  "FILE_UPLOAD",
+  "URL",
+  "MANUAL_TEXT",
+  "CSV_STRUCTURED",
+  "JSON_STRUCTURED",
+]);
+export const documentStatus = pgEnum("document_status", [
+  "PENDING",
+  "PROCESSING",
+  "PROCESSED",
+  "FAILED",
+]);
+export const widgetPosition = pgEnum("widget_position", ["bottom-right", "bottom-left"]);
+export const widgetTheme = pgEnum("widget_theme", ["light", "dark", "auto"]);
+export const conversationChannel = pgEnum("conversation_channel", ["widget", "api", "playground"]);
+export const messageRole = pgEnum("message_role", ["USER", "ASSISTANT", "SYSTEM"]);
