@@ -1,0 +1,30 @@
+/** What route modules receive: the app, the services and the session manager. */
+import type { SessionManager } from "@docent/service-kit/auth";
+import type { ServiceApp } from "@docent/service-kit/fastify";
+import type { AttemptLimiter } from "@docent/service-kit/rate-limit";
+import type { ApiEnv } from "./env";
+import type { createAdminService } from "./services/admin-service";
+import type { createApiKeyService } from "./services/api-key-service";
+import type { AuthService } from "./services/auth-service";
+import type { BotService } from "./services/bot-service";
+import type { createCatalogService } from "./services/catalog-service";
+import type { createSettingsService } from "./services/settings-service";
+import type { WorkspaceService } from "./services/workspace-service";
+
+export interface Services {
+  auth: AuthService;
+  workspaces: WorkspaceService;
+  bots: BotService;
+  apiKeys: ReturnType<typeof createApiKeyService>;
+  settings: ReturnType<typeof createSettingsService>;
+  catalog: ReturnType<typeof createCatalogService>;
+  admin: ReturnType<typeof createAdminService>;
+}
+
+export interface RouteContext {
+  app: ServiceApp;
+  env: ApiEnv;
+  services: Services;
+  sessions: SessionManager;
+  loginFailures: AttemptLimiter;
+}

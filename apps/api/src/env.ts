@@ -1,0 +1,65 @@
+/** The API's configuration, parsed once at start-up; a bad value stops the process naming it. */
+import { envFields } from "@docent/config/env";
+import { parseKeyRing } from "@docent/service-kit/crypto/secrets";
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+export const apiEnvSchema = z
+  .object({
+    NODE_ENV: envFields.nodeEnv,
+    LOG_LEVEL: envFields.logLevel,
+    HOST: z.string().default("0.0.0.0"),
+    PORT: envFields.port(3000),
+    DATABASE_URL: envFields.databaseUrl,
+    DATABASE_POOL_MAX: envFields.databasePoolMax,
+    REDIS_URL: envFields.redisUrl,
+    /** Prefix of every Redis key the API writes (rate-limit counters). */
+    REDIS_KEY_PREFIX: z.string().min(1).max(64).default("docent:"),
+    /** "kid:base64(32 bytes),..." ; the first key encrypts. Required in production. */
+    DOCENT_ENCRYPTION_KEYS: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        try {
+          parseKeyRing(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+    SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default("docent_session"),
+    SESSION_TTL_DAYS: positiveInt(30),
+    /** Secure cookies; defaults to true when NODE_ENV=production. */
+    COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+    /** "true", "false", or a comma-separated list of proxy addresses/CIDRs to trust for X-Forwarded-For. */
+    TRUST_PROXY: z.string().default("false"),
+    API_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
+    API_RATE_LIMIT_MAX: positiveInt(600),
+    API_RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
+    LOGIN_RATE_LIMIT_PER_IP: positiveInt(30),
+    LOGIN_FAILURES_PER_ACCOUNT: positiveInt(10),
+    LOGIN_RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60_000),
+    /** Base URL shown in the OpenAPI document's `servers`, e.g. https://docent.example.com/api. */
+    PUBLIC_API_URL: z.url().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.DOCENT_ENCRYPTION_KEYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DOCENT_ENCRYPTION_KEYS"],
+        message: "is required in production (generate one: kid1:$(openssl rand -base64 32))",
+      });
+    }
+  });
+
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+export const cookieSecure = (env: ApiEnv) =>
+  env.COOKIE_SECURE ? env.COOKIE_SECURE === "true" : env.NODE_ENV === "production";
+
+export function trustProxySetting(value: string): boolean | string {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  return value;
+}

@@ -1,0 +1,49 @@
+/** Plans (public), templates, and a workspace's usage against its plan. */
+import { listOf, planSchema, templateSchema, usageResponseSchema, workspaceParamsSchema } from "@docent/contracts";
+import { requireAccess } from "@docent/service-kit/auth";
+import type { RouteContext } from "../context";
+
+export function registerCatalogRoutes({ app, services }: RouteContext) {
+  app.get(
+    "/v1/plans",
+    {
+      config: { auth: { kind: "public" } },
+      schema: {
+        operationId: "listPlans",
+        summary: "Available plans and their limits",
+        tags: ["plans"],
+        response: { 200: listOf(planSchema) },
+      },
+    },
+    async () => ({ items: await services.catalog.plans() }),
+  );
+
+  app.get(
+    "/v1/templates",
+    {
+      config: { auth: { kind: "identity" } },
+      schema: {
+        operationId: "listTemplates",
+        summary: "Bot templates with default RAG config, sample prompt and sample queries",
+        tags: ["templates"],
+        response: { 200: listOf(templateSchema) },
+      },
+    },
+    async () => ({ items: await services.catalog.templates() }),
+  );
+
+  app.get(
+    "/v1/workspaces/:workspaceId/usage",
+    {
+      config: { auth: { kind: "workspace", permission: "workspace:read" } },
+      schema: {
+        operationId: "getUsage",
+        summary: "The workspace's plan and usage: bots, documents, storage, queries and jobs this month",
+        tags: ["plans"],
+        params: workspaceParamsSchema,
+        response: { 200: usageResponseSchema },
+      },
+    },
+    async (request) => services.catalog.usage(requireAccess(request).workspaceId),
+  );
+}

@@ -1,0 +1,40 @@
+/** /v1/workspaces/:workspaceId/bots/:botId/widget: the embeddable widget's appearance. */
+import { botParamsSchema, updateWidgetBodySchema, widgetConfigSchema } from "@docent/contracts";
+import { requireAccess } from "@docent/service-kit/auth";
+import type { RouteContext } from "../context";
+
+const tags = ["widget"];
+const path = "/v1/workspaces/:workspaceId/bots/:botId/widget";
+
+export function registerWidgetRoutes({ app, services }: RouteContext) {
+  app.get(
+    path,
+    {
+      config: { auth: { kind: "workspace", permission: "bots:read" } },
+      schema: {
+        operationId: "getWidgetConfig",
+        summary: "The bot's widget configuration",
+        tags,
+        params: botParamsSchema,
+        response: { 200: widgetConfigSchema },
+      },
+    },
+    async (request) => services.bots.getWidget(requireAccess(request), request.params.botId),
+  );
+
+  app.patch(
+    path,
+    {
+      config: { auth: { kind: "workspace", permission: "bots:write" } },
+      schema: {
+        operationId: "updateWidgetConfig",
+        summary: "Change colours, texts, position, size, theme or source display",
+        tags,
+        params: botParamsSchema,
+        body: updateWidgetBodySchema,
+        response: { 200: widgetConfigSchema },
+      },
+    },
+    async (request) => services.bots.updateWidget(requireAccess(request), request.params.botId, request.body),
+  );
+}

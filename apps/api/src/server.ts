@@ -1,0 +1,49 @@
+/**
+ * Entry point: read env, connect, make sure the plan/template catalog exists, listen.
+ * SIGTERM/SIGINT: readiness turns 503, the server stops accepting and finishes in-flight
+ * requests, then the pools close; a timeout forces exit if something hangs.
+ */
+import { loadEnvOrExit } from "@docent/config/env";
+import { ensureCatalog } from "@docent/db/catalog";
+import { createDb } from "@docent/db/client";
+import { createServiceLogger } from "@docent/service-kit/logger";
+import { Redis } from "ioredis";
+import { buildApp } from "./app";
+import { apiEnvSchema } from "./env";
+
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+const env = loadEnvOrExit(apiEnvSchema);
+const logger = createServiceLogger({ service: "api", level: env.LOG_LEVEL });
+const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-api" });
+const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
+redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+
+await ensureCatalog(database.db);
+
+let shuttingDown = false;
+const app = await buildApp({ env, db: database.db, redis, logger, isShuttingDown: () => shuttingDown });
+await app.listen({ host: env.HOST, port: env.PORT });
+
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal }, "shutting down");
+  const force = setTimeout(() => {
+    logger.error("shutdown timed out; exiting");
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  try {
+    await app.close();
+    await Promise.allSettled([database.close(), redis.quit()]);
+    logger.info("shutdown complete");
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, "shutdown failed");
+    process.exit(1);
+  }
+}
+
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,37 @@
+/** Plans, templates and a workspace's usage against its plan. */
+import type { UsageResponse } from "@docent/contracts/plans";
+import type { Database } from "@docent/db/client";
+import { listActivePlans } from "@docent/db/queries/plans";
+import { listTemplates } from "@docent/db/queries/templates";
+import { getCurrentSubscription, getUsage, planLimits } from "@docent/db/queries/usage";
+import { planDto, templateDto } from "../dto";
+
+export function createCatalogService({ db }: { db: Database }) {
+  return {
+    async plans() {
+      return (await listActivePlans(db)).map(planDto);
+    },
+
+    async templates() {
+      return (await listTemplates(db)).map(templateDto);
+    },
+
+    async usage(workspaceId: string): Promise<UsageResponse> {
+      const { plan, status } = await getCurrentSubscription(db, workspaceId);
+      const usage = await getUsage(db, workspaceId);
+      const limits = planLimits(plan);
+      return {
+        plan: planDto(plan),
+        subscriptionStatus: status,
+        periodStart: usage.periodStart,
+        usage: {
+          bots: { used: usage.bots, limit: limits.bots },
+          documents: { used: usage.documents, limitPerBot: limits.documentsPerBot },
+          storageBytes: { used: usage.storageBytes, limit: limits.storage },
+          queriesThisMonth: { used: usage.queriesThisMonth, limit: limits.queriesPerMonth },
+          processingJobsThisMonth: { used: usage.processingJobsThisMonth, limit: limits.processingJobsPerMonth },
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Tenant isolation over Fastify's own route table: every route that addresses a tenant
+ * object (an id in its path or body) is called by a session and by an API key of
+ * workspace A with the ids of workspace B, and must answer 404. A route added without a
+ * fixture here, or without a workspace check, fails this test.
+ */
+import type { LightMyRequestResponse } from "fastify";
+import { describe, expect, it } from "vitest";
+import type { RegisteredRoute } from "./app";
+import { createTestApi, keyClient, signUp, type Client } from "./testing/harness";
+
+const { app } = await createTestApi();
+
+interface Tenant {
+  client: Client;
+  keySecret: string;
+  ids: Record<string, string>;
+}
+
+async function makeTenant(label: string): Promise<Tenant> {
+  const client = await signUp(app, label);
+  const ws = `/v1/workspaces/${client.workspaceId}`;
+  const bot = (await client.request("POST", `${ws}/bots`, { name: `${label} bot` })).json();
+  const prompt = (await client.request("POST", `${ws}/bots/${bot.id}/prompts`, { name: "p", content: "c" })).json();
+  const origin = (await client.request("POST", `${ws}/bots/${bot.id}/origins`, { origin: `https://${label}.example.com` })).json();
+  const key = (
+    await client.request("POST", `${ws}/api-keys`, {
+      name: "all scopes",
+      scopes: ["bots:read", "bots:write", "documents:write", "chat", "analytics:read"],
+    })
+  ).json();
+  return {
+    client,
+    keySecret: key.secret,
+    ids: {
+      workspaceId: client.workspaceId,
+      botId: bot.id,
+      promptId: prompt.id,
+      originId: origin.id,
+      apiKeyId: key.id,
+      userId: client.userId,
+    },
+  };
+}
+
+const a = await makeTenant("tenant-a");
+const b = await makeTenant("tenant-b");
+
+/**
+ * A valid body for every route that takes one, built from the ids being probed (so ids in
+ * bodies are probed too). A new route with a body needs an entry.
+ */
+const sampleBodies: Record<string, (ids: Record<string, string>) => unknown> = {
+  "POST /v1/auth/signup": () => ({ email: "x@example.com", password: "long enough password" }),
+  "POST /v1/auth/login": () => ({ email: "x@example.com", password: "whatever" }),
+  "POST /v1/auth/password": () => ({ currentPassword: "x", newPassword: "long enough password" }),
+  "POST /v1/workspaces": () => ({ name: "W" }),
+  "PATCH /v1/workspaces/:workspaceId": () => ({ name: "Renamed by another tenant" }),
+  "POST /v1/workspaces/:workspaceId/members": () => ({ email: "intruder@example.com", role: "ADMIN" }),
+  "PATCH /v1/workspaces/:workspaceId/members/:userId": () => ({ role: "MEMBER" }),
+  "POST /v1/workspaces/:workspaceId/bots": () => ({ name: "Intruder bot" }),
+  "PATCH /v1/workspaces/:workspaceId/bots/:botId": () => ({ name: "Hijacked" }),
+  "POST /v1/workspaces/:workspaceId/bots/:botId/prompts": () => ({ name: "x", content: "y", activate: true }),
+  "PATCH /v1/workspaces/:workspaceId/bots/:botId/prompts/:promptId": () => ({ content: "Hijacked" }),
+  "PATCH /v1/workspaces/:workspaceId/bots/:botId/widget": () => ({ headerText: "Hijacked" }),
+  "POST /v1/workspaces/:workspaceId/bots/:botId/origins": () => ({ origin: "https://evil.example.com" }),
+  "POST /v1/workspaces/:workspaceId/api-keys": (ids) => ({ name: "x", scopes: ["bots:read"], botId: ids.botId }),
+  "PATCH /v1/workspaces/:workspaceId/settings": () => ({ llm: { model: "hijacked" } }),
+};
+
+/** Which body fields carry tenant ids (probed with the other tenant's ids in variant 2). */
+const bodyIdRoutes = new Set(["POST /v1/workspaces/:workspaceId/api-keys"]);
+
+const routes = app.routeTable.filter((r) => r.method !== "HEAD" && r.method !== "OPTIONS");
+const key = (r: RegisteredRoute) => `${r.method} ${r.url}`;
+const params = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+const hasBody = (r: RegisteredRoute) => Boolean((r.schema as { body?: unknown } | undefined)?.body);
+const auth = (r: RegisteredRoute) => r.config?.auth;
+
+function fill(url: string, ids: Record<string, string>) {
+  return url.replace(/:(\w+)/g, (_, name: string) => {
+    const id = ids[name];
+    if (!id) throw new Error(`no fixture id for :${name} (route ${url}); add one to the tenant fixtures`);
+    return id;
+  });
+}
+
+async function call(route: RegisteredRoute, as: "session" | "key", pathIds: Record<string, string>, bodyIds: Record<string, string>) {
+  const url = fill(route.url, pathIds);
+  const body = hasBody(route) ? sampleBodies[key(route)]!(bodyIds) : undefined;
+  const method = route.method as "GET" | "POST" | "PATCH" | "DELETE";
+  return as === "session" ? a.client.request(method, url, body) : keyClient(app, a.keySecret)(method, url, body);
+}
+
+function expectNotFound(response: LightMyRequestResponse, label: string) {
+  expect(response.statusCode, `${label}: ${response.body}`).toBe(404);
+  expect(response.json().error, label).toBe("NOT_FOUND");
+}
+
+describe("tenant isolation over the route table", () => {
+  const tenantRoutes = routes.filter((r) => params(r.url).length > 0 || auth(r)?.kind === "workspace");
+
+  it("has a sample body for every route that takes one", () => {
+    const missing = routes.filter((r) => hasBody(r) && !sampleBodies[key(r)]).map(key);
+    expect(missing).toEqual([]);
+  });
+
+  it("puts every route with an id in its path behind a workspace check or the platform-admin gate", () => {
+    const unguarded = tenantRoutes
+      .filter((r) => auth(r)?.kind !== "workspace" && !(auth(r)?.kind === "session" && r.url.startsWith("/v1/admin/")))
+      .map(key);
+    expect(unguarded).toEqual([]);
+    expect(tenantRoutes.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it("answers 404 to A's session and key for every object of B", async () => {
+    const probed: string[] = [];
+    for (const route of tenantRoutes.filter((r) => auth(r)?.kind === "workspace")) {
+      for (const as of ["session", "key"] as const) {
+        // 1. B's workspace (and B's objects below it).
+        expectNotFound(await call(route, as, b.ids, b.ids), `${as} ${key(route)} with B's workspace`);
+        // 2. A's own workspace, but B's objects in the path or the body.
+        const otherIds = params(route.url).filter((p) => p !== "workspaceId");
+        if (otherIds.length > 0 || bodyIdRoutes.has(key(route))) {
+          const response = await call(route, as, { ...b.ids, workspaceId: a.client.workspaceId }, b.ids);
+          const sessionOnly = (auth(route) as { sessionOnly?: boolean }).sessionOnly;
+          if (as === "key" && sessionOnly) {
+            // Keys are refused on these routes whatever the ids, so nothing about B leaks.
+            expect(response.statusCode, key(route)).toBe(403);
+            expect(response.json().error).toBe("SESSION_REQUIRED");
+          } else {
+            expectNotFound(response, `${as} ${key(route)} with B's ids in A's workspace`);
+          }
+        }
+      }
+      probed.push(key(route));
+    }
+    expect(probed.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it("keeps platform-admin routes closed to workspace owners and keys", async () => {
+    for (const route of tenantRoutes.filter((r) => r.url.startsWith("/v1/admin/"))) {
+      expect((await call(route, "session", b.ids, b.ids)).statusCode, key(route)).toBe(403);
+      expect((await call(route, "key", b.ids, b.ids)).json().error, key(route)).toBe("SESSION_REQUIRED");
+    }
+  });
+
+  it("left B's objects untouched and never listed them to A", async () => {
+    const ws = `/v1/workspaces/${b.ids.workspaceId}`;
+    const bot = (await b.client.request("GET", `${ws}/bots/${b.ids.botId}`)).json();
+    expect(bot.name).toBe("tenant-b bot");
+    const prompts = (await b.client.request("GET", `${ws}/bots/${b.ids.botId}/prompts`)).json().items;
+    expect(prompts.map((p: { content: string }) => p.content)).toEqual(["c"]);
+    expect((await b.client.request("GET", `${ws}/bots/${b.ids.botId}/widget`)).json().headerText).not.toBe("Hijacked");
+    const keys = (await b.client.request("GET", `${ws}/api-keys`)).json().items;
+    expect(keys[0].revokedAt).toBeNull();
+    expect((await b.client.request("GET", `${ws}/members`)).json().items).toHaveLength(1);
+    expect((await b.client.request("GET", `${ws}/settings`)).json().llm.model).toBeNull();
+    const visibleToA = (await a.client.request("GET", "/v1/workspaces")).json().items.map((w: { id: string }) => w.id);
+    expect(visibleToA).not.toContain(b.ids.workspaceId);
+    const keyWorkspaces = (await keyClient(app, a.keySecret)("GET", "/v1/workspaces")).json().items;
+    expect(keyWorkspaces.map((w: { id: string }) => w.id)).toEqual([a.ids.workspaceId]);
+  });
+});

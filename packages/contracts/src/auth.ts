@@ -1,0 +1,60 @@
+/** Sign-up, sign-in and the current user. */
+import { z } from "zod";
+import { nullableTimestamp, text, timestamp, uuid } from "./common";
+import { platformRoles, userStatuses, workspaceRoles } from "./enums";
+
+export const emailSchema = z
+  .email()
+  .max(320)
+  .transform((e) => e.trim().toLowerCase());
+/** Long passphrases welcome; the cap only bounds hashing work. */
+export const passwordSchema = z.string().min(10, "must be at least 10 characters").max(200);
+
+export const userSchema = z
+  .object({
+    id: uuid,
+    email: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(platformRoles).describe("Platform role; ADMIN operates Docent itself."),
+    status: z.enum(userStatuses),
+    emailVerified: z.boolean(),
+    lastLoginAt: nullableTimestamp,
+    createdAt: timestamp,
+  })
+  .describe("User");
+export type UserDto = z.infer<typeof userSchema>;
+
+export const signupBodySchema = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  name: text(1, 255).optional(),
+});
+
+export const loginBodySchema = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1).max(200),
+});
+
+export const changePasswordBodySchema = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: passwordSchema,
+});
+
+export const membershipSummarySchema = z.object({
+  workspaceId: uuid,
+  name: z.string(),
+  slug: z.string(),
+  isPersonal: z.boolean(),
+  role: z.enum(workspaceRoles),
+});
+
+/**
+ * Answer of sign-up, login and /auth/me. `csrfToken` must be sent back as the
+ * `x-csrf-token` header on every cookie-authenticated POST/PUT/PATCH/DELETE.
+ */
+export const sessionResponseSchema = z.object({
+  user: userSchema,
+  workspaces: z.array(membershipSummarySchema),
+  csrfToken: z.string(),
+});
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;

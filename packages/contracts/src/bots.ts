@@ -1,0 +1,81 @@
+/**
+ * Bots and their retrieval/generation settings. Create and update take *partial* RAG and
+ * model settings: the server merges them over the template (or current) values and then
+ * validates the whole with the database's own schemas (`ragConfigSchema`,
+ * `modelSettingsSchema`), so the bounds live in one place.
+ */
+import { modelSettingsSchema, ragConfigSchema, retrievalModes } from "@docent/db/json";
+import { z } from "zod";
+import { nullableTimestamp, text, timestamp, uuid } from "./common";
+import { botStatuses, textSearchLanguages } from "./enums";
+import { workspaceParamsSchema } from "./workspaces";
+
+export const botParamsSchema = workspaceParamsSchema.extend({ botId: uuid });
+
+export const ragConfigPatchSchema = z.strictObject({
+  chunkSize: z.number().int().min(100).max(4000).optional().describe("Tokens per chunk, 100-4000."),
+  chunkOverlap: z.number().int().min(0).max(3999).optional().describe("Must be below chunkSize."),
+  topK: z.number().int().min(1).max(50).optional(),
+  retrievalMode: z.enum(retrievalModes).optional(),
+  minScore: z.number().min(0).max(1).optional(),
+  fusionWeights: z
+    .strictObject({
+      vector: z.number().min(0).max(10).optional(),
+      keyword: z.number().min(0).max(10).optional(),
+    })
+    .optional(),
+});
+export type RagConfigPatch = z.infer<typeof ragConfigPatchSchema>;
+
+/** The RAG settings a plan without `allowAdvancedRagConfig` may not change. */
+export const advancedRagConfigKeys = ["retrievalMode", "minScore", "fusionWeights"] as const;
+
+export const modelSettingsPatchSchema = z.strictObject({
+  model: z.string().trim().min(1).max(200).nullable().optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(16).max(8192).optional(),
+  strict: z.boolean().optional(),
+  refusalText: z.string().trim().min(1).max(1000).optional(),
+  historyTokenBudget: z.number().int().min(0).max(16000).optional(),
+});
+export type ModelSettingsPatch = z.infer<typeof modelSettingsPatchSchema>;
+
+export const botSchema = z
+  .object({
+    id: uuid,
+    workspaceId: uuid,
+    name: z.string(),
+    description: z.string().nullable(),
+    publicId: z.string().describe("Unguessable id for public links and the widget's data-bot attribute."),
+    templateId: uuid.nullable(),
+    ragConfig: ragConfigSchema,
+    modelSettings: modelSettingsSchema,
+    activePromptId: uuid.nullable(),
+    status: z.enum(botStatuses),
+    language: z.string(),
+    lastActivityAt: nullableTimestamp,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .describe("Bot");
+export type BotDto = z.infer<typeof botSchema>;
+
+export const createBotBodySchema = z.strictObject({
+  name: text(1, 255),
+  description: text(0, 2000).nullable().optional(),
+  /** Start from a template: its RAG defaults and sample prompt (made the active prompt). */
+  templateId: uuid.optional(),
+  ragConfig: ragConfigPatchSchema.optional(),
+  modelSettings: modelSettingsPatchSchema.optional(),
+  language: z.enum(textSearchLanguages).optional(),
+});
+
+export const updateBotBodySchema = z.strictObject({
+  name: text(1, 255).optional(),
+  description: text(0, 2000).nullable().optional(),
+  ragConfig: ragConfigPatchSchema.optional(),
+  modelSettings: modelSettingsPatchSchema.optional(),
+  language: z.enum(textSearchLanguages).optional(),
+  /** Only READY and DISABLED can be set by hand; the others belong to ingestion. */
+  status: z.enum(["READY", "DISABLED"]).optional(),
+});

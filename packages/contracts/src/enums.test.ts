@@ -1,0 +1,19 @@
+/** The browser-safe enum copies must equal the database enums they mirror. */
+import * as schema from "@docent/db/schema";
+import { describe, expect, it } from "vitest";
+import * as enums from "./enums";
+
+describe("enum mirrors", () => {
+  it.each([
+    ["platformRoles", schema.platformRole.enumValues],
+    ["userStatuses", schema.userStatus.enumValues],
+    ["workspaceRoles", schema.workspaceRole.enumValues],
+    ["botStatuses", schema.botStatus.enumValues],
+    ["modelProviders", schema.modelProvider.enumValues],
+    ["widgetPositions", schema.widgetPosition.enumValues],
+    ["widgetThemes", schema.widgetTheme.enumValues],
+    ["subscriptionStatuses", schema.subscriptionStatus.enumValues],
+  ] as const)("%s matches the database", (name, values) => {
+    expect([...enums[name]]).toEqual([...values]);
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Enum values mirrored from the database enums (packages/db/src/schema/enums.ts), kept
+ * here so browser code does not import drizzle. A test checks they stay equal.
+ */
+export const platformRoles = ["USER", "ADMIN"] as const;
+export const userStatuses = ["ACTIVE", "PENDING_VERIFICATION", "SUSPENDED"] as const;
+export const workspaceRoles = ["OWNER", "ADMIN", "MEMBER"] as const;
+export type WorkspaceRole = (typeof workspaceRoles)[number];
+export const botStatuses = ["CREATING", "PROCESSING_DOCUMENTS", "READY", "ERROR", "UPDATING", "DISABLED"] as const;
+export const modelProviders = ["openai", "openai_compatible", "ollama", "vllm", "lmstudio", "local"] as const;
+export const widgetPositions = ["bottom-right", "bottom-left"] as const;
+export const widgetThemes = ["light", "dark", "auto"] as const;
+export const subscriptionStatuses = ["TRIALING", "ACTIVE", "PAST_DUE", "CANCELED"] as const;
+
+/** PostgreSQL 15 built-in text-search configurations a bot's keyword search may use. */
+export const textSearchLanguages = [
+  "simple", "arabic", "armenian", "basque", "catalan", "danish", "dutch", "english", "finnish",
+  "french", "german", "greek", "hindi", "hungarian", "indonesian", "irish", "italian",
+  "lithuanian", "nepali", "norwegian", "portuguese", "romanian", "russian", "serbian",
+  "spanish", "swedish", "tamil", "turkish", "yiddish",
+] as const;

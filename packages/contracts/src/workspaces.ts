@@ -1,0 +1,50 @@
+/** Workspaces (tenants) and their members. */
+import { z } from "zod";
+import { emailSchema } from "./auth";
+import { text, timestamp, uuid } from "./common";
+import { userStatuses, workspaceRoles } from "./enums";
+
+export const workspaceParamsSchema = z.object({ workspaceId: uuid });
+
+export const workspaceSchema = z
+  .object({
+    id: uuid,
+    name: z.string(),
+    slug: z.string(),
+    isPersonal: z.boolean(),
+    /** The caller's role; null when the caller is an API key. */
+    role: z.enum(workspaceRoles).nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .describe("Workspace");
+export type WorkspaceDto = z.infer<typeof workspaceSchema>;
+
+export const createWorkspaceBodySchema = z.strictObject({ name: text(1, 120) });
+export const updateWorkspaceBodySchema = z.strictObject({ name: text(1, 120) });
+
+export const memberParamsSchema = workspaceParamsSchema.extend({ userId: uuid });
+
+export const memberSchema = z
+  .object({
+    userId: uuid,
+    email: z.string(),
+    name: z.string().nullable(),
+    status: z.enum(userStatuses).describe("PENDING_VERIFICATION: invited, has not signed up yet."),
+    role: z.enum(workspaceRoles),
+    invitedBy: uuid.nullable(),
+    joinedAt: timestamp,
+  })
+  .describe("Member");
+export type MemberDto = z.infer<typeof memberSchema>;
+
+/**
+ * Adds a user by e-mail. An address with no account yet is invited: a pending user is
+ * created, and signing up with that address later claims the account and membership.
+ */
+export const addMemberBodySchema = z.strictObject({
+  email: emailSchema,
+  role: z.enum(workspaceRoles).default("MEMBER"),
+});
+export const updateMemberBodySchema = z.strictObject({ role: z.enum(workspaceRoles) });
+

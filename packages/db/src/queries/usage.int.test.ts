@@ -1,0 +1,128 @@
+/**
+ * Plans, usage counters and quota checks on real PostgreSQL: the functions the API,
+ * the ingestion worker and the chat service all enforce limits with.
+ */
+// Brings in the `inject()` typings that @docent/testing declares for its fixtures.
+import type {} from "@docent/testing/global-setup";
+import { useTestDatabase } from "@docent/testing/db";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { ensureCatalog, planCatalog } from "../catalog";
+import { defaultModelSettings, defaultRagConfig } from "../json";
+import * as s from "../schema";
+import { createBot } from "./bots";
+import { createUser } from "./users";
+import {
+  QuotaExceededError,
+  assertWithinLimit,
+  getCurrentSubscription,
+  getUsage,
+  incrementUsage,
+  periodStartOf,
+} from "./usage";
+import { createWorkspaceWithOwner } from "./workspaces";
+
+const { db } = await useTestDatabase();
+await ensureCatalog(db);
+
+let n = 0;
+async function workspace(planCode = "free") {
+  n++;
+  const user = await createUser(db, { email: `Quota${n}@Example.com` });
+  const ws = await db.transaction((tx) =>
+    createWorkspaceWithOwner(tx, { name: "W", slug: `quota-${n}`, ownerId: user.id, planCode }),
+  );
+  return { user, ws };
+}
+
+async function bot(workspaceId: string) {
+  return db.transaction((tx) =>
+    createBot(tx, {
+      workspaceId,
+      createdBy: null,
+      templateId: null,
+      name: "B",
+      description: null,
+      publicId: `pub-${++n}`,
+      ragConfig: defaultRagConfig,
+      modelSettings: defaultModelSettings,
+      language: "english",
+    }),
+  );
+}
+
+describe("catalog", () => {
+  it("is idempotent and keeps plan ids stable", async () => {
+    const before = await db.select().from(s.plans);
+    await ensureCatalog(db);
+    const after = await db.select().from(s.plans);
+    expect(after.map((p) => p.id).sort()).toEqual(before.map((p) => p.id).sort());
+    expect(after.map((p) => p.code).sort()).toEqual(["business", "free", "pro"]);
+    expect((await db.select().from(s.templates)).length).toBe(4);
+    const free = planCatalog.find((p) => p.code === "free")!;
+    expect(free).toMatchObject({ maxBots: 1, maxDocumentsPerBot: 5, maxTotalDocumentStorageGb: 1, maxQueriesPerMonth: 1000, maxDocProcessingJobsPerMonth: 10 });
+  });
+});
+
+describe("quotas", () => {
+  it("puts new workspaces on Free and lower-cases e-mails", async () => {
+    const { user, ws } = await workspace();
+    expect(user.email).toBe(user.email.toLowerCase());
+    const { plan, status } = await getCurrentSubscription(db, ws.id);
+    expect(plan.code).toBe("free");
+    expect(status).toBe("ACTIVE");
+  });
+
+  it("counts bots, documents and storage, and throws naming the limit", async () => {
+    const { ws } = await workspace();
+    await assertWithinLimit(db, { workspaceId: ws.id, limit: "bots" });
+    const b = await bot(ws.id);
+    const error = await assertWithinLimit(db, { workspaceId: ws.id, limit: "bots" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect((error as QuotaExceededError).message).toContain("maxBots");
+    expect(error).toMatchObject({ statusCode: 402, code: "QUOTA_EXCEEDED", limit: "bots", max: 1, current: 1 });
+
+    await db.insert(s.botDocuments).values(
+      Array.from({ length: 5 }, (_, i) => ({ botId: b.id, name: `d${i}`, sizeBytes: 200 * 1024 * 1024 })),
+    );
+    await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id })).rejects.toThrow(
+      /maxDocumentsPerBot/,
+    );
+    const usage = await getUsage(db, ws.id);
+    expect(usage).toMatchObject({ bots: 1, documents: 5, storageBytes: 5 * 200 * 1024 * 1024 });
+    await expect(
+      assertWithinLimit(db, { workspaceId: ws.id, limit: "storage", amount: 100 * 1024 * 1024 }),
+    ).rejects.toThrow(/maxTotalDocumentStorageGb/);
+    await assertWithinLimit(db, { workspaceId: ws.id, limit: "fileSize", amount: 10 * 1024 * 1024 });
+    await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "fileSize", amount: 10 * 1024 * 1024 + 1 })).rejects.toThrow(
+      /maxFileSizeMb/,
+    );
+  });
+
+  it("counts queries and processing jobs per calendar month", async () => {
+    const { ws } = await workspace("pro");
+    const june = new Date("2026-06-15T12:00:00Z");
+    const july = new Date("2026-07-01T00:00:01Z");
+    await incrementUsage(db, ws.id, { queries: 9_999, inputTokens: 50 }, june);
+    await incrementUsage(db, ws.id, { queries: 1, outputTokens: 7 }, june);
+    await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "queriesPerMonth", now: june })).rejects.toThrow(
+      /10000 queries per month \(maxQueriesPerMonth\)/,
+    );
+    await assertWithinLimit(db, { workspaceId: ws.id, limit: "queriesPerMonth", now: july });
+    const juneUsage = await getUsage(db, ws.id, june);
+    expect(juneUsage).toMatchObject({ periodStart: "2026-06-01", queriesThisMonth: 10_000, inputTokensThisMonth: 50, outputTokensThisMonth: 7 });
+    expect((await getUsage(db, ws.id, july)).queriesThisMonth).toBe(0);
+
+    await incrementUsage(db, ws.id, { processingJobs: 500 }, june);
+    await expect(
+      assertWithinLimit(db, { workspaceId: ws.id, limit: "processingJobsPerMonth", now: june }),
+    ).rejects.toThrow(/maxDocProcessingJobsPerMonth/);
+    expect(periodStartOf(new Date("2026-12-31T23:59:59Z"))).toBe("2026-12-01");
+  });
+
+  it("falls back to Free when the subscription was canceled", async () => {
+    const { ws } = await workspace("business");
+    await db.update(s.subscriptions).set({ status: "CANCELED" }).where(eq(s.subscriptions.workspaceId, ws.id));
+    expect((await getCurrentSubscription(db, ws.id)).plan.code).toBe("free");
+  });
+});

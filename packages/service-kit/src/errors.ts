@@ -1,0 +1,127 @@
+/**
+ * The one error family of every Docent service. Throw these from services and handlers;
+ * the error handler turns them into `{ requestId, statusCode, error, message, details? }`.
+ * `code` is the stable machine-readable `error` field; `retryable` tells clients (and
+ * job runners) whether trying again later can succeed.
+ */
+export interface AppErrorOptions {
+  code: string;
+  statusCode: number;
+  retryable?: boolean;
+  details?: unknown;
+  cause?: unknown;
+  /** Whether `message` may be shown to clients; false for 5xx by default. */
+  expose?: boolean;
+  headers?: Record<string, string>;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly retryable: boolean;
+  readonly details?: unknown;
+  readonly expose: boolean;
+  readonly headers?: Record<string, string>;
+
+  constructor(message: string, options: AppErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.statusCode = options.statusCode;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details;
+    this.expose = options.expose ?? options.statusCode < 500;
+    this.headers = options.headers;
+  }
+}
+
+type Extra = Omit<AppErrorOptions, "statusCode" | "code"> & { code?: string };
+
+export class BadRequestError extends AppError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { code: "BAD_REQUEST", ...extra, statusCode: 400 });
+  }
+}
+
+export interface FieldIssue {
+  /** "body.email", "params.botId"... */
+  path: string;
+  message: string;
+}
+
+/** A request that is well-formed JSON but invalid; `details.issues` names each field. */
+export class ValidationError extends AppError {
+  constructor(issues: FieldIssue[], message?: string) {
+    super(message ?? `Invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, {
+      code: "VALIDATION_FAILED",
+      statusCode: 400,
+      details: { issues },
+    });
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = "Authentication required", extra: Extra = {}) {
+    super(message, { code: "UNAUTHENTICATED", ...extra, statusCode: 401 });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = "You do not have permission to do this", extra: Extra = {}) {
+    super(message, { code: "FORBIDDEN", ...extra, statusCode: 403 });
+  }
+}
+
+/** Also used for objects of other tenants, so their existence is never revealed. */
+export class NotFoundError extends AppError {
+  constructor(what = "Resource", extra: Extra = {}) {
+    super(`${what} not found`, { code: "NOT_FOUND", ...extra, statusCode: 404 });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { code: "CONFLICT", ...extra, statusCode: 409 });
+  }
+}
+
+/** A plan limit or a feature the plan lacks; `details.limit` names it. */
+export class PaymentRequiredError extends AppError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { code: "QUOTA_EXCEEDED", ...extra, statusCode: 402 });
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(message = "Request body is too large", extra: Extra = {}) {
+    super(message, { code: "PAYLOAD_TOO_LARGE", ...extra, statusCode: 413 });
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(retryAfterSeconds: number, message = "Too many requests; try again later") {
+    super(message, {
+      code: "RATE_LIMITED",
+      statusCode: 429,
+      retryable: true,
+      details: { retryAfterSeconds },
+      headers: { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
+  }
+}
+
+/** A dependency (database, Redis, a model provider) is down; worth retrying. */
+export class ServiceUnavailableError extends AppError {
+  constructor(message = "Service temporarily unavailable", extra: Extra = {}) {
+    super(message, { code: "SERVICE_UNAVAILABLE", retryable: true, expose: true, ...extra, statusCode: 503 });
+  }
+}
+
+/** A bug or unexpected failure; the message is logged, never sent. */
+export class InternalError extends AppError {
+  constructor(message: string, extra: Extra = {}) {
+    super(message, { code: "INTERNAL", ...extra, statusCode: 500, expose: false });
+  }
+}
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

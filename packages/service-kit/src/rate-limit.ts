@@ -1,0 +1,74 @@
+/**
+ * Rate limits stored in Redis (so every replica shares the counters), on top of
+ * @fastify/rate-limit. `registerRateLimit` sets the global per-caller limit; routes may
+ * override it with `config.rateLimit`. `createAttemptLimiter` counts only failures (wrong
+ * passwords), keyed by anything, e.g. the account being attacked.
+ */
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
+import { sha256Hex } from "./crypto/tokens";
+import { RateLimitedError } from "./errors";
+
+export interface RateLimitSettings {
+  redis: Redis;
+  /** Key prefix, e.g. "docent:rl:api:". */
+  namespace: string;
+  /** Requests per caller per window. */
+  max: number;
+  timeWindowMs: number;
+}
+
+/** One bucket per API key (by hash) or, for browsers and anonymous callers, per IP. */
+export function callerKey(request: FastifyRequest): string {
+  const auth = request.headers.authorization;
+  if (auth) return `key:${sha256Hex(auth).slice(0, 32)}`;
+  return `ip:${request.ip}`;
+}
+
+export async function registerRateLimit(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
+  await app.register(rateLimit, {
+    global: true,
+    redis: settings.redis,
+    nameSpace: settings.namespace,
+    max: settings.max,
+    timeWindow: settings.timeWindowMs,
+    keyGenerator: callerKey,
+    // A Redis outage must not take the API down with it; readyz reports Redis separately.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) => new RateLimitedError(context.ttl / 1000),
+  });
+}
+
+export interface AttemptLimiter {
+  /** Throws RateLimitedError when `key` has used up its failures in the window. */
+  check(request: FastifyRequest, key: string): Promise<void>;
+  /** Counts one failure against `key`. */
+  fail(request: FastifyRequest, key: string): Promise<void>;
+}
+
+export function createAttemptLimiter(
+  app: FastifyInstance,
+  options: { name: string; max: number; timeWindowMs: number },
+): AttemptLimiter {
+  const keyOf = (request: FastifyRequest) => (request as FastifyRequest & { attemptKey?: string }).attemptKey ?? "";
+  const limiter = app.createRateLimit({
+    max: options.max,
+    timeWindow: options.timeWindowMs,
+    keyGenerator: (request) => `${options.name}:${sha256Hex(keyOf(request)).slice(0, 32)}`,
+    skipOnError: true,
+  });
+  const withKey = (request: FastifyRequest, key: string) => {
+    (request as FastifyRequest & { attemptKey?: string }).attemptKey = key;
+    return request;
+  };
+  return {
+    async check(request, key) {
+      const result = await limiter(withKey(request, key), { increment: false });
+      if (!result.isAllowed && result.remaining <= 0) throw new RateLimitedError(result.ttlInSeconds);
+    },
+    async fail(request, key) {
+      await limiter(withKey(request, key));
+    },
+  };
+}
