@@ -1,0 +1,36 @@
+/**
+ * Which IP addresses a server-side fetch may connect to: public unicast only. Private,
+ * loopback, link-local, CGNAT, multicast, broadcast, unspecified, reserved, documentation
+ * and cloud-metadata addresses are refused, for IPv4 and IPv6 alike; IPv4-mapped
+ * (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 and 6to4/Teredo forms are refused
+ * too, since they can reach an IPv4 host through the back door.
+ */
+import ipaddr from "ipaddr.js";
+
+/** Metadata endpoints that are not already inside a refused range, listed to be explicit. */
+const METADATA_ADDRESSES = new Set(["169.254.169.254", "169.254.170.2", "100.100.100.200", "192.0.0.192", "fd00:ec2::254"]);
+
+export function isPublicAddress(ip: string): boolean {
+  let address: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    address = ipaddr.parse(ip.replace(/^\[|\]$/g, ""));
+  } catch {
+    return false;
+  }
+  if (address.kind() === "ipv6") {
+    const v6 = address as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) return isPublicAddress(v6.toIPv4Address().toString());
+    // ::/96, the deprecated IPv4-compatible form (and :: itself).
+    if (v6.parts.slice(0, 6).every((p) => p === 0)) return false;
+  }
+  if (METADATA_ADDRESSES.has(address.toNormalizedString()) || METADATA_ADDRESSES.has(address.toString())) {
+    return false;
+  }
+  return address.range() === "unicast";
+}
+
+/** Canonical text of an IP literal (URL hosts keep IPv6 in brackets), or null if not one. */
+export function parseIpLiteral(host: string): string | null {
+  const bare = host.replace(/^\[|\]$/g, "");
+  return ipaddr.isValid(bare) ? ipaddr.parse(bare).toString() : null;
+}
