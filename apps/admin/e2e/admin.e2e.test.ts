@@ -1,0 +1,315 @@
+/**
+ * The admin app and the widget in a real browser (Debian chromium via playwright-core)
+ * against the real API, chat service and worker on loopback, with a fresh database.
+ * One journey, in order, as a new customer would take it; screenshots of the main
+ * screens go to docs/screenshots/.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { useTestDatabase } from "@docent/testing/db";
+import type {} from "@docent/testing/global-setup";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "./harness/browser";
+import { buildAdmin, distDir } from "./harness/build";
+import { type Services, startServices } from "./harness/services";
+import { type RunningServer, serveAdmin, servePage } from "./harness/static-server";
+
+const shots = resolve(import.meta.dirname, "../../../docs/screenshots");
+/** Payloads that must show up as text and never run. Each bumps window.__xss if it executes. */
+const XSS_IMG = `<img src=x onerror="window.__xss=(window.__xss||0)+1">`;
+const XSS_SCRIPT = `<script>window.__xss=(window.__xss||0)+1</script>`;
+const FACT = "The Zephyr 9 blender comes with a seven year warranty on the motor.";
+
+const db = await useTestDatabase();
+
+describe("admin app and widget in a browser", () => {
+  let services: Services;
+  let admin: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const sites: RunningServer[] = [];
+  const state = { workspaceId: "", botId: "", publicId: "", email: `owner-${Date.now()}@example.com` };
+  const files = join(tmpdir(), `docent-e2e-files-${process.pid}`);
+
+  const shot = async (name: string, target: Page = page) => {
+    await target.waitForTimeout(150);
+    await target.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+  };
+  const xssCount = (target: Page = page) => target.evaluate(() => (window as unknown as { __xss?: number }).__xss ?? 0);
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    mkdirSync(files, { recursive: true });
+    writeFileSync(
+      join(files, "zephyr-manual.md"),
+      `# Zephyr 9 blender manual\n\n## Warranty\n\n${FACT} Register the blender online within 30 days to activate it.\n\n## Cleaning\n\nRinse the jar with warm water after each use. Never put the motor base in the dishwasher.\n`,
+    );
+    writeFileSync(join(files, "hostile-notes.md"), `# Hostile notes\n\nThe secret code word for the pelican test is ${XSS_IMG} and also ${XSS_SCRIPT} pelican.\n`);
+    buildAdmin();
+    services = await startServices({ databaseUrl: db.url, redisUrl: inject("redisUrl") });
+    admin = await serveAdmin({ dist: distDir, apiUrl: services.apiUrl, chatUrl: services.chatUrl });
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: admin.url });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on("dialog", (d) => void d.dismiss());
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await Promise.all(sites.map((s) => s.close()));
+    await admin?.close();
+    await services?.stop();
+  });
+
+  /**
+   * The steps build on each other: after one fails, the later ones fail at once (naming
+   * the broken step) instead of each waiting for its own timeout. A failure carries the
+   * tail of the services' logs.
+   */
+  const failed = new Set<string>();
+  const step = (name: string, needs: string[], fn: () => Promise<void>) =>
+    it(name, async () => {
+      const blocker = needs.find((n) => failed.has(n));
+      if (blocker) {
+        failed.add(name);
+        throw new Error(`not run: it needs the step "${blocker}", which failed`);
+      }
+      try {
+        await fn();
+      } catch (error) {
+        failed.add(name);
+        const logs = ["api", "chat", "worker"]
+          .map((n) => `--- ${n} ---\n${(services?.tail(n, 60) ?? "").split("\n").filter((l) => !l.includes('"msg":"incoming request"') && !l.includes('"msg":"request completed"')).slice(-12).join("\n")}`)
+          .join("\n");
+        throw new Error(`${(error as Error).message}\n${logs}`);
+      }
+    });
+
+  step("signs up and lands in the new workspace", [], async () => {
+    await page.goto("/signup");
+    await shot("01-signup");
+    await page.getByLabel("Name").fill("Olivia Owner");
+    await page.getByLabel("Work email").fill(state.email);
+    await page.getByLabel("Password").fill("correct horse battery staple");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/w\/[0-9a-f-]+\/bots$/);
+    state.workspaceId = page.url().match(/\/w\/([0-9a-f-]+)\//)![1]!;
+    await page.getByRole("heading", { name: "Bots", exact: true }).waitFor();
+    await page.getByText("No bots yet").waitFor();
+  });
+
+  step("creates a bot from a template", ["signs up and lands in the new workspace"], async () => {
+    await page.getByRole("button", { name: "New bot" }).first().click();
+    await page.getByText("Customer support", { exact: false }).first().waitFor();
+    await shot("02-create-bot");
+    await page.getByText("Customer support", { exact: false }).first().click();
+    await page.getByLabel("Name").fill("Zephyr support");
+    await page.getByRole("button", { name: "Create bot" }).click();
+    await page.waitForURL(/\/bots\/[0-9a-f-]+\/documents$/);
+    state.botId = page.url().match(/\/bots\/([0-9a-f-]+)\//)![1]!;
+    state.publicId = (await page.locator(".bot-header code").first().textContent())!.trim();
+    expect(state.publicId).toMatch(/^[A-Za-z0-9_-]{6,32}$/);
+  });
+
+  step("changes the widget colour and the live preview follows; allows a site", ["creates a bot from a template"], async () => {
+      await page.getByRole("link", { name: "Widget" }).click();
+      const header = page.locator('[data-testid="widget-preview"] .header');
+      await header.waitFor();
+      const before = await header.evaluate((el) => getComputedStyle(el).backgroundColor);
+      await page.getByLabel("Primary colour hex value").fill("#e11d48");
+      await expect.poll(() => header.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(225, 29, 72)");
+      expect(before).not.toBe("rgb(225, 29, 72)");
+      await page.getByLabel("Header text").fill("Zephyr help");
+      await expect.poll(() => header.textContent()).toContain("Zephyr help");
+      await page.getByRole("button", { name: "Save appearance" }).click();
+      await page.getByText("Widget saved").waitFor();
+
+      const allowed = await servePage("<!doctype html><title>placeholder</title>");
+      sites.push(allowed);
+      await page.getByLabel("Origin", { exact: true }).fill(allowed.url);
+      await page.getByRole("button", { name: "Add origin" }).click();
+      await page.getByRole("list", { name: "Allowed origins" }).getByText(allowed.url).waitFor();
+      await expect(page.getByLabel("Embed code").textContent()).resolves.toContain(`data-bot="${state.publicId}"`);
+      await shot("05-widget");
+  });
+
+  step("creates an API key and shows its secret once", ["signs up and lands in the new workspace"], async () => {
+      await page.getByRole("link", { name: "API keys" }).click();
+      await page.getByRole("button", { name: "Create API key" }).first().click();
+      await page.getByLabel("Name").fill("Production server");
+      await page.getByRole("button", { name: "Create key" }).click();
+      const secret = await page.getByTestId("new-api-key").textContent();
+      expect(secret).toMatch(/^dk_live_/);
+      await page.getByRole("table", { name: "API keys" }).getByText("Production server").waitFor();
+      await shot("06-api-keys");
+      await page.getByRole("button", { name: "I have saved it" }).click();
+      await page.reload();
+      await page.getByRole("table", { name: "API keys" }).waitFor();
+      expect(await page.getByText(secret!).count()).toBe(0);
+  });
+
+  const embedPage = (title: string) =>
+    `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><style>* { color: red !important; font-family: serif !important; } button { display: none !important; }</style></head>` +
+    `<body><h1>${title}</h1><p>A customer's site.</p><script src="${admin.url}/widget.js" data-bot="${state.publicId}"></script></body></html>`;
+
+  step("the widget on a site that is not allowed shows a refusal", ["creates a bot from a template"], async () => {
+      const site = await servePage(embedPage("Copycat site"));
+      sites.push(site);
+      const visitor = await browser.newContext();
+      const w = await visitor.newPage();
+      await w.goto(site.url);
+      await w.getByRole("button", { name: /Open chat/ }).click();
+      const refusal = w.locator(".msg.notice.error");
+      await refusal.waitFor({ timeout: 15_000 });
+      await expect(refusal.textContent()).resolves.toMatch(/not allowed|origin|not available/i);
+      expect(await w.getByLabel("Your question").isDisabled()).toBe(true);
+      await shot("08-widget-refused", w);
+      await visitor.close();
+  });
+
+  step("uploads documents and watches them reach PROCESSED through the progress UI", ["creates a bot from a template"], async () => {
+      await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/documents`);
+      await page.locator('input[type="file"]').setInputFiles([join(files, "zephyr-manual.md"), join(files, "hostile-notes.md")]);
+      const row = page.locator('[data-upload="zephyr-manual.md"]');
+      await row.waitFor();
+      await row.getByRole("progressbar").first().waitFor();
+      for (const name of ["zephyr-manual.md", "hostile-notes.md"]) {
+        // Wait for an end state, then require the good one, so a failure reports its reason at once.
+        const ended = page.locator(["PROCESSED", "FAILED", "failed"].map((s) => `[data-upload="${name}"][data-doc-status="${s}"]`).join(", "));
+        await ended.waitFor({ timeout: 60_000 });
+        const status = await ended.getAttribute("data-doc-status");
+        if (status !== "PROCESSED") throw new Error(`${name} ended ${status}: ${await ended.textContent()}`);
+      }
+      await expect(row.textContent()).resolves.toMatch(/Processed · \d+ chunks/);
+      const table = page.getByRole("table", { name: "Documents" });
+      await table.locator('tr[data-document="zephyr-manual.md"] [data-status="PROCESSED"]').waitFor();
+      // The hostile document's name and text are shown, never interpreted.
+      expect(await xssCount()).toBe(0);
+      await shot("03-documents");
+  });
+
+  step("answers a question in the playground with a citation that opens its source", ["uploads documents and watches them reach PROCESSED through the progress UI"], async () => {
+      await page.getByRole("link", { name: "Playground" }).click();
+      await page.getByLabel("Your question").fill("How long is the warranty on the Zephyr 9 blender motor?");
+      await page.getByRole("button", { name: "Send" }).click();
+      const answer = page.locator('[data-role="assistant"]').last();
+      await answer.locator("button.cite").first().waitFor({ timeout: 30_000 });
+      await expect(answer.textContent()).resolves.toMatch(/seven year warranty/i);
+      await answer.locator("button.cite").first().click();
+      const source = page.getByRole("complementary", { name: /Source 1/ });
+      await source.waitFor();
+      await expect(source.textContent()).resolves.toContain("zephyr-manual.md");
+      await answer.getByRole("button", { name: "Good answer" }).click();
+      await answer.locator('button[aria-label="Good answer"][aria-pressed="true"]').waitFor();
+      await shot("04-playground");
+  });
+
+  step("shows hostile markup from a document and from a chat message as text in the playground", ["answers a question in the playground with a citation that opens its source"], async () => {
+      await page.getByRole("button", { name: "New conversation" }).click();
+      const question = `What is the pelican code word? ${XSS_IMG} ${XSS_SCRIPT}`;
+      await page.getByLabel("Your question").fill(question);
+      await page.getByRole("button", { name: "Send" }).click();
+      const user = page.locator('[data-role="user"]').last();
+      await expect(user.textContent()).resolves.toContain(XSS_IMG);
+      const answer = page.locator('[data-role="assistant"]').last();
+      await answer.locator("button.cite").first().waitFor({ timeout: 30_000 });
+      await expect(answer.textContent()).resolves.toContain("<img src=x");
+      expect(await page.locator('.chat-log img[src="x"], .chat-log script').count()).toBe(0);
+      expect(await xssCount()).toBe(0);
+  });
+
+  step("the widget on an allowed site answers with sources, shows hostile text as text, and keeps the conversation across reloads", ["changes the widget colour and the live preview follows; allows a site", "uploads documents and watches them reach PROCESSED through the progress UI"], async () => {
+      const site = await servePage(embedPage("Allowed shop"));
+      sites.push(site);
+      // Register this site's origin too (each servePage is its own origin).
+      const res = await page.evaluate(
+        async ({ ws, bot, origin }) => {
+          const me = await fetch("/api/v1/auth/me").then((r) => r.json());
+          const r = await fetch(`/api/v1/workspaces/${ws}/bots/${bot}/origins`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-csrf-token": me.csrfToken },
+            body: JSON.stringify({ origin }),
+          });
+          return r.status;
+        },
+        { ws: state.workspaceId, bot: state.botId, origin: site.url },
+      );
+      expect(res).toBe(201);
+      const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const w = await visitor.newPage();
+      w.on("dialog", (d) => void d.dismiss());
+      await w.goto(site.url);
+      const launcher = w.getByRole("button", { name: /Open chat/ });
+      await launcher.waitFor();
+      // Host-page CSS (`button { display: none !important }`) does not reach the shadow root.
+      expect(await launcher.isVisible()).toBe(true);
+      await launcher.click();
+      await w.getByRole("dialog", { name: "Zephyr help" }).waitFor();
+      await w.getByLabel("Your question").fill(`Zephyr 9 warranty? ${XSS_SCRIPT}`);
+      await w.getByLabel("Your question").press("Enter");
+      const reply = w.locator(".msg.assistant").last();
+      await reply.locator(".sources").waitFor({ timeout: 30_000 });
+      await expect(reply.textContent()).resolves.toMatch(/seven year warranty/i);
+      await expect(w.locator(".msg.user").last().textContent()).resolves.toContain(XSS_SCRIPT);
+      await w.getByLabel("Your question").fill("What is the pelican code word?");
+      await w.getByLabel("Your question").press("Enter");
+      await w.locator(".msg.assistant").nth(2).locator(".sources").waitFor({ timeout: 30_000 });
+      await expect(w.locator(".msg.assistant").nth(2).textContent()).resolves.toContain("<img src=x");
+      expect(await w.locator('.log img[src="x"], .log script').count()).toBe(0);
+      expect(await xssCount(w)).toBe(0);
+      await shot("07-widget-on-site", w);
+      await w.reload();
+      await w.getByRole("button", { name: /Open chat/ }).click();
+      await expect(w.locator(".msg.user").first().textContent()).resolves.toContain("Zephyr 9 warranty?");
+      await visitor.close();
+  });
+
+  step("shows transcripts with hostile text as text in the conversations view", ["the widget on an allowed site answers with sources, shows hostile text as text, and keeps the conversation across reloads"], async () => {
+      await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/conversations`);
+      const list = page.getByRole("list", { name: "Conversations" });
+      await list.waitFor();
+      await page.getByLabel("Channel").selectOption("widget");
+      await list.getByRole("button").first().click();
+      const transcript = page.getByLabel("Transcript");
+      await transcript.waitFor();
+      await expect(transcript.textContent()).resolves.toContain(XSS_SCRIPT);
+      expect(await page.locator('.transcript img[src="x"], .transcript script').count()).toBe(0);
+      expect(await xssCount()).toBe(0);
+      await shot("09-conversations");
+  });
+
+  step("renders the remaining screens", ["creates a bot from a template"], async () => {
+      await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/analytics`);
+      await page.getByRole("heading", { name: "Analytics" }).waitFor();
+      await page.locator(".stat, .alert").first().waitFor();
+      await shot("10-analytics");
+      await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/retrieval`);
+      await page.getByLabel("Question").fill("blender warranty");
+      await page.getByRole("button", { name: "Retrieve" }).click();
+      await page.locator('[aria-label="Retrieved chunks"], .empty, .alert').first().waitFor();
+      await shot("11-retrieval");
+      await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/prompts`);
+      await page.getByLabel("System prompt").waitFor();
+      await shot("12-prompts");
+      await page.goto(`/w/${state.workspaceId}/bots`);
+      await page.getByRole("table").getByText("Zephyr support").waitFor();
+      await shot("13-bots");
+      await page.goto(`/w/${state.workspaceId}/usage`);
+      await page.getByText("Questions this month").waitFor();
+      await shot("14-usage");
+      await page.goto(`/w/${state.workspaceId}/settings`);
+      await page.getByRole("heading", { name: "Workspace settings" }).waitFor();
+      await shot("15-settings");
+      await page.goto(`/w/${state.workspaceId}/members`);
+      await page.getByRole("table", { name: "Members" }).getByText(state.email).waitFor();
+      await page.getByRole("button", { name: "Dark theme" }).click();
+      await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/playground`);
+      await page.getByLabel("Your question").waitFor();
+      await shot("16-dark-playground");
+  });
+});

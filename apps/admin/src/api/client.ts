@@ -1,0 +1,216 @@
+/**
+ * Every endpoint the admin app calls, in one typed module: if a route moves, this is the
+ * only file to change. Request and response types come from `@docent/contracts` (the
+ * API's own zod schemas) where the API defines them. REST API under `/api`, chat service
+ * under `/chat`; both proxied on the admin origin.
+ */
+import type { z } from "zod";
+import type {
+  addMemberBodySchema,
+  createApiKeyBodySchema,
+  createBotBodySchema,
+  createPromptBodySchema,
+  loginBodySchema,
+  updateBotBodySchema,
+  updatePromptBodySchema,
+  updateSettingsBodySchema,
+  updateWidgetBodySchema,
+} from "@docent/contracts";
+import { consumeChatResponse, normaliseCitation, type StreamHandlers } from "@docent/widget/chat-stream";
+import { mutationHeaders, request, send, setCsrfToken, uploadWithProgress } from "./http";
+import type {
+  AllowedOrigin,
+  Analytics,
+  ApiKey,
+  Bot,
+  BotDocument,
+  Channel,
+  ConversationSummary,
+  CreatedApiKey,
+  FeedbackFilter,
+  Member,
+  PlanUsage,
+  Prompt,
+  RetrievalMode,
+  RetrievedChunk,
+  Session,
+  Template,
+  TenantSettings,
+  Transcript,
+  TranscriptMessage,
+  WidgetSettings,
+  Workspace,
+  WorkspaceRole,
+} from "./types";
+
+type In<T extends z.ZodType> = z.input<T>;
+
+const API = "/api/v1";
+const CHAT = "/chat/v1";
+const enc = encodeURIComponent;
+
+/** Lists come back either bare or wrapped (`{ items }`, `{ <name> }`). */
+export function unwrapList<T>(value: unknown, key?: string): T[] {
+  if (Array.isArray(value)) return value as T[];
+  if (value && typeof value === "object") {
+    const v = value as Record<string, unknown>;
+    for (const k of [key, "items", "data", "results"]) if (k && Array.isArray(v[k])) return v[k] as T[];
+  }
+  return [];
+}
+
+/** Single objects may be wrapped too (`{ bot: {...} }`). */
+export function unwrapOne<T>(value: unknown, key: string): T {
+  if (value && typeof value === "object" && key in (value as object)) return (value as Record<string, unknown>)[key] as T;
+  return value as T;
+}
+
+interface RawMembership {
+  workspaceId?: string;
+  id?: string;
+  name: string;
+  slug?: string;
+  isPersonal?: boolean;
+  role?: WorkspaceRole | null;
+}
+interface RawSession {
+  user: Session["user"];
+  workspaces?: RawMembership[];
+  csrfToken?: string;
+}
+
+/** The session answer names workspaces by `workspaceId`; the app uses `id` everywhere. */
+export function toSession(raw: RawSession): Session {
+  if (raw.csrfToken) setCsrfToken(raw.csrfToken);
+  return {
+    user: raw.user,
+    ...(raw.csrfToken ? { csrfToken: raw.csrfToken } : {}),
+    workspaces: (raw.workspaces ?? []).map((w) => ({
+      id: w.workspaceId ?? w.id ?? "",
+      name: w.name,
+      ...(w.slug ? { slug: w.slug } : {}),
+      ...(w.isPersonal !== undefined ? { isPersonal: w.isPersonal } : {}),
+      role: w.role ?? null,
+    })),
+  };
+}
+
+const ws = (workspaceId: string) => `${API}/workspaces/${enc(workspaceId)}`;
+const bot = (workspaceId: string, botId: string) => `${ws(workspaceId)}/bots/${enc(botId)}`;
+const docs = (botId: string) => `${API}/bots/${enc(botId)}/documents`;
+
+export interface BotRef {
+  workspaceId: string;
+  botId: string;
+}
+
+export const api = {
+  auth: {
+    me: async () => toSession(await request<RawSession>("GET", `${API}/auth/me`)),
+    signup: async (input: { name?: string; email: string; password: string }) => toSession(await request<RawSession>("POST", `${API}/auth/signup`, { body: input })),
+    login: async (input: In<typeof loginBodySchema>) => toSession(await request<RawSession>("POST", `${API}/auth/login`, { body: input })),
+    logout: () => request<void>("POST", `${API}/auth/logout`).finally(() => setCsrfToken(null)),
+  },
+
+  workspaces: {
+    create: async (name: string) => {
+      const w = unwrapOne<RawMembership>(await request("POST", `${API}/workspaces`, { body: { name } }), "workspace");
+      return { ...w, id: w.id ?? w.workspaceId ?? "" } as Workspace;
+    },
+    members: async (workspaceId: string) => unwrapList<Member>(await request("GET", `${ws(workspaceId)}/members`), "members"),
+    addMember: (workspaceId: string, input: In<typeof addMemberBodySchema>) => request<Member>("POST", `${ws(workspaceId)}/members`, { body: input }),
+    setRole: (workspaceId: string, userId: string, role: WorkspaceRole) => request<Member>("PATCH", `${ws(workspaceId)}/members/${enc(userId)}`, { body: { role } }),
+    removeMember: (workspaceId: string, userId: string) => request<void>("DELETE", `${ws(workspaceId)}/members/${enc(userId)}`),
+    settings: (workspaceId: string) => request<TenantSettings>("GET", `${ws(workspaceId)}/settings`),
+    updateSettings: (workspaceId: string, input: In<typeof updateSettingsBodySchema>) => request<TenantSettings>("PATCH", `${ws(workspaceId)}/settings`, { body: input }),
+    usage: (workspaceId: string) => request<PlanUsage>("GET", `${ws(workspaceId)}/usage`),
+  },
+
+  templates: {
+    list: async () => unwrapList<Template>(await request("GET", `${API}/templates`), "templates"),
+  },
+
+  bots: {
+    list: async (workspaceId: string) => unwrapList<Bot>(await request("GET", `${ws(workspaceId)}/bots`), "bots"),
+    get: async ({ workspaceId, botId }: BotRef) => unwrapOne<Bot>(await request("GET", bot(workspaceId, botId)), "bot"),
+    create: async (workspaceId: string, input: In<typeof createBotBodySchema>) => unwrapOne<Bot>(await request("POST", `${ws(workspaceId)}/bots`, { body: input }), "bot"),
+    update: async ({ workspaceId, botId }: BotRef, input: In<typeof updateBotBodySchema>) => unwrapOne<Bot>(await request("PATCH", bot(workspaceId, botId), { body: input }), "bot"),
+    remove: ({ workspaceId, botId }: BotRef) => request<void>("DELETE", bot(workspaceId, botId)),
+  },
+
+  prompts: {
+    list: async ({ workspaceId, botId }: BotRef) => unwrapList<Prompt>(await request("GET", `${bot(workspaceId, botId)}/prompts`), "prompts"),
+    create: async ({ workspaceId, botId }: BotRef, input: In<typeof createPromptBodySchema>) =>
+      unwrapOne<Prompt>(await request("POST", `${bot(workspaceId, botId)}/prompts`, { body: input }), "prompt"),
+    update: ({ workspaceId, botId }: BotRef, promptId: string, input: In<typeof updatePromptBodySchema>) =>
+      request<Prompt>("PATCH", `${bot(workspaceId, botId)}/prompts/${enc(promptId)}`, { body: input }),
+    activate: ({ workspaceId, botId }: BotRef, promptId: string) => request<Prompt>("POST", `${bot(workspaceId, botId)}/prompts/${enc(promptId)}/activate`),
+    remove: ({ workspaceId, botId }: BotRef, promptId: string) => request<void>("DELETE", `${bot(workspaceId, botId)}/prompts/${enc(promptId)}`),
+  },
+
+  widget: {
+    get: async ({ workspaceId, botId }: BotRef) => unwrapOne<WidgetSettings>(await request("GET", `${bot(workspaceId, botId)}/widget`), "widget"),
+    update: async ({ workspaceId, botId }: BotRef, input: In<typeof updateWidgetBodySchema>) =>
+      unwrapOne<WidgetSettings>(await request("PATCH", `${bot(workspaceId, botId)}/widget`, { body: input }), "widget"),
+    origins: async ({ workspaceId, botId }: BotRef) => unwrapList<AllowedOrigin>(await request("GET", `${bot(workspaceId, botId)}/origins`), "origins"),
+    addOrigin: ({ workspaceId, botId }: BotRef, origin: string) => request<AllowedOrigin>("POST", `${bot(workspaceId, botId)}/origins`, { body: { origin } }),
+    removeOrigin: ({ workspaceId, botId }: BotRef, originId: string) => request<void>("DELETE", `${bot(workspaceId, botId)}/origins/${enc(originId)}`),
+  },
+
+  documents: {
+    list: async (botId: string) => unwrapList<BotDocument>(await request("GET", docs(botId), { query: { limit: 200 } }), "documents"),
+    upload: (botId: string, file: File, onProgress: (fraction: number) => void, signal?: AbortSignal) => {
+      const form = new FormData();
+      form.append("file", file, file.name);
+      return uploadWithProgress<unknown>(docs(botId), form, onProgress, signal).then((v) => unwrapOne<BotDocument>(v, "document"));
+    },
+    addUrl: async (botId: string, url: string) => unwrapOne<BotDocument>(await request("POST", `${docs(botId)}/url`, { body: { url } }), "document"),
+    addText: async (botId: string, input: { name: string; text: string }) => unwrapOne<BotDocument>(await request("POST", `${docs(botId)}/text`, { body: input }), "document"),
+    reindex: (botId: string, documentId: string) => request<unknown>("POST", `${docs(botId)}/${enc(documentId)}/reindex`),
+    reindexAll: (botId: string) => request<unknown>("POST", `${docs(botId)}/reindex`),
+    remove: (botId: string, documentId: string) => request<void>("DELETE", `${docs(botId)}/${enc(documentId)}`),
+    downloadUrl: (botId: string, documentId: string) => `${docs(botId)}/${enc(documentId)}/download`,
+    /** Server-Sent Events: a `snapshot` of the list, then a `status` event per change. */
+    eventsUrl: (botId: string) => `${docs(botId)}/events`,
+  },
+
+  apiKeys: {
+    list: async (workspaceId: string) => unwrapList<ApiKey>(await request("GET", `${ws(workspaceId)}/api-keys`), "apiKeys"),
+    create: async (workspaceId: string, input: In<typeof createApiKeyBodySchema>) => {
+      const body = await request<Record<string, unknown>>("POST", `${ws(workspaceId)}/api-keys`, { body: input });
+      const key = unwrapOne<CreatedApiKey>(body, "apiKey");
+      return { ...key, secret: key.secret ?? (body.secret as string) };
+    },
+    revoke: (workspaceId: string, apiKeyId: string) => request<void>("DELETE", `${ws(workspaceId)}/api-keys/${enc(apiKeyId)}`),
+  },
+
+  chat: {
+    /** Raw streaming response (the playground and the widget preview both read it). */
+    raw: (botId: string, input: { message: string; conversationId?: string }, signal?: AbortSignal) =>
+      fetch(`${CHAT}/bots/${enc(botId)}/chat`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json", accept: "text/event-stream", ...mutationHeaders() },
+        body: JSON.stringify({ ...input, stream: true }),
+        ...(signal ? { signal } : {}),
+      }),
+    /** Streams an answer into the handlers; resolves when the stream ends. */
+    stream: async (botId: string, input: { message: string; conversationId?: string }, handlers: StreamHandlers, signal?: AbortSignal) => {
+      await consumeChatResponse(await api.chat.raw(botId, input, signal), handlers, signal);
+    },
+    retrieve: async (botId: string, input: { query: string; mode?: RetrievalMode; topK?: number; minScore?: number }) =>
+      unwrapList<RetrievedChunk>(await request("POST", `${CHAT}/bots/${enc(botId)}/retrieve`, { body: input }), "chunks"),
+    feedback: (messageId: string, input: { rating: 1 | -1; comment?: string }) => request<unknown>("POST", `${CHAT}/messages/${enc(messageId)}/feedback`, { body: input }),
+    conversations: async (botId: string, filters: { channel?: Channel | ""; from?: string; to?: string; feedback?: FeedbackFilter; before?: string }) =>
+      unwrapList<ConversationSummary>(await request("GET", `${CHAT}/bots/${enc(botId)}/conversations`, { query: filters }), "items"),
+    transcript: async (botId: string, conversationId: string): Promise<Transcript> => {
+      const raw = await request<{ conversation: ConversationSummary; messages: (Omit<TranscriptMessage, "citations"> & { citations?: unknown[] })[] }>(
+        "GET",
+        `${CHAT}/bots/${enc(botId)}/conversations/${enc(conversationId)}`,
+      );
+      return { conversation: raw.conversation, messages: raw.messages.map((m) => ({ ...m, citations: (m.citations ?? []).map(normaliseCitation) })) };
+    },
+    analytics: (botId: string, range: { from: string; to: string }) => request<Analytics>("GET", `${CHAT}/bots/${enc(botId)}/analytics`, { query: range }),
+  },
+  send,
+};

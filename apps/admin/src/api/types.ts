@@ -1,0 +1,146 @@
+/**
+ * Shapes the admin app reads. They mirror the database model (packages/db) and the
+ * services' routes; fields a screen can live without are optional so a missing field
+ * shows as "—" rather than breaking the page.
+ */
+import type {
+  AllowedOriginDto,
+  ApiKeyDto,
+  BotDto,
+  MemberDto,
+  PromptDto,
+  SettingsDto,
+  TemplateDto,
+  UsageResponse,
+  UserDto,
+  WidgetConfigDto,
+} from "@docent/contracts";
+import type { Citation } from "@docent/widget/chat-stream";
+
+export type { Citation };
+export type WorkspaceRole = "OWNER" | "ADMIN" | "MEMBER";
+export type RetrievalMode = "vector" | "keyword" | "hybrid";
+export type DocumentStatus = "PENDING" | "PROCESSING" | "PROCESSED" | "FAILED";
+export type BotStatus = "CREATING" | "PROCESSING_DOCUMENTS" | "READY" | "ERROR" | "UPDATING" | "DISABLED";
+export type Channel = "widget" | "api" | "playground";
+export type ApiKeyScope = "bots:read" | "bots:write" | "documents:write" | "chat" | "analytics:read";
+export const apiKeyScopes: ApiKeyScope[] = ["bots:read", "bots:write", "documents:write", "chat", "analytics:read"];
+
+export type User = UserDto;
+
+/** A workspace the user belongs to, as listed in the session. */
+export interface Workspace {
+  id: string;
+  name: string;
+  slug?: string;
+  isPersonal?: boolean;
+  role?: WorkspaceRole | null;
+}
+
+export interface Session {
+  user: User;
+  workspaces: Workspace[];
+  csrfToken?: string;
+}
+
+export type Member = MemberDto;
+export type RagConfig = BotDto["ragConfig"];
+export type ModelSettings = BotDto["modelSettings"];
+
+/** A bot; the list endpoint may add document and chunk counts. */
+export type Bot = BotDto & { documentCount?: number; chunkCount?: number };
+export type Template = TemplateDto;
+export type Prompt = PromptDto;
+
+export interface BotDocument {
+  id: string;
+  botId?: string;
+  name: string;
+  sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED";
+  mimeType?: string | null;
+  sizeBytes?: number;
+  sourceUrl?: string | null;
+  status: DocumentStatus;
+  stage?: string | null;
+  progress: number;
+  chunkCount: number;
+  errorMessage?: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+  processedAt?: string | null;
+}
+
+/** One event on the documents status stream. */
+export interface DocumentStatusEvent {
+  documentId: string;
+  status?: DocumentStatus | "DELETED";
+  stage?: string | null;
+  progress?: number;
+  chunkCount?: number;
+  errorMessage?: string | null;
+}
+
+export type WidgetSettings = Omit<WidgetConfigDto, "botId" | "updatedAt">;
+export type AllowedOrigin = AllowedOriginDto;
+
+export interface RetrievedChunk {
+  chunkId: string;
+  documentId?: string;
+  documentName: string;
+  content: string;
+  page?: number | null;
+  headingPath?: string[];
+  score: number;
+  rank: number;
+  /** Per-mode rank and 0-1 score, so a person can see why a chunk was chosen. */
+  vector?: { rank: number; score: number; distance?: number };
+  keyword?: { rank: number; score: number; bm25?: number };
+  hybrid?: { rank: number; score: number };
+}
+
+export interface ConversationSummary {
+  id: string;
+  channel: Channel;
+  title?: string | null;
+  messageCount?: number;
+  startedAt?: string;
+  createdAt?: string;
+  lastMessageAt?: string | null;
+  positiveFeedback?: number;
+  negativeFeedback?: number;
+  visitorId?: string | null;
+}
+export type FeedbackFilter = "" | "positive" | "negative" | "any" | "none";
+
+export interface TranscriptMessage {
+  id: string;
+  role: "USER" | "ASSISTANT" | "SYSTEM";
+  content: string;
+  createdAt?: string;
+  citations?: Citation[];
+  feedback?: { rating: number; comment?: string | null } | null;
+  metadata?: { latencyMs?: number; extractive?: boolean; model?: string; inputTokens?: number; outputTokens?: number };
+}
+
+export interface Transcript {
+  conversation: ConversationSummary;
+  messages: TranscriptMessage[];
+}
+
+export interface Analytics {
+  daily: { date: string; queries: number; p50Ms?: number; p95Ms?: number; tokensIn?: number; tokensOut?: number; up?: number; down?: number }[];
+  totals?: { queries?: number; p50Ms?: number; p95Ms?: number; tokensIn?: number; tokensOut?: number; up?: number; down?: number };
+  topDocuments: { documentId?: string; name: string; count: number }[];
+  unanswered: { question: string; count?: number; lastAskedAt?: string; topScore?: number | null }[];
+}
+
+export type ApiKey = ApiKeyDto;
+export type CreatedApiKey = ApiKeyDto & { secret: string };
+export type TenantSettings = SettingsDto;
+export type ProviderSettings = SettingsDto["llm"];
+export type Provider = NonNullable<ProviderSettings["provider"]>;
+export type PlanUsage = UsageResponse;
+export interface UsageMeter {
+  used: number;
+  limit: number | null;
+}

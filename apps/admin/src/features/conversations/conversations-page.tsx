@@ -1,0 +1,159 @@
+/** Conversations of a bot, filterable by channel, date and feedback, with full transcripts. */
+import { useQuery } from "@tanstack/react-query";
+import { MessagesSquare, ThumbsDown, ThumbsUp } from "lucide-react";
+import { useState } from "react";
+import { api } from "../../api/client";
+import type { Channel, Citation, ConversationSummary, FeedbackFilter } from "../../api/types";
+import { dateTime, ms, relativeTime } from "../../lib/format";
+import { Badge, EmptyState, ErrorMessage, Loading, SkeletonRows } from "../../ui/feedback";
+import { Field, Input, Select } from "../../ui/form";
+import { Card } from "../../ui/layout";
+import { useBot } from "../bots/use-bot";
+import { CitationPanel } from "../chat/citation-panel";
+import { MessageContent, PlainText } from "../chat/message-content";
+import "../chat/chat.css";
+import "./conversations.css";
+
+const channelLabel: Record<Channel, string> = { widget: "Widget", api: "API", playground: "Playground" };
+
+export function ConversationsPage() {
+  const { botId } = useBot();
+  const [channel, setChannel] = useState<Channel | "">("");
+  const [feedback, setFeedback] = useState<FeedbackFilter>("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [selected, setSelected] = useState<string | null>(null);
+  const filters = { channel, feedback, from: from ? new Date(`${from}T00:00:00`).toISOString() : "", to: to ? new Date(`${to}T23:59:59`).toISOString() : "" };
+  const list = useQuery({ queryKey: ["conversations", botId, filters], queryFn: () => api.chat.conversations(botId, filters) });
+
+  return (
+    <div className="stack">
+      <div className="filters row wrap" role="search" aria-label="Filter conversations">
+        <Field label="Channel">
+          <Select value={channel} onChange={(e) => setChannel(e.target.value as Channel | "")}>
+            <option value="">All channels</option>
+            <option value="widget">Widget</option>
+            <option value="playground">Playground</option>
+            <option value="api">API</option>
+          </Select>
+        </Field>
+        <Field label="Feedback">
+          <Select value={feedback} onChange={(e) => setFeedback(e.target.value as FeedbackFilter)}>
+            <option value="">All conversations</option>
+            <option value="positive">With thumbs up</option>
+            <option value="negative">With thumbs down</option>
+            <option value="any">With any feedback</option>
+            <option value="none">Without feedback</option>
+          </Select>
+        </Field>
+        <Field label="From">
+          <Input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </Field>
+        <Field label="To">
+          <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </Field>
+      </div>
+      <div className="conversations-layout">
+        <Card padded={false} title="Conversations">
+          {list.isPending ? (
+            <SkeletonRows rows={5} />
+          ) : list.error ? (
+            <div className="card-body">
+              <ErrorMessage error={list.error} title="Could not load conversations" />
+            </div>
+          ) : list.data.length === 0 ? (
+            <EmptyState icon={<MessagesSquare aria-hidden="true" />} title="No conversations match">
+              Conversations from the widget, the API and the playground appear here.
+            </EmptyState>
+          ) : (
+            <ul className="conversation-list" aria-label="Conversations">
+              {list.data.map((c) => (
+                <ConversationRow key={c.id} c={c} selected={c.id === selected} onSelect={() => setSelected(c.id)} />
+              ))}
+            </ul>
+          )}
+        </Card>
+        {selected ? (
+          <TranscriptView botId={botId} conversationId={selected} />
+        ) : (
+          <Card>
+            <EmptyState title="Select a conversation">Its transcript, with sources and feedback, shows here.</EmptyState>
+          </Card>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function ConversationRow({ c, selected, onSelect }: { c: ConversationSummary; selected: boolean; onSelect(): void }) {
+  return (
+    <li>
+      <button type="button" aria-current={selected ? "true" : undefined} onClick={onSelect}>
+        <span className="row">
+          <strong className="truncate" style={{ flex: 1 }}>
+            {c.title || "Untitled conversation"}
+          </strong>
+          <span className="small subtle">{relativeTime(c.lastMessageAt ?? c.startedAt ?? c.createdAt)}</span>
+        </span>
+        <span className="row small muted">
+          <Badge plain>{channelLabel[c.channel] ?? c.channel}</Badge>
+          {c.messageCount !== undefined && <span>{c.messageCount} messages</span>}
+          {!!c.positiveFeedback && (
+            <span className="row" style={{ gap: 3 }}>
+              <ThumbsUp aria-label="Thumbs up" style={{ width: 13 }} /> {c.positiveFeedback}
+            </span>
+          )}
+          {!!c.negativeFeedback && (
+            <span className="row" style={{ gap: 3 }}>
+              <ThumbsDown aria-label="Thumbs down" style={{ width: 13 }} /> {c.negativeFeedback}
+            </span>
+          )}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+function TranscriptView({ botId, conversationId }: { botId: string; conversationId: string }) {
+  const transcript = useQuery({ queryKey: ["transcript", botId, conversationId], queryFn: () => api.chat.transcript(botId, conversationId) });
+  const [citation, setCitation] = useState<Citation | null>(null);
+  if (transcript.isPending) return <Card><Loading label="Loading transcript…" /></Card>;
+  if (transcript.error) return <Card><ErrorMessage error={transcript.error} title="Could not load the transcript" /></Card>;
+  const { conversation, messages } = transcript.data;
+  return (
+    <div className="stack">
+      <Card padded={false} title={conversation?.title || "Transcript"} actions={<span className="small muted">{dateTime(conversation?.startedAt ?? conversation?.createdAt)}</span>}>
+        <div className="chat-log transcript" aria-label="Transcript">
+          {messages.length === 0 && <p className="muted">This conversation has no messages.</p>}
+          {messages.map((m) => (
+            <div key={m.id} className={`bubble-row ${m.role === "USER" ? "user" : "assistant"}`} data-role={m.role.toLowerCase()}>
+              <div className="stack" style={{ gap: 0, maxWidth: "82%" }}>
+                <div className="bubble" style={{ maxWidth: "100%" }}>
+                  <span className="sr-only">{m.role === "USER" ? "Visitor: " : "Assistant: "}</span>
+                  {m.role === "USER" ? <PlainText text={m.content} /> : <MessageContent text={m.content} citations={m.citations ?? []} onCitation={setCitation} />}
+                </div>
+                <div className="bubble-meta">
+                  <span>{dateTime(m.createdAt)}</span>
+                  {m.metadata?.latencyMs !== undefined && <span>{ms(m.metadata.latencyMs)}</span>}
+                  {m.metadata?.extractive && <span>Extractive</span>}
+                  {m.feedback?.rating === 1 && (
+                    <Badge tone="success">
+                      <ThumbsUp aria-hidden="true" style={{ width: 12 }} /> Helpful
+                    </Badge>
+                  )}
+                  {m.feedback?.rating === -1 && (
+                    <Badge tone="danger">
+                      <ThumbsDown aria-hidden="true" style={{ width: 12 }} /> Not helpful
+                    </Badge>
+                  )}
+                  {m.feedback?.comment && <span>“{m.feedback.comment}”</span>}
+                </div>
+              </div>
+            </div>
+          ))}
+        </div>
+      </Card>
+      {citation && <CitationPanel citation={citation} onClose={() => setCitation(null)} />}
+    </div>
+  );
+}

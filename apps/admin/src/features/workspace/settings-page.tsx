@@ -1,0 +1,143 @@
+/**
+ * Workspace model providers (BYOK). Keys are write-only: the API returns only a hint
+ * (`sk-...abcd`), the field stays empty, and an empty field on save leaves the key as is.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { KeyRound } from "lucide-react";
+import { type FormEvent, useEffect, useState } from "react";
+import { api } from "../../api/client";
+import type { Provider, ProviderSettings } from "../../api/types";
+import { useWorkspace } from "../../app/session";
+import { Button } from "../../ui/button";
+import { Alert, ErrorMessage, Loading } from "../../ui/feedback";
+import { Checkbox, Field, Input, Select } from "../../ui/form";
+import { Card, PageHeader } from "../../ui/layout";
+import { useToast } from "../../ui/toast";
+
+const providers: { value: Provider | ""; label: string }[] = [
+  { value: "", label: "Platform default" },
+  { value: "openai", label: "OpenAI" },
+  { value: "openai_compatible", label: "OpenAI-compatible endpoint" },
+  { value: "ollama", label: "Ollama" },
+  { value: "vllm", label: "vLLM" },
+  { value: "lmstudio", label: "LM Studio" },
+  { value: "local", label: "Built-in (offline)" },
+];
+
+interface Section {
+  provider: Provider | "";
+  baseUrl: string;
+  model: string;
+  key: string;
+  clearKey: boolean;
+}
+
+export interface ProviderPatch {
+  provider: Provider | null;
+  baseUrl: string | null;
+  model: string | null;
+  apiKey?: string | null;
+}
+
+/** One provider's PATCH body: an untouched key field is omitted (keeps the stored key), never sent empty. */
+export function settingsPatch(s: Section): ProviderPatch {
+  const body: ProviderPatch = { provider: s.provider || null, baseUrl: s.baseUrl.trim() || null, model: s.model.trim() || null };
+  if (s.clearKey) body.apiKey = null;
+  else if (s.key.trim()) body.apiKey = s.key.trim();
+  return body;
+}
+
+const fromSettings = (s: ProviderSettings | undefined): Section => ({
+  provider: s?.provider ?? "",
+  baseUrl: s?.baseUrl ?? "",
+  model: s?.model ?? "",
+  key: "",
+  clearKey: false,
+});
+
+export function SettingsPage() {
+  const { workspaceId, canManage } = useWorkspace();
+  const queryClient = useQueryClient();
+  const notify = useToast();
+  const key = ["settings", workspaceId];
+  const settings = useQuery({ queryKey: key, queryFn: () => api.workspaces.settings(workspaceId) });
+  const [llm, setLlm] = useState<Section>(fromSettings(undefined));
+  const [emb, setEmb] = useState<Section>(fromSettings(undefined));
+  useEffect(() => {
+    if (settings.data) {
+      setLlm(fromSettings(settings.data.llm));
+      setEmb(fromSettings(settings.data.embedding));
+    }
+  }, [settings.data]);
+  const save = useMutation({
+    mutationFn: () => api.workspaces.updateSettings(workspaceId, { llm: settingsPatch(llm), embedding: settingsPatch(emb) }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: key });
+      notify("Settings saved", "success");
+    },
+  });
+  if (settings.isPending) return <Loading />;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  const embeddingChanged = settings.data && (emb.provider !== (settings.data.embedding.provider ?? "") || emb.model !== (settings.data.embedding.model ?? ""));
+  return (
+    <>
+      <PageHeader title="Workspace settings" description="Bring your own model provider and keys. Without them, Docent uses the platform defaults." />
+      {settings.error ? (
+        <ErrorMessage error={settings.error} title="Could not load settings" />
+      ) : (
+        <form className="stack lg" onSubmit={submit} style={{ maxWidth: 860 }}>
+          <ProviderCard title="Answer model (LLM)" section={llm} onChange={setLlm} hint={settings.data?.llm.hasApiKey ? (settings.data.llm.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="gpt-4o-mini" />
+          <ProviderCard title="Embedding model" section={emb} onChange={setEmb} hint={settings.data?.embedding.hasApiKey ? (settings.data.embedding.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="text-embedding-3-small" />
+          {embeddingChanged && <Alert tone="warning">Changing the embedding model means existing documents must be re-indexed before questions can be answered with it.</Alert>}
+          <ErrorMessage error={save.error} />
+          {canManage && (
+            <div>
+              <Button type="submit" variant="primary" loading={save.isPending}>
+                Save settings
+              </Button>
+            </div>
+          )}
+        </form>
+      )}
+    </>
+  );
+}
+
+function ProviderCard({ title, section, onChange, hint, disabled, modelPlaceholder }: { title: string; section: Section; onChange(s: Section): void; hint: string | null | undefined; disabled: boolean; modelPlaceholder: string }) {
+  const set = (change: Partial<Section>) => onChange({ ...section, ...change });
+  return (
+    <Card title={title}>
+      <fieldset className="stack" disabled={disabled} style={{ border: "none", padding: 0, margin: 0 }}>
+        <div className="grid-2">
+          <Field label="Provider">
+            <Select value={section.provider} onChange={(e) => set({ provider: e.target.value as Provider | "" })}>
+              {providers.map((p) => (
+                <option key={p.value} value={p.value}>
+                  {p.label}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label="Model">
+            <Input value={section.model} onChange={(e) => set({ model: e.target.value })} placeholder={modelPlaceholder} />
+          </Field>
+        </div>
+        <Field label="Base URL" hint="For OpenAI-compatible servers, e.g. http://ollama:11434/v1. Leave empty for the provider's default.">
+          <Input type="url" value={section.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} placeholder="https://api.openai.com/v1" />
+        </Field>
+        <Field label="API key" hint={hint ? `A key is saved (${hint}). Type a new one to replace it; it is never shown again.` : "Stored encrypted and never shown again."}>
+          <Input type="password" autoComplete="off" value={section.key} onChange={(e) => set({ key: e.target.value, clearKey: false })} placeholder={hint ?? "sk-…"} />
+        </Field>
+        {hint && (
+          <div className="row small muted">
+            <KeyRound aria-hidden="true" style={{ width: 14 }} />
+            <Checkbox label="Remove the saved key" checked={section.clearKey} onChange={(e) => set({ clearKey: e.target.checked, key: "" })} />
+          </div>
+        )}
+      </fieldset>
+    </Card>
+  );
+}

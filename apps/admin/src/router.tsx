@@ -1,0 +1,61 @@
+import { createBrowserRouter, Navigate } from "react-router";
+import { useSession, preferredWorkspace } from "./app/session";
+import { AppShell } from "./app/shell";
+import { LoginPage, SignupPage } from "./features/auth/auth-pages";
+import { ApiKeysPage } from "./features/api-keys/api-keys-page";
+import { BotLayout } from "./features/bots/bot-layout";
+import { BotsPage } from "./features/bots/bots-page";
+import { DocumentsPage } from "./features/documents/documents-page";
+import { RetrievalPage } from "./features/retrieval/retrieval-page";
+import { MembersPage } from "./features/workspace/members-page";
+import { SettingsPage } from "./features/workspace/settings-page";
+import { UsagePage } from "./features/workspace/usage-page";
+import { ErrorMessage, Loading, EmptyState } from "./ui/feedback";
+
+function Home() {
+  const session = useSession();
+  if (session.isPending) return <Loading />;
+  if (session.error) return <div className="main"><ErrorMessage error={session.error} /></div>;
+  if (!session.data) return <Navigate to="/login" replace />;
+  const ws = preferredWorkspace(session.data.workspaces);
+  if (!ws) return <EmptyState title="No workspace yet">Ask a workspace owner to invite you.</EmptyState>;
+  return <Navigate to={`/w/${ws.id}/bots`} replace />;
+}
+
+function NotFound() {
+  return <EmptyState title="Page not found">The page you were looking for does not exist.</EmptyState>;
+}
+
+export const router = createBrowserRouter([
+  { path: "/", element: <Home /> },
+  { path: "/login", element: <LoginPage /> },
+  { path: "/signup", element: <SignupPage /> },
+  {
+    path: "/w/:workspaceId",
+    element: <AppShell />,
+    children: [
+      { index: true, element: <Navigate to="bots" replace /> },
+      { path: "bots", element: <BotsPage /> },
+      {
+        path: "bots/:botId",
+        element: <BotLayout />,
+        children: [
+          { index: true, element: <Navigate to="documents" replace /> },
+          { path: "documents", element: <DocumentsPage /> },
+          { path: "prompts", lazy: async () => ({ Component: (await import("./features/prompts/prompts-page")).PromptsPage }) },
+          { path: "retrieval", element: <RetrievalPage /> },
+          { path: "playground", lazy: async () => ({ Component: (await import("./features/playground/playground-page")).PlaygroundPage }) },
+          { path: "widget", lazy: async () => ({ Component: (await import("./features/widget/widget-page")).WidgetPage }) },
+          { path: "conversations", lazy: async () => ({ Component: (await import("./features/conversations/conversations-page")).ConversationsPage }) },
+          { path: "analytics", lazy: async () => ({ Component: (await import("./features/analytics/analytics-page")).AnalyticsPage }) },
+        ],
+      },
+      { path: "api-keys", element: <ApiKeysPage /> },
+      { path: "members", element: <MembersPage /> },
+      { path: "settings", element: <SettingsPage /> },
+      { path: "usage", element: <UsagePage /> },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+  { path: "*", element: <NotFound /> },
+]);

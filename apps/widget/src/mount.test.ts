@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { mountWidget } from "./mount";
+
+class MemoryStorage {
+  private map = new Map<string, string>();
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.map.set(k, v);
+  }
+  removeItem(k: string) {
+    this.map.delete(k);
+  }
+}
+
+const sse = (...events: [string, unknown][]) =>
+  new Response(events.map(([e, d]) => `event: ${e}\ndata: ${JSON.stringify(d)}\n\n`).join(""), { headers: { "content-type": "text/event-stream" } });
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+afterEach(() => {
+  document.body.replaceChildren();
+  vi.unstubAllGlobals();
+});
+
+describe("mountWidget", () => {
+  it("opens from the launcher, answers a question with its sources, and shows hostile text as text", async () => {
+    const transport = vi.fn(async () =>
+      sse(["start", { conversationId: "c1", messageId: "m1" }], ["token", { text: "It is <b>seven</b> years [1]." }], ["citations", { citations: [{ index: 1, documentName: "manual.md", quote: "seven year warranty" }] }], ["done", {}]),
+    );
+    const storage = new MemoryStorage() as unknown as Storage;
+    const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: { headerText: "Help" }, transport, storage });
+    const root = w.shadowRoot;
+    const launcher = root.querySelector<HTMLButtonElement>(".launcher")!;
+    expect(launcher.getAttribute("aria-expanded")).toBe("false");
+    launcher.click();
+    expect(launcher.getAttribute("aria-expanded")).toBe("true");
+    expect(root.querySelector('[role="dialog"]')!.getAttribute("aria-labelledby")).toBeTruthy();
+    const input = root.querySelector("textarea")!;
+    input.value = "<script>alert(1)</script> warranty?";
+    root.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(root.querySelector(".msg.assistant .sources")).not.toBeNull());
+    expect(transport).toHaveBeenCalledWith(expect.objectContaining({ message: "<script>alert(1)</script> warranty?" }), expect.anything());
+    expect(root.querySelector(".msg.user")!.textContent).toBe("<script>alert(1)</script> warranty?");
+    const answer = [...root.querySelectorAll(".msg.assistant")].at(-1)!;
+    expect(answer.textContent).toContain("It is <b>seven</b> years");
+    expect(root.querySelector(".log script, .log b")).toBeNull();
+    expect(answer.querySelector("button.cite")!.getAttribute("aria-label")).toBe("Source 1: manual.md");
+    // The conversation survives a reload (a new mount with the same storage).
+    w.destroy();
+    const again = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: {}, transport, storage });
+    expect(again.shadowRoot.querySelector(".msg.user")!.textContent).toContain("warranty?");
+    expect(JSON.parse(storage.getItem("docent-widget:bot123")!).conversationId).toBe("c1");
+  });
+
+  it("shows the server's refusal and disables input when the site is not allowed", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify({ message: "This website is not allowed to use this assistant" }), { status: 403 })));
+    const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", storage: null });
+    await vi.waitFor(() => expect(w.shadowRoot.querySelector(".msg.notice")).not.toBeNull());
+    expect(w.shadowRoot.querySelector(".msg.notice")!.textContent).toBe("This website is not allowed to use this assistant");
+    expect(w.shadowRoot.querySelector("textarea")!.disabled).toBe(true);
+  });
+
+  it("applies appearance updates live and closes on Escape", async () => {
+    const w = mountWidget({ publicId: "p", apiBase: "https://x/chat", config: { primaryColor: "#2563eb" }, storage: null, startOpen: true });
+    const root = w.shadowRoot.querySelector<HTMLElement>(".root")!;
+    w.update({ primaryColor: "#e11d48", headerText: "Zephyr help", position: "bottom-left" });
+    expect(root.style.getPropertyValue("--dw-primary")).toBe("#e11d48");
+    expect(root.classList.contains("left")).toBe(true);
+    expect(w.shadowRoot.querySelector("h2")!.textContent).toBe("Zephyr help");
+    w.shadowRoot.querySelector(".panel")!.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    await flush();
+    expect((w.shadowRoot.querySelector(".panel") as HTMLElement).hidden).toBe(true);
+  });
+});
