@@ -11,6 +11,8 @@ import { createDb, type DbHandle } from "@docent/db/client";
 import { migrationsFolder, runMigrations } from "@docent/db/migrate";
 import postgres from "postgres";
 import { afterAll, inject } from "vitest";
+// Brings the ProvidedContext keys (databaseUrl, redisUrl, templateDatabase) into scope.
+import type {} from "./global-setup";
 
 function migrationsHash(): string {
   const hash = createHash("sha256");

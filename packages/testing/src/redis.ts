@@ -5,6 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, inject } from "vitest";
+// Brings the ProvidedContext keys (databaseUrl, redisUrl, templateDatabase) into scope.
+import type {} from "./global-setup";
 
 export interface TestRedis {
   url: string;

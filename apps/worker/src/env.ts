@@ -1,0 +1,45 @@
+/**
+ * The worker's configuration, parsed once at start-up. Storage and embedding variables
+ * are shared with the API (see @docent/storage/env); the rest tunes the worker.
+ */
+import { envFields } from "@docent/config/env";
+import { embeddingEnvSchema } from "@docent/embeddings";
+import { storageEnvSchema } from "@docent/storage/env";
+import { z } from "zod";
+
+const ms = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape).extend({
+  NODE_ENV: envFields.nodeEnv,
+  LOG_LEVEL: envFields.logLevel,
+  DATABASE_URL: envFields.databaseUrl,
+  DATABASE_POOL_MAX: envFields.databasePoolMax,
+  REDIS_URL: envFields.redisUrl,
+  /** BullMQ key prefix; every service of one installation must use the same. */
+  QUEUE_PREFIX: z.string().min(1).default("docent"),
+  /** Documents processed at once by this process (each is mostly I/O or embedding calls). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  WORKER_LOCK_DURATION_MS: ms(60_000),
+  WORKER_STALLED_INTERVAL_MS: ms(30_000),
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(10).default(2),
+  /** Texts per embedding request. */
+  EMBED_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
+  /** Least time between two progress writes of one document. */
+  PROGRESS_INTERVAL_MS: ms(500),
+  /** How often the reaper looks for documents stuck in PENDING/PROCESSING. */
+  REAPER_INTERVAL_MS: ms(60_000),
+  /** A document untouched this long while PENDING/PROCESSING is checked against the queue. */
+  REAPER_STALE_AFTER_MS: ms(10 * 60_000),
+  /** SIGTERM: how long to wait for jobs to finish or be released before exiting anyway. */
+  SHUTDOWN_TIMEOUT_MS: ms(25_000),
+  /** URL sources: largest response accepted and total time allowed. */
+  URL_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  URL_FETCH_TIMEOUT_MS: ms(20_000),
+  /**
+   * Tests only (ignored unless NODE_ENV=test): sleep this long before each embedding
+   * batch, so a kill test can catch the worker mid-document.
+   */
+  DOCENT_TEST_EMBED_DELAY_MS: z.coerce.number().int().min(0).default(0),
+});
+
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;

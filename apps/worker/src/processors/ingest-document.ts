@@ -1,0 +1,411 @@
+/**
+ * The ingest-document job: download -> extract -> chunk -> embed -> store.
+ *
+ * - Accepting the job is a transaction: a job whose document was deleted or re-indexed
+ *   (version moved on) is dropped; the first acceptance of a version flips the row to
+ *   PROCESSING and counts one processing job for the workspace's month.
+ * - Chunks are embedded in batches; a chunk whose content hash and embedding model match
+ *   one already stored for this document reuses that vector instead of being embedded.
+ * - Encoded rows are spooled to a temporary file; the commit then replaces the document's
+ *   chunks and flips it to PROCESSED in one transaction (see pipeline/store.ts).
+ * - PDFs are read page by page and chunked as they are read, so a large PDF never holds
+ *   all its text, chunks and vectors in memory at once.
+ */
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "@docent/config/logger";
+import type { Database } from "@docent/db/client";
+import { botDocuments, bots } from "@docent/db/schema";
+import { documentStorageKey, incrementProcessingJobs } from "@docent/documents";
+import {
+  chunkDocument,
+  chunkSections,
+  DETECT_HEAD_BYTES,
+  detectFileType,
+  extract,
+  fetchUrlSafely,
+  openPdf,
+  type Chunk,
+  type FetchUrlOptions,
+  type SourceKind,
+} from "@docent/ingest";
+import type { IngestDocumentPayload } from "@docent/queue/jobs";
+import { publishDocumentStatus } from "@docent/queue/status";
+import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
+import { eq } from "drizzle-orm";
+import type { Redis } from "ioredis";
+import type postgres from "postgres";
+import { encodeChunkRow, regconfigOid } from "../pipeline/copy-chunks";
+import { PermanentDocumentError, ReleaseJobError, StaleJobError } from "../pipeline/errors";
+import { createProgressReporter, type ProgressReporter } from "../pipeline/progress";
+import { TupleSpool } from "../pipeline/spool";
+import { commitChunks, loadReusableEmbeddings, type StoredSource } from "../pipeline/store";
+
+export const EMBEDDING_DIMENSIONS = 768;
+
+/** The part of @docent/embeddings' Embedder the pipeline relies on. */
+export interface EmbedderLike {
+  readonly id: string;
+  readonly dimensions: number;
+  embed(texts: string[]): Promise<ArrayLike<number>[]>;
+}
+
+export interface IngestDeps {
+  db: Database;
+  sql: postgres.Sql;
+  storage: ObjectStorage;
+  redis: Redis;
+  queuePrefix: string;
+  /** The platform embedder (from env). */
+  embedder: EmbedderLike;
+  /**
+   * Per-workspace embedder (BYOK settings); when unset, or when it resolves undefined,
+   * the platform embedder is used.
+   */
+  embedderFor?: (workspaceId: string) => Promise<EmbedderLike | undefined>;
+  logger: Logger;
+  embedBatchSize: number;
+  progressIntervalMs: number;
+  fetchOptions: Pick<FetchUrlOptions, "maxBytes" | "timeoutMs" | "allowAddress" | "lookup">;
+  /** Aborted on SIGTERM: the job is handed back to the queue at the next checkpoint. */
+  shutdownSignal: AbortSignal;
+  /** Tests only: pause before each embedding batch. */
+  testEmbedDelayMs?: number;
+}
+
+export type IngestResult =
+  | { status: "processed"; chunks: number; embedded: number; reused: number }
+  | { status: "skipped"; reason: string };
+
+interface AcceptedDocument {
+  id: string;
+  botId: string;
+  workspaceId: string;
+  name: string;
+  sourceType: string;
+  sourceUrl: string | null;
+  storageKey: string | null;
+  sizeBytes: number;
+  chunkCount: number;
+  language: string;
+  chunkSize: number;
+  chunkOverlap: number;
+}
+
+/** Locks the row, checks the job is current, and marks the document PROCESSING. */
+async function acceptJob(
+  db: Database,
+  payload: IngestDocumentPayload,
+): Promise<AcceptedDocument | { skipped: string }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ doc: botDocuments, workspaceId: bots.workspaceId, language: bots.language, ragConfig: bots.ragConfig })
+      .from(botDocuments)
+      .innerJoin(bots, eq(bots.id, botDocuments.botId))
+      .where(eq(botDocuments.id, payload.documentId))
+      .for("update", { of: botDocuments });
+    if (!row) return { skipped: "document deleted" };
+    const { doc } = row;
+    if (doc.version !== payload.version) return { skipped: `superseded by version ${doc.version}` };
+    if (doc.status === "PROCESSED" || doc.status === "FAILED") return { skipped: `already ${doc.status}` };
+    if (doc.status === "PENDING") {
+      await tx
+        .update(botDocuments)
+        .set({ status: "PROCESSING", stage: "download", progress: 0, errorMessage: null })
+        .where(eq(botDocuments.id, doc.id));
+      // Counted once per accepted (document, version): retries and stalled re-runs find
+      // the row already PROCESSING and do not count again.
+      await incrementProcessingJobs(tx, row.workspaceId);
+    }
+    return {
+      id: doc.id,
+      botId: doc.botId,
+      workspaceId: row.workspaceId,
+      name: doc.name,
+      sourceType: doc.sourceType,
+      sourceUrl: doc.sourceUrl,
+      storageKey: doc.storageKey,
+      sizeBytes: doc.sizeBytes,
+      chunkCount: doc.chunkCount,
+      language: row.language,
+      chunkSize: row.ragConfig.chunkSize,
+      chunkOverlap: row.ragConfig.chunkOverlap,
+    };
+  });
+}
+
+/**
+ * Reads a stored object into one buffer. With the size known (from the row) the buffer
+ * is allocated once, instead of collecting parts and concatenating them, which would
+ * hold the file twice at the peak.
+ */
+async function readAll(stream: Readable, expectedSize: number): Promise<Buffer> {
+  if (expectedSize > 0) {
+    const target = Buffer.allocUnsafe(expectedSize);
+    let offset = 0;
+    const spill: Buffer[] = [];
+    for await (const part of stream as AsyncIterable<Buffer>) {
+      if (offset + part.length <= expectedSize) offset += part.copy(target, offset);
+      else spill.push(part);
+    }
+    if (offset === expectedSize && spill.length === 0) return target;
+    return Buffer.concat([target.subarray(0, offset), ...spill]);
+  }
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** The source bytes: the stored original, or the URL fetched (and then stored) anew. */
+async function download(
+  deps: IngestDeps,
+  doc: AcceptedDocument,
+): Promise<{ bytes: Buffer; kind: SourceKind; source?: StoredSource; sourceUrl?: string }> {
+  if (doc.sourceType === "URL") {
+    const fetched = await fetchUrlSafely(doc.sourceUrl!, { ...deps.fetchOptions, signal: deps.shutdownSignal });
+    const bytes = Buffer.from(fetched.bytes.buffer, fetched.bytes.byteOffset, fetched.bytes.byteLength);
+    const nameHint = new URL(fetched.finalUrl).pathname.split("/").pop() || "index.html";
+    const detected = detectFileType(bytes.subarray(0, DETECT_HEAD_BYTES), nameHint);
+    // Keep what was fetched, so the admin can download exactly what was indexed.
+    const storageKey = documentStorageKey(doc.workspaceId, doc.botId, doc.id);
+    await deps.storage.put(storageKey, bytes, { contentType: detected.mimeType });
+    return {
+      bytes,
+      kind: detected.kind,
+      sourceUrl: fetched.finalUrl,
+      source: {
+        storageKey,
+        mimeType: detected.mimeType,
+        sizeBytes: bytes.length,
+        contentHash: createHash("sha256").update(bytes).digest("hex"),
+      },
+    };
+  }
+  if (!doc.storageKey) throw new PermanentDocumentError("This document has no stored content to process.");
+  let bytes: Buffer;
+  try {
+    bytes = await readAll(await deps.storage.get(doc.storageKey), doc.sizeBytes);
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) {
+      throw new PermanentDocumentError("The stored original of this document is missing; upload it again.");
+    }
+    throw error;
+  }
+  const detected = detectFileType(bytes.subarray(0, DETECT_HEAD_BYTES), doc.name);
+  return { bytes, kind: detected.kind };
+}
+
+/** Chunks of the document, streamed for PDFs (with page-based progress), listed otherwise. */
+async function chunkStream(
+  bytes: Buffer,
+  kind: SourceKind,
+  sourceUrl: string | undefined,
+  options: { chunkSize: number; chunkOverlap: number },
+  progress: ProgressReporter,
+): Promise<{ chunks: AsyncIterable<Chunk> | Iterable<Chunk>; fraction: () => number; close: () => Promise<void> }> {
+  if (kind === "pdf") {
+    // A plain Uint8Array view (pdf.js refuses Node Buffers) over the same memory, handed
+    // to the parser thread without a copy; the job never reads these bytes again.
+    const reader = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      transferBytes: true,
+    });
+    await progress.report("extract", 10);
+    let pagesRead = 0;
+    const pages = (async function* () {
+      for await (const page of reader.pages()) {
+        pagesRead = page.page;
+        yield page;
+      }
+    })();
+    return {
+      chunks: chunkSections(pages, options),
+      fraction: () => (reader.pageCount > 0 ? pagesRead / reader.pageCount : 0),
+      close: () => reader.close(),
+    };
+  }
+  const extracted = await extract({ bytes, kind, sourceUrl });
+  await progress.report("chunk", 20);
+  const chunks = chunkDocument(extracted, options);
+  let consumed = 0;
+  return {
+    chunks: (function* () {
+      for (const chunk of chunks) {
+        consumed++;
+        yield chunk;
+      }
+    })(),
+    fraction: () => (chunks.length > 0 ? consumed / chunks.length : 1),
+    close: async () => {},
+  };
+}
+
+/**
+ * Hands the downloaded bytes over and forgets them: pdf.js keeps its own copy, and a
+ * second 50 MB buffer held for the whole job would show in the worker's peak memory.
+ */
+function takeBytes(source: { bytes: Buffer }): Buffer {
+  const bytes = source.bytes;
+  source.bytes = Buffer.alloc(0);
+  return bytes;
+}
+
+function checkpoint(deps: IngestDeps) {
+  if (deps.shutdownSignal.aborted) throw new ReleaseJobError();
+}
+
+export async function processIngestDocument(
+  deps: IngestDeps,
+  payload: IngestDocumentPayload,
+  log: Logger,
+): Promise<IngestResult> {
+  const accepted = await acceptJob(deps.db, payload);
+  if ("skipped" in accepted) {
+    log.info({ reason: accepted.skipped }, "stale job dropped");
+    return { status: "skipped", reason: accepted.skipped };
+  }
+  const doc = accepted;
+  const progress = createProgressReporter({
+    sql: deps.sql,
+    redis: deps.redis,
+    prefix: deps.queuePrefix,
+    logger: log,
+    document: { id: doc.id, botId: doc.botId, version: payload.version },
+    intervalMs: deps.progressIntervalMs,
+  });
+  const embedder = (await deps.embedderFor?.(doc.workspaceId)) ?? deps.embedder;
+  const model = embedder.id;
+
+  await progress.report("download", 2, { force: true });
+  const source = await download(deps, doc);
+  checkpoint(deps);
+  const oid = await resolveTextSearchConfig(deps.sql, doc.language, log);
+
+  await progress.report("extract", 8);
+  const spool = new TupleSpool();
+  let committed = false;
+  try {
+    await spool.open();
+    const stream = await chunkStream(
+      takeBytes(source),
+      source.kind,
+      source.sourceUrl ?? doc.sourceUrl ?? undefined,
+      { chunkSize: doc.chunkSize, chunkOverlap: doc.chunkOverlap },
+      progress,
+    );
+    // Only a document that has chunks already can have reusable vectors.
+    const mayReuse = doc.chunkCount > 0;
+    let embedded = 0;
+    let reused = 0;
+    let batch: Chunk[] = [];
+
+    const flush = async () => {
+      if (batch.length === 0) return;
+      checkpoint(deps);
+      const vectors = mayReuse
+        ? await loadReusableEmbeddings(deps.sql, doc.id, model, batch.map((c) => c.contentHash))
+        : new Map<string, Float32Array>();
+      const missing = batch.filter((c) => !vectors.has(c.contentHash));
+      if (missing.length > 0) {
+        if (deps.testEmbedDelayMs) await sleep(deps.testEmbedDelayMs);
+        const result = await embedder.embed(missing.map((c) => c.content));
+        if (result.length !== missing.length) {
+          throw new Error(`embedder returned ${result.length} vectors for ${missing.length} texts`);
+        }
+        result.forEach((vector, i) => {
+          if (vector.length !== EMBEDDING_DIMENSIONS) {
+            throw new PermanentDocumentError(
+              `The embedding model ${model} returned ${vector.length}-dimension vectors; Docent needs ${EMBEDDING_DIMENSIONS}. Choose a model (or a dimensions setting) that gives ${EMBEDDING_DIMENSIONS}.`,
+            );
+          }
+          vectors.set(missing[i]!.contentHash, Float32Array.from(vector));
+        });
+        embedded += missing.length;
+      }
+      reused += batch.length - missing.length;
+      await spool.write(
+        batch.map((chunk) =>
+          encodeChunkRow(
+            {
+              botId: doc.botId,
+              documentId: doc.id,
+              chunkIndex: chunk.index,
+              content: chunk.content,
+              contentHash: chunk.contentHash,
+              tokenCount: chunk.tokenCount,
+              metadata: chunk.metadata,
+              embedding: vectors.get(chunk.contentHash)!,
+              embeddingModel: model,
+            },
+            oid,
+          ),
+        ),
+      );
+      batch = [];
+      await progress.report("embed", 25 + 65 * stream.fraction());
+    };
+
+    try {
+      await progress.report("embed", 25);
+      for await (const chunk of stream.chunks) {
+        batch.push(chunk);
+        if (batch.length >= deps.embedBatchSize) await flush();
+      }
+      await flush();
+    } finally {
+      await stream.close();
+    }
+    await spool.finish();
+    if (spool.count === 0) {
+      throw new PermanentDocumentError("No text could be extracted from this document.");
+    }
+    checkpoint(deps);
+
+    await progress.report("store", 92, { force: true });
+    const { previousStorageKey } = await commitChunks(deps.sql, {
+      documentId: doc.id,
+      version: payload.version,
+      tuples: spool.read(),
+      chunkCount: spool.count,
+      source: source.source,
+    });
+    committed = true;
+    if (previousStorageKey) {
+      await deps.storage.delete(previousStorageKey).catch((error: unknown) => {
+        log.warn({ err: error }, "previous stored original not deleted");
+      });
+    }
+    await publishDocumentStatus(deps.redis, deps.queuePrefix, {
+      documentId: doc.id,
+      botId: doc.botId,
+      version: payload.version,
+      status: "PROCESSED",
+      stage: null,
+      progress: 100,
+      chunkCount: spool.count,
+      errorMessage: null,
+    }).catch(() => {});
+    log.info({ chunks: spool.count, embedded, reused, model }, "document processed");
+    return { status: "processed", chunks: spool.count, embedded, reused };
+  } catch (error) {
+    if (error instanceof StaleJobError) {
+      log.info({ reason: error.reason }, "stale job dropped");
+      return { status: "skipped", reason: error.reason };
+    }
+    // A fetched URL stored by this attempt is not referenced by the row: remove it.
+    if (!committed && source.source) await deps.storage.delete(source.source.storageKey).catch(() => {});
+    throw error;
+  } finally {
+    await spool.dispose();
+  }
+}
+
+/** The bot's text-search configuration as an OID; an unknown name falls back to 'simple'. */
+async function resolveTextSearchConfig(sql: postgres.Sql, language: string, log: Logger): Promise<number> {
+  try {
+    return await regconfigOid(sql, language);
+  } catch {
+    log.warn({ language }, "unknown text search configuration; using 'simple'");
+    return regconfigOid(sql, "simple");
+  }
+}

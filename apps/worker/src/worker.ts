@@ -1,0 +1,133 @@
+/**
+ * Builds the ingest worker and everything it owns (BullMQ worker, reaper, a producer
+ * queue for re-enqueueing), wired with listeners, and a `close()` that shuts it down in
+ * order: stop taking jobs, release or finish the running ones, then stop the reaper.
+ * main.ts owns the process (env, connections, signals); tests build this in-process.
+ */
+import type { Logger } from "@docent/config/logger";
+import type { Database } from "@docent/db/client";
+import {
+  createIngestQueue,
+  ingestWorkerOptions,
+  QUEUE_NAMES,
+  type IngestDocumentPayload,
+  type WorkerTimings,
+} from "@docent/queue";
+import type { ObjectStorage } from "@docent/storage";
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type postgres from "postgres";
+import { wrapProcessor } from "./processors/base";
+import { recordDocumentFailure } from "./processors/failure";
+import { processIngestDocument, type EmbedderLike, type IngestDeps } from "./processors/ingest-document";
+import { startReaper } from "./reaper";
+
+export interface IngestWorkerOptions {
+  db: Database;
+  sql: postgres.Sql;
+  storage: ObjectStorage;
+  /** Blocking connection for BullMQ (maxRetriesPerRequest: null). */
+  redis: Redis;
+  queuePrefix: string;
+  embedder: EmbedderLike;
+  logger: Logger;
+  concurrency: number;
+  timings: WorkerTimings;
+  embedBatchSize: number;
+  progressIntervalMs: number;
+  reaper: { intervalMs: number; staleAfterMs: number } | false;
+  fetchOptions?: IngestDeps["fetchOptions"];
+  testEmbedDelayMs?: number;
+}
+
+export function createIngestWorker(options: IngestWorkerOptions) {
+  const { logger } = options;
+  const shutdown = new AbortController();
+  const queue = createIngestQueue({ connection: options.redis, prefix: options.queuePrefix });
+  const deps: IngestDeps = {
+    db: options.db,
+    sql: options.sql,
+    storage: options.storage,
+    redis: options.redis,
+    queuePrefix: options.queuePrefix,
+    embedder: options.embedder,
+    logger,
+    embedBatchSize: options.embedBatchSize,
+    progressIntervalMs: options.progressIntervalMs,
+    fetchOptions: options.fetchOptions ?? {},
+    shutdownSignal: shutdown.signal,
+    testEmbedDelayMs: options.testEmbedDelayMs,
+  };
+
+  const processor = wrapProcessor(
+    {
+      name: "ingest-document",
+      run: (payload, { log }) => processIngestDocument(deps, payload, log.child({ documentId: payload.documentId })),
+      onFailure: (payload, failure, log) =>
+        recordDocumentFailure(deps, payload, failure, log),
+    },
+    logger,
+  );
+
+  const worker = new Worker<IngestDocumentPayload>(QUEUE_NAMES.ingest, processor, {
+    ...ingestWorkerOptions(options.timings, options.concurrency),
+    connection: options.redis,
+    prefix: options.queuePrefix,
+  });
+
+  worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+  worker.on("failed", (job, error) => {
+    logger.warn({ jobId: job?.id, err: error, attemptsMade: job?.attemptsMade }, "job attempt failed");
+    // A job that stalled too often never reached the processor's failure handling.
+    if (job && /stalled more than allowable limit/i.test(error.message)) {
+      void recordDocumentFailure(
+        deps,
+        job.data,
+        {
+          final: true,
+          attempt: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+          message:
+            "The worker stopped repeatedly while processing this document (it may be too large or malformed).",
+        },
+        logger,
+      ).catch((e: unknown) => logger.error({ err: e }, "recording the stalled failure failed"));
+    }
+  });
+  worker.on("stalled", (jobId) => logger.warn({ jobId }, "job stalled; re-queued for another attempt"));
+
+  const reaper =
+    options.reaper === false
+      ? undefined
+      : startReaper(
+          {
+            sql: options.sql,
+            queue,
+            redis: options.redis,
+            queuePrefix: options.queuePrefix,
+            logger: logger.child({ component: "reaper" }),
+            staleAfterMs: options.reaper.staleAfterMs,
+          },
+          options.reaper.intervalMs,
+        );
+
+  return {
+    worker,
+    queue,
+    start() {
+      void worker.run().catch((error: unknown) => logger.error({ err: error }, "worker stopped"));
+    },
+    /**
+     * Stops taking jobs; running jobs hand themselves back to the queue at their next
+     * checkpoint (or finish, if already committing). Resolves when none is running.
+     */
+    async close() {
+      shutdown.abort();
+      await reaper?.stop();
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
+
+export type IngestWorker = ReturnType<typeof createIngestWorker>;

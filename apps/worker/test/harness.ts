@@ -1,0 +1,97 @@
+/**
+ * In-process test rig: a fresh database, a Redis prefix, an S3-protocol server, the
+ * documents service (producer) and an ingest worker whose embedder counts its calls.
+ */
+import type {} from "@docent/testing/global-setup";
+import { createLogger } from "@docent/config/logger";
+import { createDocumentsService, unlimitedLimits } from "@docent/documents";
+import { createLocalEmbedder } from "@docent/embeddings";
+import { createIngestQueue } from "@docent/queue/producer";
+import { createRedis } from "@docent/queue/redis";
+import { startTestS3 } from "@docent/storage/testing";
+import { useTestDatabase } from "@docent/testing/db";
+import { useTestRedis } from "@docent/testing/redis";
+import { afterAll } from "vitest";
+import type { EmbedderLike } from "../src/processors/ingest-document";
+import { createIngestWorker, type IngestWorkerOptions } from "../src/worker";
+
+export const logger = createLogger({ service: "worker-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
+
+/** Wraps the local embedder, counting calls and texts (the re-index test reads them). */
+export function countingEmbedder(inner: EmbedderLike = createLocalEmbedder()) {
+  const counts = { calls: 0, texts: 0 };
+  const embedder: EmbedderLike = {
+    id: inner.id,
+    dimensions: inner.dimensions,
+    async embed(texts) {
+      counts.calls++;
+      counts.texts += texts.length;
+      return inner.embed(texts);
+    },
+  };
+  return { embedder, counts };
+}
+
+export async function createRig(options: Partial<IngestWorkerOptions> & { startWorker?: boolean } = {}) {
+  const database = await useTestDatabase();
+  const testRedis = useTestRedis();
+  const s3 = await startTestS3();
+  const redis = createRedis(testRedis.url, "worker");
+  const queue = createIngestQueue({ connection: redis, prefix: testRedis.prefix });
+  const counting = countingEmbedder();
+  const service = createDocumentsService({
+    db: database.db,
+    storage: s3.storage,
+    queue,
+    redis,
+    logger,
+    limits: unlimitedLimits,
+  });
+  const worker =
+    options.startWorker === false
+      ? undefined
+      : createIngestWorker({
+          db: database.db,
+          sql: database.sql,
+          storage: s3.storage,
+          redis,
+          queuePrefix: testRedis.prefix,
+          embedder: counting.embedder,
+          logger,
+          concurrency: 2,
+          timings: { lockDurationMs: 10_000, stalledIntervalMs: 5_000, maxStalledCount: 1 },
+          embedBatchSize: 16,
+          progressIntervalMs: 50,
+          reaper: false,
+          ...options,
+        });
+  worker?.start();
+  afterAll(async () => {
+    await worker?.close();
+    await service.close();
+    await queue.close();
+    redis.disconnect();
+    await s3.stop();
+  });
+  return { database, testRedis, s3, redis, queue, service, worker, counts: counting.counts };
+}
+
+export async function waitForDocument(
+  sql: import("postgres").Sql,
+  documentId: string,
+  accept: (row: { status: string; stage: string | null; progress: number; version: number }) => boolean,
+  timeoutMs = 30_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await sql<
+      { status: string; stage: string | null; progress: number; version: number; errorMessage: string | null; chunkCount: number }[]
+    >`select status, stage, progress, version, error_message as "errorMessage", chunk_count as "chunkCount"
+        from bot_documents where id = ${documentId}`;
+    if (row && accept(row)) return row;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for document ${documentId}: ${JSON.stringify(row)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const settled = (row: { status: string }) => row.status === "PROCESSED" || row.status === "FAILED";

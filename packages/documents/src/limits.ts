@@ -1,0 +1,82 @@
+/**
+ * Plan limits the documents service enforces: file size, documents per bot, total
+ * stored bytes per workspace, processing jobs per month. The service only sees this
+ * interface; `createPlanLimits` implements it with the shared queries of
+ * @docent/db/queries/usage (the workspace's live subscription, or the free plan).
+ */
+import type { Executor } from "@docent/db/client";
+import {
+  assertWithinLimit,
+  getCurrentPlan,
+  incrementUsage,
+  lockWorkspaceQuota,
+  planLimits,
+  QuotaExceededError,
+} from "@docent/db/queries/usage";
+import { DocumentsError } from "./errors";
+
+export interface DocumentLimits {
+  /** Largest single upload accepted for the workspace, in bytes. */
+  maxFileBytes(db: Executor, workspaceId: string): Promise<number>;
+  /**
+   * Throws a 402 DocumentsError (plan_limit_reached) when one more document of `sizeBytes` would exceed the
+   * plan. Called before reading an upload and again inside the insert transaction.
+   */
+  assertCanAddDocument(
+    db: Executor,
+    input: { workspaceId: string; botId: string; sizeBytes: number },
+  ): Promise<void>;
+  /** Throws a 402 DocumentsError when `jobs` more processing jobs exceed this month's quota. */
+  assertCanProcess(db: Executor, workspaceId: string, jobs: number): Promise<void>;
+}
+
+/** For tests and self-hosted installs without plans. */
+export const unlimitedLimits: DocumentLimits = {
+  maxFileBytes: async () => Number.MAX_SAFE_INTEGER,
+  assertCanAddDocument: async () => {},
+  assertCanProcess: async () => {},
+};
+
+/** Counts one accepted processing job for the workspace's current month. */
+export async function incrementProcessingJobs(db: Executor, workspaceId: string): Promise<void> {
+  await incrementUsage(db, workspaceId, { processingJobs: 1 });
+}
+
+/** The shared quota error (402) as the documents service's error family. */
+async function asDocumentsError(check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (error instanceof QuotaExceededError) {
+      throw new DocumentsError("plan_limit_reached", error.statusCode, error.message, {
+        limit: error.limit,
+        max: error.max,
+        current: error.current,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Limits from the workspace's plan, through the same `usage` queries the API and chat
+ * service use. `assertCanAddDocument` takes the workspace quota lock, so within the
+ * caller's transaction two uploads cannot both take the last slot.
+ */
+export function createPlanLimits(): DocumentLimits {
+  return {
+    async maxFileBytes(db, workspaceId) {
+      return planLimits(await getCurrentPlan(db, workspaceId)).fileSize;
+    },
+    async assertCanAddDocument(db, { workspaceId, botId, sizeBytes }) {
+      await lockWorkspaceQuota(db, workspaceId);
+      await asDocumentsError(() => assertWithinLimit(db, { workspaceId, limit: "documentsPerBot", botId }));
+      await asDocumentsError(() => assertWithinLimit(db, { workspaceId, limit: "storage", amount: sizeBytes }));
+    },
+    async assertCanProcess(db, workspaceId, jobs) {
+      await asDocumentsError(() =>
+        assertWithinLimit(db, { workspaceId, limit: "processingJobsPerMonth", amount: jobs }),
+      );
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from "./jobs";
+export * from "./options";
+export * from "./producer";
+export * from "./redis";
+export * from "./status";

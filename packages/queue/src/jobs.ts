@@ -1,0 +1,35 @@
+/**
+ * The one place that names queues and jobs and defines their payloads, so the API
+ * (producer) and the worker (consumer) cannot drift apart: both import these schemas.
+ */
+import { z } from "zod";
+
+export const QUEUE_NAMES = {
+  /** Document (re)indexing: download, extract, chunk, embed, store. */
+  ingest: "docent-ingest",
+} as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export const jobPayloadSchemas = {
+  "ingest-document": z.object({
+    documentId: z.uuid(),
+    botId: z.uuid(),
+    workspaceId: z.uuid(),
+    /** The document's `version` when the job was made; an older job is dropped as stale. */
+    version: z.number().int().min(1),
+  }),
+} as const;
+
+export type JobName = keyof typeof jobPayloadSchemas;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N]>;
+export type IngestDocumentPayload = JobPayload<"ingest-document">;
+
+/**
+ * One job per (document, version). BullMQ ignores an `add` whose id already exists, so a
+ * double click makes one job, while a re-index (which bumps the version) is never
+ * swallowed by the completed job of an earlier version. BullMQ rejects ':' in custom
+ * ids, hence the dash.
+ */
+export function ingestJobId(documentId: string, version: number): string {
+  return `${documentId}-v${version}`;
+}

@@ -1,0 +1,41 @@
+/**
+ * Live document status: the worker publishes every stage/progress change on a Redis
+ * pub/sub channel per bot; the API relays it to browsers over SSE. Pub/sub is
+ * fire-and-forget on purpose: the document row stays the source of truth, the channel
+ * only spares the admin app from polling.
+ */
+import type { Redis } from "ioredis";
+import { z } from "zod";
+
+export const documentStatusEventSchema = z.object({
+  documentId: z.uuid(),
+  botId: z.uuid(),
+  version: z.number().int(),
+  status: z.enum(["PENDING", "PROCESSING", "PROCESSED", "FAILED", "DELETED"]),
+  stage: z.string().nullable(),
+  progress: z.number().int().min(0).max(100),
+  chunkCount: z.number().int().min(0),
+  errorMessage: z.string().nullable(),
+});
+export type DocumentStatusEvent = z.infer<typeof documentStatusEventSchema>;
+
+export function documentStatusChannel(prefix: string, botId: string): string {
+  return `${prefix}:document-status:${botId}`;
+}
+
+export async function publishDocumentStatus(
+  redis: Redis,
+  prefix: string,
+  event: DocumentStatusEvent,
+): Promise<void> {
+  await redis.publish(documentStatusChannel(prefix, event.botId), JSON.stringify(event));
+}
+
+export function parseDocumentStatusMessage(message: string): DocumentStatusEvent | undefined {
+  try {
+    const result = documentStatusEventSchema.safeParse(JSON.parse(message));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./types";
+export * from "./s3";
+export * from "./fs";
+export * from "./env";
