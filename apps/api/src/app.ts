@@ -1,9 +1,12 @@
 /**
  * `buildApp(deps)`: the API as a ready, non-listening Fastify instance. Plugins go in a
  * fixed order: base (validation, request ids, cookies, errors) -> route table -> rate
- * limits -> auth -> OpenAPI -> health -> resource routes. Tests drive it with `inject`.
+ * limits -> auth (+ bot access) -> OpenAPI -> health -> resource routes. Tests drive it
+ * with `inject`.
  */
 import type { Database } from "@docent/db/client";
+import { createDocumentsService } from "@docent/documents";
+import type { IngestQueue } from "@docent/queue/producer";
 import { registerAuth, createSessionManager } from "@docent/service-kit/auth";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp, type ServiceApp } from "@docent/service-kit/fastify";
@@ -13,7 +16,9 @@ import { registerOpenApi } from "@docent/service-kit/openapi";
 import { createAttemptLimiter, registerRateLimit } from "@docent/service-kit/rate-limit";
 import { sql } from "drizzle-orm";
 import type { RouteOptions } from "fastify";
+import type { ObjectStorage } from "@docent/storage";
 import type { Redis } from "ioredis";
+import { registerBotAccess } from "./bot-access";
 import type { RouteContext } from "./context";
 import { cookieSecure, trustProxySetting, type ApiEnv } from "./env";
 import { registerAdminRoutes } from "./routes/admin";
@@ -21,6 +26,7 @@ import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerBotRoutes } from "./routes/bots";
 import { registerCatalogRoutes } from "./routes/catalog";
+import { registerDocumentRoutes } from "./routes/documents";
 import { registerMemberRoutes } from "./routes/members";
 import { registerOriginRoutes } from "./routes/origins";
 import { registerPromptRoutes } from "./routes/prompts";
@@ -39,6 +45,15 @@ export interface ApiDeps {
   env: ApiEnv;
   db: Database;
   redis: Redis;
+  /** Where uploaded originals go (FS or S3); the caller owns it. */
+  storage: ObjectStorage;
+  /** The ingest queue documents are enqueued on; the caller closes it. */
+  queue: IngestQueue;
+  /**
+   * Publishes document status events and subscribes (through a duplicate) for the SSE
+   * stream; needs the offline queue, unlike the fail-fast `redis`. Defaults to `redis`.
+   */
+  jobsRedis?: Redis;
   logger?: Logger;
   /** Reports readiness failures while the server drains on SIGTERM. */
   isShuttingDown?: () => boolean;
@@ -88,11 +103,12 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
     secureCookies: cookieSecure(env),
   });
   registerAuth(app, { db, sessions, publicPrefixes: ["/docs"] });
+  registerBotAccess(app, { db });
   await registerOpenApi(app, {
     title: "Docent API",
     version: "1.0.0",
     description:
-      "Manage workspaces, bots, prompts, widgets, API keys and settings. Authenticate with the session " +
+      "Manage workspaces, bots, documents, prompts, widgets, API keys and settings. Authenticate with the session " +
       "cookie (browser; send x-csrf-token on mutations) or `Authorization: Bearer dk_live_...`. Every error " +
       "answers { requestId, statusCode, error, message, details? }.",
     servers: env.PUBLIC_API_URL ? [{ url: env.PUBLIC_API_URL }] : [],
@@ -121,7 +137,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
       workspaces: createWorkspaceService({ db }),
       bots: createBotService({ db }),
       apiKeys: createApiKeyService({ db }),
-      settings: createSettingsService({ db, secretBox }),
+      settings: createSettingsService({ db, secretBox, allowPrivateModelUrls: env.ALLOW_PRIVATE_MODEL_URLS }),
       catalog: createCatalogService({ db }),
       admin: createAdminService({ db }),
     },
@@ -137,6 +153,16 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   registerSettingsRoutes(context);
   registerCatalogRoutes(context);
   registerAdminRoutes(context);
+
+  const documents = createDocumentsService({
+    db,
+    storage: deps.storage,
+    queue: deps.queue,
+    redis: deps.jobsRedis ?? redis,
+    logger: logger.child({ component: "documents" }),
+  });
+  app.addHook("onClose", () => documents.close());
+  await registerDocumentRoutes(context, documents);
 
   await app.ready();
   return app;

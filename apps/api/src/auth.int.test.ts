@@ -144,6 +144,8 @@ describe("logging", () => {
       env: api.env,
       db,
       redis: api.redis.client,
+      storage: api.storage,
+      queue: api.queue,
       logger: createServiceLogger({ service: "api", level: "debug", destination }),
     });
     try {

@@ -1,12 +1,14 @@
 /** The API's configuration, parsed once at start-up; a bad value stops the process naming it. */
 import { envFields } from "@docent/config/env";
 import { parseKeyRing } from "@docent/service-kit/crypto/secrets";
+import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
-export const apiEnvSchema = z
-  .object({
+/** Storage variables (STORAGE_DRIVER, STORAGE_DIR, S3_*) are shared with the worker. */
+export const apiEnvSchema = storageEnvSchema
+  .extend({
     NODE_ENV: envFields.nodeEnv,
     LOG_LEVEL: envFields.logLevel,
     HOST: z.string().default("0.0.0.0"),
@@ -42,6 +44,19 @@ export const apiEnvSchema = z
     LOGIN_RATE_LIMIT_WINDOW_MS: positiveInt(15 * 60_000),
     /** Base URL shown in the OpenAPI document's `servers`, e.g. https://docent.example.com/api. */
     PUBLIC_API_URL: z.url().optional(),
+    /** BullMQ key prefix; the worker must use the same one to see the API's jobs. */
+    QUEUE_PREFIX: z.string().min(1).default("docent"),
+    /**
+     * Hard ceiling for one uploaded file, whatever the plan says (the plan's lower
+     * maxFileSizeMb is enforced too). Uploads are streamed, so this bounds disk, not memory.
+     */
+    DOCUMENT_UPLOAD_MAX_BYTES: positiveInt(1024 * 1024 * 1024),
+    /**
+     * Lets tenants save BYOK base URLs on private, loopback or link-local addresses (a
+     * self-hosted Ollama on the same network). Off by default: such URLs would let a tenant
+     * make the server call internal services.
+     */
+    ALLOW_PRIVATE_MODEL_URLS: envFields.booleanFlag(false),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.DOCENT_ENCRYPTION_KEYS) {

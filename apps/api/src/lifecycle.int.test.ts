@@ -173,7 +173,7 @@ describe("bot lifecycle", async () => {
     const secret = "sk-proj-abcdefghijklmnop1234wxyz";
     const updated = await owner.request("PATCH", `${ws()}/settings`, {
       llm: { provider: "openai", model: "gpt-4o-mini", apiKey: secret },
-      embedding: { provider: "ollama", baseUrl: "http://ollama:11434", model: "nomic-embed-text" },
+      embedding: { provider: "ollama", baseUrl: "https://8.8.8.8:11434", model: "nomic-embed-text" },
     });
     expect(updated.statusCode).toBe(200);
     expect(updated.body).not.toContain(secret);

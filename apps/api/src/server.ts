@@ -1,12 +1,16 @@
 /**
- * Entry point: read env, connect, make sure the plan/template catalog exists, listen.
- * SIGTERM/SIGINT: readiness turns 503, the server stops accepting and finishes in-flight
- * requests, then the pools close; a timeout forces exit if something hangs.
+ * Entry point: read env, connect (Postgres, Redis, object storage, the ingest queue),
+ * make sure the plan/template catalog exists, listen. SIGTERM/SIGINT: readiness turns
+ * 503, the server stops accepting and finishes in-flight requests, then the queue and the
+ * pools close; a timeout forces exit if something hangs.
  */
 import { loadEnvOrExit } from "@docent/config/env";
 import { ensureCatalog } from "@docent/db/catalog";
 import { createDb } from "@docent/db/client";
+import { createIngestQueue } from "@docent/queue/producer";
+import { createRedis } from "@docent/queue/redis";
 import { createServiceLogger } from "@docent/service-kit/logger";
+import { createStorageFromEnv } from "@docent/storage/env";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
 import { apiEnvSchema } from "./env";
@@ -18,11 +22,27 @@ const logger = createServiceLogger({ service: "api", level: env.LOG_LEVEL });
 const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-api" });
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+// Producer connection for the ingest queue and document status events (offline queue on).
+const jobsRedis = createRedis(env.REDIS_URL, "producer");
+jobsRedis.on("error", (error) => logger.warn({ err: error }, "redis (jobs) connection error"));
+const queue = createIngestQueue({ connection: jobsRedis, prefix: env.QUEUE_PREFIX });
+queue.on("error", (error) => logger.warn({ err: error }, "ingest queue error"));
+const storage = createStorageFromEnv(env);
+logger.info({ driver: storage.driver, queuePrefix: env.QUEUE_PREFIX }, "documents storage and queue configured");
 
 await ensureCatalog(database.db);
 
 let shuttingDown = false;
-const app = await buildApp({ env, db: database.db, redis, logger, isShuttingDown: () => shuttingDown });
+const app = await buildApp({
+  env,
+  db: database.db,
+  redis,
+  storage,
+  queue,
+  jobsRedis,
+  logger,
+  isShuttingDown: () => shuttingDown,
+});
 await app.listen({ host: env.HOST, port: env.PORT });
 
 async function shutdown(signal: string) {
@@ -36,7 +56,8 @@ async function shutdown(signal: string) {
   force.unref();
   try {
     await app.close();
-    await Promise.allSettled([database.close(), redis.quit()]);
+    await queue.close();
+    await Promise.allSettled([database.close(), redis.quit(), jobsRedis.quit()]);
     logger.info("shutdown complete");
     process.exit(0);
   } catch (error) {

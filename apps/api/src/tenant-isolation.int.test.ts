@@ -1,8 +1,9 @@
 /**
  * Tenant isolation over Fastify's own route table: every route that addresses a tenant
  * object (an id in its path or body) is called by a session and by an API key of
- * workspace A with the ids of workspace B, and must answer 404. A route added without a
- * fixture here, or without a workspace check, fails this test.
+ * workspace A with the ids of workspace B, and must answer 404. Routes addressed by bot
+ * alone (`/v1/bots/:botId/...`, the documents) are probed the same way. A route added
+ * without a fixture here, or without a workspace or bot check, fails this test.
  */
 import type { LightMyRequestResponse } from "fastify";
 import { describe, expect, it } from "vitest";
@@ -23,6 +24,7 @@ async function makeTenant(label: string): Promise<Tenant> {
   const bot = (await client.request("POST", `${ws}/bots`, { name: `${label} bot` })).json();
   const prompt = (await client.request("POST", `${ws}/bots/${bot.id}/prompts`, { name: "p", content: "c" })).json();
   const origin = (await client.request("POST", `${ws}/bots/${bot.id}/origins`, { origin: `https://${label}.example.com` })).json();
+  const document = (await client.request("POST", `/v1/bots/${bot.id}/documents/text`, { name: "FAQ", text: `${label} notes` })).json();
   const key = (
     await client.request("POST", `${ws}/api-keys`, {
       name: "all scopes",
@@ -37,6 +39,7 @@ async function makeTenant(label: string): Promise<Tenant> {
       botId: bot.id,
       promptId: prompt.id,
       originId: origin.id,
+      documentId: document.id,
       apiKeyId: key.id,
       userId: client.userId,
     },
@@ -66,6 +69,8 @@ const sampleBodies: Record<string, (ids: Record<string, string>) => unknown> = {
   "POST /v1/workspaces/:workspaceId/bots/:botId/origins": () => ({ origin: "https://evil.example.com" }),
   "POST /v1/workspaces/:workspaceId/api-keys": (ids) => ({ name: "x", scopes: ["bots:read"], botId: ids.botId }),
   "PATCH /v1/workspaces/:workspaceId/settings": () => ({ llm: { model: "hijacked" } }),
+  "POST /v1/bots/:botId/documents/url": () => ({ url: "https://evil.example.com/page" }),
+  "POST /v1/bots/:botId/documents/text": () => ({ name: "Planted", text: "Planted by another tenant" }),
 };
 
 /** Which body fields carry tenant ids (probed with the other tenant's ids in variant 2). */
@@ -76,6 +81,8 @@ const key = (r: RegisteredRoute) => `${r.method} ${r.url}`;
 const params = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
 const hasBody = (r: RegisteredRoute) => Boolean((r.schema as { body?: unknown } | undefined)?.body);
 const auth = (r: RegisteredRoute) => r.config?.auth;
+/** Workspace routes, and bot routes (`config.botPermission`), whose workspace comes from the bot. */
+const isTenantChecked = (r: RegisteredRoute) => auth(r)?.kind === "workspace" || Boolean(r.config?.botPermission);
 
 function fill(url: string, ids: Record<string, string>) {
   return url.replace(/:(\w+)/g, (_, name: string) => {
@@ -107,7 +114,7 @@ describe("tenant isolation over the route table", () => {
 
   it("puts every route with an id in its path behind a workspace check or the platform-admin gate", () => {
     const unguarded = tenantRoutes
-      .filter((r) => auth(r)?.kind !== "workspace" && !(auth(r)?.kind === "session" && r.url.startsWith("/v1/admin/")))
+      .filter((r) => !isTenantChecked(r) && !(auth(r)?.kind === "session" && r.url.startsWith("/v1/admin/")))
       .map(key);
     expect(unguarded).toEqual([]);
     expect(tenantRoutes.length).toBeGreaterThanOrEqual(25);
@@ -115,7 +122,7 @@ describe("tenant isolation over the route table", () => {
 
   it("answers 404 to A's session and key for every object of B", async () => {
     const probed: string[] = [];
-    for (const route of tenantRoutes.filter((r) => auth(r)?.kind === "workspace")) {
+    for (const route of tenantRoutes.filter(isTenantChecked)) {
       for (const as of ["session", "key"] as const) {
         // 1. B's workspace (and B's objects below it).
         expectNotFound(await call(route, as, b.ids, b.ids), `${as} ${key(route)} with B's workspace`);
@@ -123,7 +130,7 @@ describe("tenant isolation over the route table", () => {
         const otherIds = params(route.url).filter((p) => p !== "workspaceId");
         if (otherIds.length > 0 || bodyIdRoutes.has(key(route))) {
           const response = await call(route, as, { ...b.ids, workspaceId: a.client.workspaceId }, b.ids);
-          const sessionOnly = (auth(route) as { sessionOnly?: boolean }).sessionOnly;
+          const sessionOnly = (auth(route) as { sessionOnly?: boolean } | undefined)?.sessionOnly;
           if (as === "key" && sessionOnly) {
             // Keys are refused on these routes whatever the ids, so nothing about B leaks.
             expect(response.statusCode, key(route)).toBe(403);
@@ -136,6 +143,7 @@ describe("tenant isolation over the route table", () => {
       probed.push(key(route));
     }
     expect(probed.length).toBeGreaterThanOrEqual(25);
+    expect(probed.filter((r) => r.includes("/documents")).length).toBe(10);
   });
 
   it("keeps platform-admin routes closed to workspace owners and keys", async () => {
@@ -155,6 +163,8 @@ describe("tenant isolation over the route table", () => {
     const keys = (await b.client.request("GET", `${ws}/api-keys`)).json().items;
     expect(keys[0].revokedAt).toBeNull();
     expect((await b.client.request("GET", `${ws}/members`)).json().items).toHaveLength(1);
+    const documents = (await b.client.request("GET", `/v1/bots/${b.ids.botId}/documents`)).json().documents;
+    expect(documents.map((d: { id: string; name: string }) => [d.id, d.name])).toEqual([[b.ids.documentId, "FAQ"]]);
     expect((await b.client.request("GET", `${ws}/settings`)).json().llm.model).toBeNull();
     const visibleToA = (await a.client.request("GET", "/v1/workspaces")).json().items.map((w: { id: string }) => w.id);
     expect(visibleToA).not.toContain(b.ids.workspaceId);

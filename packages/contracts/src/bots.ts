@@ -60,6 +60,15 @@ export const botSchema = z
   .describe("Bot");
 export type BotDto = z.infer<typeof botSchema>;
 
+/** A bot in the list, with the size of its knowledge base. */
+export const botListItemSchema = botSchema
+  .extend({
+    documentCount: z.number().int().min(0).describe("Documents of the bot, in any status."),
+    chunkCount: z.number().int().min(0).describe("Searchable chunks of its processed documents."),
+  })
+  .describe("BotListItem");
+export type BotListItemDto = z.infer<typeof botListItemSchema>;
+
 export const createBotBodySchema = z.strictObject({
   name: text(1, 255),
   description: text(0, 2000).nullable().optional(),

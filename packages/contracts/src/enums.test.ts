@@ -13,6 +13,8 @@ describe("enum mirrors", () => {
     ["widgetPositions", schema.widgetPosition.enumValues],
     ["widgetThemes", schema.widgetTheme.enumValues],
     ["subscriptionStatuses", schema.subscriptionStatus.enumValues],
+    ["documentSourceTypes", schema.documentSourceType.enumValues],
+    ["documentStatuses", schema.documentStatus.enumValues],
   ] as const)("%s matches the database", (name, values) => {
     expect([...enums[name]]).toEqual([...values]);
   });

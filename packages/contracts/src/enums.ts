@@ -11,6 +11,8 @@ export const modelProviders = ["openai", "openai_compatible", "ollama", "vllm", 
 export const widgetPositions = ["bottom-right", "bottom-left"] as const;
 export const widgetThemes = ["light", "dark", "auto"] as const;
 export const subscriptionStatuses = ["TRIALING", "ACTIVE", "PAST_DUE", "CANCELED"] as const;
+export const documentSourceTypes = ["FILE_UPLOAD", "URL", "MANUAL_TEXT", "CSV_STRUCTURED", "JSON_STRUCTURED"] as const;
+export const documentStatuses = ["PENDING", "PROCESSING", "PROCESSED", "FAILED"] as const;
 
 /** PostgreSQL 15 built-in text-search configurations a bot's keyword search may use. */
 export const textSearchLanguages = [

@@ -3,6 +3,7 @@ export * from "./enums";
 export * from "./auth";
 export * from "./workspaces";
 export * from "./bots";
+export * from "./documents";
 export * from "./prompts";
 export * from "./widget";
 export * from "./origins";

@@ -1,5 +1,6 @@
 /** /v1/workspaces/:workspaceId/bots: bots CRUD (blank or from a template). */
 import {
+  botListItemSchema,
   botParamsSchema,
   botSchema,
   createBotBodySchema,
@@ -21,10 +22,10 @@ export function registerBotRoutes({ app, services }: RouteContext) {
       config: { auth: { kind: "workspace", permission: "bots:read" } },
       schema: {
         operationId: "listBots",
-        summary: "Bots of the workspace (a bot-restricted key sees its bot only)",
+        summary: "Bots of the workspace with document and chunk counts (a bot-restricted key sees its bot only)",
         tags,
         params: workspaceParamsSchema,
-        response: { 200: listOf(botSchema) },
+        response: { 200: listOf(botListItemSchema) },
       },
     },
     async (request) => ({ items: await services.bots.list(requireAccess(request)) }),

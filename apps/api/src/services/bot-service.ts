@@ -11,7 +11,7 @@ import {
 } from "@docent/contracts/bots";
 import type { Database } from "@docent/db/client";
 import { type ModelSettings, type RagConfig, defaultModelSettings, defaultRagConfig, modelSettingsSchema, ragConfigSchema } from "@docent/db/json";
-import { createBot, deleteBot, getBot, listBots, updateBot } from "@docent/db/queries/bots";
+import { countDocumentsAndChunks, createBot, deleteBot, getBot, listBots, updateBot } from "@docent/db/queries/bots";
 import { addOrigin, listOrigins, removeOrigin } from "@docent/db/queries/origins";
 import {
   activatePrompt,
@@ -76,7 +76,9 @@ export function createBotService({ db }: { db: Database }) {
     requireBot,
 
     async list(access: WorkspaceAccess) {
-      return (await listBots(db, { workspaceId: access.workspaceId, onlyBotId: access.botId })).map(botDto);
+      const bots = await listBots(db, { workspaceId: access.workspaceId, onlyBotId: access.botId });
+      const counts = await countDocumentsAndChunks(db, bots.map((b) => b.id));
+      return bots.map((b) => ({ ...botDto(b), ...(counts.get(b.id) ?? { documentCount: 0, chunkCount: 0 }) }));
     },
 
     async get(access: WorkspaceAccess, botId: string) {

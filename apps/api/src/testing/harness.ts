@@ -1,10 +1,17 @@
 /**
  * Integration-test harness: a fresh migrated database and a Redis prefix per test file,
- * the catalog seeded, and `buildApp` driven through `inject`. `Client` keeps a session
+ * the catalog seeded, documents stored in a temp directory (FS driver) and queued on
+ * BullMQ under the file's Redis prefix, and `buildApp` driven through `inject`. `Client` keeps a session
  * cookie and CSRF token like the admin app does, or sends an API key.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ensureCatalog } from "@docent/db/catalog";
+import { createIngestQueue } from "@docent/queue/producer";
+import { createRedis } from "@docent/queue/redis";
+import { createFsStorage } from "@docent/storage";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import type { LightMyRequestResponse } from "fastify";
@@ -24,9 +31,18 @@ export async function createTestApi(overrides: Record<string, string> = {}) {
     API_RATE_LIMIT_MAX: "100000",
     ...overrides,
   });
-  const app = await buildApp({ env, db: database.db, redis: redis.client });
-  afterAll(() => app.close());
-  return { app, db: database.db, sql: database.sql, redis, env };
+  const storageDir = mkdtempSync(join(tmpdir(), "docent-api-storage-"));
+  const storage = createFsStorage(storageDir);
+  const jobsRedis = createRedis(redis.url, "producer");
+  const queue = createIngestQueue({ connection: jobsRedis, prefix: redis.prefix });
+  const app = await buildApp({ env, db: database.db, redis: redis.client, storage, queue, jobsRedis });
+  afterAll(async () => {
+    await app.close();
+    await queue.close();
+    jobsRedis.disconnect();
+    rmSync(storageDir, { recursive: true, force: true });
+  });
+  return { app, db: database.db, sql: database.sql, redis, env, storage, storageDir, queue };
 }
 
 export type TestApi = Awaited<ReturnType<typeof createTestApi>>;

@@ -2,7 +2,7 @@
  * Bots. Every lookup takes the workspace id as well as the bot id, so a bot of another
  * tenant is indistinguishable from one that does not exist.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import type { ModelSettings, RagConfig } from "../json";
 import { botDocuments, botPrompts, bots, widgetConfigurations } from "../schema";
@@ -109,4 +109,22 @@ export async function countDocuments(db: Executor, botId: string): Promise<numbe
     .from(botDocuments)
     .where(eq(botDocuments.botId, botId));
   return row?.n ?? 0;
+}
+
+/** Documents and chunks per bot (bots without documents are absent from the map). */
+export async function countDocumentsAndChunks(
+  db: Executor,
+  botIds: string[],
+): Promise<Map<string, { documentCount: number; chunkCount: number }>> {
+  if (botIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      botId: botDocuments.botId,
+      documentCount: sql<number>`count(*)::int`,
+      chunkCount: sql<number>`coalesce(sum(${botDocuments.chunkCount}), 0)::int`,
+    })
+    .from(botDocuments)
+    .where(inArray(botDocuments.botId, botIds))
+    .groupBy(botDocuments.botId);
+  return new Map(rows.map((r) => [r.botId, { documentCount: r.documentCount, chunkCount: r.chunkCount }]));
 }
