@@ -86,7 +86,7 @@ describe("admin app and widget in a browser", () => {
         const logs = ["api", "chat", "worker"]
           .map((n) => `--- ${n} ---\n${(services?.tail(n, 60) ?? "").split("\n").filter((l) => !l.includes('"msg":"incoming request"') && !l.includes('"msg":"request completed"')).slice(-12).join("\n")}`)
           .join("\n");
-        throw new Error(`${(error as Error).message}\n${logs}`);
+        throw new Error(`${(error as Error).message}\n${logs}`, { cause: error });
       }
     });
 

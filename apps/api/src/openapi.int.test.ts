@@ -5,6 +5,16 @@ import { createTestApi } from "./testing/harness";
 
 const { app } = await createTestApi();
 
+/** The parts of an OpenAPI operation object this test reads. */
+interface OperationLike {
+  operationId: string;
+  summary?: string;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: { required?: string[] } }> } | undefined
+  >;
+}
+
 describe("/openapi.json", async () => {
   const response = await app.inject({ method: "GET", url: "/openapi.json" });
   const doc = response.json();
@@ -21,8 +31,8 @@ describe("/openapi.json", async () => {
   it("lists every route with an operation id, a summary and error responses", () => {
     const documented = new Set<string>();
     const operationIds = new Set<string>();
-    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
-      for (const [method, op] of Object.entries<any>(item)) {
+    for (const [path, item] of Object.entries<Record<string, OperationLike>>(doc.paths)) {
+      for (const [method, op] of Object.entries<OperationLike>(item)) {
         documented.add(`${method.toUpperCase()} ${path}`);
         expect(op.operationId, `${method} ${path}`).toBeTruthy();
         expect(operationIds.has(op.operationId), `duplicate ${op.operationId}`).toBe(false);

@@ -29,6 +29,7 @@ function composeConfig(): { services: Record<string, ComposeService> } {
   } catch (error) {
     throw new Error(
       `\`docker compose config\` failed (is the Compose v2 plugin installed? infra/setup-debian.sh installs it):\n${String(error)}`,
+      { cause: error },
     );
   }
   return JSON.parse(out);

@@ -91,7 +91,7 @@ export function onUnauthorized(listener: () => void): () => void {
 
 export async function toApiError(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => "");
-  let body: ApiErrorBody = {};
+  let body: ApiErrorBody;
   try {
     body = JSON.parse(text) as ApiErrorBody;
   } catch {

@@ -16,7 +16,7 @@ const root = join(tmpdir(), "docent-worker-spool");
 const processDir = join(root, String(process.pid));
 
 export async function removeOrphanSpools(): Promise<void> {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = await readdir(root);
   } catch {

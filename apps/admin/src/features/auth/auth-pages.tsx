@@ -5,7 +5,6 @@ import { type FormEvent, useState } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { api } from "../../api/client";
 import { preferredWorkspace, sessionKey, useSession } from "../../app/session";
-import { Brand } from "../../app/shell";
 import { ThemeToggle } from "../../app/theme";
 import { Button } from "../../ui/button";
 import { ErrorMessage, Loading } from "../../ui/feedback";
