@@ -18,13 +18,19 @@ export const ragConfigSchema = z
     retrievalMode: z.enum(retrievalModes).default("hybrid"),
     /** Results scoring below this (0-1, per the mode's normalised score) are dropped. */
     minScore: z.number().min(0).max(1).default(0),
-    /** Weights of each leg in weighted reciprocal rank fusion (hybrid mode). */
+    /**
+     * Weights of each leg in weighted reciprocal rank fusion (hybrid mode). The defaults
+     * come from the SQuAD evaluation (docs/benchmarks.md, `pnpm eval:retrieval`): with the
+     * offline lexical embedder any larger vector weight pulls hybrid below BM25 alone, so
+     * the vector leg only breaks ties and fills in when no keyword matches. Raise
+     * `vector` for bots embedded with a semantic model.
+     */
     fusionWeights: z
       .object({
-        vector: z.number().min(0).max(10).default(1),
+        vector: z.number().min(0).max(10).default(0.01),
         keyword: z.number().min(0).max(10).default(1),
       })
-      .default({ vector: 1, keyword: 1 }),
+      .default({ vector: 0.01, keyword: 1 }),
   })
   .refine((c) => c.chunkOverlap < c.chunkSize, {
     message: "chunkOverlap must be smaller than chunkSize",

@@ -120,7 +120,8 @@ export async function getUsage(db: Executor, workspaceId: string, now = new Date
     .where(eq(bots.workspaceId, workspaceId));
   const [documentTotals] = await db
     .select({
-      n: sql<number>`count(${botDocuments.id})::int`,
+      // count(*): the join yields one row per document (a bare "id" would be ambiguous).
+      n: sql<number>`count(*)::int`,
       bytes: sql<string>`coalesce(sum(${botDocuments.sizeBytes}), 0)::bigint`,
     })
     .from(botDocuments)

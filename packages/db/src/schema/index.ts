@@ -23,3 +23,4 @@ export * from "./message-citations";
 export * from "./analytics-query-logs";
 export * from "./analytics-feedback";
 export * from "./document-retrieval-stats";
+export * from "./bot-search-stats";

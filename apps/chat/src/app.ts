@@ -1,0 +1,147 @@
+/**
+ * `buildApp(deps)`: the chat service as a ready, non-listening Fastify instance. Plugins
+ * go in a fixed order: service-kit base (zod, request ids, cookies, error handler), auth,
+ * rate limits, health, then one module per resource.
+ */
+import type { Logger } from "@docent/config/logger";
+import type { DbHandle } from "@docent/db/client";
+import { getTenantSettings } from "@docent/db/queries/tenant-settings";
+import { resolveEmbedder } from "@docent/embeddings";
+import { createSessionManager, registerAuth } from "@docent/service-kit/auth";
+import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
+import { createServiceApp } from "@docent/service-kit/fastify";
+import { registerHealthRoutes } from "@docent/service-kit/health";
+import { registerRateLimit } from "@docent/service-kit/rate-limit";
+import type { Redis } from "ioredis";
+import { type ChatService, createChatService } from "./answer/service";
+import { createFeedbackService, type FeedbackService } from "./answer/feedback";
+import type { ChatEnv } from "./env";
+import { ChatError } from "./errors";
+import { type AuthorizeBot, createBotAuthorizer } from "./http/auth";
+import { createLimiter, type Limiter } from "./http/rate-limit";
+import { createResponderResolver } from "./llm/resolve";
+import type { Responder } from "./llm/types";
+import { createRetrievalService, type RetrievalService } from "./retrieval/service";
+import type { QueryEmbedder } from "./retrieval/types";
+import { botRoutes } from "./routes/bots";
+import { feedbackRoutes } from "./routes/feedback";
+import { openAiRoutes } from "./routes/openai";
+import { widgetRoutes } from "./routes/widget";
+
+export interface BuildAppOptions {
+  env: ChatEnv;
+  database: DbHandle;
+  redis: Redis;
+  logger: Logger;
+  /** Overrides for tests; by default built from env and the workspace's settings. */
+  embedderFor?: (workspaceId: string) => Promise<QueryEmbedder>;
+  responderFor?: (workspaceId: string, botModel: string | null) => Promise<Responder>;
+}
+
+/** What route modules receive. */
+export interface AppDeps {
+  env: ChatEnv;
+  db: DbHandle["db"];
+  retrieval: RetrievalService;
+  chat: ChatService;
+  feedback: FeedbackService;
+  limiter: Limiter;
+  authorizeBot: AuthorizeBot;
+}
+
+function secretOpener(env: ChatEnv): SecretBox | null {
+  return env.DOCENT_ENCRYPTION_KEYS ? createSecretBox(parseKeyRing(env.DOCENT_ENCRYPTION_KEYS)) : null;
+}
+
+export async function buildApp(options: BuildAppOptions) {
+  const { env, database, redis, logger } = options;
+  const { db } = database;
+  const box = secretOpener(env);
+  const open = (ciphertext: string, workspaceId: string, field: "llm" | "embedding") => {
+    if (!box) {
+      throw new ChatError("ENCRYPTION_NOT_CONFIGURED", 500, "This server cannot read workspace API keys: DOCENT_ENCRYPTION_KEYS is not set");
+    }
+    return box.open(ciphertext, byokAad(workspaceId, field));
+  };
+
+  const embedderFor =
+    options.embedderFor ??
+    (async (workspaceId: string) => {
+      const settings = await getTenantSettings(db, workspaceId);
+      return resolveEmbedder({
+        env,
+        workspace: settings?.embeddingProvider
+          ? {
+              provider: settings.embeddingProvider,
+              baseUrl: settings.embeddingBaseUrl,
+              model: settings.embeddingModel,
+              apiKey: settings.embeddingApiKeyCiphertext ? open(settings.embeddingApiKeyCiphertext, workspaceId, "embedding") : null,
+            }
+          : null,
+      });
+    });
+  const retrieval = createRetrievalService({
+    db,
+    embedderFor,
+    tuning: {
+      exactScanMaxChunks: env.RETRIEVAL_EXACT_SCAN_MAX_CHUNKS,
+      hnswMinShare: env.RETRIEVAL_HNSW_MIN_SHARE,
+      exactScanMaxLowShareChunks: env.RETRIEVAL_EXACT_SCAN_MAX_LOW_SHARE_CHUNKS,
+      efSearch: env.RETRIEVAL_EF_SEARCH,
+      maxScanTuples: env.RETRIEVAL_MAX_SCAN_TUPLES,
+    },
+  });
+  const responderFor =
+    options.responderFor ??
+    createResponderResolver({
+      db,
+      platform: {
+        provider: env.LLM_PROVIDER,
+        baseUrl: env.LLM_BASE_URL,
+        apiKey: env.LLM_API_KEY,
+        model: env.LLM_MODEL,
+        timeoutMs: env.LLM_TIMEOUT_MS,
+      },
+      decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "llm"),
+    });
+  const chat = createChatService({
+    db,
+    retrieval,
+    responderFor,
+    logger: logger.child({ component: "answer" }),
+    maxTokensCap: env.LLM_MAX_TOKENS,
+    minRelevantSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY,
+  });
+  const deps: AppDeps = {
+    env,
+    db,
+    retrieval,
+    chat,
+    feedback: createFeedbackService({ db }),
+    limiter: createLimiter(redis, env.CHAT_REDIS_PREFIX),
+    authorizeBot: createBotAuthorizer(db),
+  };
+
+  const app = createServiceApp({ logger, trustProxy: env.TRUST_PROXY, bodyLimit: 256 * 1024 });
+  registerAuth(app, {
+    db,
+    sessions: createSessionManager({ db, secureCookies: env.NODE_ENV === "production" }),
+  });
+  await registerRateLimit(app, {
+    redis,
+    namespace: `${env.CHAT_REDIS_PREFIX}:rl:caller:`,
+    max: env.CHAT_RATE_LIMIT_PER_MINUTE,
+    timeWindowMs: 60_000,
+  });
+  registerHealthRoutes(app, {
+    checks: {
+      postgres: () => database.sql`select 1`,
+      redis: () => redis.ping(),
+    },
+  });
+  await app.register(botRoutes(deps));
+  await app.register(feedbackRoutes(deps));
+  await app.register(openAiRoutes(deps));
+  await app.register(widgetRoutes(deps));
+  return app;
+}

@@ -1,0 +1,48 @@
+/** The chat service's configuration, parsed once at start-up. */
+import { envFields } from "@docent/config/env";
+import { embeddingEnvSchema } from "@docent/embeddings";
+import { z } from "zod";
+
+const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+
+export const chatEnvSchema = z.object({
+  NODE_ENV: envFields.nodeEnv,
+  LOG_LEVEL: envFields.logLevel,
+  DATABASE_URL: envFields.databaseUrl,
+  DATABASE_POOL_MAX: envFields.databasePoolMax,
+  REDIS_URL: envFields.redisUrl,
+  HOST: z.string().default("0.0.0.0"),
+  PORT: envFields.port(3001),
+  /** Key ring that opens workspaces' BYOK keys (same value as the API's). */
+  DOCENT_ENCRYPTION_KEYS: z.string().optional(),
+  /** Platform default OpenAI-compatible endpoint; unset = offline extractive answers. */
+  LLM_BASE_URL: optionalUrl,
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  LLM_PROVIDER: z.enum(["openai", "openai_compatible", "ollama", "vllm", "lmstudio"]).default("openai_compatible"),
+  /** Hard cap on generated tokens, whatever a bot asks for. */
+  LLM_MAX_TOKENS: z.coerce.number().int().min(16).max(32_000).default(1024),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  /** Strict mode: a chunk found only by vector search is relevant from this cosine similarity. */
+  CHAT_MIN_RELEVANT_SIMILARITY: z.coerce.number().min(0).max(1).default(0.3),
+  RETRIEVAL_EXACT_SCAN_MAX_CHUNKS: z.coerce.number().int().min(0).default(5_000),
+  /** Bots under this share of the chunk table are scanned exactly (up to the next limit). */
+  RETRIEVAL_HNSW_MIN_SHARE: z.coerce.number().min(0).max(1).default(0.05),
+  RETRIEVAL_EXACT_SCAN_MAX_LOW_SHARE_CHUNKS: z.coerce.number().int().min(0).default(50_000),
+  RETRIEVAL_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(100),
+  RETRIEVAL_MAX_SCAN_TUPLES: z.coerce.number().int().min(1000).default(20_000),
+  /** Widget abuse limits: requests per minute per client IP and per visitor, per bot. */
+  WIDGET_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+  WIDGET_RATE_LIMIT_PER_VISITOR: z.coerce.number().int().min(1).default(10),
+  /** Tokens (in + out) a bot's widget may spend per UTC day. */
+  WIDGET_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(200_000),
+  /** Trust X-Forwarded-For from the reverse proxy for client IPs. */
+  TRUST_PROXY: envFields.booleanFlag(false),
+  /** Requests per minute per API key or browser on the authenticated routes. */
+  CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Namespace of this service's Redis keys (rate limits, token budgets). */
+  CHAT_REDIS_PREFIX: z.string().min(1).default("docent:chat"),
+  ...embeddingEnvSchema.shape,
+});
+
+export type ChatEnv = z.infer<typeof chatEnvSchema>;

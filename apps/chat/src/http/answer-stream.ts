@@ -1,0 +1,58 @@
+/**
+ * Runs an answer and delivers it as one JSON body or as Server-Sent Events:
+ * `start` (conversation and message ids), `token` (text pieces), `citations`, `done`
+ * (final text, usage, latency) or `error`. The stream opens only once the answer has
+ * started, so failures before that (auth, quota, validation) are ordinary JSON errors.
+ */
+import { normalizeError, toErrorBody } from "@docent/service-kit/error-handler";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { AskEvents, ChatAnswer } from "../answer/service";
+import { openSse, type SseStream } from "./sse";
+
+export const answerBody = (a: ChatAnswer) => ({
+  conversationId: a.conversationId,
+  messageId: a.messageId,
+  answer: a.content,
+  citations: a.citations,
+  extractive: a.extractive,
+  refused: a.refused,
+  model: a.model,
+  usage: a.usage,
+  latencyMs: a.latencyMs,
+});
+
+export async function streamAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: (events: AskEvents, signal: AbortSignal) => Promise<ChatAnswer>,
+  opts: { headers?: Record<string, string>; startExtra?: Record<string, unknown>; onDone?: (a: ChatAnswer) => Promise<void> } = {},
+): Promise<FastifyReply> {
+  const controller = new AbortController();
+  let sse: SseStream | null = null;
+  try {
+    const answer = await run(
+      {
+        onStart: (e) => {
+          sse = openSse(reply, opts.headers);
+          sse.signal.addEventListener("abort", () => controller.abort());
+          sse.send("start", { ...e, ...opts.startExtra });
+        },
+        onToken: (text) => sse?.send("token", { text }),
+      },
+      controller.signal,
+    );
+    await opts.onDone?.(answer);
+    const stream = sse as SseStream | null;
+    stream?.send("citations", { citations: answer.citations });
+    stream?.send("done", answerBody(answer));
+    stream?.end();
+  } catch (error) {
+    const stream = sse as SseStream | null;
+    if (!stream) throw error;
+    const appError = normalizeError(error);
+    if (appError.statusCode >= 500) request.log.error({ err: error }, "streamed answer failed");
+    stream.send("error", toErrorBody(request, appError));
+    stream.end();
+  }
+  return reply;
+}

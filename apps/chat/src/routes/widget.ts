@@ -1,0 +1,176 @@
+/**
+ * Public widget routes, addressed by the bot's public id. The page's Origin must be on
+ * the bot's allowlist (an empty list allows none); API keys are refused outright so a
+ * key pasted into a page fails loudly instead of working; visitors are anonymous ids;
+ * requests are rate limited per IP and per visitor; a daily token budget caps a bot's
+ * widget spending.
+ */
+import { randomBytes } from "node:crypto";
+import type { Bot } from "@docent/db/queries/bots";
+import { getBotByPublicId } from "@docent/db/queries/bots";
+import { listOrigins } from "@docent/db/queries/origins";
+import { getWidgetConfig } from "@docent/db/queries/widget";
+import { AppError, BadRequestError, ForbiddenError, NotFoundError, RateLimitedError } from "@docent/service-kit/errors";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppDeps } from "../app";
+import { answerBody, streamAnswer } from "../http/answer-stream";
+import { originAllowed } from "../http/origin";
+import { feedbackBody } from "./feedback";
+
+const publicParams = z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, "not a bot id") });
+const visitorId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16-64 letters, digits, '-' or '_'");
+/** Widget routes authenticate nobody: the Origin allowlist and the limits protect them. */
+const pub = { auth: { kind: "public" as const } };
+const newVisitorId = () => `v_${randomBytes(16).toString("base64url")}`;
+
+export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
+  const { db, chat, limiter, env } = deps;
+
+  function corsHeaders(origin: string): Record<string, string> {
+    return {
+      "access-control-allow-origin": origin,
+      vary: "Origin",
+      "access-control-expose-headers": "x-request-id, x-docent-visitor, retry-after",
+    };
+  }
+
+  /** The bot behind a public id, if the request's Origin may use it. */
+  async function widgetBot(request: FastifyRequest, reply: FastifyReply, publicId: string): Promise<{ bot: Bot; origin: string }> {
+    if (request.headers.authorization) {
+      throw new BadRequestError("Widget routes do not accept API keys; use /v1/chat/completions or /v1/bots/:botId/chat server-side", {
+        code: "API_KEY_NOT_ALLOWED",
+      });
+    }
+    const bot = await getBotByPublicId(db, publicId);
+    if (!bot || bot.status === "DISABLED") throw new NotFoundError("Bot");
+    const origin = request.headers.origin;
+    const allowlist = (await listOrigins(db, bot.id)).map((o) => o.origin);
+    if (!origin || !originAllowed(origin, allowlist)) {
+      throw new ForbiddenError(
+        allowlist.length === 0
+          ? "This bot's widget is not enabled on any site yet: add the site's origin to the bot's allowed origins"
+          : `Origin ${origin ?? "(none)"} is not allowed to use this bot's widget`,
+        { code: "ORIGIN_NOT_ALLOWED" },
+      );
+    }
+    reply.headers(corsHeaders(origin));
+    return { bot, origin };
+  }
+
+  async function enforceLimits(request: FastifyRequest, botId: string, visitor: string) {
+    const ipWait = await limiter.hit(`ip:${botId}:${request.ip}`, env.WIDGET_RATE_LIMIT_PER_IP, 60);
+    if (ipWait !== null) throw new RateLimitedError(ipWait, "Too many messages from this network; wait a minute and try again");
+    const visitorWait = await limiter.hit(`visitor:${botId}:${visitor}`, env.WIDGET_RATE_LIMIT_PER_VISITOR, 60);
+    if (visitorWait !== null) throw new RateLimitedError(visitorWait, "You are sending messages too quickly; wait a minute and try again");
+    if ((await limiter.tokensSpentToday(botId)) >= env.WIDGET_DAILY_TOKEN_BUDGET) {
+      const midnight = new Date();
+      midnight.setUTCHours(24, 0, 0, 0);
+      throw new AppError("This assistant has reached its daily usage limit; please try again tomorrow", {
+        code: "DAILY_BUDGET_EXHAUSTED",
+        statusCode: 429,
+        retryable: true,
+        details: { resetsAt: midnight.toISOString() },
+        headers: { "retry-after": String(Math.ceil((midnight.getTime() - Date.now()) / 1000)) },
+      });
+    }
+  }
+
+  // CORS preflight: answered only for allowed origins.
+  app.options("/v1/widget/:publicId/*", { config: pub, schema: { params: publicParams.extend({ "*": z.string() }) } }, async (request, reply) => {
+    await widgetBot(request, reply, request.params.publicId);
+    reply.headers({
+      "access-control-allow-methods": "GET, POST, OPTIONS",
+      "access-control-allow-headers": "content-type, x-docent-visitor, x-request-id",
+      "access-control-max-age": "600",
+    });
+    return reply.status(204).send();
+  });
+
+  app.get("/v1/widget/:publicId/config", { config: pub, schema: { params: publicParams } }, async (request, reply) => {
+    const { bot } = await widgetBot(request, reply, request.params.publicId);
+    const config = await getWidgetConfig(db, bot.id);
+    return {
+      botName: bot.name,
+      headerText: config.headerText,
+      initialGreeting: config.initialGreeting,
+      inputPlaceholder: config.inputPlaceholder,
+      primaryColor: config.primaryColor,
+      textColor: config.textColor,
+      backgroundColor: config.backgroundColor,
+      position: config.position,
+      theme: config.theme,
+      width: config.width,
+      height: config.height,
+      showSources: config.showSources,
+      avatarUrl: config.avatarUrl,
+    };
+  });
+
+  app.post(
+    "/v1/widget/:publicId/chat",
+    {
+      config: pub,
+      schema: {
+        params: publicParams,
+        body: z.strictObject({
+          message: z.string().trim().min(1, "message must not be empty").max(2_000),
+          conversationId: z.uuid().optional(),
+          visitorId: visitorId.optional(),
+          stream: z.boolean().default(true),
+          /** The page the visitor chats from, kept with the conversation. */
+          pageUrl: z.url().max(2_000).optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { bot, origin } = await widgetBot(request, reply, request.params.publicId);
+      const body = request.body;
+      const visitor = body.visitorId ?? newVisitorId();
+      if (body.conversationId && !body.visitorId) throw new BadRequestError("visitorId is required to continue a conversation");
+      await enforceLimits(request, bot.id, visitor);
+      reply.header("x-docent-visitor", visitor);
+      const params = {
+        bot,
+        message: body.message,
+        conversationId: body.conversationId,
+        channel: "widget" as const,
+        actor: { visitorId: visitor },
+        conversationMetadata: { pageUrl: body.pageUrl ?? null, userAgent: request.headers["user-agent"]?.slice(0, 300) ?? null },
+      };
+      const spend = (a: { usage: { inputTokens: number; outputTokens: number } }) =>
+        limiter.addTokens(bot.id, a.usage.inputTokens + a.usage.outputTokens);
+      if (!body.stream) {
+        const answer = await chat.ask(params);
+        await spend(answer);
+        return { ...answerBody(answer), visitorId: visitor };
+      }
+      return streamAnswer(request, reply, (events, signal) => chat.ask({ ...params, signal }, events), {
+        headers: { ...corsHeaders(origin), "x-docent-visitor": visitor },
+        startExtra: { visitorId: visitor },
+        onDone: spend,
+      });
+    },
+  );
+
+  app.post(
+    "/v1/widget/:publicId/messages/:messageId/feedback",
+    {
+      config: pub,
+      schema: {
+        params: publicParams.extend({ messageId: z.uuid() }),
+        body: feedbackBody.extend({ visitorId }),
+      },
+    },
+    async (request, reply) => {
+      const { bot } = await widgetBot(request, reply, request.params.publicId);
+      const answer = await deps.feedback.loadAnswer(request.params.messageId);
+      // Only the visitor who received the answer may rate it.
+      if (answer.botId !== bot.id || answer.channel !== "widget" || answer.visitorId !== request.body.visitorId) {
+        throw new NotFoundError("Message");
+      }
+      return deps.feedback.save(request.params.messageId, request.body.rating, request.body.comment ?? null);
+    },
+  );
+};

@@ -1,0 +1,82 @@
+/**
+ * Builds the chat app for integration tests on the test database and Redis prefix, with
+ * env overrides, and helpers for API keys and SSE bodies.
+ */
+import { parseEnv } from "@docent/config/env";
+import { createLogger } from "@docent/config/logger";
+import type { Database } from "@docent/db/client";
+import type { ApiKeyScope } from "@docent/db/json";
+import { createApiKey } from "@docent/db/queries/api-keys";
+import { newApiKey } from "@docent/service-kit/crypto/tokens";
+import type { TestDatabase } from "@docent/testing/db";
+import type { TestRedis } from "@docent/testing/redis";
+import { buildApp, type BuildAppOptions } from "../src/app";
+import { chatEnvSchema } from "../src/env";
+
+export async function buildTestApp(
+  db: TestDatabase,
+  redis: TestRedis,
+  env: Record<string, string> = {},
+  overrides: Pick<BuildAppOptions, "embedderFor" | "responderFor"> = {},
+) {
+  const parsed = parseEnv(chatEnvSchema, {
+    NODE_ENV: "test",
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    CHAT_REDIS_PREFIX: redis.prefix,
+    ...env,
+  });
+  return buildApp({
+    env: parsed,
+    database: db,
+    redis: redis.client,
+    logger: createLogger({ service: "chat-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
+    ...overrides,
+  });
+}
+
+export async function createTestApiKey(
+  db: Database,
+  workspaceId: string,
+  opts: { scopes?: ApiKeyScope[]; botId?: string | null } = {},
+): Promise<string> {
+  const key = newApiKey();
+  await createApiKey(db, {
+    workspaceId,
+    botId: opts.botId ?? null,
+    createdBy: null,
+    name: "test key",
+    prefix: key.prefix,
+    keyHash: key.hash,
+    scopes: opts.scopes ?? ["chat", "analytics:read", "bots:read"],
+    expiresAt: null,
+  });
+  return key.secret;
+}
+
+export interface SseEvent {
+  event: string;
+  data: unknown;
+}
+
+/** Parses a complete `text/event-stream` body into its events. */
+export function parseSse(body: string): SseEvent[] {
+  return body
+    .split("\n\n")
+    .filter((block) => block.trim())
+    .map((block) => {
+      const lines = block.split("\n");
+      const event = lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "message";
+      const data = lines
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6))
+        .join("\n");
+      let parsed: unknown = data;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        // "[DONE]" and other plain data stay strings
+      }
+      return { event, data: parsed };
+    });
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "templates" ALTER COLUMN "default_rag_config" SET DEFAULT '{"chunkSize":400,"chunkOverlap":60,"topK":5,"retrievalMode":"hybrid","minScore":0,"fusionWeights":{"vector":0.01,"keyword":1}}'::jsonb;--> statement-breakpoint
+ALTER TABLE "bots" ALTER COLUMN "rag_config" SET DEFAULT '{"chunkSize":400,"chunkOverlap":60,"topK":5,"retrievalMode":"hybrid","minScore":0,"fusionWeights":{"vector":0.01,"keyword":1}}'::jsonb;

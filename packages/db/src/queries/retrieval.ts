@@ -1,0 +1,246 @@
+/**
+ * Retrieval queries over `bot_document_chunks`, always filtered by bot: nearest
+ * neighbours by cosine distance (HNSW with pgvector 0.8 iterative scans, or an exact
+ * scan), and BM25 keyword ranking computed entirely in Postgres from the per-bot term
+ * statistics kept by the triggers of migration 0005.
+ */
+import { sql } from "drizzle-orm";
+import type { Database, Executor } from "../client";
+import type { ChunkMetadata } from "../json";
+
+export interface VectorHit {
+  id: string;
+  /** Cosine distance (0 = same direction, 2 = opposite). */
+  distance: number;
+  embeddingModel: string;
+}
+
+export interface VectorSearchParams {
+  botId: string;
+  embedding: number[];
+  limit: number;
+  /** Exact scan: every chunk of the bot is compared; no index, perfect recall. */
+  exact: boolean;
+  /** HNSW candidate list size; raised to at least `limit`. */
+  efSearch?: number;
+  /** Upper bound of tuples an iterative scan visits before giving up. */
+  maxScanTuples?: number;
+  /**
+   * Benchmarks only: keep the planner on the HNSW index even where it would rather sort
+   * the bot's rows (small bots), to measure the iterative scan itself.
+   */
+  forceIndex?: boolean;
+}
+
+export const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
+
+/**
+ * Retrieval queries run with JIT off: on big bots their cost estimates pass
+ * jit_above_cost, and compiling takes longer (tens of ms) than the query itself.
+ */
+const noJit = sql`select set_config('jit', 'off', true)`;
+
+/**
+ * Nearest chunks of one bot. The HNSW path runs in its own transaction so the
+ * `SET LOCAL`-style settings (through set_config(..., true)) apply to this query only.
+ * With `relaxed_order` an iterative scan may return rows slightly out of order, so the
+ * limited rows are materialised and sorted again.
+ */
+export async function searchChunksByVector(
+  db: Database,
+  { botId, embedding, limit, exact, efSearch = 100, maxScanTuples = 20_000, forceIndex = false }: VectorSearchParams,
+): Promise<VectorHit[]> {
+  const q = vectorLiteral(embedding);
+  if (exact) {
+    // `+ 0` keeps the planner off the HNSW index: the ORDER BY no longer matches the
+    // indexed operator, so it filters by bot (btree) and sorts the distances exactly.
+    return db.transaction(async (tx) => {
+      await tx.execute(noJit);
+      const rows = await tx.execute<{ id: string; distance: number; embedding_model: string }>(sql`
+        select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
+        from bot_document_chunks c
+        where c.bot_id = ${botId}
+        order by (c.embedding <=> ${q}::vector) + 0
+        limit ${limit}`);
+      return rows.map((r) => ({ id: r.id, distance: Number(r.distance), embeddingModel: r.embedding_model }));
+    });
+  }
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select
+      set_config('hnsw.iterative_scan', 'relaxed_order', true),
+      set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(efSearch, limit)))}, true),
+      set_config('hnsw.max_scan_tuples', ${String(maxScanTuples)}, true),
+      set_config('enable_sort', ${forceIndex ? "off" : "on"}, true),
+      set_config('jit', 'off', true)`);
+    const rows = await tx.execute<{ id: string; distance: number; embedding_model: string }>(sql`
+      with nearest as materialized (
+        select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
+        from bot_document_chunks c
+        where c.bot_id = ${botId}
+        order by c.embedding <=> ${q}::vector
+        limit ${limit}
+      )
+      select id, distance, embedding_model from nearest order by distance`);
+    return rows.map((r) => ({ id: r.id, distance: Number(r.distance), embeddingModel: r.embedding_model }));
+  });
+}
+
+export interface KeywordHit {
+  id: string;
+  /** Raw BM25 score. */
+  score: number;
+  /** BM25 divided by the best score any chunk could reach for these terms, 0-1. */
+  normalized: number;
+}
+
+export interface KeywordSearchParams {
+  botId: string;
+  query: string;
+  /** The bot's text-search configuration ("english", "simple"...). */
+  textSearchConfig: string;
+  limit: number;
+  k1?: number;
+  b?: number;
+  /**
+   * Terms in more than this share of the bot's chunks do not select candidates on their
+   * own (they still score): a chunk matching only "year" or "first" ranks low anyway, and
+   * skipping them keeps big bots from scoring most of their chunks. If every term is
+   * that common, all of them select. Bots under a few thousand chunks are never pruned
+   * (a term must also be in more than 500 chunks).
+   */
+  commonTermShare?: number;
+}
+
+/**
+ * BM25 over the chunks matching ANY of the query's lexemes (OR semantics: a question
+ * rarely has all its words in one chunk). IDF uses the Lucene form
+ * ln(1 + (N - df + 0.5) / (df + 0.5)); term frequencies come from the chunk's tsvector
+ * positions, isolated in C by setweight + ts_filter instead of unnesting the whole
+ * vector; chunk length is the generated `search_length`. The CTEs are materialised so
+ * the planner scans the bot's chunks once (it otherwise rescans them per query term).
+ */
+export async function searchChunksByKeyword(
+  db: Database,
+  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, commonTermShare = 0.05 }: KeywordSearchParams,
+): Promise<KeywordHit[]> {
+  // A lexeme as a tsquery literal: quotes doubled, backslashes escaped.
+  const quoted = sql.raw(`'''' || replace(replace(term, '\\', '\\\\'), '''', '''''') || ''''`);
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(noJit);
+    return tx.execute<{ id: string; score: number; max_score: number }>(sql`
+    with q as (
+      select distinct t.term
+      from unnest(tsvector_to_array(to_tsvector(${textSearchConfig}::regconfig, ${query}))) as t(term)
+    ),
+    stats as materialized (
+      select chunk_count::float8 as n,
+             greatest(total_length::float8 / nullif(chunk_count, 0), 1) as avgdl
+      from bot_search_stats where bot_id = ${botId} and chunk_count > 0
+    ),
+    terms as materialized (
+      select q.term, ln(1 + (stats.n - s.doc_freq + 0.5) / (s.doc_freq + 0.5)) as idf,
+             s.doc_freq <= greatest(stats.n * ${commonTermShare}::float8, 500) as selective
+      from q
+      join bot_term_stats s on s.bot_id = ${botId} and s.term = q.term
+      cross join stats
+      where s.doc_freq > 0
+    ),
+    cand as materialized (
+      select c.id, c.search_length,
+             ts_filter(setweight(c.search_vector, 'A', (select array_agg(term) from terms)), '{a}') as hits
+      from bot_document_chunks c
+      where c.bot_id = ${botId}
+        and c.search_vector @@ coalesce(
+          (select string_agg(${quoted}, ' | ')::tsquery from terms where selective),
+          (select string_agg(${quoted}, ' | ')::tsquery from terms))
+    )
+    select cand.id,
+           sum(t.idf * (tf.n * (${k1}::float8 + 1))
+               / (tf.n + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * cand.search_length / stats.avgdl))) as score,
+           (select sum(idf) from terms) * (${k1}::float8 + 1) as max_score
+    from cand
+    cross join stats
+    cross join lateral (
+      select u.lexeme, coalesce(array_length(u.positions, 1), 1)::float8 as n from unnest(cand.hits) as u
+    ) tf
+    join terms t on t.term = tf.lexeme
+    group by cand.id
+    order by score desc, cand.id
+    limit ${limit}`);
+  });
+  return rows.map((r) => {
+    const score = Number(r.score);
+    const max = Number(r.max_score);
+    return { id: r.id, score, normalized: max > 0 ? Math.min(1, score / max) : 0 };
+  });
+}
+
+export interface ChunkDetails {
+  id: string;
+  documentId: string;
+  documentName: string;
+  chunkIndex: number;
+  content: string;
+  metadata: ChunkMetadata;
+}
+
+/** Display fields of retrieved chunks; the bot filter makes a foreign id return nothing. */
+export async function getChunkDetails(
+  db: Executor,
+  botId: string,
+  ids: string[],
+): Promise<Map<string, ChunkDetails>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.execute<{
+    id: string;
+    document_id: string;
+    document_name: string;
+    chunk_index: number;
+    content: string;
+    metadata: ChunkMetadata;
+  }>(sql`
+    select c.id, c.document_id, d.name as document_name, c.chunk_index, c.content, c.metadata
+    from bot_document_chunks c
+    join bot_documents d on d.id = c.document_id
+    where c.bot_id = ${botId} and c.id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`);
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        documentId: r.document_id,
+        documentName: r.document_name,
+        chunkIndex: r.chunk_index,
+        content: r.content,
+        metadata: r.metadata,
+      },
+    ]),
+  );
+}
+
+export interface BotIndexInfo {
+  chunkCount: number;
+  /** The embedding model of the bot's chunks, or null when it has none. */
+  embeddingModel: string | null;
+}
+
+/** Chunk count (from the trigger-maintained stats) and the model the chunks were embedded with. */
+export async function getBotIndexInfo(db: Executor, botId: string): Promise<BotIndexInfo> {
+  const [row] = await db.execute<{ chunk_count: string | null; embedding_model: string | null }>(sql`
+    select (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
+           (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model`);
+  return {
+    chunkCount: Number(row?.chunk_count ?? 0),
+    embeddingModel: row?.embedding_model ?? null,
+  };
+}
+
+/** Rows in the whole chunk table, from the planner's statistics (cheap, approximate). */
+export async function estimateTotalChunks(db: Executor): Promise<number> {
+  const [row] = await db.execute<{ n: number }>(sql`
+    select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'bot_document_chunks'::regclass`);
+  return Number(row?.n ?? 0);
+}
