@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Copy, Globe, Plus, Trash2 } from "lucide-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { normalizeOrigin } from "@docent/contracts/origins";
+import { defaultWidgetConfig } from "@docent/widget/config";
 import { type BotRef, api } from "../../api/client";
 import type { WidgetSettings } from "../../api/types";
 import { useWorkspace } from "../../app/session";
@@ -17,20 +18,9 @@ import "./widget.css";
 
 const HEX = /^#[0-9a-fA-F]{6}$/;
 
-export const defaultWidgetSettings: WidgetSettings = {
-  headerText: "Chat Assistant",
-  initialGreeting: "Hello! How can I help you today?",
-  inputPlaceholder: "Ask a question...",
-  primaryColor: "#2563eb",
-  textColor: "#ffffff",
-  backgroundColor: "#ffffff",
-  position: "bottom-right",
-  theme: "light",
-  width: 380,
-  height: 560,
-  showSources: true,
-  avatarUrl: null,
-};
+/** The widget's own defaults (what a visitor sees before any customisation), minus the bot name. */
+const { botName: _botName, ...widgetDefaults } = defaultWidgetConfig;
+export const defaultWidgetSettings: WidgetSettings = widgetDefaults;
 
 /** Only the fields the update endpoint accepts (the GET answer also carries botId, updatedAt). */
 export function editable(data: Partial<WidgetSettings> | undefined): WidgetSettings {
