@@ -286,7 +286,14 @@ describe("admin app and widget in a browser", () => {
   step("renders the remaining screens", ["creates a bot from a template"], async () => {
       await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/analytics`);
       await page.getByRole("heading", { name: "Analytics" }).waitFor();
-      await page.locator(".stat, .alert").first().waitFor();
+      // The chat service answers with the widget's questions: charts, not an error.
+      await page.locator(".chart svg.recharts-surface").first().waitFor();
+      expect(await page.locator(".alert").count()).toBe(0);
+      const questions = await page.locator(".stat").filter({ hasText: "Questions" }).locator(".value").textContent();
+      expect(Number(questions?.replace(/\D/g, ""))).toBeGreaterThan(0);
+      expect(await page.locator(".chart svg.recharts-surface").count()).toBeGreaterThanOrEqual(4);
+      await expect(page.getByRole("img", { name: "Most cited documents" }).textContent()).resolves.toContain("zephyr-manual.md");
+      await page.waitForTimeout(1_500); // recharts draws its series with a 1.5 s animation
       await shot("10-analytics");
       await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/retrieval`);
       await page.getByLabel("Question").fill("blender warranty");

@@ -25,6 +25,8 @@ export const chatEnvSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   /** Strict mode: a chunk found only by vector search is relevant from this cosine similarity. */
   CHAT_MIN_RELEVANT_SIMILARITY: z.coerce.number().min(0).max(1).default(0.3),
+  /** Analytics: a question whose best retrieval score (0-1) is below this found no good source. */
+  ANALYTICS_WEAK_SCORE: z.coerce.number().min(0).max(1).default(0.2),
   RETRIEVAL_EXACT_SCAN_MAX_CHUNKS: z.coerce.number().int().min(0).default(5_000),
   /** Bots under this share of the chunk table are scanned exactly (up to the next limit). */
   RETRIEVAL_HNSW_MIN_SHARE: z.coerce.number().min(0).max(1).default(0.05),

@@ -13,3 +13,4 @@ export * from "./plans";
 export * from "./settings";
 export * from "./admin";
 export * from "./health";
+export * from "./analytics";

@@ -5,6 +5,7 @@
  */
 import type {
   AllowedOriginDto,
+  AnalyticsDto,
   ApiKeyDto,
   BotDto,
   MemberDto,
@@ -127,12 +128,7 @@ export interface Transcript {
   messages: TranscriptMessage[];
 }
 
-export interface Analytics {
-  daily: { date: string; queries: number; p50Ms?: number; p95Ms?: number; tokensIn?: number; tokensOut?: number; up?: number; down?: number }[];
-  totals?: { queries?: number; p50Ms?: number; p95Ms?: number; tokensIn?: number; tokensOut?: number; up?: number; down?: number };
-  topDocuments: { documentId?: string; name: string; count: number }[];
-  unanswered: { question: string; count?: number; lastAskedAt?: string; topScore?: number | null }[];
-}
+export type Analytics = AnalyticsDto;
 
 export type ApiKey = ApiKeyDto;
 export type CreatedApiKey = ApiKeyDto & { secret: string };

@@ -1,7 +1,9 @@
 /**
  * Bot-scoped routes for admins and integrators: the retrieval test, chat, conversation
- * lists and transcripts. Session users chat in the "playground" channel, API keys in "api".
+ * lists, transcripts and analytics. Session users chat in the "playground" channel, API keys in "api".
  */
+import { analyticsQuerySchema, analyticsResponseSchema } from "@docent/contracts/analytics";
+import { getBotAnalytics } from "@docent/db/queries/analytics";
 import { getConversation, getTranscript, listConversations } from "@docent/db/queries/conversations";
 import { retrievalModes } from "@docent/db/json";
 import { NotFoundError } from "@docent/service-kit/errors";
@@ -16,7 +18,7 @@ const botParams = z.object({ botId: z.uuid() });
 const message = z.string().trim().min(1, "message must not be empty").max(8_000);
 
 export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const { authorizeBot, retrieval, chat, db } = deps;
+  const { authorizeBot, retrieval, chat, db, env } = deps;
 
   app.post(
     "/v1/bots/:botId/retrieve",
@@ -112,6 +114,24 @@ export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
       const conversation = await getConversation(db, { botId: bot.id, conversationId: request.params.conversationId });
       if (!conversation) throw new NotFoundError("Conversation");
       return { conversation, messages: await getTranscript(db, conversation.id) };
+    },
+  );
+
+  app.get(
+    "/v1/bots/:botId/analytics",
+    {
+      config: identity,
+      schema: {
+        operationId: "getBotAnalytics",
+        summary: "Questions, latency, tokens, feedback, most cited documents and unanswered questions per UTC day",
+        params: botParams,
+        querystring: analyticsQuerySchema,
+        response: { 200: analyticsResponseSchema },
+      },
+    },
+    async (request) => {
+      const { bot } = await authorizeBot(request, request.params.botId, "analytics:read");
+      return getBotAnalytics(db, { botId: bot.id, ...request.query, weakScore: env.ANALYTICS_WEAK_SCORE });
     },
   );
 };

@@ -1,7 +1,14 @@
 /** Analytics written by the chat service: one query log per answer, feedback, per-document counts. */
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { analyticsFeedback, analyticsQueryLogs, documentRetrievalStats, usageCounters } from "../schema";
+import {
+  analyticsFeedback,
+  analyticsQueryLogs,
+  botDocuments,
+  documentRetrievalStats,
+  messageCitations,
+  usageCounters,
+} from "../schema";
 
 export type QueryLogInput = typeof analyticsQueryLogs.$inferInsert;
 
@@ -97,4 +104,120 @@ export async function getMonthlyQueries(db: Executor, workspaceId: string, perio
     .from(usageCounters)
     .where(sql`${usageCounters.workspaceId} = ${workspaceId} and ${usageCounters.periodStart} = ${periodStart}`);
   return row?.queries ?? 0;
+}
+
+export interface AnalyticsVolume {
+  queries: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  up: number;
+  down: number;
+}
+
+export interface BotAnalytics {
+  daily: (AnalyticsVolume & { date: string })[];
+  totals: AnalyticsVolume;
+  topDocuments: { documentId: string; name: string; count: number }[];
+  unanswered: { question: string; count: number; lastAskedAt: string; topScore: number | null }[];
+}
+
+export interface BotAnalyticsParams {
+  botId: string;
+  /** First and last UTC day (YYYY-MM-DD), both inclusive. */
+  from: string;
+  to: string;
+  /** A question whose best retrieval score is below this found no good source. */
+  weakScore: number;
+  topDocumentsLimit?: number;
+  unansweredLimit?: number;
+}
+
+type VolumeRow = {
+  queries: number | string;
+  p50: number | string | null;
+  p95: number | string | null;
+  tokens_in: number | string;
+  tokens_out: number | string;
+  up: number | string;
+  down: number | string;
+};
+
+const nullableMs = (v: number | string | null) => (v === null ? null : Math.round(Number(v)));
+const volumeOf = (r: VolumeRow): AnalyticsVolume => ({
+  queries: Number(r.queries),
+  p50Ms: nullableMs(r.p50),
+  p95Ms: nullableMs(r.p95),
+  tokensIn: Number(r.tokens_in),
+  tokensOut: Number(r.tokens_out),
+  up: Number(r.up),
+  down: Number(r.down),
+});
+
+/**
+ * Everything the analytics screen shows for one bot over whole UTC days: per-day volume,
+ * latency percentiles, tokens and feedback (days without questions included as zeros),
+ * the period's totals, the most cited documents and the questions with no good source.
+ */
+export async function getBotAnalytics(db: Executor, params: BotAnalyticsParams): Promise<BotAnalytics> {
+  const start = `${params.from}T00:00:00Z`;
+  const end = new Date(Date.parse(`${params.to}T00:00:00Z`) + 86_400_000).toISOString();
+  const logs = sql`
+    select l.id, l.message_id, l.created_at, l.response_time_ms, l.input_tokens, l.output_tokens, f.rating
+    from ${analyticsQueryLogs} l
+    left join ${analyticsFeedback} f on f.query_log_id = l.id
+    where l.bot_id = ${params.botId} and l.created_at >= ${start}::timestamptz and l.created_at < ${end}::timestamptz`;
+  const volume = sql`
+    count(logs.id)::int as queries,
+    percentile_cont(0.5) within group (order by logs.response_time_ms) as p50,
+    percentile_cont(0.95) within group (order by logs.response_time_ms) as p95,
+    coalesce(sum(logs.input_tokens), 0)::bigint as tokens_in,
+    coalesce(sum(logs.output_tokens), 0)::bigint as tokens_out,
+    count(*) filter (where logs.rating = 1)::int as up,
+    count(*) filter (where logs.rating = -1)::int as down`;
+
+  const [daily, totals, topDocuments, unanswered] = await Promise.all([
+    db.execute<VolumeRow & { date: string }>(sql`
+      with logs as (${logs})
+      select to_char(d.day, 'YYYY-MM-DD') as date, ${volume}
+      from generate_series(${params.from}::timestamp, ${params.to}::timestamp, interval '1 day') as d(day)
+      left join logs on (logs.created_at at time zone 'UTC')::date = d.day::date
+      group by d.day
+      order by d.day`),
+    db.execute<VolumeRow>(sql`with logs as (${logs}) select ${volume} from logs`),
+    db.execute<{ document_id: string; name: string; count: number | string }>(sql`
+      with logs as (${logs})
+      select c.document_id, d.name, count(distinct c.message_id)::int as count
+      from logs
+      join ${messageCitations} c on c.message_id = logs.message_id
+      join ${botDocuments} d on d.id = c.document_id and d.bot_id = ${params.botId}
+      group by c.document_id, d.name
+      order by count desc, d.name
+      limit ${params.topDocumentsLimit ?? 10}`),
+    db.execute<{ question: string; count: number | string; last_asked_at: Date | string; top_score: number | null }>(sql`
+      select
+        (array_agg(l.query_text order by l.created_at desc))[1] as question,
+        count(*)::int as count,
+        max(l.created_at) as last_asked_at,
+        max(l.top_score) as top_score
+      from ${analyticsQueryLogs} l
+      where l.bot_id = ${params.botId} and l.created_at >= ${start}::timestamptz and l.created_at < ${end}::timestamptz
+        and (l.source_documents_count = 0 or l.top_score is null or l.top_score < ${params.weakScore})
+      group by lower(btrim(l.query_text))
+      order by count desc, last_asked_at desc
+      limit ${params.unansweredLimit ?? 10}`),
+  ]);
+
+  return {
+    daily: daily.map((r) => ({ date: r.date, ...volumeOf(r) })),
+    totals: volumeOf(totals[0]!),
+    topDocuments: topDocuments.map((r) => ({ documentId: r.document_id, name: r.name, count: Number(r.count) })),
+    unanswered: unanswered.map((r) => ({
+      question: r.question,
+      count: Number(r.count),
+      lastAskedAt: new Date(r.last_asked_at).toISOString(),
+      topScore: r.top_score === null ? null : Number(r.top_score),
+    })),
+  };
 }

@@ -112,8 +112,8 @@ export function AnalyticsPage() {
                     <YAxis tickFormatter={(v: number) => ms(v)} {...axis} width={56} />
                     <Tooltip labelFormatter={(l) => shortDate(String(l))} formatter={(v) => ms(Number(v))} {...tooltipStyle} />
                     <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
-                    <Line type="monotone" dataKey="p50Ms" name="p50" stroke="var(--chart-2)" strokeWidth={2} dot={false} connectNulls />
-                    <Line type="monotone" dataKey="p95Ms" name="p95" stroke="var(--chart-3)" strokeWidth={2} dot={false} connectNulls />
+                    <Line type="monotone" dataKey="p50Ms" name="p50" stroke="var(--chart-2)" strokeWidth={2} dot={{ r: 2 }} connectNulls />
+                    <Line type="monotone" dataKey="p95Ms" name="p95" stroke="var(--chart-3)" strokeWidth={2} dot={{ r: 2 }} connectNulls />
                   </LineChart>
                 </ResponsiveContainer>
               </div>
