@@ -1,6 +1,7 @@
 /** Runs the real worker entry point (src/main.ts) as a child process for crash tests. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { workerNodeArgs } from "../src/start-command";
 
 const workerDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -12,7 +13,7 @@ export interface SpawnedWorker {
 }
 
 export function spawnWorker(env: Record<string, string>): SpawnedWorker {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, workerNodeArgs(), {
     cwd: workerDir,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
