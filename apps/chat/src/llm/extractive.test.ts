@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createExtractiveResponder, EXTRACTIVE_PREFIX } from "./extractive";
+import { createExtractiveResponder, EXTRACTIVE_PREFIX, splitSentences } from "./extractive";
 
 const sources = [
   { index: 1, score: 0.9, content: "The office opens at eight. Employees get twenty-five vacation days per year. Parking is free." },
@@ -27,5 +27,19 @@ describe("extractive responder", () => {
       () => {},
     );
     expect(out.text).toBe("");
+  });
+
+  it("quotes prose, not Markdown headings or list markers", async () => {
+    const content = "## Warranty\n\nThe Zephyr 9 blender comes with a seven year warranty on the motor.\n- Register online within 30 days.\n- Keep the receipt.";
+    expect(splitSentences(content)).toEqual([
+      "The Zephyr 9 blender comes with a seven year warranty on the motor.",
+      "Register online within 30 days.",
+      "Keep the receipt.",
+    ]);
+    const out = await createExtractiveResponder().generate(
+      { messages: [], question: "How long is the warranty?", sources: [{ index: 1, score: 1, content }], temperature: 0, maxTokens: 100 },
+      () => {},
+    );
+    expect(out.text).toBe(`${EXTRACTIVE_PREFIX} The Zephyr 9 blender comes with a seven year warranty on the motor. [1]`);
   });
 });

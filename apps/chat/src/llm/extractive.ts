@@ -19,9 +19,33 @@ export function keywords(text: string): string[] {
     .map((w) => (w.length > 4 ? w.replace(/(ies|es|s|ing|ed)$/u, "") : w));
 }
 
+const MARKDOWN_HEADING = /^\s{0,3}#{1,6}\s/;
+const LIST_OR_QUOTE_MARKER = /^\s*(?:[-*+]|\d+[.)]|>)\s+/;
+
+/**
+ * Prose sentences of a chunk. Chunks keep their Markdown structure, so heading lines are
+ * dropped (otherwise "## Warranty" fuses with the next sentence into the quote) and list
+ * or quote markers are stripped; paragraphs are split apart before sentence segmentation.
+ */
 export function splitSentences(text: string): string[] {
   const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
-  return [...segmenter.segment(text.replace(/\s+/g, " "))]
+  const paragraphs: string[] = [];
+  let current: string[] = [];
+  const flush = () => {
+    if (current.length > 0) paragraphs.push(current.join(" "));
+    current = [];
+  };
+  for (const line of text.split("\n")) {
+    if (!line.trim() || MARKDOWN_HEADING.test(line)) {
+      flush();
+      continue;
+    }
+    if (LIST_OR_QUOTE_MARKER.test(line)) flush();
+    current.push(line.replace(LIST_OR_QUOTE_MARKER, "").trim());
+  }
+  flush();
+  return paragraphs
+    .flatMap((paragraph) => [...segmenter.segment(paragraph.replace(/\s+/g, " "))])
     .map((s) => s.segment.trim())
     .filter((s) => s.length >= 3);
 }
