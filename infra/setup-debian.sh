@@ -41,6 +41,16 @@ apt_install() {
   fi
 }
 
+# Installs an npm package's command into its own prefix under $TOOLS_DIR and links it
+# from /usr/local/bin (before /usr/bin on the default PATH): nothing system-wide changes.
+install_npm_tool() {
+  local name="$1" spec="$2"
+  log "installing $spec from the npm registry into $TOOLS_DIR/$name"
+  as_root npm install -g --prefix "$TOOLS_DIR/$name" --no-audit --no-fund "$spec" >/dev/null
+  as_root ln -sf "$TOOLS_DIR/$name/bin/$name" "/usr/local/bin/$name"
+  hash -r
+}
+
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 ensure_node() {
@@ -51,10 +61,7 @@ ensure_node() {
   # The npm package `node` ships the official Linux binaries. Install it into its own
   # prefix (the system Node stays untouched) and link it from /usr/local/bin, which
   # comes before /usr/bin on the default PATH.
-  log "installing node@${NODE_MAJOR_WANTED} from the npm registry into $TOOLS_DIR/node"
-  as_root npm install -g --prefix "$TOOLS_DIR/node" --no-audit --no-fund "node@${NODE_MAJOR_WANTED}" >/dev/null
-  as_root ln -sf "$TOOLS_DIR/node/bin/node" /usr/local/bin/node
-  hash -r
+  install_npm_tool node "node@${NODE_MAJOR_WANTED}"
   log "node is now $(node --version)"
 }
 
@@ -63,10 +70,7 @@ ensure_pnpm() {
     log "pnpm $PNPM_VERSION present"
     return
   fi
-  log "installing pnpm@${PNPM_VERSION} into $TOOLS_DIR/pnpm"
-  as_root npm install -g --prefix "$TOOLS_DIR/pnpm" --no-audit --no-fund "pnpm@${PNPM_VERSION}" >/dev/null
-  as_root ln -sf "$TOOLS_DIR/pnpm/bin/pnpm" /usr/local/bin/pnpm
-  hash -r
+  install_npm_tool pnpm "pnpm@${PNPM_VERSION}"
 }
 
 pgvector_installed() {
