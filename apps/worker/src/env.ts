@@ -17,8 +17,13 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   REDIS_URL: envFields.redisUrl,
   /** BullMQ key prefix; every service of one installation must use the same. */
   QUEUE_PREFIX: z.string().min(1).default("docent"),
-  /** Documents processed at once by this process (each is mostly I/O or embedding calls). */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Documents processed at once by this process. A job spends much of its time waiting on
+   * Postgres (its commit, the bot's shared term-statistics rows) or on an embedding API,
+   * so more jobs than cores keep the CPU busy: on 2 cores with the local embedder, 4 gave
+   * 68-77% of the raw COPY rate against 47-51% for 2 (docs/benchmarks.md).
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_LOCK_DURATION_MS: ms(60_000),
   WORKER_STALLED_INTERVAL_MS: ms(30_000),
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(10).default(2),

@@ -39,7 +39,6 @@ export async function commitChunks(
     if (doc.version !== input.version) throw new StaleJobError("superseded");
 
     await tx`delete from bot_document_chunks where document_id = ${input.documentId}`;
-    await copyChunkTuples(tx, input.tuples);
     const source = input.source;
     await tx`
       update bot_documents
@@ -50,6 +49,10 @@ export async function commitChunks(
              size_bytes = coalesce(${source?.sizeBytes ?? null}, size_bytes),
              content_hash = coalesce(${source?.contentHash ?? null}, content_hash)
        where id = ${input.documentId}`;
+    // The COPY goes last: its statement trigger takes the bot's BM25 term-statistics row
+    // locks (shared by every document of the bot), and from here only COMMIT remains, so
+    // another document's commit waits on them for one round trip, not two.
+    await copyChunkTuples(tx, input.tuples);
     return { previousStorageKey: source && doc.storageKey !== source.storageKey ? doc.storageKey : null };
   });
 }
