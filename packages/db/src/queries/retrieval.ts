@@ -102,13 +102,18 @@ export interface KeywordSearchParams {
   k1?: number;
   b?: number;
   /**
-   * Terms in more than this share of the bot's chunks do not select candidates on their
-   * own (they still score): a chunk matching only "year" or "first" ranks low anyway, and
-   * skipping them keeps big bots from scoring most of their chunks. If every term is
-   * that common, all of them select. Bots under a few thousand chunks are never pruned
-   * (a term must also be in more than 500 chunks).
+   * The first pass scores the chunks holding the query's rarest terms, adding terms
+   * (rarest first) while their document frequencies sum to at most this many.
    */
-  commonTermShare?: number;
+  firstPassPostings?: number;
+}
+
+interface QueryTerm {
+  term: string;
+  docFreq: number;
+  idf: number;
+  /** The most this term can add to a chunk's score: idf * (k1 + 1). */
+  bound: number;
 }
 
 /**
@@ -116,63 +121,116 @@ export interface KeywordSearchParams {
  * rarely has all its words in one chunk). IDF uses the Lucene form
  * ln(1 + (N - df + 0.5) / (df + 0.5)); term frequencies come from the chunk's tsvector
  * positions, isolated in C by setweight + ts_filter instead of unnesting the whole
- * vector; chunk length is the generated `search_length`. The CTEs are materialised so
- * the planner scans the bot's chunks once (it otherwise rescans them per query term).
+ * vector; chunk length is the generated `search_length`.
+ *
+ * Exact top-k without scoring every chunk that holds a common word (MaxScore pruning):
+ * a term adds at most idf * (k1 + 1) to any chunk, so once `limit` chunks score at least
+ * T, a chunk holding only terms whose bounds sum to less than T cannot enter the result.
+ * A first pass scores the chunks holding the rarest terms and gives T; the common terms
+ * whose bounds stay under T together are then "non-essential": they still score, but
+ * select no candidates. When the first pass already covered every essential term its
+ * result is the answer; otherwise a second pass scores the chunks holding any essential
+ * term. Either way the ranking equals BM25 over all matching chunks.
  */
 export async function searchChunksByKeyword(
   db: Database,
-  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, commonTermShare = 0.05 }: KeywordSearchParams,
+  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, firstPassPostings = 20_000 }: KeywordSearchParams,
 ): Promise<KeywordHit[]> {
-  // A lexeme as a tsquery literal: quotes doubled, backslashes escaped.
-  const quoted = sql.raw(`'''' || replace(replace(term, '\\', '\\\\'), '''', '''''') || ''''`);
-  const rows = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.execute(noJit);
-    return tx.execute<{ id: string; score: number; max_score: number }>(sql`
-    with q as (
-      select distinct t.term
-      from unnest(tsvector_to_array(to_tsvector(${textSearchConfig}::regconfig, ${query}))) as t(term)
-    ),
-    stats as materialized (
-      select chunk_count::float8 as n,
-             greatest(total_length::float8 / nullif(chunk_count, 0), 1) as avgdl
-      from bot_search_stats where bot_id = ${botId} and chunk_count > 0
-    ),
-    terms as materialized (
-      select q.term, ln(1 + (stats.n - s.doc_freq + 0.5) / (s.doc_freq + 0.5)) as idf,
-             s.doc_freq <= greatest(stats.n * ${commonTermShare}::float8, 500) as selective
+    const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
+      with q as (
+        select distinct t.term
+        from unnest(tsvector_to_array(to_tsvector(${textSearchConfig}::regconfig, ${query}))) as t(term)
+      ),
+      stats as (
+        select chunk_count::float8 as n,
+               greatest(total_length::float8 / nullif(chunk_count, 0), 1) as avgdl
+        from bot_search_stats where bot_id = ${botId} and chunk_count > 0
+      )
+      select q.term, s.doc_freq, ln(1 + (stats.n - s.doc_freq + 0.5) / (s.doc_freq + 0.5)) as idf, stats.avgdl
       from q
       join bot_term_stats s on s.bot_id = ${botId} and s.term = q.term
       cross join stats
       where s.doc_freq > 0
+      order by s.doc_freq, q.term`);
+    if (rows.length === 0) return [];
+    const avgdl = Number(rows[0]!.avgdl);
+    // Rarest first: the order of decreasing bounds.
+    const terms: QueryTerm[] = rows.map((r) => ({
+      term: r.term,
+      docFreq: Number(r.doc_freq),
+      idf: Number(r.idf),
+      bound: Number(r.idf) * (k1 + 1),
+    }));
+    const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
+    const score = (selecting: number) =>
+      scoreKeywordCandidates(tx, { botId, terms, selecting: terms.slice(0, selecting), avgdl, limit, k1, b });
+
+    let firstPass = 1;
+    let postings = terms[0]!.docFreq;
+    while (firstPass < terms.length && postings + terms[firstPass]!.docFreq <= firstPassPostings) {
+      postings += terms[firstPass]!.docFreq;
+      firstPass++;
+    }
+    let hits = await score(firstPass);
+    const threshold = hits.length >= limit ? hits[limit - 1]!.score : 0;
+    const essential = essentialTermCount(terms, threshold);
+    if (essential > firstPass) hits = await score(essential);
+    return hits.map((h) => ({ ...h, normalized: maxScore > 0 ? Math.min(1, h.score / maxScore) : 0 }));
+  });
+}
+
+/**
+ * How many of the rarest terms must select candidates (terms ordered rarest first, i.e.
+ * by decreasing bound): the others, taken from the common end, are left out while their
+ * bounds sum to less than the threshold.
+ */
+export function essentialTermCount(terms: readonly { bound: number }[], threshold: number): number {
+  let count = terms.length;
+  let nonEssential = 0;
+  // Strictly below the threshold, with a margin for floating-point rounding.
+  while (count > 1 && nonEssential + terms[count - 1]!.bound < threshold * (1 - 1e-9)) {
+    nonEssential += terms[count - 1]!.bound;
+    count--;
+  }
+  return count;
+}
+
+/** BM25 of the bot's chunks that hold any `selecting` term, scored on every query term. */
+async function scoreKeywordCandidates(
+  tx: Executor,
+  p: { botId: string; terms: QueryTerm[]; selecting: QueryTerm[]; avgdl: number; limit: number; k1: number; b: number },
+): Promise<{ id: string; score: number }[]> {
+  const terms = JSON.stringify(p.terms.map(({ term, idf }) => ({ term, idf })));
+  const selecting = JSON.stringify(p.selecting.map((t) => t.term));
+  // A lexeme as a tsquery literal: quotes doubled, backslashes escaped.
+  const quoted = sql.raw(`'''' || replace(replace(term, '\\', '\\\\'), '''', '''''') || ''''`);
+  const rows = await tx.execute<{ id: string; score: number }>(sql`
+    with terms as materialized (
+      select * from json_to_recordset(${terms}::json) as t(term text, idf float8)
     ),
     cand as materialized (
       select c.id, c.search_length,
              ts_filter(setweight(c.search_vector, 'A', (select array_agg(term) from terms)), '{a}') as hits
       from bot_document_chunks c
-      where c.bot_id = ${botId}
-        and c.search_vector @@ coalesce(
-          (select string_agg(${quoted}, ' | ')::tsquery from terms where selective),
-          (select string_agg(${quoted}, ' | ')::tsquery from terms))
+      where c.bot_id = ${p.botId}
+        and c.search_vector @@ (
+          select string_agg(${quoted}, ' | ')::tsquery
+          from json_array_elements_text(${selecting}::json) as s(term))
     )
     select cand.id,
-           sum(t.idf * (tf.n * (${k1}::float8 + 1))
-               / (tf.n + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * cand.search_length / stats.avgdl))) as score,
-           (select sum(idf) from terms) * (${k1}::float8 + 1) as max_score
+           sum(t.idf * (tf.n * (${p.k1}::float8 + 1))
+               / (tf.n + ${p.k1}::float8 * (1 - ${p.b}::float8 + ${p.b}::float8 * cand.search_length / ${p.avgdl}::float8))) as score
     from cand
-    cross join stats
     cross join lateral (
       select u.lexeme, coalesce(array_length(u.positions, 1), 1)::float8 as n from unnest(cand.hits) as u
     ) tf
     join terms t on t.term = tf.lexeme
     group by cand.id
     order by score desc, cand.id
-    limit ${limit}`);
-  });
-  return rows.map((r) => {
-    const score = Number(r.score);
-    const max = Number(r.max_score);
-    return { id: r.id, score, normalized: max > 0 ? Math.min(1, score / max) : 0 };
-  });
+    limit ${p.limit}`);
+  return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
 }
 
 export interface ChunkDetails {
