@@ -30,6 +30,7 @@ import { createRedis } from "@docent/queue/redis";
 import { createFsStorage } from "@docent/storage";
 import postgres from "postgres";
 import { copyChunkTuples, encodeChunkRow } from "../src/pipeline/copy-chunks";
+import { workerEnvSchema } from "../src/env";
 import { workerNodeArgs, workerStartCommand } from "../src/start-command";
 
 const workerDir = fileURLToPath(new URL("..", import.meta.url));
@@ -39,9 +40,15 @@ const databaseServerUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const corpusTargetBytes = Number(process.env.BENCH_CORPUS_MB ?? 20) * 1024 * 1024;
 const pdfMegabytes = Number(process.env.BENCH_PDF_MB ?? 50);
-const concurrency = process.env.WORKER_CONCURRENCY ?? "2";
-/** "all" (default) or "pdf" (only the memory measurement; docs/benchmarks.md is not touched). */
+/** The worker's own default unless WORKER_CONCURRENCY says otherwise. */
+const concurrency = process.env.WORKER_CONCURRENCY ?? String(workerEnvSchema.shape.WORKER_CONCURRENCY.parse(undefined));
+/**
+ * "all" (default), "pdf" (only the memory measurement) or "corpus" (only the throughput
+ * measurement); only "all" rewrites docs/benchmarks.md.
+ */
 const parts = process.env.BENCH_PARTS ?? "all";
+/** Throughput measurements (pipeline, then raw COPY) in one invocation. */
+const throughputRuns = Number(process.env.BENCH_RUNS ?? 3);
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -134,6 +141,9 @@ async function main() {
   const workers: Child[] = [];
   try {
     await runMigrations(url);
+    const [index] = await handle.sql<{ def: string }[]>`
+      select pg_get_indexdef('bot_document_chunks_embedding_hnsw'::regclass) as def`;
+    const hnswParams = /WITH \((.*)\)/.exec(index!.def)?.[1]?.replaceAll("'", "") ?? "default parameters";
     const { db, sql } = handle;
     const [user] = await db.insert(users).values({ email: "bench@example.com" }).returning();
     const [ws] = await db.insert(workspaces).values({ name: "Bench", slug: "bench", createdBy: user!.id }).returning();
@@ -159,9 +169,19 @@ async function main() {
       WORKER_CONCURRENCY: concurrency,
     };
 
-    let figures: Omit<Parameters<typeof writeSection>[0], "pdfMb" | "pdfPages" | "pdfChunks" | "pdfSeconds" | "peakMb" | "peakOk"> | undefined;
-    if (parts === "all") figures = await measurePipelineAndCopy();
-    async function measurePipelineAndCopy() {
+    // Each run ingests the corpus anew and copies its rows; the ratio of a single run moves
+    // by several points with what else the machine does, so the section records them all.
+    const runs: ThroughputRun[] = [];
+    if (parts === "all" || parts === "corpus") {
+      for (let i = 0; i < throughputRuns; i++) {
+        log(`throughput run ${i + 1} of ${throughputRuns}`);
+        runs.push(await measurePipelineAndCopy());
+      }
+      const ratios = runs.map((r) => `${(r.ratio * 100).toFixed(0)}%`).join(", ");
+      log(`pipeline / raw COPY over ${runs.length} runs: ${ratios}; median ${(median(runs).ratio * 100).toFixed(0)}%`);
+    }
+    if (parts === "corpus") return;
+    async function measurePipelineAndCopy(): Promise<ThroughputRun> {
     // 1. Pipeline.
     const corpus = buildCorpus();
     const corpusBytes = corpus.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
@@ -239,7 +259,7 @@ async function main() {
     log(`pdf: ${mb(pdf.bytes)} MB, ${pdf.pages} pages`);
     const pdfDoc = await service.addFile({ botId: bot!.id, fileName: "large.pdf", stream: createReadStream(pdfPath) as Readable });
     rmSync(pdfPath);
-    const pdfWorker = startWorker({ ...workerEnv, WORKER_CONCURRENCY: "1" });
+    const pdfWorker = startWorker(workerEnv);
     workers.push(pdfWorker);
     await pdfWorker.ready;
     const pdfStarted = performance.now();
@@ -267,8 +287,9 @@ async function main() {
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
 
-    if (figures) writeSection({
-      ...figures,
+    if (runs.length > 0) writeSection({
+      runs,
+      hnswParams,
       pdfMb: mb(pdf.bytes),
       pdfPages: pdf.pages,
       pdfChunks,
@@ -287,11 +308,26 @@ async function main() {
 }
 
 // ---------------------------------------------------------------- docs/benchmarks.md
-function writeSection(r: {
+interface ThroughputRun {
   corpusDocs: number; corpusMb: string; chunks: number; pipelineSeconds: number; pipelineRate: number;
   copyRows: number; copySeconds: number; copyRate: number; ratio: number;
+}
+
+/** The run with the median pipeline / COPY ratio. */
+function median(runs: ThroughputRun[]): ThroughputRun {
+  return [...runs].sort((a, b) => a.ratio - b.ratio)[Math.floor((runs.length - 1) / 2)]!;
+}
+
+function writeSection(s: {
+  runs: ThroughputRun[];
+  hnswParams: string;
   pdfMb: string; pdfPages: number; pdfChunks: number; pdfSeconds: number; peakMb: string; peakOk: boolean;
 }) {
+  const r = { ...median(s.runs), ...s };
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  const all = s.runs
+    .map((x) => `${x.pipelineRate.toFixed(0)} vs ${x.copyRate.toFixed(0)} rows/s = ${pct(x.ratio)}`)
+    .join("; ");
   const file = join(repoRoot, "docs/benchmarks.md");
   const start = "<!-- bench:ingest -->";
   const end = "<!-- /bench:ingest -->";
@@ -303,15 +339,21 @@ function writeSection(r: {
 
 Reproduce: \`DATABASE_URL=... REDIS_URL=... pnpm bench:ingest\` (runs on a throw-away database;
 source: \`apps/worker/bench/ingest.ts\`). Last run: ${new Date().toISOString().slice(0, 10)}, ${cpu},
-${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB, PostgreSQL + pgvector HNSW (m=16, ef_construction=64), local lexical embedder.
+${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB, PostgreSQL + pgvector HNSW (${s.hnswParams}, as the migrations build it), local lexical embedder.
 
 | measure | result | target |
 | --- | --- | --- |
 | corpus | ${r.corpusDocs} Markdown documents, ${r.corpusMb} MB of text (SQuAD v1.1 dev, rotated editions) | >= 20 MB |
 | pipeline, 1 worker (concurrency ${concurrency}) | ${r.chunks} chunks in ${r.pipelineSeconds.toFixed(1)} s = **${r.pipelineRate.toFixed(0)} chunks/s** | |
 | raw binary COPY of the same rows, same indexed table | ${r.copyRows} rows in ${r.copySeconds.toFixed(1)} s = **${r.copyRate.toFixed(0)} rows/s** | |
-| pipeline / raw COPY | **${(r.ratio * 100).toFixed(0)}%** | >= 50% ${r.ratio >= 0.5 ? "(met)" : "(missed)"} |
+| pipeline / raw COPY (median of ${s.runs.length} runs) | **${pct(r.ratio)}** (every run: ${all}) | >= 50% ${s.runs.every((x) => x.ratio >= 0.5) ? "(met in every run)" : r.ratio >= 0.5 ? "(met by the median, not by every run)" : "(missed)"} |
 | worker peak RSS (VmHWM), ${r.pdfMb} MB PDF (${r.pdfPages} pages, ${r.pdfChunks} chunks, ${r.pdfSeconds.toFixed(1)} s) | **${r.peakMb} MB** | < 400 MB ${r.peakOk ? "(met)" : "(missed)"} |
+
+Throughput figures are those of the median run. Worker concurrency is the worker's default
+(\`WORKER_CONCURRENCY\` = ${concurrency}): a job spends much of its time waiting on Postgres
+(the one-transaction commit, whose statement trigger updates the bot's BM25 term statistics:
+rows shared by every document of the bot, so concurrent commits queue on their locks), and
+with 2 jobs per worker half of this machine's CPU stayed idle (vmstat) and the ratio was 47-51%.
 
 The pipeline time runs from the worker's spawn to the last document PROCESSED, so it
 includes process start-up, download from storage, extraction, token-aware chunking,
