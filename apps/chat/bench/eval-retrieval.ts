@@ -4,28 +4,36 @@
  * and hybrid (weighted RRF), and the fusion weights that make hybrid at least as good as
  * the better leg on every metric.
  *
- * Ingestion: one document per article, extracted and chunked by @docent/ingest with the
- * default rag config (400/60 tokens), embedded by @docent/embeddings' local embedder, and
- * written as rows of bot_document_chunks (multi-row INSERTs; the worker writes the same
- * rows with COPY, and the BM25 triggers treat both alike). A chunk is relevant to a
- * question when it contains the whole sentence holding the question's answer.
+ * Ingestion goes through the real pipeline (ingest-through-worker.ts): one document per
+ * article, added as text through the documents service, queued on BullMQ and processed by
+ * a worker process started with its shipped command (extraction, token-aware chunking with
+ * the bot's new-bot default rag config, local embedder, binary COPY in one transaction).
+ * A chunk is relevant to a question when it contains the whole sentence holding the
+ * question's answer.
  *
- *   pnpm eval:retrieval [--limit N] [--concurrency 4] [--no-write]
+ *   pnpm eval:retrieval [--articles N] [--limit N] [--concurrency 4] [--no-write]
+ *
+ * `--articles N` (first N articles) and `--limit N` (first N judged questions) are for
+ * quick iterations: such subset runs never rewrite docs/benchmarks.md.
+ * Needs DATABASE_URL (a role that may CREATE DATABASE) and REDIS_URL.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { defaultRagConfig } from "@docent/db/json";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";
-import { chunkDocument, extract } from "@docent/ingest";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { fuseReciprocalRank } from "../src/retrieval/fusion";
 import { createRetrievalService } from "../src/retrieval/service";
+import { ingestThroughWorker } from "./ingest-through-worker";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
 
 const args = parseArgs({
   options: {
+    /** Only the first N articles (a subset run). */
+    articles: { type: "string" },
+    /** Only the first N judged questions (a subset run). */
     limit: { type: "string" },
     concurrency: { type: "string", default: "4" },
     "no-write": { type: "boolean", default: false },
@@ -37,6 +45,12 @@ const args = parseArgs({
 
 interface Squad {
   data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { answer_start: number; text: string }[] }[] }[] }[];
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
+  return n;
 }
 
 const norm = (t: string) => t.replace(/\s+/g, " ").trim();
@@ -91,76 +105,70 @@ const atLeast = (a: Metrics, b: Metrics) =>
 async function main() {
   const started = performance.now();
   const squad = JSON.parse(readFileSync(args.dataset!, "utf8")) as Squad;
+  const datasetArticles = squad.data.length;
+  if (args.articles) squad.data = squad.data.slice(0, positiveInt("--articles", args.articles));
+  const questionLimit = args.limit ? positiveInt("--limit", args.limit) : undefined;
+  const subset = squad.data.length < datasetArticles || questionLimit !== undefined;
   const serverUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@127.0.0.1:5432/docent";
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const scratch = await createScratchDatabase(serverUrl, "eval");
   const { db } = scratch;
   try {
     const [workspace] = await db.insert(s.workspaces).values({ name: "SQuAD eval", slug: "squad-eval" }).returning();
     const [bot] = await db
       .insert(s.bots)
-      .values({ workspaceId: workspace!.id, name: "SQuAD", publicId: "squad-eval-bot", status: "READY" })
+      // The new-bot default rag config (chunk size and overlap are what the worker uses).
+      .values({ workspaceId: workspace!.id, name: "SQuAD", publicId: "squad-eval-bot", status: "READY", ragConfig: defaultRagConfig })
       .returning();
     const embedder = createLocalEmbedder();
 
-    // Ingest: extract -> chunk -> embed -> store, one document per article.
+    // Ingest through the real pipeline: documents service -> storage -> queue -> worker.
     const ingestStart = performance.now();
-    const chunkText = new Map<string, string>();
-    let chunkTotal = 0;
+    const ingest = await ingestThroughWorker({
+      db,
+      databaseUrl: scratch.url,
+      redisUrl,
+      botId: bot!.id,
+      documents: squad.data.map((article) => ({
+        name: article.title,
+        text: article.paragraphs.map((p) => p.context).join("\n\n"),
+      })),
+    });
+    await db.execute(sql`analyze bot_document_chunks`);
+    const ingestMs = performance.now() - ingestStart;
+    const stored = await db
+      .select({ id: s.botDocumentChunks.id, documentId: s.botDocumentChunks.documentId, content: s.botDocumentChunks.content, model: s.botDocumentChunks.embeddingModel })
+      .from(s.botDocumentChunks)
+      .where(eq(s.botDocumentChunks.botId, bot!.id));
+    const chunkTotal = stored.length;
+    const models = new Set(stored.map((c) => c.model));
+    if (models.size !== 1 || !models.has(embedder.id)) {
+      throw new Error(`the worker embedded with ${[...models].join(", ") || "nothing"}, the eval queries with ${embedder.id}`);
+    }
+    const chunkText = new Map(stored.map((c) => [c.id, norm(c.content)]));
     const questions: { question: string; sentence: string; docId: string }[] = [];
-    for (const article of squad.data) {
-      const text = article.paragraphs.map((p) => p.context).join("\n\n");
-      const extracted = await extract({ bytes: Buffer.from(text, "utf8"), kind: "text" });
-      const chunks = chunkDocument(extracted, { chunkSize: defaultRagConfig.chunkSize, chunkOverlap: defaultRagConfig.chunkOverlap });
-      const [doc] = await db
-        .insert(s.botDocuments)
-        .values({ botId: bot!.id, name: article.title, sourceType: "MANUAL_TEXT", status: "PROCESSED", chunkCount: chunks.length, sizeBytes: text.length })
-        .returning();
-      const vectors = await embedder.embed(chunks.map((c) => c.content));
-      for (let i = 0; i < chunks.length; i += 200) {
-        const rows = await db
-          .insert(s.botDocumentChunks)
-          .values(
-            chunks.slice(i, i + 200).map((c, j) => ({
-              botId: bot!.id,
-              documentId: doc!.id,
-              chunkIndex: c.index,
-              content: c.content,
-              contentHash: c.contentHash,
-              tokenCount: c.tokenCount,
-              metadata: c.metadata,
-              embedding: vectors[i + j]!,
-              embeddingModel: embedder.id,
-              textSearchConfig: bot!.language,
-            })),
-          )
-          .returning({ id: s.botDocumentChunks.id, content: s.botDocumentChunks.content });
-        for (const r of rows) chunkText.set(r.id, norm(r.content));
-      }
-      chunkTotal += chunks.length;
+    squad.data.forEach((article, a) => {
       for (const p of article.paragraphs) {
         for (const qa of p.qas) {
           const answer = qa.answers[0];
           if (!answer) continue;
-          questions.push({ question: qa.question, sentence: sentenceAt(p.context, answer.answer_start), docId: doc!.id });
+          questions.push({ question: qa.question, sentence: sentenceAt(p.context, answer.answer_start), docId: ingest.documentIds[a]! });
         }
       }
-    }
-    await db.execute(sql`analyze bot_document_chunks`);
-    const ingestMs = performance.now() - ingestStart;
+    });
 
     // Relevance: the chunks holding the answer's sentence.
     const chunksByDoc = new Map<string, string[]>();
-    const docOfChunk = await db.select({ id: s.botDocumentChunks.id, documentId: s.botDocumentChunks.documentId }).from(s.botDocumentChunks);
-    for (const c of docOfChunk) chunksByDoc.set(c.documentId, [...(chunksByDoc.get(c.documentId) ?? []), c.id]);
+    for (const c of stored) chunksByDoc.set(c.documentId, [...(chunksByDoc.get(c.documentId) ?? []), c.id]);
     let all = questions.map((q) => ({
       ...q,
       relevant: new Set((chunksByDoc.get(q.docId) ?? []).filter((id) => chunkText.get(id)!.includes(q.sentence))),
     }));
     const unjudged = all.filter((q) => q.relevant.size === 0).length;
     all = all.filter((q) => q.relevant.size > 0);
-    if (args.limit) all = all.slice(0, Number(args.limit));
+    if (questionLimit !== undefined) all = all.slice(0, questionLimit);
     const relevant = all.map((q) => q.relevant);
-    console.log(`ingested ${squad.data.length} articles, ${chunkTotal} chunks in ${(ingestMs / 1000).toFixed(1)} s; ${all.length} questions (${unjudged} without a chunk holding the answer sentence skipped)`);
+    console.log(`ingested ${squad.data.length} articles, ${chunkTotal} chunks in ${(ingestMs / 1000).toFixed(1)} s (adding ${ingest.addSeconds.toFixed(1)} s, worker ${ingest.workerSeconds.toFixed(1)} s); ${all.length} questions (${unjudged} without a chunk holding the answer sentence skipped)`);
 
     const retrieval = createRetrievalService({ db, embedderFor: async () => embedder });
     const depth = 40;
@@ -236,9 +244,9 @@ async function main() {
     const section = [
       "## Retrieval quality (SQuAD v1.1 dev, offline embedder)",
       "",
-      `Reproduce: \`DATABASE_URL=postgres://docent:docent@127.0.0.1:5432/docent pnpm eval:retrieval\` (apps/chat/bench/eval-retrieval.ts). Run ${new Date().toISOString().slice(0, 10)} on ${machine()}, 2 cores, PostgreSQL 15 + pgvector 0.8.`,
+      `Reproduce: \`DATABASE_URL=postgres://docent:docent@127.0.0.1:5432/docent REDIS_URL=redis://127.0.0.1:6379 pnpm eval:retrieval\` (apps/chat/bench/eval-retrieval.ts). Run ${new Date().toISOString().slice(0, 10)} on ${machine()}, 2 cores, PostgreSQL 15 + pgvector 0.8.`,
       "",
-      `Corpus: ${squad.data.length} articles as ${squad.data.length} documents, extracted and chunked by \`@docent/ingest\` (400 tokens, 60 overlap) into ${chunkTotal} chunks, embedded with \`local:lexical-hash-v1\`, written as \`bot_document_chunks\` rows with plain INSERTs (not through the worker's queue/COPY path; the BM25 statistics come from the same database triggers either way). Ingestion took ${(ingestMs / 1000).toFixed(1)} s. ${all.length} questions are judged (${unjudged} skipped: no chunk holds their answer's whole sentence); a chunk is relevant when it contains the sentence holding the answer. Total run ${totalS.toFixed(0)} s.`,
+      `Corpus: ${squad.data.length} articles as ${squad.data.length} documents, ingested through the real pipeline: each article added as text through the documents service (original into object storage, here the fs driver, and an ingest job onto a BullMQ queue), then processed by one worker process started with its shipped \`start\` command (${ingest.workerConcurrency ? `WORKER_CONCURRENCY=${ingest.workerConcurrency}` : "default concurrency"}): extraction, token-aware chunking with the new-bot default rag config (${bot!.ragConfig.chunkSize} tokens, ${bot!.ragConfig.chunkOverlap} overlap) into ${chunkTotal} chunks, embedding with \`${embedder.id}\`, and each document's chunks committed with one binary COPY in one transaction. Ingestion took ${(ingestMs / 1000).toFixed(1)} s: ${ingest.addSeconds.toFixed(1)} s to store and enqueue the documents, ${ingest.workerSeconds.toFixed(1)} s from the worker's spawn (start-up included) to the last document PROCESSED. ${all.length} questions are judged (${unjudged} skipped: no chunk holds their answer's whole sentence); a chunk is relevant when it contains the sentence holding the answer. Total run ${totalS.toFixed(0)} s.`,
       "",
       table(
         ["mode", "recall@1", "recall@5", "recall@10", "MRR", "nDCG@10", "time for all questions"],
@@ -249,7 +257,8 @@ async function main() {
       `The offline embedder is lexical and much weaker than BM25, so equal weights let it drag hybrid ${equal.m.ndcg10 < better.ndcg10 ? "below" : "to about"} the keyword leg; the new-bot default \`fusionWeights\` is the weight pair with the best nDCG@10 among those scoring at least the better leg on every metric: vector ${chosen.vector}, keyword ${chosen.keyword}. Default mode stays \`hybrid\` and \`topK\` 5.`,
     ].join("\n");
     console.log(section);
-    if (!args["no-write"]) writeSection("eval:retrieval", section);
+    if (subset) console.log("subset run: docs/benchmarks.md left as it is");
+    else if (!args["no-write"]) writeSection("eval:retrieval", section);
   } finally {
     if (args.keep) {
       console.log(`kept database ${scratch.url}`);
