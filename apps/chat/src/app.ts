@@ -5,9 +5,8 @@
  */
 import type { Logger } from "@docent/config/logger";
 import type { DbHandle } from "@docent/db/client";
-import { getTenantSettings } from "@docent/db/queries/tenant-settings";
-import { resolveEmbedder } from "@docent/embeddings";
 import { createSessionManager, registerAuth } from "@docent/service-kit/auth";
+import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp } from "@docent/service-kit/fastify";
 import { registerHealthRoutes } from "@docent/service-kit/health";
@@ -64,22 +63,8 @@ export async function buildApp(options: BuildAppOptions) {
     return box.open(ciphertext, byokAad(workspaceId, field));
   };
 
-  const embedderFor =
-    options.embedderFor ??
-    (async (workspaceId: string) => {
-      const settings = await getTenantSettings(db, workspaceId);
-      return resolveEmbedder({
-        env,
-        workspace: settings?.embeddingProvider
-          ? {
-              provider: settings.embeddingProvider,
-              baseUrl: settings.embeddingBaseUrl,
-              model: settings.embeddingModel,
-              apiKey: settings.embeddingApiKeyCiphertext ? open(settings.embeddingApiKeyCiphertext, workspaceId, "embedding") : null,
-            }
-          : null,
-      });
-    });
+  // Shared with the ingest worker, so query and chunk vectors come from the same model.
+  const embedderFor = options.embedderFor ?? createWorkspaceEmbedderResolver({ db, env, secrets: box });
   const retrieval = createRetrievalService({
     db,
     embedderFor,

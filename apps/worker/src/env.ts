@@ -4,6 +4,7 @@
  */
 import { envFields } from "@docent/config/env";
 import { embeddingEnvSchema } from "@docent/embeddings";
+import { parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 
@@ -15,6 +16,21 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   DATABASE_URL: envFields.databaseUrl,
   DATABASE_POOL_MAX: envFields.databasePoolMax,
   REDIS_URL: envFields.redisUrl,
+  /**
+   * Key ring that opens workspaces' BYOK embedding keys (same value as the API's and the
+   * chat service's). Unset: a workspace with a stored key gets its documents FAILED.
+   */
+  DOCENT_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseKeyRing(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
   /** BullMQ key prefix; every service of one installation must use the same. */
   QUEUE_PREFIX: z.string().min(1).default("docent"),
   /**

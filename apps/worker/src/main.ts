@@ -1,7 +1,8 @@
 /**
  * The worker process: reads env, checks Redis will never evict queued jobs, connects to
- * Postgres, storage and the embedder, runs the ingest worker, and on SIGTERM/SIGINT
- * shuts down in order (worker, then Redis, then the database) within a time limit.
+ * Postgres, storage and the embedders (the platform's, and each workspace's own BYOK
+ * settings per job), runs the ingest worker, and on SIGTERM/SIGINT shuts down in order
+ * (worker, then Redis, then the database) within a time limit.
  */
 import { loadEnvOrExit } from "@docent/config/env";
 import { createLogger } from "@docent/config/logger";
@@ -11,7 +12,7 @@ import { assertNoEviction, createRedis } from "@docent/queue/redis";
 import { createStorageFromEnv } from "@docent/storage/env";
 import { workerEnvSchema } from "./env";
 import { removeOrphanSpools, removeOwnSpoolDir } from "./pipeline/spool";
-import { createIngestWorker } from "./worker";
+import { createIngestWorker, workspaceEmbedderFor } from "./worker";
 import type { EmbedderLike } from "./processors/ingest-document";
 
 const env = loadEnvOrExit(workerEnvSchema);
@@ -30,6 +31,7 @@ async function main() {
   const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-worker" });
   const storage = createStorageFromEnv(env);
   const embedder: EmbedderLike = resolveEmbedder({ env });
+  const embedderFor = workspaceEmbedderFor(database.db, env);
   const testDelay = env.NODE_ENV === "test" ? env.DOCENT_TEST_EMBED_DELAY_MS : 0;
   await removeOrphanSpools();
 
@@ -40,6 +42,7 @@ async function main() {
     redis,
     queuePrefix: env.QUEUE_PREFIX,
     embedder,
+    embedderFor,
     logger,
     concurrency: env.WORKER_CONCURRENCY,
     timings: {
@@ -53,7 +56,12 @@ async function main() {
     fetchOptions: { maxBytes: env.URL_FETCH_MAX_BYTES, timeoutMs: env.URL_FETCH_TIMEOUT_MS },
     testEmbedDelayMs: testDelay,
   });
-  ingest.worker.on("ready", () => logger.info({ concurrency: env.WORKER_CONCURRENCY, embedder: embedder.id }, "worker ready"));
+  ingest.worker.on("ready", () =>
+    logger.info(
+      { concurrency: env.WORKER_CONCURRENCY, embedder: embedder.id, workspaceKeys: Boolean(env.DOCENT_ENCRYPTION_KEYS) },
+      "worker ready",
+    ),
+  );
   ingest.start();
 
   let stopping = false;

@@ -6,6 +6,7 @@
  */
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
+import type { ResolveEmbedderConfig } from "@docent/embeddings";
 import {
   createIngestQueue,
   ingestWorkerOptions,
@@ -13,6 +14,8 @@ import {
   type IngestDocumentPayload,
   type WorkerTimings,
 } from "@docent/queue";
+import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
+import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import type { ObjectStorage } from "@docent/storage";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -29,7 +32,10 @@ export interface IngestWorkerOptions {
   /** Blocking connection for BullMQ (maxRetriesPerRequest: null). */
   redis: Redis;
   queuePrefix: string;
+  /** The platform embedder; used when `embedderFor` is unset. */
   embedder: EmbedderLike;
+  /** Each job's embedder, from its workspace's settings (see `workspaceEmbedderFor`). */
+  embedderFor?: IngestDeps["embedderFor"];
   logger: Logger;
   concurrency: number;
   timings: WorkerTimings;
@@ -38,6 +44,19 @@ export interface IngestWorkerOptions {
   reaper: { intervalMs: number; staleAfterMs: number } | false;
   fetchOptions?: IngestDeps["fetchOptions"];
   testEmbedDelayMs?: number;
+}
+
+/**
+ * Resolves each job's embedder the way the chat service embeds questions: the workspace's
+ * own provider and key (BYOK) when it set one, else the platform's from env. Without
+ * DOCENT_ENCRYPTION_KEYS, a workspace with a stored key gets its document FAILED.
+ */
+export function workspaceEmbedderFor(
+  db: Database,
+  env: ResolveEmbedderConfig["env"] & { DOCENT_ENCRYPTION_KEYS?: string | undefined },
+): NonNullable<IngestDeps["embedderFor"]> {
+  const secrets = env.DOCENT_ENCRYPTION_KEYS ? createSecretBox(parseKeyRing(env.DOCENT_ENCRYPTION_KEYS)) : null;
+  return createWorkspaceEmbedderResolver({ db, env, secrets });
 }
 
 export function createIngestWorker(options: IngestWorkerOptions) {
@@ -51,6 +70,7 @@ export function createIngestWorker(options: IngestWorkerOptions) {
     redis: options.redis,
     queuePrefix: options.queuePrefix,
     embedder: options.embedder,
+    embedderFor: options.embedderFor,
     logger,
     embedBatchSize: options.embedBatchSize,
     progressIntervalMs: options.progressIntervalMs,
