@@ -31,7 +31,7 @@ export const chatEnvSchema = z.object({
   /** Bots under this share of the chunk table are scanned exactly (up to the next limit). */
   RETRIEVAL_HNSW_MIN_SHARE: z.coerce.number().min(0).max(1).default(0.05),
   RETRIEVAL_EXACT_SCAN_MAX_LOW_SHARE_CHUNKS: z.coerce.number().int().min(0).default(50_000),
-  RETRIEVAL_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(100),
+  RETRIEVAL_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(200),
   RETRIEVAL_MAX_SCAN_TUPLES: z.coerce.number().int().min(1000).default(20_000),
   /** Widget abuse limits: requests per minute per client IP and per visitor, per bot. */
   WIDGET_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),

@@ -82,7 +82,7 @@ describe("migrations on an empty database", () => {
     const indexes = await db.sql<{ indexdef: string }[]>`
       select indexdef from pg_indexes where tablename = 'bot_document_chunks'`;
     const defs = indexes.map((i) => i.indexdef).join("\n");
-    expect(defs).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
+    expect(defs).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m=.16.?, ef_construction=.200.?\)/);
     expect(defs).toMatch(/USING gin \(search_vector\)/);
     expect(defs).toMatch(/USING btree \(bot_id\)/);
     expect(defs).toMatch(/UNIQUE INDEX .* USING btree \(document_id, chunk_index\)/);
