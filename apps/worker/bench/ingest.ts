@@ -354,6 +354,12 @@ Throughput figures are those of the median run. Worker concurrency is the worker
 (the one-transaction commit, whose statement trigger updates the bot's BM25 term statistics:
 rows shared by every document of the bot, so concurrent commits queue on their locks), and
 with 2 jobs per worker half of this machine's CPU stayed idle (vmstat) and the ratio was 47-51%.
+A ratio above 100% is possible: the raw COPY is one statement, so one backend (one core)
+inserts into the HNSW index, while the worker's jobs commit on several connections at once.
+Both rates include HNSW inserts, which cost about twice as much since migration 0008 raised
+ef_construction from 64 to 200 (for recall at 1M chunks, see the retrieval section): in runs
+on this machine the raw COPY went from about 790 to 380 rows/s and the pipeline from about
+620 to 420 chunks/s.
 
 The pipeline time runs from the worker's spawn to the last document PROCESSED, so it
 includes process start-up, download from storage, extraction, token-aware chunking,
