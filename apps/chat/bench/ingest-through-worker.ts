@@ -5,12 +5,10 @@
  * command, extracts, chunks (the bot's rag config), embeds with the local embedder and
  * commits each document's chunks with one binary COPY in one transaction.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createLogger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import * as s from "@docent/db/schema";
@@ -18,10 +16,8 @@ import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { createFsStorage } from "@docent/storage";
-import { workerNodeArgs } from "@docent/worker/start-command";
+import { spawnWorker, type WorkerProcess } from "@docent/worker/start-command";
 import { and, eq, sql } from "drizzle-orm";
-
-const workerDir = fileURLToPath(new URL("../../worker", import.meta.url));
 
 export interface IngestThroughWorkerOptions {
   db: Database;
@@ -42,27 +38,6 @@ export interface IngestThroughWorkerResult {
   workerSeconds: number;
   /** WORKER_CONCURRENCY passed on from the environment; undefined: the worker's default. */
   workerConcurrency: string | undefined;
-}
-
-interface WorkerProcess {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  /** The last few KB of its stdout, shown if it dies. */
-  output: () => string;
-}
-
-function startWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, workerNodeArgs(), {
-    cwd: workerDir,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => {
-    output = (output + d.toString()).slice(-4000);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, exited, output: () => output };
 }
 
 export async function ingestThroughWorker(options: IngestThroughWorkerOptions): Promise<IngestThroughWorkerResult> {
@@ -93,7 +68,7 @@ export async function ingestThroughWorker(options: IngestThroughWorkerOptions): 
     await queue.resume();
 
     const workerStarted = performance.now();
-    worker = startWorker({
+    worker = spawnWorker({
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
       DATABASE_URL: options.databaseUrl,

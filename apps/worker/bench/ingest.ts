@@ -12,7 +12,6 @@
  * It prints the figures and rewrites its own section of docs/benchmarks.md.
  * Needs DATABASE_URL (a role that may CREATE DATABASE) and REDIS_URL.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -31,9 +30,8 @@ import { createFsStorage } from "@docent/storage";
 import postgres from "postgres";
 import { copyChunkTuples, encodeChunkRow } from "../src/pipeline/copy-chunks";
 import { workerEnvSchema } from "../src/env";
-import { workerNodeArgs, workerStartCommand } from "../src/start-command";
+import { spawnWorker, workerStartCommand, type WorkerProcess } from "../src/start-command";
 
-const workerDir = fileURLToPath(new URL("..", import.meta.url));
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const datasetPath = process.env.BENCH_SQUAD_PATH ?? join(repoRoot, "../shared/datasets/squad-v1.1-dev.json");
 const databaseServerUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@127.0.0.1:5432/docent";
@@ -86,32 +84,13 @@ function buildCorpus(): { name: string; text: string }[] {
 }
 
 // ---------------------------------------------------------------- worker process
-interface Child {
-  child: ChildProcess;
-  ready: Promise<void>;
-  exited: Promise<number | null>;
-}
-
-function startWorker(env: Record<string, string>): Child {
+function startWorker(env: Record<string, string>): WorkerProcess {
   // The worker's own `start` command (node flags included): what is measured is what ships.
-  const child = spawn(process.execPath, workerNodeArgs(), {
-    cwd: workerDir,
-    env: { ...process.env, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+  const worker = spawnWorker({ LOG_LEVEL: "warn", ...env });
+  void worker.exited.then((code) => {
+    if (code !== 0 && code !== null) process.stderr.write(`worker exited with ${code}: ${worker.output()}\n`);
   });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => {
-    output = (output + d.toString()).slice(-4000);
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("spawn", () => resolve());
-  });
-  child.once("exit", (code) => {
-    if (code !== 0 && code !== null) process.stderr.write(`worker exited with ${code}: ${output}\n`);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, ready, exited };
+  return worker;
 }
 
 function peakRssBytes(pid: number): number {
@@ -138,7 +117,7 @@ async function main() {
   const prefix = `docent-bench-${randomBytes(4).toString("hex")}`;
   const redis = createRedis(redisUrl, "worker");
   const handle = createDb({ url, max: 4, applicationName: "docent-bench" });
-  const workers: Child[] = [];
+  const workers: WorkerProcess[] = [];
   try {
     await runMigrations(url);
     const [index] = await handle.sql<{ def: string }[]>`
