@@ -1,6 +1,6 @@
 /** The API's configuration, parsed once at start-up; a bad value stops the process naming it. */
 import { envFields } from "@docent/config/env";
-import { parseKeyRing } from "@docent/service-kit/crypto/secrets";
+import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 
@@ -19,17 +19,7 @@ export const apiEnvSchema = storageEnvSchema
     /** Prefix of every Redis key the API writes (rate-limit counters). */
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default("docent:"),
     /** "kid:base64(32 bytes),..." ; the first key encrypts. Required in production. */
-    DOCENT_ENCRYPTION_KEYS: z
-      .string()
-      .optional()
-      .superRefine((value, ctx) => {
-        if (value === undefined) return;
-        try {
-          parseKeyRing(value);
-        } catch (error) {
-          ctx.addIssue({ code: "custom", message: (error as Error).message });
-        }
-      }),
+    DOCENT_ENCRYPTION_KEYS: encryptionKeysEnvField,
     SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default("docent_session"),
     SESSION_TTL_DAYS: positiveInt(30),
     /** Secure cookies; defaults to true when NODE_ENV=production. */

@@ -4,7 +4,7 @@
  */
 import { envFields } from "@docent/config/env";
 import { embeddingEnvSchema } from "@docent/embeddings";
-import { parseKeyRing } from "@docent/service-kit/crypto/secrets";
+import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 
@@ -20,24 +20,14 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
    * Key ring that opens workspaces' BYOK embedding keys (same value as the API's and the
    * chat service's). Unset: a workspace with a stored key gets its documents FAILED.
    */
-  DOCENT_ENCRYPTION_KEYS: z
-    .string()
-    .optional()
-    .superRefine((value, ctx) => {
-      if (value === undefined) return;
-      try {
-        parseKeyRing(value);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
+  DOCENT_ENCRYPTION_KEYS: encryptionKeysEnvField,
   /** BullMQ key prefix; every service of one installation must use the same. */
   QUEUE_PREFIX: z.string().min(1).default("docent"),
   /**
    * Documents processed at once by this process. A job spends much of its time waiting on
    * Postgres (its commit, the bot's shared term-statistics rows) or on an embedding API,
    * so more jobs than cores keep the CPU busy: on 2 cores with the local embedder, 4 gave
-   * 68-77% of the raw COPY rate against 47-51% for 2 (docs/benchmarks.md).
+   * 68-81% of the raw COPY rate against 47-51% for 2 (docs/benchmarks.md).
    */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_LOCK_DURATION_MS: ms(60_000),

@@ -7,6 +7,7 @@
  * fails to open.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { z } from "zod";
 
 export interface KeyRing {
   primaryKeyId: string;
@@ -70,3 +71,19 @@ export function createSecretBox(ring: KeyRing): SecretBox {
     },
   };
 }
+
+/**
+ * DOCENT_ENCRYPTION_KEYS in a service's env schema: optional, and when set it must parse
+ * as a key ring, so a malformed value stops start-up with a message naming the problem.
+ */
+export const encryptionKeysEnvField = z
+  .string()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    try {
+      parseKeyRing(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  });
