@@ -1,0 +1,5 @@
+import { compiledPackage } from "@docent/config/tsdown";
+
+export default compiledPackage(new URL("./package.json", import.meta.url), {
+  entries: ["src/server.ts", "src/cli/encryption-keys.ts"],
+});

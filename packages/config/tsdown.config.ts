@@ -1,0 +1,3 @@
+import { compiledPackage } from "./src/tsdown.ts";
+
+export default compiledPackage(new URL("./package.json", import.meta.url));
