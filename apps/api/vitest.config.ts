@@ -1,12 +1,11 @@
-import type {} from "@docent/testing/global-setup";
+import { testProjects } from "@docent/config/vitest";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    globalSetup: ["../../packages/testing/src/global-setup.ts"],
-    include: ["src/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { NODE_ENV: "test" },
+    projects: testProjects({ globalSetup: "../../packages/testing/src/global-setup.ts" }),
   },
 });

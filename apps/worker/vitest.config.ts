@@ -1,10 +1,10 @@
+import { testProjects } from "@docent/config/vitest";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    globalSetup: ["../../packages/testing/src/global-setup.ts"],
-    include: ["src/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: testProjects({ globalSetup: "../../packages/testing/src/global-setup.ts" }),
   },
 });

@@ -1,5 +1,9 @@
+import { testProjects } from "@docent/config/vitest";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { include: ["src/**/*.test.ts"], env: { NODE_ENV: "test" } },
+  test: {
+    env: { NODE_ENV: "test" },
+    projects: testProjects(),
+  },
 });

@@ -1,8 +1,9 @@
+import { testProjects } from "@docent/config/vitest";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts"],
     testTimeout: 30_000,
+    projects: testProjects(),
   },
 });

@@ -1,10 +1,10 @@
+import { testProjects } from "@docent/config/vitest";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    globalSetup: ["../testing/src/global-setup.ts"],
-    include: ["src/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: testProjects({ globalSetup: "../testing/src/global-setup.ts" }),
   },
 });

@@ -3,7 +3,7 @@
  * search indexes exist; constraints reject bad rows; vectors round-trip; deleting a bot
  * removes everything that belongs to it.
  */
-import { useTestDatabase } from "@docent/testing/db";
+import { useTestDatabase } from "./testing/db";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as s from "./schema";

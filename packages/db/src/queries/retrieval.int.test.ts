@@ -2,9 +2,9 @@
  * BM25 keyword search with MaxScore pruning on real PostgreSQL: the pruned search must
  * return exactly what scoring every chunk that holds any query term returns.
  */
-// Brings in the `inject()` typings that @docent/testing declares for its fixtures.
-import type {} from "@docent/testing/global-setup";
-import { useTestDatabase } from "@docent/testing/db";
+// Brings in the `inject()` typings of the test fixtures.
+import type {} from "../testing/global-setup";
+import { useTestDatabase } from "../testing/db";
 import { describe, expect, it } from "vitest";
 import * as s from "../schema";
 import { essentialTermCount, searchChunksByKeyword } from "./retrieval";

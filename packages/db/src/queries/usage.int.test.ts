@@ -2,9 +2,9 @@
  * Plans, usage counters and quota checks on real PostgreSQL: the functions the API,
  * the ingestion worker and the chat service all enforce limits with.
  */
-// Brings in the `inject()` typings that @docent/testing declares for its fixtures.
-import type {} from "@docent/testing/global-setup";
-import { useTestDatabase } from "@docent/testing/db";
+// Brings in the `inject()` typings of the test fixtures.
+import type {} from "../testing/global-setup";
+import { useTestDatabase } from "../testing/db";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ensureCatalog, planCatalog } from "../catalog";
