@@ -13,6 +13,7 @@ import { createServiceApp, type ServiceApp } from "@docent/service-kit/fastify";
 import { registerHealthRoutes } from "@docent/service-kit/health";
 import { createServiceLogger, type Logger } from "@docent/service-kit/logger";
 import { registerOpenApi } from "@docent/service-kit/openapi";
+import { proxyTrust } from "@docent/service-kit/proxy-trust";
 import { createAttemptLimiter, registerRateLimit } from "@docent/service-kit/rate-limit";
 import { sql } from "drizzle-orm";
 import type { RouteOptions } from "fastify";
@@ -20,7 +21,7 @@ import type { ObjectStorage } from "@docent/storage";
 import type { Redis } from "ioredis";
 import { registerBotAccess } from "./bot-access";
 import type { RouteContext } from "./context";
-import { cookieSecure, trustProxySetting, type ApiEnv } from "./env";
+import { cookieSecure, type ApiEnv } from "./env";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuthRoutes } from "./routes/auth";
@@ -79,7 +80,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   const app = createServiceApp({
     logger,
     bodyLimit: env.API_BODY_LIMIT_BYTES,
-    trustProxy: trustProxySetting(env.TRUST_PROXY),
+    trustProxy: proxyTrust(env.TRUST_PROXY),
   });
 
   const routeTable: RegisteredRoute[] = [];
@@ -118,6 +119,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
     checks: {
       postgres: () => db.execute(sql`select 1`),
       redis: () => redis.ping(),
+      storage: () => deps.storage.check(),
     },
     isShuttingDown: deps.isShuttingDown,
   });

@@ -97,7 +97,7 @@ describe("bad input", () => {
     const health = await app.inject({ method: "GET", url: "/healthz" });
     expect(health.json()).toEqual({ status: "ok" });
     const ready = await app.inject({ method: "GET", url: "/readyz" });
-    expect(ready.json()).toEqual({ status: "ok", checks: { postgres: "ok", redis: "ok" } });
+    expect(ready.json()).toEqual({ status: "ok", checks: { postgres: "ok", redis: "ok", storage: "ok" } });
     expect((await owner.request("GET", `${ws}/bots/${bot.id}`)).statusCode).toBe(200);
   });
 });

@@ -1,6 +1,8 @@
 /** The API's configuration, parsed once at start-up; a bad value stops the process naming it. */
 import { envFields } from "@docent/config/env";
+import { shutdownTimeoutField } from "@docent/config/run-service";
 import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
+import { trustProxyField } from "@docent/service-kit/proxy-trust";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 
@@ -24,8 +26,8 @@ export const apiEnvSchema = storageEnvSchema
     SESSION_TTL_DAYS: positiveInt(30),
     /** Secure cookies; defaults to true when NODE_ENV=production. */
     COOKIE_SECURE: z.enum(["true", "false"]).optional(),
-    /** "true", "false", or a comma-separated list of proxy addresses/CIDRs to trust for X-Forwarded-For. */
-    TRUST_PROXY: z.string().default("false"),
+    /** Who may set X-Forwarded-For: see @docent/service-kit/proxy-trust. */
+    TRUST_PROXY: trustProxyField,
     API_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
     API_RATE_LIMIT_MAX: positiveInt(600),
     API_RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
@@ -47,6 +49,8 @@ export const apiEnvSchema = storageEnvSchema
      * make the server call internal services.
      */
     ALLOW_PRIVATE_MODEL_URLS: envFields.booleanFlag(false),
+    /** SIGTERM: longest wait for in-flight requests; keep below the orchestrator's grace period. */
+    SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.DOCENT_ENCRYPTION_KEYS) {
@@ -62,9 +66,3 @@ export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const cookieSecure = (env: ApiEnv) =>
   env.COOKIE_SECURE ? env.COOKIE_SECURE === "true" : env.NODE_ENV === "production";
-
-export function trustProxySetting(value: string): boolean | string {
-  if (value === "true") return true;
-  if (value === "false") return false;
-  return value;
-}

@@ -10,6 +10,7 @@ import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedd
 import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp } from "@docent/service-kit/fastify";
 import { registerHealthRoutes } from "@docent/service-kit/health";
+import { proxyTrust } from "@docent/service-kit/proxy-trust";
 import { registerRateLimit } from "@docent/service-kit/rate-limit";
 import type { Redis } from "ioredis";
 import { type ChatService, createChatService } from "./answer/service";
@@ -35,6 +36,8 @@ export interface BuildAppOptions {
   /** Overrides for tests; by default built from env and the workspace's settings. */
   embedderFor?: (workspaceId: string) => Promise<QueryEmbedder>;
   responderFor?: (workspaceId: string, botModel: string | null) => Promise<Responder>;
+  /** Reports readiness failures while the server drains on SIGTERM. */
+  isShuttingDown?: () => boolean;
 }
 
 /** What route modules receive. */
@@ -107,7 +110,7 @@ export async function buildApp(options: BuildAppOptions) {
     authorizeBot: createBotAuthorizer(db),
   };
 
-  const app = createServiceApp({ logger, trustProxy: env.TRUST_PROXY, bodyLimit: 256 * 1024 });
+  const app = createServiceApp({ logger, trustProxy: proxyTrust(env.TRUST_PROXY), bodyLimit: 256 * 1024 });
   registerAuth(app, {
     db,
     sessions: createSessionManager({ db, secureCookies: env.NODE_ENV === "production" }),
@@ -123,6 +126,7 @@ export async function buildApp(options: BuildAppOptions) {
       postgres: () => database.sql`select 1`,
       redis: () => redis.ping(),
     },
+    isShuttingDown: options.isShuttingDown,
   });
   await app.register(botRoutes(deps));
   await app.register(feedbackRoutes(deps));

@@ -1,5 +1,7 @@
 /** The chat service's configuration, parsed once at start-up. */
 import { envFields } from "@docent/config/env";
+import { shutdownTimeoutField } from "@docent/config/run-service";
+import { trustProxyField } from "@docent/service-kit/proxy-trust";
 import { embeddingEnvSchema } from "@docent/embeddings";
 import { z } from "zod";
 
@@ -38,12 +40,14 @@ export const chatEnvSchema = z.object({
   WIDGET_RATE_LIMIT_PER_VISITOR: z.coerce.number().int().min(1).default(10),
   /** Tokens (in + out) a bot's widget may spend per UTC day. */
   WIDGET_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(200_000),
-  /** Trust X-Forwarded-For from the reverse proxy for client IPs. */
-  TRUST_PROXY: envFields.booleanFlag(false),
+  /** Who may set X-Forwarded-For (the widget's per-IP limit): see @docent/service-kit/proxy-trust. */
+  TRUST_PROXY: trustProxyField,
   /** Requests per minute per API key or browser on the authenticated routes. */
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Namespace of this service's Redis keys (rate limits, token budgets). */
   CHAT_REDIS_PREFIX: z.string().min(1).default("docent:chat"),
+  /** SIGTERM: longest wait for in-flight answers; keep below the orchestrator's grace period. */
+  SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField,
   ...embeddingEnvSchema.shape,
 });
 

@@ -1,41 +1,38 @@
-/** Entry point: env, connections, listen on PORT (3001), graceful SIGTERM. */
-import { loadEnvOrExit } from "@docent/config/env";
+/**
+ * The chat process: connect (Postgres, Redis), check the schema is migrated, listen on
+ * PORT (3001). On SIGTERM (see runService) readiness turns 503, new requests get 503 and
+ * the streams in flight finish before the connections close.
+ */
+import { runService } from "@docent/config/run-service";
 import { createDb } from "@docent/db/client";
-import { createServiceLogger } from "@docent/service-kit/logger";
+import { assertDatabaseReady } from "@docent/db/ready";
+import { withHttpSerializers } from "@docent/service-kit/logger";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
 import { chatEnvSchema } from "./env";
 
-const env = loadEnvOrExit(chatEnvSchema);
-const logger = createServiceLogger({ service: "chat", level: env.LOG_LEVEL });
-const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-chat" });
-const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+await runService({
+  name: "chat",
+  envSchema: chatEnvSchema,
+  async start({ env, logger, isShuttingDown }) {
+    const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-chat" });
+    await assertDatabaseReady(database.sql, env.DATABASE_URL);
+    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+    redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 
-const app = await buildApp({ env, database, redis, logger });
-await app.listen({ host: env.HOST, port: env.PORT });
-logger.info(
-  { port: env.PORT, llm: env.LLM_BASE_URL ? env.LLM_MODEL : "extractive (no LLM_BASE_URL)", embeddings: env.EMBEDDING_PROVIDER },
-  "chat service listening",
-);
+    const app = await buildApp({ env, database, redis, logger: withHttpSerializers(logger), isShuttingDown });
+    await app.listen({ host: env.HOST, port: env.PORT });
+    logger.info(
+      { port: env.PORT, llm: env.LLM_BASE_URL ? env.LLM_MODEL : "extractive (no LLM_BASE_URL)", embeddings: env.EMBEDDING_PROVIDER },
+      "chat service listening",
+    );
 
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) return;
-  closing = true;
-  logger.info({ signal }, "shutting down");
-  const timer = setTimeout(() => {
-    logger.error("shutdown timed out; exiting");
-    process.exit(1);
-  }, 15_000);
-  timer.unref();
-  try {
-    await app.close();
-    await database.close();
-    redis.disconnect();
-  } finally {
-    clearTimeout(timer);
-  }
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+    return {
+      async stop() {
+        await app.close();
+        await database.close();
+        await redis.quit().catch(() => redis.disconnect());
+      },
+    };
+  },
+});

@@ -46,7 +46,7 @@ const pieces = (text: string) => text.match(/\s*\S+/g) ?? [];
 
 const approxTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
-export async function startTestLlmServer(opts: { apiKey?: string } = {}): Promise<TestLlmServer> {
+export async function startTestLlmServer(opts: { apiKey?: string; /** Pause between streamed pieces. */ pieceDelayMs?: number } = {}): Promise<TestLlmServer> {
   const requests: RecordedRequest[] = [];
   let reply: Reply = defaultReply;
   let failure: number | null = null;
@@ -90,7 +90,10 @@ export async function startTestLlmServer(opts: { apiKey?: string } = {}): Promis
     const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...extra })}\n\n`;
     res.write(chunk({ role: "assistant", content: "" }, null));
-    for (const piece of pieces(text)) res.write(chunk({ content: piece }, null));
+    for (const piece of pieces(text)) {
+      res.write(chunk({ content: piece }, null));
+      if (opts.pieceDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.pieceDelayMs));
+    }
     res.write(chunk({}, "stop"));
     if (body.stream_options?.include_usage) {
       res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage })}\n\n`);

@@ -120,7 +120,10 @@ describe("worker crash safety", () => {
 
   it("SIGTERM releases the running job and exits cleanly; the next worker completes it", async () => {
     const worker = startWorker({ DOCENT_TEST_EMBED_DELAY_MS: "150" });
-    await worker.waitForLine(/worker ready/);
+    const ready = JSON.parse(await worker.waitForLine(/worker ready/)) as { opsPort: number };
+    // The image's HEALTHCHECK asks the ops server: ready while it works.
+    const readyz = await fetch(`http://127.0.0.1:${ready.opsPort}/readyz`);
+    expect(await readyz.json()).toEqual({ status: "ok", checks: { postgres: "ok", redis: "ok", worker: "ok" } });
     const doc = await addHandbook();
     await waitForDocument(database.sql, doc.id, (r) => r.stage === "embed" && r.progress >= 30);
     worker.child.kill("SIGTERM");

@@ -3,6 +3,7 @@
  * are shared with the API (see @docent/storage/env); the rest tunes the worker.
  */
 import { envFields } from "@docent/config/env";
+import { shutdownTimeoutField } from "@docent/config/run-service";
 import { embeddingEnvSchema } from "@docent/embeddings";
 import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
 import { storageEnvSchema } from "@docent/storage/env";
@@ -41,8 +42,14 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   REAPER_INTERVAL_MS: ms(60_000),
   /** A document untouched this long while PENDING/PROCESSING is checked against the queue. */
   REAPER_STALE_AFTER_MS: ms(10 * 60_000),
-  /** SIGTERM: how long to wait for jobs to finish or be released before exiting anyway. */
-  SHUTDOWN_TIMEOUT_MS: ms(25_000),
+  /**
+   * SIGTERM: how long to wait for jobs to finish or be released before exiting anyway
+   * (unfinished ones are then recovered as stalled); keep below the orchestrator's grace period.
+   */
+  SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField,
+  /** Listen address and port of the ops server (/healthz, /readyz); 0 picks a free port. */
+  HOST: z.string().default("0.0.0.0"),
+  WORKER_OPS_PORT: envFields.port(3002),
   /** URL sources: largest response accepted and total time allowed. */
   URL_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   URL_FETCH_TIMEOUT_MS: ms(20_000),

@@ -1,29 +1,27 @@
 /**
- * How the worker process is started, read from this package's `start` script: the
- * benchmark and the crash tests spawn the worker with exactly these arguments, so the
- * memory and signal behaviour they measure is the one production runs (the Dockerfile's
- * CMD and the compose `command` must match it; start-command.test.ts checks the
- * Dockerfile).
+ * How the worker process is started: its package's `start` script, which the image's CMD
+ * repeats (packages/testing/src/dockerfile.test.ts checks). The benchmark and the crash
+ * tests spawn the worker with exactly these arguments, so the memory and signal behaviour
+ * they measure is the one production runs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { spawnService, startCommand, type ServiceProcess } from "@docent/testing/process";
 
-const packageJsonUrl = new URL("../package.json", import.meta.url);
+export const workerDir = fileURLToPath(new URL("..", import.meta.url));
 
-/** The `start` script as argv, e.g. ["node", "--max-semi-space-size=4", ..., "src/main.ts"]. */
+/** The `start` script as argv, e.g. ["node", "--max-semi-space-size=4", ..., "dist/main.js"]. */
 export function workerStartCommand(): string[] {
-  const pkg = JSON.parse(readFileSync(packageJsonUrl, "utf8")) as { scripts?: { start?: string } };
-  const start = pkg.scripts?.start;
-  if (!start) throw new Error("apps/worker/package.json has no start script");
-  const argv = start.trim().split(/\s+/);
-  if (argv[0] !== "node") throw new Error(`the worker's start script must run node directly: ${start}`);
-  return argv;
+  return startCommand(workerDir);
 }
 
-/** Arguments for `spawn(process.execPath, ...)`, run with apps/worker as the working directory. */
-export function workerNodeArgs(): string[] {
-  return workerStartCommand().slice(1);
+/**
+ * Starts the worker as `start` does, with `env` over a clean environment (tests) or over
+ * this process's (`inheritEnv`, benchmarks). The ops server takes a free port, so several
+ * workers can run side by side.
+ */
+export function spawnWorkerProcess(env: Record<string, string>, options: { inheritEnv?: boolean } = {}): ServiceProcess {
+  return spawnService(workerDir, { WORKER_OPS_PORT: "0", ...env }, options);
 }
 
 export interface WorkerProcess {
@@ -31,25 +29,16 @@ export interface WorkerProcess {
   /** Resolves once the process is running; rejects if it could not be started. */
   ready: Promise<void>;
   exited: Promise<number | null>;
-  /** The last few KB of its stdout, to show when it dies. */
+  /** The last lines of its output, to show when it dies. */
   output: () => string;
 }
 
-/** Starts the worker exactly as `start` does, with `env` over this process's environment. */
+/** For benchmarks: the worker over this process's environment. */
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, workerNodeArgs(), {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => {
-    output = (output + d.toString()).slice(-4000);
-  });
+  const service = spawnWorkerProcess(env, { inheritEnv: true });
   const ready = new Promise<void>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("spawn", () => resolve());
+    service.child.once("error", reject);
+    service.child.once("spawn", () => resolve());
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, ready, exited, output: () => output };
+  return { child: service.child, ready, exited: service.exited.then((e) => e.code), output: () => service.tail(40) };
 }

@@ -2,7 +2,12 @@
  * Parses process environment with a zod schema once, at start-up. An invalid value stops
  * the process with a message that names every offending variable, instead of failing
  * later deep inside a request.
+ *
+ * Any variable of the schema may instead be given as `<NAME>_FILE`, the path of a file
+ * holding the value (Docker and Kubernetes secrets); the variable itself wins when both
+ * are set.
  */
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 export class EnvError extends Error {
@@ -19,9 +24,21 @@ export function parseEnv<S extends z.ZodObject>(
   source: Record<string, string | undefined> = process.env,
 ): z.infer<S> {
   // Treat empty strings as unset, so `FOO=` in a .env file falls back to the default.
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  const cleaned: Record<string, string> = Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
   );
+  const fileIssues: { variable: string; message: string }[] = [];
+  for (const name of Object.keys(schema.shape)) {
+    const path = cleaned[`${name}_FILE`];
+    if (cleaned[name] !== undefined || path === undefined) continue;
+    try {
+      const value = readFileSync(path, "utf8").trim();
+      if (value !== "") cleaned[name] = value;
+    } catch (error) {
+      fileIssues.push({ variable: `${name}_FILE`, message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? error})` });
+    }
+  }
+  if (fileIssues.length > 0) throw new EnvError(fileIssues);
   const result = schema.safeParse(cleaned);
   if (!result.success) {
     throw new EnvError(

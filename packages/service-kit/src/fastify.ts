@@ -8,14 +8,15 @@ import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerErrorHandler } from "./error-handler";
 import type { Logger } from "./logger";
+import type { TrustProxy } from "./proxy-trust";
 import { genRequestId, registerRequestIdHeader } from "./request-id";
 
 export interface ServiceAppOptions {
   logger: Logger;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
-  /** Trust X-Forwarded-* from this many proxies (or true/a CIDR list), for req.ip. */
-  trustProxy?: boolean | string;
+  /** Which peers may set X-Forwarded-For, for req.ip (see proxy-trust.ts). */
+  trustProxy?: TrustProxy;
 }
 
 export function createServiceApp(options: ServiceAppOptions) {

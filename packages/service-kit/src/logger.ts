@@ -7,8 +7,9 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 
 export type { Logger };
 
-export function createServiceLogger(options: { service: string; level?: string; destination?: Parameters<typeof createLogger>[0]["destination"] }): Logger {
-  return createLogger({ service: options.service, level: options.level, destination: options.destination }).child(
+/** The service's logger with request/response serializers that leave headers out. */
+export function withHttpSerializers(logger: Logger): Logger {
+  return logger.child(
     {},
     {
       serializers: {
@@ -21,5 +22,11 @@ export function createServiceLogger(options: { service: string; level?: string; 
         res: (res: FastifyReply) => ({ statusCode: res.statusCode }),
       },
     },
+  );
+}
+
+export function createServiceLogger(options: { service: string; level?: string; destination?: Parameters<typeof createLogger>[0]["destination"] }): Logger {
+  return withHttpSerializers(
+    createLogger({ service: options.service, level: options.level, destination: options.destination }),
   );
 }

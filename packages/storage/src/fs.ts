@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -53,6 +53,16 @@ export function createFsStorage(rootDir: string): ObjectStorage {
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async check() {
+      // A real write, not an access() check: read-only mounts and full disks pass access().
+      await mkdir(root, { recursive: true });
+      const probe = join(root, `.ready-${randomUUID()}`);
+      try {
+        await writeFile(probe, "");
+      } finally {
+        await rm(probe, { force: true });
+      }
     },
   };
 }

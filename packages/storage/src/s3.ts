@@ -104,6 +104,9 @@ export function createS3Storage(options: S3StorageOptions): S3Storage {
         if (!isNotFound(error)) throw error;
       }
     },
+    async check() {
+      await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    },
     async ensureBucket() {
       try {
         await client.send(new HeadBucketCommand({ Bucket: bucket }));

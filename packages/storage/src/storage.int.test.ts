@@ -4,12 +4,13 @@
  * byte for byte; missing objects, deletes and hostile keys behave the same on both.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { createFsStorage } from "./fs";
+import { createS3Storage } from "./s3";
 import { startTestS3 } from "./testing";
 import { InvalidStorageKeyError, ObjectNotFoundError, type ObjectStorage } from "./types";
 
@@ -90,5 +91,30 @@ describe("fs driver", () => {
         e.isDirectory() ? walk(join(dir, e.name)) : [e.name],
       );
     expect(walk(fsRoot).filter((n) => n.endsWith(".partial"))).toEqual([]);
+  });
+});
+
+describe("readiness check", () => {
+  it("passes when objects can be written", async () => {
+    for (const [, storage] of drivers) await expect(storage.check()).resolves.toBeUndefined();
+  });
+
+  it("fails for a filesystem root the process cannot write", async () => {
+    // A regular file where the root directory should be: mkdir fails for any user (root too).
+    const blocked = join(fsRoot, "not-a-directory");
+    writeFileSync(blocked, "");
+    await expect(createFsStorage(join(blocked, "storage")).check()).rejects.toThrow(/ENOTDIR|EEXIST/);
+  });
+
+  it("fails for an S3 bucket that does not exist", async () => {
+    const missing = createS3Storage({
+      bucket: "no-such-bucket",
+      region: "us-east-1",
+      endpoint: s3.endpoint,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+    });
+    await expect(missing.check()).rejects.toThrow();
+    missing.close();
   });
 });

@@ -22,6 +22,11 @@ export interface ObjectStorage {
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>;
+  /**
+   * Readiness: resolves when objects can be written now (fs: the root is writable; S3: the
+   * bucket answers), rejects with the reason otherwise.
+   */
+  check(): Promise<void>;
 }
 
 export class ObjectNotFoundError extends Error {

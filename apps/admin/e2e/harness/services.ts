@@ -1,7 +1,8 @@
 /**
  * Starts the real API, chat service and worker as child processes on loopback ports,
- * against the test database and an isolated Redis namespace, exactly as `pnpm start`
- * runs them. Their logs go to files so a failing test can show what the service said.
+ * against the test database and an isolated Redis namespace, from their sources as
+ * `pnpm dev` runs them (the compiled start commands have process tests of their own).
+ * Their logs go to files so a failing test can show what the service said.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -69,7 +70,7 @@ export async function startServices(options: { databaseUrl: string; redisUrl: st
   const specs = [
     { name: "api", cwd: "apps/api", entry: "src/server.ts", env: { PORT: String(apiPort), HOST: "127.0.0.1" }, health: `http://127.0.0.1:${apiPort}/healthz` },
     { name: "chat", cwd: "apps/chat", entry: "src/server.ts", env: { CHAT_PORT: String(chatPort), CHAT_HOST: "127.0.0.1", PORT: String(chatPort) }, health: `http://127.0.0.1:${chatPort}/healthz` },
-    { name: "worker", cwd: "apps/worker", entry: "src/main.ts", env: { WORKER_CONCURRENCY: "2", PROGRESS_INTERVAL_MS: "100" }, health: null },
+    { name: "worker", cwd: "apps/worker", entry: "src/main.ts", env: { WORKER_CONCURRENCY: "2", PROGRESS_INTERVAL_MS: "100", WORKER_OPS_PORT: "0" }, health: null },
   ];
   const children: ChildProcess[] = [];
   const logs: Record<string, string> = {};

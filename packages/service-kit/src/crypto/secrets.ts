@@ -87,3 +87,9 @@ export const encryptionKeysEnvField = z
       ctx.addIssue({ code: "custom", message: (error as Error).message });
     }
   });
+
+/** A fresh key ring entry, "k<yyyymmddhhmmss>:<base64 32 random bytes>". */
+export function generateKeyEntry(now = new Date()): string {
+  const id = `k${now.toISOString().replace(/\D/g, "").slice(0, 14)}`;
+  return `${id}:${randomBytes(32).toString("base64")}`;
+}

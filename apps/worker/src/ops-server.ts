@@ -1,0 +1,78 @@
+/**
+ * The worker's small HTTP server for operators: `GET /healthz` (the process answers) and
+ * `GET /readyz` (Redis and PostgreSQL answer and the BullMQ worker is running; 503 while
+ * shutting down). The image's HEALTHCHECK calls `/readyz`. The worker has no other HTTP
+ * surface, so this is plain node:http rather than a framework.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type ReadinessCheck = () => Promise<unknown>;
+
+export interface OpsServerOptions {
+  host: string;
+  port: number;
+  checks: Record<string, ReadinessCheck>;
+  isShuttingDown(): boolean;
+  timeoutMs?: number;
+}
+
+async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<"ok" | "failed" | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  try {
+    return await Promise.race([check().then(() => "ok" as const), timeout]);
+  } catch {
+    return "failed";
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface OpsServer {
+  server: Server;
+  /** The bound port (useful when `port` was 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const server = createServer((request, response) => {
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+      response.end(JSON.stringify(body));
+    };
+    const path = (request.url ?? "/").split("?")[0];
+    if (request.method !== "GET" && request.method !== "HEAD") return send(405, { error: "METHOD_NOT_ALLOWED" });
+    if (path === "/healthz") return send(200, { status: "ok" });
+    if (path === "/readyz") {
+      const names = Object.keys(options.checks);
+      void Promise.all(names.map((n) => runCheck(options.checks[n]!, timeoutMs))).then((results) => {
+        const checks = Object.fromEntries(names.map((n, i) => [n, results[i]]));
+        const ready = results.every((r) => r === "ok") && !options.isShuttingDown();
+        send(ready ? 200 : 503, { status: ready ? "ok" : "unavailable", checks });
+      });
+      return;
+    }
+    send(404, { error: "NOT_FOUND" });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
