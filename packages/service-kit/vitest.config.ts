@@ -1,5 +1,10 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { include: ["src/**/*.test.ts"], env: { NODE_ENV: "test" } },
+  test: {
+    // The *.int.test.ts files talk to the test PostgreSQL (DATABASE_URL or testcontainers).
+    globalSetup: ["../testing/src/global-setup.ts"],
+    include: ["src/**/*.test.ts"],
+    env: { NODE_ENV: "test" },
+  },
 });
