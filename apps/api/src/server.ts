@@ -19,7 +19,13 @@ const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 const env = loadEnvOrExit(apiEnvSchema);
 const logger = createServiceLogger({ service: "api", level: env.LOG_LEVEL });
-const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-api" });
+const database = createDb({
+  url: env.DATABASE_URL,
+  max: env.DATABASE_POOL_MAX,
+  applicationName: "docent-api",
+  connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+  statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+});
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
 redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 // Producer connection for the ingest queue and document status events (offline queue on).

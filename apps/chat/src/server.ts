@@ -8,7 +8,13 @@ import { chatEnvSchema } from "./env";
 
 const env = loadEnvOrExit(chatEnvSchema);
 const logger = createServiceLogger({ service: "chat", level: env.LOG_LEVEL });
-const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-chat" });
+const database = createDb({
+  url: env.DATABASE_URL,
+  max: env.DATABASE_POOL_MAX,
+  applicationName: "docent-chat",
+  connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+  statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+});
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
 
 const app = await buildApp({ env, database, redis, logger });

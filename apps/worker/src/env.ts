@@ -15,6 +15,12 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   LOG_LEVEL: envFields.logLevel,
   DATABASE_URL: envFields.databaseUrl,
   DATABASE_POOL_MAX: envFields.databasePoolMax,
+  DATABASE_CONNECT_TIMEOUT_MS: envFields.databaseConnectTimeoutMs,
+  /**
+   * Limit on one SQL statement. Generous: the commit of a large document (one COPY of all
+   * its chunks) legitimately runs for a minute or more.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: envFields.databaseStatementTimeoutMs(600_000),
   REDIS_URL: envFields.redisUrl,
   /**
    * Key ring that opens workspaces' BYOK embedding keys (same value as the API's and the

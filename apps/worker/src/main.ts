@@ -28,7 +28,13 @@ async function main() {
     redis.disconnect();
     process.exit(1);
   }
-  const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-worker" });
+  const database = createDb({
+    url: env.DATABASE_URL,
+    max: env.DATABASE_POOL_MAX,
+    applicationName: "docent-worker",
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
   const storage = createStorageFromEnv(env);
   const embedder: EmbedderLike = resolveEmbedder({ env });
   const embedderFor = workspaceEmbedderFor(database.db, env);
