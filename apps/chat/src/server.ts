@@ -2,7 +2,7 @@
 import { loadEnvOrExit } from "@docent/config/env";
 import { createDb } from "@docent/db/client";
 import { createServiceLogger } from "@docent/service-kit/logger";
-import { Redis } from "ioredis";
+import { createRedis } from "@docent/queue/redis";
 import { buildApp } from "./app";
 import { chatEnvSchema } from "./env";
 
@@ -15,7 +15,9 @@ const database = createDb({
   connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
   statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
 });
-const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+// Rate limits and budgets: fails fast while Redis is down, so requests answer 503.
+const redis = createRedis(env.REDIS_URL, "request");
+redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 
 const app = await buildApp({ env, database, redis, logger });
 await app.listen({ host: env.HOST, port: env.PORT });
