@@ -47,6 +47,12 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   REAPER_INTERVAL_MS: ms(60_000),
   /** A document untouched this long while PENDING/PROCESSING is checked against the queue. */
   REAPER_STALE_AFTER_MS: ms(10 * 60_000),
+  /**
+   * How long a document waits out an outage of a dependency (database, Redis, storage,
+   * embedding provider) before it is marked FAILED; outages never use its attempts, and
+   * the reaper processes such a document again once the dependency answers. 6 h.
+   */
+  WORKER_OUTAGE_DEADLINE_MS: ms(6 * 3600_000),
   /** SIGTERM: how long to wait for jobs to finish or be released before exiting anyway. */
   SHUTDOWN_TIMEOUT_MS: ms(25_000),
   /** URL sources: largest response accepted and total time allowed. */

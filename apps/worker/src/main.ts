@@ -59,6 +59,7 @@ async function main() {
     embedBatchSize: env.EMBED_BATCH_SIZE,
     progressIntervalMs: env.PROGRESS_INTERVAL_MS,
     reaper: { intervalMs: env.REAPER_INTERVAL_MS, staleAfterMs: env.REAPER_STALE_AFTER_MS },
+    outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
     fetchOptions: { maxBytes: env.URL_FETCH_MAX_BYTES, timeoutMs: env.URL_FETCH_TIMEOUT_MS },
     testEmbedDelayMs: testDelay,
   });
