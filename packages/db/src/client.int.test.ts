@@ -77,4 +77,20 @@ describe("createDb time limits", () => {
     expect(attempt.ms).toBeLessThan(1500);
     await expect(handle.sql`select 1 as one`).resolves.toEqual([{ one: 1 }]);
   });
+
+  it("fails the next query of a connection whose server went away instead of crashing the process", async () => {
+    // postgres.js 3.4.9 threw from a setImmediate here (patches/postgres@3.4.9.patch):
+    // an uncatchable TypeError that killed worker processes during a database restart.
+    const proxy = await startTcpRelay(targetOf(databaseUrl.toString(), 5432));
+    relays.push(proxy);
+    const handle = createDb({ url: proxy.urlFor(databaseUrl.toString()), max: 1 });
+    handles.push(handle);
+    const reserved = await handle.sql.reserve();
+    await reserved`select 1`;
+    await proxy.off();
+    await new Promise((r) => setTimeout(r, 200));
+    const attempt = await timed(() => reserved`select 1`);
+    expect((attempt.error as { code?: string }).code).toBe("CONNECTION_CLOSED");
+    reserved.release();
+  });
 });
