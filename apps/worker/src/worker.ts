@@ -106,6 +106,7 @@ export function createIngestWorker(options: IngestWorkerOptions) {
   });
 
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+  queue.on("error", (error) => logger.warn({ err: error }, "ingest queue (reaper) error"));
   // Another worker may have taken these jobs over: they stop at their next checkpoint
   // (the database claim on the document guards the commit in any case).
   worker.on("lockRenewalFailed", (jobIds) => {
