@@ -237,8 +237,10 @@ async function main() {
     await database.close();
     if (manual > 0) process.exitCode = 1;
   } finally {
+    const exits = workers.map((w) => new Promise((resolve) => (w.exitCode === null ? w.once("exit", resolve) : resolve(null))));
     for (const w of workers) if (w.exitCode === null) w.kill("SIGTERM");
-    await sleep(3000);
+    // The worker's own shutdown deadline is 25 s (SHUTDOWN_TIMEOUT_MS).
+    await Promise.race([Promise.all(exits), sleep(30_000)]);
     for (const w of workers) if (w.exitCode === null) w.kill("SIGKILL");
     if (process.env.BENCH_KEEP_LOGS) log(`worker logs kept in ${dir}`);
     await destroyOwnServices(info);
