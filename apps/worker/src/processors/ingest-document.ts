@@ -20,9 +20,8 @@ import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
-import { botDocuments, bots } from "@docent/db/schema";
+import { botDocumentDeletions, botDocuments, bots } from "@docent/db/schema";
 import { documentStorageKey, incrementProcessingJobs, purgeDeletedDocument } from "@docent/documents";
-import { botDocumentDeletions } from "@docent/db/schema";
 import {
   chunkDocument,
   chunkSections,
