@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     env: { NODE_ENV: "test" },
-    projects: testProjects(),
+    projects: testProjects({ globalSetup: "../testing/src/global-setup.ts" }),
   },
 });

@@ -17,6 +17,9 @@ export const apiEnvSchema = storageEnvSchema
     PORT: envFields.port(3000),
     DATABASE_URL: envFields.databaseUrl,
     DATABASE_POOL_MAX: envFields.databasePoolMax,
+    DATABASE_CONNECT_TIMEOUT_MS: envFields.databaseConnectTimeoutMs,
+    /** Limit on one SQL statement of a request; past it the request answers 503. */
+    DATABASE_STATEMENT_TIMEOUT_MS: envFields.databaseStatementTimeoutMs(30_000),
     REDIS_URL: envFields.redisUrl,
     /** Prefix of every Redis key the API writes (rate-limit counters). */
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default("docent:"),

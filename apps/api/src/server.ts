@@ -20,7 +20,13 @@ await runService({
   name: "api",
   envSchema: apiEnvSchema,
   async start({ env, logger, isShuttingDown }) {
-    const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-api" });
+    const database = createDb({
+      url: env.DATABASE_URL,
+      max: env.DATABASE_POOL_MAX,
+      applicationName: "docent-api",
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    });
     await assertDatabaseReady(database.sql, env.DATABASE_URL);
     const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false });
     redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));

@@ -12,6 +12,9 @@ export const chatEnvSchema = z.object({
   LOG_LEVEL: envFields.logLevel,
   DATABASE_URL: envFields.databaseUrl,
   DATABASE_POOL_MAX: envFields.databasePoolMax,
+  DATABASE_CONNECT_TIMEOUT_MS: envFields.databaseConnectTimeoutMs,
+  /** Limit on one SQL statement of a request; past it the request answers 503. */
+  DATABASE_STATEMENT_TIMEOUT_MS: envFields.databaseStatementTimeoutMs(30_000),
   REDIS_URL: envFields.redisUrl,
   HOST: z.string().default("0.0.0.0"),
   PORT: envFields.port(3001),

@@ -6,8 +6,8 @@
 import { runService } from "@docent/config/run-service";
 import { createDb } from "@docent/db/client";
 import { assertDatabaseReady } from "@docent/db/ready";
+import { createRedis } from "@docent/queue/redis";
 import { withHttpSerializers } from "@docent/service-kit/logger";
-import { Redis } from "ioredis";
 import { buildApp } from "./app";
 import { chatEnvSchema } from "./env";
 
@@ -15,9 +15,16 @@ await runService({
   name: "chat",
   envSchema: chatEnvSchema,
   async start({ env, logger, isShuttingDown }) {
-    const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-chat" });
+    const database = createDb({
+      url: env.DATABASE_URL,
+      max: env.DATABASE_POOL_MAX,
+      applicationName: "docent-chat",
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    });
     await assertDatabaseReady(database.sql, env.DATABASE_URL);
-    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 });
+    // Rate limits and budgets: fails fast while Redis is down, so requests answer 503.
+    const redis = createRedis(env.REDIS_URL, "request");
     redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 
     const app = await buildApp({ env, database, redis, logger: withHttpSerializers(logger), isShuttingDown });

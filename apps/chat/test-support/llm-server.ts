@@ -30,6 +30,11 @@ export interface TestLlmServer {
   setReply(reply: Reply): void;
   /** Make the next requests fail with this HTTP status. */
   failWith(status: number | null): void;
+  /**
+   * Streamed replies stop after their first piece until `gate` settles (null: no pause),
+   * so a test can act while an answer is half-way through its stream.
+   */
+  holdStreams(gate: Promise<unknown> | null): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export async function startTestLlmServer(opts: { apiKey?: string; /** Pause betw
   const requests: RecordedRequest[] = [];
   let reply: Reply = defaultReply;
   let failure: number | null = null;
+  let hold: Promise<unknown> | null = null;
 
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -90,8 +96,10 @@ export async function startTestLlmServer(opts: { apiKey?: string; /** Pause betw
     const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...extra })}\n\n`;
     res.write(chunk({ role: "assistant", content: "" }, null));
-    for (const piece of pieces(text)) {
+    const gate = hold;
+    for (const [i, piece] of pieces(text).entries()) {
       res.write(chunk({ content: piece }, null));
+      if (i === 0 && gate) await gate.catch(() => {});
       if (opts.pieceDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.pieceDelayMs));
     }
     res.write(chunk({}, "stop"));
@@ -111,6 +119,9 @@ export async function startTestLlmServer(opts: { apiKey?: string; /** Pause betw
     },
     failWith: (status) => {
       failure = status;
+    },
+    holdStreams: (gate) => {
+      hold = gate;
     },
     close: () =>
       new Promise<void>((resolve) => {

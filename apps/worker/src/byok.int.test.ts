@@ -7,61 +7,18 @@
  * Settings are written straight to tenant_settings with a loopback base URL, as the API
  * stores them when ALLOW_PRIVATE_MODEL_URLS=true; reading them back needs no such flag.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
 import { parseEnv } from "@docent/config/env";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import { createLocalEmbedder, resolveEmbedder } from "@docent/embeddings";
 import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { afterAll, describe, expect, it } from "vitest";
+import { startEmbeddingServer, hashVector } from "../test/embedding-server";
 import { longMarkdown } from "../test/fixtures";
 import { createRig, settled, waitForDocument } from "../test/harness";
 import { seedBot } from "../test/seed";
 import { workerEnvSchema } from "./env";
 import { workspaceEmbedderFor } from "./worker";
-
-/** 768 numbers derived from the text's hash: the same text always gets the same vector. */
-function hashVector(text: string): number[] {
-  const out: number[] = [];
-  for (let block = 0; out.length < 768; block++) {
-    for (const byte of createHash("sha256").update(`${block}:${text}`).digest()) out.push(byte / 255 - 0.5);
-  }
-  const norm = Math.hypot(...out);
-  return out.map((x) => x / norm);
-}
-
-/** Speaks OpenAI's `POST /v1/embeddings` and records each call's key, model and texts. */
-async function startEmbeddingServer() {
-  const calls: { authorization: string | undefined; model: string; input: string[] }[] = [];
-  const server = createServer((request, response) => {
-    const parts: Buffer[] = [];
-    request.on("data", (part: Buffer) => parts.push(part));
-    request.on("end", () => {
-      if (request.method !== "POST" || request.url !== "/v1/embeddings") {
-        response.writeHead(404).end();
-        return;
-      }
-      const body = JSON.parse(Buffer.concat(parts).toString()) as { model: string; input: string[] };
-      calls.push({ authorization: request.headers.authorization, model: body.model, input: body.input });
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({
-          object: "list",
-          model: body.model,
-          data: body.input.map((text, index) => ({ object: "embedding", index, embedding: hashVector(text) })),
-          usage: { prompt_tokens: 0, total_tokens: 0 },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    calls,
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const embeddings = await startEmbeddingServer();
 afterAll(() => embeddings.close());

@@ -4,82 +4,23 @@
  * the chunks of a clean run, no duplicates. SIGTERM: the worker hands the running job
  * back to the queue and exits cleanly; the next worker completes it.
  */
-import type {} from "@docent/testing/global-setup";
-import { createLogger } from "@docent/config/logger";
-import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { chunkDocument, extract } from "@docent/ingest";
-import { createIngestQueue } from "@docent/queue/producer";
-import { createRedis } from "@docent/queue/redis";
-import { startTestS3 } from "@docent/storage/testing";
-import { useTestDatabase } from "@docent/testing/db";
-import { useTestRedis } from "@docent/testing/redis";
 import { Readable } from "node:stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { longMarkdown } from "../test/fixtures";
 import { waitForDocument } from "../test/harness";
+import { createProcessRig } from "../test/process-rig";
 import { seedBot } from "../test/seed";
-import { spawnWorker, type SpawnedWorker } from "../test/spawn";
 
-const database = await useTestDatabase();
-const testRedis = useTestRedis();
-const s3 = await startTestS3();
-const redis = createRedis(testRedis.url, "worker");
-const queue = createIngestQueue({ connection: redis, prefix: testRedis.prefix });
-const service = createDocumentsService({
-  db: database.db,
-  storage: s3.storage,
-  queue,
-  redis,
-  logger: createLogger({ service: "crash-test", level: "silent" }),
-  limits: unlimitedLimits,
-});
+const { database, queue, service, startWorker, chunkStats } = await createProcessRig();
 const chunking = { chunkSize: 100, chunkOverlap: 20 };
 const { bot, workspace } = await seedBot(database.db, chunking);
-const spawned: SpawnedWorker[] = [];
-afterAll(async () => {
-  for (const w of spawned) if (w.child.exitCode === null) w.child.kill("SIGKILL");
-  await service.close();
-  await queue.close();
-  redis.disconnect();
-  await s3.stop();
-});
-
-function startWorker(extra: Record<string, string> = {}) {
-  const worker = spawnWorker({
-    DATABASE_URL: database.url,
-    DATABASE_POOL_MAX: "4",
-    REDIS_URL: testRedis.url,
-    QUEUE_PREFIX: testRedis.prefix,
-    S3_ENDPOINT: s3.endpoint,
-    S3_BUCKET: s3.bucket,
-    S3_ACCESS_KEY_ID: s3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    S3_FORCE_PATH_STYLE: "true",
-    WORKER_CONCURRENCY: "1",
-    WORKER_LOCK_DURATION_MS: "2000",
-    WORKER_STALLED_INTERVAL_MS: "1000",
-    EMBED_BATCH_SIZE: "4",
-    PROGRESS_INTERVAL_MS: "20",
-    SHUTDOWN_TIMEOUT_MS: "15000",
-    ...extra,
-  });
-  spawned.push(worker);
-  return worker;
-}
 
 const text = longMarkdown(30);
 const cleanRunChunks = chunkDocument(await extract({ bytes: Buffer.from(text), kind: "markdown" }), chunking).length;
 
 async function addHandbook() {
   return service.addFile({ botId: bot.id, fileName: "handbook.md", stream: Readable.from([Buffer.from(text)]) });
-}
-
-async function chunkStats(documentId: string) {
-  const [row] = await database.sql<{ total: number; distinctIndexes: number; maxIndex: number | null; distinctContent: number }[]>`
-    select count(*)::int as total, count(distinct chunk_index)::int as "distinctIndexes",
-           max(chunk_index) as "maxIndex", count(distinct (chunk_index, content))::int as "distinctContent"
-      from bot_document_chunks where document_id = ${documentId}`;
-  return row!;
 }
 
 describe("worker crash safety", () => {

@@ -16,6 +16,12 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   LOG_LEVEL: envFields.logLevel,
   DATABASE_URL: envFields.databaseUrl,
   DATABASE_POOL_MAX: envFields.databasePoolMax,
+  DATABASE_CONNECT_TIMEOUT_MS: envFields.databaseConnectTimeoutMs,
+  /**
+   * Limit on one SQL statement. Generous: the commit of a large document (one COPY of all
+   * its chunks) legitimately runs for a minute or more.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: envFields.databaseStatementTimeoutMs(600_000),
   REDIS_URL: envFields.redisUrl,
   /**
    * Key ring that opens workspaces' BYOK embedding keys (same value as the API's and the
@@ -42,6 +48,12 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   REAPER_INTERVAL_MS: ms(60_000),
   /** A document untouched this long while PENDING/PROCESSING is checked against the queue. */
   REAPER_STALE_AFTER_MS: ms(10 * 60_000),
+  /**
+   * How long a document waits out an outage of a dependency (database, Redis, storage,
+   * embedding provider) before it is marked FAILED; outages never use its attempts, and
+   * the reaper processes such a document again once the dependency answers. 6 h.
+   */
+  WORKER_OUTAGE_DEADLINE_MS: ms(6 * 3600_000),
   /**
    * SIGTERM: how long to wait for jobs to finish or be released before exiting anyway
    * (unfinished ones are then recovered as stalled); keep below the orchestrator's grace period.

@@ -13,7 +13,6 @@ import * as fixtures from "../test/fixtures";
 import { createRig, settled, waitForDocument } from "../test/harness";
 import { seedBot } from "../test/seed";
 import { reapStuckDocuments } from "./reaper";
-import { logger } from "../test/harness";
 
 const rig = await createRig({
   fetchOptions: { allowAddress: (address) => address === "127.0.0.1" },
@@ -150,7 +149,10 @@ describe("stale and lost jobs", () => {
     for (let i = 0; i < 200; i++) {
       const job = await rig.queue.getJob(jobId);
       const state = await job?.getState();
-      if (job && (state === "completed" || state === "failed")) return { state, result: job.returnvalue };
+      // Read the job again: the copy above may predate the finish (returnvalue still null).
+      if (job && (state === "completed" || state === "failed")) {
+        return { state, result: (await rig.queue.getJob(jobId))?.returnvalue };
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`job ${jobId} did not finish`);
@@ -182,14 +184,7 @@ describe("stale and lost jobs", () => {
     // Simulate a lost job: a new version is requested but never enqueued.
     await database.sql`update bot_documents set status = 'PENDING', version = version + 1,
                         updated_at = now() - interval '1 hour' where id = ${doc.id}`;
-    const result = await reapStuckDocuments({
-      sql: database.sql,
-      queue: rig.queue,
-      redis: rig.redis,
-      queuePrefix: rig.testRedis.prefix,
-      logger,
-      staleAfterMs: 60_000,
-    });
+    const result = await reapStuckDocuments(rig.reaperDeps());
     expect(result.requeued).toBeGreaterThanOrEqual(1);
     const row = await waitForDocument(database.sql, doc.id, (r) => r.version === 2 && settled(r));
     expect(row.status).toBe("PROCESSED");

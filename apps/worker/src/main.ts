@@ -30,7 +30,13 @@ await runService({
       if (error instanceof RedisEvictionPolicyError) throw new StartupError(error.message);
       throw error;
     }
-    const database = createDb({ url: env.DATABASE_URL, max: env.DATABASE_POOL_MAX, applicationName: "docent-worker" });
+    const database = createDb({
+      url: env.DATABASE_URL,
+      max: env.DATABASE_POOL_MAX,
+      applicationName: "docent-worker",
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    });
     await assertDatabaseReady(database.sql, env.DATABASE_URL);
     const storage = createStorageFromEnv(env);
     const embedder: EmbedderLike = resolveEmbedder({ env });
@@ -56,6 +62,7 @@ await runService({
       embedBatchSize: env.EMBED_BATCH_SIZE,
       progressIntervalMs: env.PROGRESS_INTERVAL_MS,
       reaper: { intervalMs: env.REAPER_INTERVAL_MS, staleAfterMs: env.REAPER_STALE_AFTER_MS },
+      outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
       fetchOptions: { maxBytes: env.URL_FETCH_MAX_BYTES, timeoutMs: env.URL_FETCH_TIMEOUT_MS },
       testEmbedDelayMs: testDelay,
     });

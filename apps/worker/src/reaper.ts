@@ -1,32 +1,54 @@
 /**
- * Safety net for documents stuck in PENDING or PROCESSING whose job no longer exists
- * (Redis lost it, an enqueue failed after the row was written, a failure was never
- * recorded because the process died). Stalled-job recovery covers the usual crash; this
- * covers the rest. Re-enqueueing is idempotent (the job id is the document version), so
- * several worker replicas running the reaper at once do no harm.
+ * Safety net, run periodically by every worker process:
+ *
+ * - documents stuck in PENDING or PROCESSING whose job no longer exists (Redis lost it,
+ *   an enqueue failed after the row was written, a failure was never recorded because
+ *   the process died) are queued again, or marked FAILED when their job failed;
+ * - documents FAILED by a dependency outage that outlasted the worker's deadline are
+ *   queued again once that dependency answers (the reason is written on the row);
+ * - deleted documents whose removal did not finish (the API process died, storage was
+ *   down) are removed.
+ *
+ * Re-enqueueing is idempotent (the job id is the document version), so several worker
+ * replicas running the reaper at once do no harm.
  */
 import type { Logger } from "@docent/config/logger";
+import type { Database } from "@docent/db/client";
+import { purgeDeletedDocument } from "@docent/documents";
 import { enqueueIngest, type IngestQueue } from "@docent/queue/producer";
 import { ingestJobId } from "@docent/queue/jobs";
+import type { Dependency } from "@docent/service-kit/dependency-errors";
+import type { ObjectStorage } from "@docent/storage";
 import type postgres from "postgres";
-import { recordDocumentFailure } from "./processors/failure";
 import type { Redis } from "ioredis";
+import { dependencyNoun } from "./processors/base";
+import { recordDocumentFailure } from "./processors/failure";
+import type { EmbedderLike } from "./processors/ingest-document";
 
 export interface ReaperDeps {
+  db: Database;
   sql: postgres.Sql;
+  storage: ObjectStorage;
   queue: IngestQueue;
   redis: Redis;
   queuePrefix: string;
   logger: Logger;
   staleAfterMs: number;
+  /** The embedder a workspace's documents use, to ask whether it answers again. */
+  embedderFor: (workspaceId: string) => Promise<EmbedderLike>;
 }
 
 export interface ReapResult {
   requeued: number;
   failed: number;
+  /** FAILED-by-outage documents queued again because their dependency answers. */
+  retried: number;
+  /** Deleted documents removed. */
+  purged: number;
 }
 
 export async function reapStuckDocuments(deps: ReaperDeps): Promise<ReapResult> {
+  const result: ReapResult = { requeued: 0, failed: 0, retried: 0, purged: 0 };
   const stuck = await deps.sql<
     { id: string; botId: string; workspaceId: string; version: number; status: string }[]
   >`
@@ -34,9 +56,9 @@ export async function reapStuckDocuments(deps: ReaperDeps): Promise<ReapResult> 
       from bot_documents d join bots b on b.id = d.bot_id
      where d.status in ('PENDING', 'PROCESSING')
        and d.updated_at < now() - make_interval(secs => ${deps.staleAfterMs / 1000})
+       and not exists (select 1 from bot_document_deletions x where x.document_id = d.id)
      order by d.updated_at
      limit 200`;
-  const result: ReapResult = { requeued: 0, failed: 0 };
   for (const doc of stuck) {
     const job = await deps.queue.getJob(ingestJobId(doc.id, doc.version));
     const state = job ? await job.getState() : "missing";
@@ -66,7 +88,79 @@ export async function reapStuckDocuments(deps: ReaperDeps): Promise<ReapResult> 
       result.requeued++;
     }
   }
+  result.retried = await retryOutageFailures(deps);
+  result.purged = await purgeDeletions(deps);
   return result;
+}
+
+/** Whether `dependency` answers now; the reaper reached the database and Redis already. */
+async function answers(deps: ReaperDeps, dependency: Dependency, workspaceId: string): Promise<boolean> {
+  try {
+    if (dependency === "redis") await deps.redis.ping();
+    if (dependency === "storage") await deps.storage.head("docent-availability-check");
+    if (dependency === "embedding") await (await deps.embedderFor(workspaceId)).embed(["availability check"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function retryOutageFailures(deps: ReaperDeps): Promise<number> {
+  const failed = await deps.sql<
+    { id: string; botId: string; workspaceId: string; version: number; dependency: Dependency }[]
+  >`
+    select d.id, d.bot_id as "botId", b.workspace_id as "workspaceId", d.version,
+           d.outage_dependency as dependency
+      from bot_documents d join bots b on b.id = d.bot_id
+     where d.status = 'FAILED' and d.outage_dependency is not null
+       and not exists (select 1 from bot_document_deletions x where x.document_id = d.id)
+     order by d.updated_at
+     limit 200`;
+  const available = new Map<string, boolean>();
+  let retried = 0;
+  for (const doc of failed) {
+    const key = doc.dependency === "embedding" ? `embedding:${doc.workspaceId}` : doc.dependency;
+    if (!available.has(key)) available.set(key, await answers(deps, doc.dependency, doc.workspaceId));
+    if (!available.get(key)) continue;
+    const reason = `Processing again: ${dependencyNoun(doc.dependency)} answers again after the outage that failed this document.`;
+    // Back to PROCESSING (not PENDING), like a retry: the month's processing-job count
+    // already includes this version.
+    const [row] = await deps.sql<{ id: string }[]>`
+      update bot_documents
+         set status = 'PROCESSING', stage = 'queued', progress = 0, error_message = ${reason},
+             outage_dependency = null, updated_at = now()
+       where id = ${doc.id} and version = ${doc.version} and status = 'FAILED' and outage_dependency is not null
+   returning id`;
+    if (!row) continue;
+    const previous = await deps.queue.getJob(ingestJobId(doc.id, doc.version));
+    await previous?.remove().catch(() => {});
+    await enqueueIngest(deps.queue, { documentId: doc.id, botId: doc.botId, workspaceId: doc.workspaceId, version: doc.version });
+    deps.logger.warn({ documentId: doc.id, version: doc.version, dependency: doc.dependency }, "document failed by an outage queued again; the dependency answers");
+    retried++;
+  }
+  return retried;
+}
+
+async function purgeDeletions(deps: ReaperDeps): Promise<number> {
+  const pending = await deps.sql<{ documentId: string }[]>`
+    select document_id as "documentId" from bot_document_deletions order by requested_at limit 200`;
+  let purged = 0;
+  for (const { documentId } of pending) {
+    const log = deps.logger.child({ documentId });
+    try {
+      // A worker committing this document holds its row; it finishes the deletion itself.
+      const outcome = await purgeDeletedDocument({ db: deps.db, storage: deps.storage, logger: log }, documentId, {
+        lockTimeoutMs: 500,
+      });
+      if (outcome === "purged") {
+        purged++;
+        log.info("deleted document removed by the reaper");
+      }
+    } catch (error) {
+      log.warn({ err: error }, "removing a deleted document failed; retried on the next pass");
+    }
+  }
+  return purged;
 }
 
 /** Runs the reaper every `intervalMs` until stopped; a failing pass is logged, not fatal. */

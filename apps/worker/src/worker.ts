@@ -7,9 +7,11 @@
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import type { ResolveEmbedderConfig } from "@docent/embeddings";
+import { randomUUID } from "node:crypto";
 import {
   createIngestQueue,
   ingestWorkerOptions,
+  outageRetryPolicy,
   QUEUE_NAMES,
   type IngestDocumentPayload,
   type WorkerTimings,
@@ -20,8 +22,8 @@ import type { ObjectStorage } from "@docent/storage";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
-import { wrapProcessor } from "./processors/base";
-import { recordDocumentFailure } from "./processors/failure";
+import { createLockWatch, wrapProcessor } from "./processors/base";
+import { recordDocumentFailure, recordOutageWait } from "./processors/failure";
 import { processIngestDocument, type EmbedderLike, type IngestDeps } from "./processors/ingest-document";
 import { startReaper } from "./reaper";
 
@@ -42,6 +44,11 @@ export interface IngestWorkerOptions {
   embedBatchSize: number;
   progressIntervalMs: number;
   reaper: { intervalMs: number; staleAfterMs: number } | false;
+  /**
+   * How long a job waits out a dependency outage (database, Redis, storage, embedding
+   * provider) before its document fails; outages never use the job's attempts.
+   */
+  outageDeadlineMs: number;
   fetchOptions?: IngestDeps["fetchOptions"];
   testEmbedDelayMs?: number;
 }
@@ -79,14 +86,17 @@ export function createIngestWorker(options: IngestWorkerOptions) {
     testEmbedDelayMs: options.testEmbedDelayMs,
   };
 
+  const locks = createLockWatch();
   const processor = wrapProcessor(
     {
       name: "ingest-document",
-      run: (payload, { log }) => processIngestDocument(deps, payload, log.child({ documentId: payload.documentId })),
-      onFailure: (payload, failure, log) =>
-        recordDocumentFailure(deps, payload, failure, log),
+      run: (payload, { log, lockLost }) =>
+        processIngestDocument(deps, payload, log.child({ documentId: payload.documentId }), { id: randomUUID(), lockLost }),
+      onFailure: (payload, failure, log) => recordDocumentFailure(deps, payload, failure, log),
+      onOutageWait: (payload, wait) => recordOutageWait(deps, payload, wait),
     },
     logger,
+    { outage: outageRetryPolicy(options.outageDeadlineMs), locks },
   );
 
   const worker = new Worker<IngestDocumentPayload>(QUEUE_NAMES.ingest, processor, {
@@ -96,6 +106,13 @@ export function createIngestWorker(options: IngestWorkerOptions) {
   });
 
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+  queue.on("error", (error) => logger.warn({ err: error }, "ingest queue (reaper) error"));
+  // Another worker may have taken these jobs over: they stop at their next checkpoint
+  // (the database claim on the document guards the commit in any case).
+  worker.on("lockRenewalFailed", (jobIds) => {
+    logger.warn({ jobIds }, "job lock could not be renewed; stopping those jobs");
+    locks.lost(jobIds);
+  });
   worker.on("failed", (job, error) => {
     logger.warn({ jobId: job?.id, err: error, attemptsMade: job?.attemptsMade }, "job attempt failed");
     // A job that stalled too often never reached the processor's failure handling.
@@ -121,12 +138,15 @@ export function createIngestWorker(options: IngestWorkerOptions) {
       ? undefined
       : startReaper(
           {
+            db: options.db,
             sql: options.sql,
+            storage: options.storage,
             queue,
             redis: options.redis,
             queuePrefix: options.queuePrefix,
             logger: logger.child({ component: "reaper" }),
             staleAfterMs: options.reaper.staleAfterMs,
+            embedderFor: async (workspaceId) => (await options.embedderFor?.(workspaceId)) ?? options.embedder,
           },
           options.reaper.intervalMs,
         );

@@ -8,11 +8,12 @@ import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
-import { startTestS3 } from "@docent/storage/testing";
+import { startTestS3, type TestS3 } from "@docent/storage/testing";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll } from "vitest";
 import type { EmbedderLike } from "../src/processors/ingest-document";
+import type { ReaperDeps } from "../src/reaper";
 import { createIngestWorker, type IngestWorkerOptions } from "../src/worker";
 
 export const logger = createLogger({ service: "worker-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -32,7 +33,13 @@ export function countingEmbedder(inner: EmbedderLike = createLocalEmbedder()) {
   return { embedder, counts };
 }
 
-export async function createRig(options: Partial<IngestWorkerOptions> & { startWorker?: boolean } = {}) {
+export async function createRig(
+  options: Partial<IngestWorkerOptions> & {
+    startWorker?: boolean;
+    /** The storage the worker reads through, made from the rig's S3 server (uploads go direct). */
+    workerStorage?: (s3: TestS3) => Promise<IngestWorkerOptions["storage"]>;
+  } = {},
+) {
   const database = await useTestDatabase();
   const testRedis = useTestRedis();
   const s3 = await startTestS3();
@@ -47,13 +54,15 @@ export async function createRig(options: Partial<IngestWorkerOptions> & { startW
     logger,
     limits: unlimitedLimits,
   });
+  const { workerStorage, startWorker, ...workerOptions } = options;
+  const storage = workerStorage ? await workerStorage(s3) : s3.storage;
   const worker =
-    options.startWorker === false
+    startWorker === false
       ? undefined
       : createIngestWorker({
           db: database.db,
           sql: database.sql,
-          storage: s3.storage,
+          storage,
           redis,
           queuePrefix: testRedis.prefix,
           embedder: counting.embedder,
@@ -63,7 +72,8 @@ export async function createRig(options: Partial<IngestWorkerOptions> & { startW
           embedBatchSize: 16,
           progressIntervalMs: 50,
           reaper: false,
-          ...options,
+          outageDeadlineMs: 60_000,
+          ...workerOptions,
         });
   worker?.start();
   afterAll(async () => {
@@ -73,13 +83,33 @@ export async function createRig(options: Partial<IngestWorkerOptions> & { startW
     redis.disconnect();
     await s3.stop();
   });
-  return { database, testRedis, s3, redis, queue, service, worker, counts: counting.counts };
+  /** What the reaper needs, wired to this rig (tests call reapStuckDocuments directly). */
+  const reaperDeps = (overrides: Partial<ReaperDeps> = {}): ReaperDeps => ({
+    db: database.db,
+    sql: database.sql,
+    storage: s3.storage,
+    queue,
+    redis,
+    queuePrefix: testRedis.prefix,
+    logger,
+    staleAfterMs: 60_000,
+    embedderFor: async () => counting.embedder,
+    ...overrides,
+  });
+  return { database, testRedis, s3, redis, queue, service, worker, counts: counting.counts, reaperDeps };
 }
 
 export async function waitForDocument(
   sql: import("postgres").Sql,
   documentId: string,
-  accept: (row: { status: string; stage: string | null; progress: number; version: number }) => boolean,
+  accept: (row: {
+    status: string;
+    stage: string | null;
+    progress: number;
+    version: number;
+    errorMessage: string | null;
+    chunkCount: number;
+  }) => boolean,
   timeoutMs = 30_000,
 ) {
   const deadline = Date.now() + timeoutMs;

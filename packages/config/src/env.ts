@@ -60,6 +60,10 @@ export const envFields = {
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .default("postgres://docent:docent@127.0.0.1:5432/docent"),
   databasePoolMax: z.coerce.number().int().min(1).max(200).default(10),
+  /** Longest wait for a new database connection, in ms: past it the request fails (503). */
+  databaseConnectTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(5000),
+  /** Server-side limit on one SQL statement, in ms (0: none); each service sets its default. */
+  databaseStatementTimeoutMs: (fallback: number) => z.coerce.number().int().min(0).default(fallback),
   redisUrl: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")

@@ -1,6 +1,12 @@
 /**
  * The database client factory: postgres.js underneath, drizzle on top, with the same
  * snake_case casing drizzle-kit used to generate the migrations.
+ *
+ * Time limits keep a request from hanging on the database: opening a connection gives up
+ * after `connectTimeoutMs`, a statement after `statementTimeoutMs` (enforced by the
+ * server), and after failed connection attempts the next attempt waits at most a second
+ * (postgres.js would otherwise wait up to 20 s: requests that arrive during or right
+ * after a restart would sit out that wait instead of failing or succeeding at once).
  */
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -18,6 +24,10 @@ export interface CreateDbOptions {
   max?: number;
   /** Name shown in pg_stat_activity, so an operator can tell services apart. */
   applicationName?: string;
+  /** Longest wait for a new connection (TCP connect and start-up), in ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Server-side limit on any one statement, in ms; 0 means none. Default 0. */
+  statementTimeoutMs?: number;
 }
 
 export interface DbHandle {
@@ -26,11 +36,27 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function createDb({ url, max = 10, applicationName = "docent" }: CreateDbOptions): DbHandle {
+/** Seconds before reconnect attempt `retries` (1, 2, ...): 0.1, 0.2, 0.4, 0.8, then 1. */
+export function reconnectDelaySeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 1);
+}
+
+export function createDb({
+  url,
+  max = 10,
+  applicationName = "docent",
+  connectTimeoutMs = 5000,
+  statementTimeoutMs = 0,
+}: CreateDbOptions): DbHandle {
   const sql = postgres(url, {
     max,
     onnotice: () => {},
-    connection: { application_name: applicationName },
+    connect_timeout: connectTimeoutMs / 1000,
+    backoff: reconnectDelaySeconds,
+    connection: {
+      application_name: applicationName,
+      ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    },
   });
   const db = drizzle({ client: sql, schema, casing: "snake_case" });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };

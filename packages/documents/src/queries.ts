@@ -1,10 +1,12 @@
 /**
  * Data access for documents: plain functions over a Database or an open Transaction.
  * Every read and write is scoped by bot id as well as document id, so a document of
- * another bot (another tenant) is simply not found.
+ * another bot (another tenant) is simply not found; a document whose deletion was
+ * recorded is not found either, even while its row waits to be removed.
  */
 import type { Executor } from "@docent/db/client";
-import { botDocumentChunks, botDocuments, bots } from "@docent/db/schema";
+import { notDeleted } from "@docent/db/queries/document-deletions";
+import { botDocumentChunks, botDocumentDeletions, botDocuments, bots } from "@docent/db/schema";
 import { and, desc, eq, sql } from "drizzle-orm";
 
 export type DocumentRow = typeof botDocuments.$inferSelect;
@@ -59,7 +61,7 @@ export async function getDocument(
   const [row] = await db
     .select()
     .from(botDocuments)
-    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId)));
+    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId), notDeleted()));
   return row;
 }
 
@@ -75,6 +77,7 @@ export async function listDocuments(
       and(
         eq(botDocuments.botId, botId),
         options.status ? eq(botDocuments.status, options.status) : undefined,
+        notDeleted(),
       ),
     )
     .orderBy(desc(botDocuments.createdAt), desc(botDocuments.id))
@@ -101,26 +104,41 @@ export async function requestReindex(
   const [row] = await db
     .update(botDocuments)
     .set(requeueValues)
-    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId)))
+    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId), notDeleted()))
     .returning();
   return row;
 }
 
 export async function requestReindexAll(db: Executor, botId: string): Promise<DocumentRow[]> {
-  return db.update(botDocuments).set(requeueValues).where(eq(botDocuments.botId, botId)).returning();
+  return db
+    .update(botDocuments)
+    .set(requeueValues)
+    .where(and(eq(botDocuments.botId, botId), notDeleted()))
+    .returning();
 }
 
-/** Deletes the row (its chunks go by cascade) and returns it, for the storage key. */
-export async function deleteDocument(
+/**
+ * Records the deletion of a document and returns its row, or undefined when the bot has no
+ * such (undeleted) document. One insert that never waits on the document row: an ingest
+ * commit may hold that row locked for as long as its COPY runs. The row itself is removed
+ * by purgeDeletedDocument.
+ */
+export async function markDocumentDeleted(
   db: Executor,
   botId: string,
   documentId: string,
 ): Promise<DocumentRow | undefined> {
   const [row] = await db
-    .delete(botDocuments)
-    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId)))
-    .returning();
-  return row;
+    .select()
+    .from(botDocuments)
+    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId)));
+  if (!row) return undefined;
+  const marked = await db
+    .insert(botDocumentDeletions)
+    .values({ documentId: row.id, botId: row.botId })
+    .onConflictDoNothing()
+    .returning({ documentId: botDocumentDeletions.documentId });
+  return marked.length > 0 ? row : undefined;
 }
 
 export async function countChunks(db: Executor, documentId: string): Promise<number> {

@@ -8,6 +8,7 @@
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { z } from "zod";
+import type { DocumentStatusEvent } from "@docent/queue/status";
 import { isDocumentsError } from "./errors";
 import type { DocumentsService } from "./service";
 
@@ -227,7 +228,18 @@ export const documentRoutes: FastifyPluginAsync<DocumentRoutesOptions> = async (
   route("streamDocumentEvents", "GET", "/bots/:botId/documents/events", "bots:read", async (request, reply, scope) => {
     const { botId } = parse(botParams, request.params, "path");
     await authorize(request, botId, scope);
-    const documents = await service.list(botId, { limit: 200 });
+    // Subscribed before the stream opens, so a Redis outage is an ordinary error answer
+    // (503); events that arrive before the snapshot is written follow it.
+    const send = (event: DocumentStatusEvent) => reply.raw.write(`event: status\ndata: ${JSON.stringify(event)}\n\n`);
+    let early: DocumentStatusEvent[] | null = [];
+    const unsubscribe = await service.subscribe(botId, (event) => (early ? early.push(event) : send(event)));
+    let documents;
+    try {
+      documents = await service.list(botId, { limit: 200 });
+    } catch (error) {
+      await unsubscribe();
+      throw error;
+    }
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -238,9 +250,9 @@ export const documentRoutes: FastifyPluginAsync<DocumentRoutesOptions> = async (
     });
     // The snapshot first, so a client that connects mid-ingest starts from the truth.
     raw.write(`event: snapshot\ndata: ${JSON.stringify({ documents })}\n\n`);
-    const unsubscribe = await service.subscribe(botId, (event) => {
-      raw.write(`event: status\ndata: ${JSON.stringify(event)}\n\n`);
-    });
+    const buffered = early;
+    early = null;
+    for (const event of buffered) send(event);
     const heartbeat = setInterval(() => raw.write(": ping\n\n"), heartbeatMs);
     openStreams.add(raw);
     const close = () => {

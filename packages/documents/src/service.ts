@@ -22,13 +22,14 @@ import type { Redis } from "ioredis";
 import { DocumentsError, documentErrors } from "./errors";
 import { UploadInspector, type DetectFn } from "./inspect-upload";
 import { createPlanLimits, type DocumentLimits } from "./limits";
+import { purgeDeletedDocument } from "./purge";
 import {
-  deleteDocument,
   getBotContext,
   getDocument,
   insertDocument,
   listDocuments,
   lockBot,
+  markDocumentDeleted,
   requestReindex,
   requestReindexAll,
   type BotContext,
@@ -38,6 +39,13 @@ import {
 } from "./queries";
 import { createStatusHub, type StatusListener } from "./status-hub";
 import { documentStorageKey } from "./storage-keys";
+
+/**
+ * How long DELETE waits for the document row before leaving the removal to the worker
+ * that holds it: longer than a progress write or a job's acceptance, far shorter than a
+ * commit.
+ */
+const PURGE_LOCK_TIMEOUT_MS = 500;
 
 export interface DocumentView {
   id: string;
@@ -344,17 +352,24 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       return { queued: rows.length };
     },
 
+    /**
+     * Records the deletion (the document disappears from every listing at once), removes
+     * a waiting job, and removes the row, chunks and stored original right away unless a
+     * worker is committing this document; then that worker finishes the deletion at its
+     * next checkpoint (or the reaper does). Never waits on the worker's commit.
+     */
     async delete(botId: string, documentId: string): Promise<void> {
-      const row = await deleteDocument(db, botId, documentId);
+      const row = await markDocumentDeleted(db, botId, documentId);
       if (!row) throw documentErrors.documentNotFound();
-      // A waiting job is removed; an active one finds the row gone and drops itself.
+      // A waiting job is removed; an active one notices the deletion at its next checkpoint.
       await queue.remove(ingestJobId(row.id, row.version)).catch(() => 0);
-      if (row.storageKey) {
-        await storage.delete(row.storageKey).catch((error: unknown) => {
-          logger.warn({ err: error, documentId }, "stored original not deleted");
-        });
-      }
       await publish({ ...row, stage: null, progress: 0, chunkCount: 0 }, "DELETED");
+      try {
+        const outcome = await purgeDeletedDocument({ db, storage, logger }, row.id, { lockTimeoutMs: PURGE_LOCK_TIMEOUT_MS });
+        if (outcome === "busy") logger.info({ documentId }, "document is being committed; its worker finishes the deletion");
+      } catch (error) {
+        logger.warn({ err: error, documentId }, "deletion recorded; removing the document failed, the worker's reaper retries");
+      }
     },
 
     /** Live status events for one bot; returns the unsubscribe function. */

@@ -40,7 +40,13 @@ export function createStatusHub(getSubscriber: () => Promise<Redis>, prefix: str
       if (!set) {
         set = new Set();
         listeners.set(channel, set);
-        await (await connection()).subscribe(channel);
+        try {
+          await (await connection()).subscribe(channel);
+        } catch (error) {
+          // Redis is down: the next stream of this bot must subscribe again.
+          listeners.delete(channel);
+          throw error;
+        }
       }
       set.add(listener);
       return async () => {

@@ -19,6 +19,31 @@ export const ingestJobOptions: DefaultJobOptions = {
   removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
 };
 
+/**
+ * How a job waits out a dependency outage (see apps/worker/src/processors/base.ts). An
+ * outage does not use one of the 5 attempts above, which are for failures of the job
+ * itself: the job is postponed, again and again, until the dependency answers or
+ * `deadlineMs` has passed since the job first found it unavailable.
+ */
+export interface OutageRetryPolicy {
+  deadlineMs: number;
+  /** Delay before the retry after `retries` postponements. */
+  delayMs(retries: number): number;
+  /** An outage seen longer ago than this (the job ran fine since) starts a new count. */
+  freshAfterMs: number;
+}
+
+export function outageRetryPolicy(deadlineMs: number): OutageRetryPolicy {
+  return {
+    deadlineMs,
+    // 2 s, 4 s, 8 s ... then every 60 s: a restart (seconds) is caught almost at once,
+    // a long outage costs one cheap failed attempt per job per minute. Jitter (+-25%)
+    // spreads the retries of many waiting jobs once the dependency is back.
+    delayMs: (retries) => Math.round(Math.min(2000 * 2 ** retries, 60_000) * (0.75 + Math.random() / 2)),
+    freshAfterMs: 10 * 60_000,
+  };
+}
+
 export interface WorkerTimings {
   /**
    * How long a worker owns a job without renewing its lock. The worker renews it every

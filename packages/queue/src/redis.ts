@@ -1,15 +1,27 @@
 /**
- * Redis connections for BullMQ. Workers and subscribers block on Redis, so their
- * connections must retry forever (`maxRetriesPerRequest: null`) instead of throwing
- * after a few attempts; producers in request handlers fail fast instead.
+ * Redis connections. Workers and subscribers block on Redis, so their connections retry
+ * forever (`maxRetriesPerRequest: null`, BullMQ requires it for workers). Connections
+ * used while answering a request (queue producers, rate limits, budgets) must fail fast
+ * when Redis is down, so the request can answer 503 instead of waiting out reconnects:
+ * a command waits for at most one reconnect attempt, attempts are at most 500 ms apart,
+ * and connecting or a command gives up after 2 s.
  */
 import { Redis, type RedisOptions } from "ioredis";
 
-export type RedisRole = "worker" | "producer" | "subscriber";
+/** "producer" and "request" both fail fast; the names say what the connection is for. */
+export type RedisRole = "worker" | "subscriber" | "producer" | "request";
+
+export const REQUEST_REDIS_OPTIONS: RedisOptions = {
+  maxRetriesPerRequest: 1,
+  retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+  connectTimeout: 2000,
+  commandTimeout: 2000,
+};
 
 export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
+  const failFast = role === "producer" || role === "request";
   return new Redis(url, {
-    maxRetriesPerRequest: role === "producer" ? 3 : null,
+    ...(failFast ? REQUEST_REDIS_OPTIONS : { maxRetriesPerRequest: null }),
     connectionName: `docent-${role}`,
     ...extra,
   });

@@ -1,4 +1,10 @@
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { QuotaExceededError } from "@docent/db/queries/usage";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { sql } from "drizzle-orm";
+import { Redis } from "ioredis";
+import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConflictError, RateLimitedError } from "./errors";
@@ -85,5 +91,32 @@ describe("error handler", () => {
     const app = await appWith(() => ({}));
     const response = await app.inject({ method: "DELETE", url: "/nowhere" });
     expect(response.json()).toMatchObject({ statusCode: 404, error: "ROUTE_NOT_FOUND" });
+  });
+
+  it("answers a database or Redis outage with 503, Retry-After and the error format, never its internals", async () => {
+    const listener = createServer();
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const { port } = listener.address() as AddressInfo;
+    await new Promise<void>((resolve) => listener.close(() => resolve()));
+    const client = postgres(`postgres://docent:secret@127.0.0.1:${port}/docent`, { max: 1 });
+    const db = drizzle({ client });
+    const redis = new Redis({ port, host: "127.0.0.1", enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    redis.on("error", () => {});
+    for (const failing of [() => db.execute(sql`select 1`), () => redis.get("key")]) {
+      const app = await appWith(failing);
+      const response = await post(app, { name: "ok" });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers["retry-after"]).toBe("5");
+      expect(response.json()).toEqual({
+        requestId: response.headers["x-request-id"],
+        statusCode: 503,
+        error: "SERVICE_UNAVAILABLE",
+        message: expect.stringMatching(/temporarily unavailable/),
+        details: { retryAfterSeconds: 5 },
+      });
+      expect(response.body).not.toContain(String(port));
+    }
+    await client.end();
+    redis.disconnect();
   });
 });

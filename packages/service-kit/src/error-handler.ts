@@ -1,14 +1,17 @@
 /**
  * The one error handler: every failure becomes `{ requestId, statusCode, error, message,
  * details? }`. Known errors keep their status and message; schema failures list each
- * failing field; anything unexpected (database errors included) is logged in full and
- * answered with a generic 500, so internals never reach a client.
+ * failing field; a dependency outage (database, Redis, storage or embedding provider
+ * unreachable or restarting, a statement timeout) is a 503 with Retry-After; anything
+ * else unexpected (database errors included) is logged in full and answered with a
+ * generic 500, so internals never reach a client.
  */
 import { QuotaExceededError } from "@docent/db/queries/usage";
 import type { ErrorResponse } from "@docent/contracts/common";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
-import { AppError, type FieldIssue } from "./errors";
+import { dependencyOutage, isDatabaseTimeout } from "./dependency-errors";
+import { AppError, DependencyUnavailableError, type FieldIssue } from "./errors";
 
 const STATUS_TEXT: Record<number, string> = {
   400: "BAD_REQUEST",
@@ -107,6 +110,8 @@ export function normalizeError(error: unknown): AppError {
     const safeMessage = fe.code?.startsWith("FST_") && typeof fe.message === "string" ? fe.message : "Bad request";
     return new AppError(safeMessage, { code: STATUS_TEXT[status] ?? "BAD_REQUEST", statusCode: status, cause: error });
   }
+  const dependency = dependencyOutage(error) ?? (isDatabaseTimeout(error) ? "database" : undefined);
+  if (dependency) return new DependencyUnavailableError({ cause: error, dependency });
   return new AppError(error instanceof Error ? error.message : String(error), {
     code: "INTERNAL",
     statusCode: 500,
@@ -115,9 +120,24 @@ export function normalizeError(error: unknown): AppError {
   });
 }
 
+/** The innermost error of a chain, in one line (drizzle's wrapper would quote the SQL and its parameters). */
+function describeCause(cause: unknown): string | undefined {
+  let inner = cause;
+  for (let depth = 0; depth < 8 && inner instanceof Error && inner.cause !== undefined; depth++) inner = inner.cause;
+  if (!(inner instanceof Error)) return inner === undefined ? undefined : String(inner);
+  const code = (inner as { code?: unknown }).code;
+  return typeof code === "string" ? `${inner.name} ${code}: ${inner.message}` : `${inner.name}: ${inner.message}`;
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   const appError = normalizeError(error);
-  if (appError.statusCode >= 500) {
+  if (appError instanceof DependencyUnavailableError) {
+    // Expected during an outage, and one line per request: no stack trace.
+    request.log.warn(
+      { dependency: appError.dependency, cause: describeCause(appError.cause) },
+      "dependency unavailable; answered 503",
+    );
+  } else if (appError.statusCode >= 500) {
     request.log.error({ err: error }, "request failed");
   } else {
     request.log.info({ code: appError.code, statusCode: appError.statusCode }, appError.message);

@@ -117,6 +117,34 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
+/** Seconds a client is asked to wait when a dependency is down (Retry-After). */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A dependency this request needs (the database, Redis, object storage, an embedding
+ * provider) is unreachable or restarting: nothing is wrong with the request, and trying
+ * again after `Retry-After` should work. The error handler maps such driver errors here
+ * (see dependency-errors.ts); which dependency failed is logged, not sent.
+ */
+export class DependencyUnavailableError extends AppError {
+  /** "database", "redis", "storage", "embedding" or "network": for logs only. */
+  readonly dependency: string | undefined;
+
+  constructor(options: { dependency?: string; retryAfterSeconds?: number; cause?: unknown } = {}) {
+    const retryAfterSeconds = options.retryAfterSeconds ?? DEPENDENCY_RETRY_AFTER_SECONDS;
+    super("A service this request depends on is temporarily unavailable; try again in a few seconds.", {
+      code: "SERVICE_UNAVAILABLE",
+      statusCode: 503,
+      retryable: true,
+      expose: true,
+      details: { retryAfterSeconds },
+      headers: { "retry-after": String(retryAfterSeconds) },
+      cause: options.cause,
+    });
+    this.dependency = options.dependency;
+  }
+}
+
 /** A bug or unexpected failure; the message is logged, never sent. */
 export class InternalError extends AppError {
   constructor(message: string, extra: Extra = {}) {

@@ -25,7 +25,8 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 function errorStatuses(route: RouteOptions, auth: RouteAuth | undefined): number[] {
   const methods = ([] as string[]).concat(route.method);
-  const statuses = [400, 429, 500];
+  // 503: a dependency (database, Redis, storage) is down; the answer carries Retry-After.
+  const statuses = [400, 429, 500, 503];
   if (auth && auth.kind !== "public") statuses.push(401, 403);
   if (route.url.includes(":") || auth?.kind === "workspace") statuses.push(404);
   if (methods.some((m) => BODY_METHODS.has(m))) statuses.push(413, 415);

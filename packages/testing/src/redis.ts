@@ -20,6 +20,9 @@ export function useTestRedis(): TestRedis {
   const url = inject("redisUrl");
   const prefix = `docent-test-${randomBytes(4).toString("hex")}`;
   const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  // Reconnects by itself; without a listener every failed attempt is printed (fault tests
+  // restart Redis on purpose).
+  client.on("error", () => {});
   const flush = async () => {
     let cursor = "0";
     do {

@@ -5,6 +5,7 @@
  * started, so failures before that (auth, quota, validation) are ordinary JSON errors.
  */
 import { normalizeError, toErrorBody } from "@docent/service-kit/error-handler";
+import { DependencyUnavailableError } from "@docent/service-kit/errors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AskEvents, ChatAnswer } from "../answer/service";
 import { openSse, type SseStream } from "./sse";
@@ -50,7 +51,13 @@ export async function streamAnswer(
     const stream = sse as SseStream | null;
     if (!stream) throw error;
     const appError = normalizeError(error);
-    if (appError.statusCode >= 500) request.log.error({ err: error }, "streamed answer failed");
+    if (appError instanceof DependencyUnavailableError) {
+      request.log.warn({ dependency: appError.dependency }, "streamed answer ended: dependency unavailable");
+    } else if (appError.statusCode >= 500) {
+      request.log.error({ err: error }, "streamed answer failed");
+    }
+    // A dependency that died mid-answer ends the stream with the same 503 body a request
+    // would get (details.retryAfterSeconds says when to try again).
     stream.send("error", toErrorBody(request, appError));
     stream.end();
   }

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { getBot, getBotByPublicId, listBots } from "@docent/db/queries/bots";
 import { normalizeError } from "@docent/service-kit/error-handler";
-import { AppError, BadRequestError, ForbiddenError } from "@docent/service-kit/errors";
+import { AppError, BadRequestError, DependencyUnavailableError, ForbiddenError } from "@docent/service-kit/errors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "../app";
@@ -59,7 +59,8 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
 
   app.setErrorHandler((error, request, reply) => {
     const e = normalizeError(error);
-    if (e.statusCode >= 500) request.log.error({ err: error }, "request failed");
+    if (e instanceof DependencyUnavailableError) request.log.warn({ dependency: e.dependency }, "dependency unavailable; answered 503");
+    else if (e.statusCode >= 500) request.log.error({ err: error }, "request failed");
     if (e.headers) reply.headers(e.headers);
     const message = e.expose ? e.message : "Internal server error";
     return reply.status(e.statusCode).send({
@@ -198,7 +199,8 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       const stream = sse as ReturnType<typeof openSse> | null;
       if (!stream) throw error;
       const e = normalizeError(error);
-      if (e.statusCode >= 500) request.log.error({ err: error }, "streamed completion failed");
+      if (e instanceof DependencyUnavailableError) request.log.warn({ dependency: e.dependency }, "streamed completion ended: dependency unavailable");
+      else if (e.statusCode >= 500) request.log.error({ err: error }, "streamed completion failed");
       // OpenAI streams report mid-stream failures as a data line carrying `error`.
       stream.data(JSON.stringify({ error: { message: e.expose ? e.message : "Internal server error", type: errorType(e.statusCode), code: e.code.toLowerCase() } }));
       stream.end();

@@ -12,6 +12,18 @@ export class StaleJobError extends Error {
   }
 }
 
+/**
+ * Another worker owns this job now: this one's lock lapsed (it stalled, or lost Redis for
+ * longer than the lock lasts) and the job was handed on. Stop without writing anything;
+ * the job and the document belong to the new owner.
+ */
+export class LockLostError extends Error {
+  constructor() {
+    super("job lock lost; another worker owns the job now");
+    this.name = "LockLostError";
+  }
+}
+
 /** The process is shutting down: hand the job back to the queue for another worker. */
 export class ReleaseJobError extends Error {
   constructor() {

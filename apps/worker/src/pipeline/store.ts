@@ -2,12 +2,13 @@
  * The commit of an ingest: in ONE transaction, with the document row locked, the old
  * chunks are deleted, the new ones copied in, and the row flipped to PROCESSED. A reader
  * sees either the previous complete set of chunks or the new one, never a mix, never
- * duplicates. If the row was deleted or re-indexed meanwhile, nothing is written.
+ * duplicates. If the row was deleted or re-indexed meanwhile, or another run of the job
+ * claimed it (this worker lost its lock), nothing is written.
  */
 import type { Readable } from "node:stream";
 import type postgres from "postgres";
 import { copyChunkTuples } from "./copy-chunks";
-import { StaleJobError } from "./errors";
+import { LockLostError, StaleJobError } from "./errors";
 
 export interface StoredSource {
   storageKey: string;
@@ -19,6 +20,8 @@ export interface StoredSource {
 export interface CommitInput {
   documentId: string;
   version: number;
+  /** The committing run's claim (bot_documents.ingest_run_id); another claim wins. */
+  runId: string;
   /** Encoded COPY tuples (see copy-chunks.ts), already carrying the text-search config. */
   tuples: Readable | Iterable<Buffer>;
   chunkCount: number;
@@ -32,17 +35,20 @@ export async function commitChunks(
   input: CommitInput,
 ): Promise<{ previousStorageKey: string | null }> {
   return sql.begin(async (tx) => {
-    const [doc] = await tx<{ version: number; storageKey: string | null }[]>`
-      select version, storage_key as "storageKey" from bot_documents
+    const [doc] = await tx<{ version: number; storageKey: string | null; runId: string | null; deleted: boolean }[]>`
+      select version, storage_key as "storageKey", ingest_run_id as "runId",
+             exists (select 1 from bot_document_deletions where document_id = ${input.documentId}) as deleted
+        from bot_documents
        where id = ${input.documentId} for update`;
-    if (!doc) throw new StaleJobError("deleted");
+    if (!doc || doc.deleted) throw new StaleJobError("deleted");
     if (doc.version !== input.version) throw new StaleJobError("superseded");
+    if (doc.runId !== input.runId) throw new LockLostError();
 
     await tx`delete from bot_document_chunks where document_id = ${input.documentId}`;
     const source = input.source;
     await tx`
       update bot_documents
-         set status = 'PROCESSED', stage = null, progress = 100, error_message = null,
+         set status = 'PROCESSED', stage = null, progress = 100, error_message = null, outage_dependency = null,
              chunk_count = ${input.chunkCount}, processed_at = now(), updated_at = now(),
              storage_key = ${source ? source.storageKey : doc.storageKey},
              mime_type = coalesce(${source?.mimeType ?? null}, mime_type),

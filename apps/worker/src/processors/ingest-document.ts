@@ -3,7 +3,11 @@
  *
  * - Accepting the job is a transaction: a job whose document was deleted or re-indexed
  *   (version moved on) is dropped; the first acceptance of a version flips the row to
- *   PROCESSING and counts one processing job for the workspace's month.
+ *   PROCESSING and counts one processing job for the workspace's month. Every run claims
+ *   the row (ingest_run_id): a run whose job was handed to another worker meanwhile (its
+ *   lock lapsed) finds the claim gone at its next checkpoint and stops without writing.
+ * - A document deleted while it is processed is removed by this job at its next
+ *   checkpoint (row, chunks, stored objects), since DELETE does not wait for the commit.
  * - Chunks are embedded in batches; a chunk whose content hash and embedding model match
  *   one already stored for this document reuses that vector instead of being embedded.
  * - Encoded rows are spooled to a temporary file; the commit then replaces the document's
@@ -16,8 +20,8 @@ import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
-import { botDocuments, bots } from "@docent/db/schema";
-import { documentStorageKey, incrementProcessingJobs } from "@docent/documents";
+import { botDocumentDeletions, botDocuments, bots } from "@docent/db/schema";
+import { documentStorageKey, incrementProcessingJobs, purgeDeletedDocument } from "@docent/documents";
 import {
   chunkDocument,
   chunkSections,
@@ -33,11 +37,11 @@ import {
 import type { IngestDocumentPayload } from "@docent/queue/jobs";
 import { publishDocumentStatus } from "@docent/queue/status";
 import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
-import { eq } from "drizzle-orm";
+import { eq, sql as drizzleSql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
 import { encodeChunkRow, regconfigOid } from "../pipeline/copy-chunks";
-import { PermanentDocumentError, ReleaseJobError, StaleJobError } from "../pipeline/errors";
+import { LockLostError, PermanentDocumentError, ReleaseJobError, StaleJobError } from "../pipeline/errors";
 import { createProgressReporter, type ProgressReporter } from "../pipeline/progress";
 import { TupleSpool } from "../pipeline/spool";
 import { commitChunks, loadReusableEmbeddings, type StoredSource } from "../pipeline/store";
@@ -78,6 +82,14 @@ export type IngestResult =
   | { status: "processed"; chunks: number; embedded: number; reused: number }
   | { status: "skipped"; reason: string };
 
+/** One run of a job: one attempt, by one worker. */
+export interface IngestRun {
+  /** Claimed on the document row when the run starts (bot_documents.ingest_run_id). */
+  id: string;
+  /** Aborted when BullMQ could not renew the job's lock: another worker may own it. */
+  lockLost: AbortSignal;
+}
+
 interface AcceptedDocument {
   id: string;
   botId: string;
@@ -93,30 +105,43 @@ interface AcceptedDocument {
   chunkOverlap: number;
 }
 
-/** Locks the row, checks the job is current, and marks the document PROCESSING. */
+/**
+ * Locks the row, checks the job is current, marks the document PROCESSING and claims it
+ * for this run.
+ */
 async function acceptJob(
   db: Database,
   payload: IngestDocumentPayload,
-): Promise<AcceptedDocument | { skipped: string }> {
+  runId: string,
+): Promise<AcceptedDocument | { skipped: string; deleted?: true }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ doc: botDocuments, workspaceId: bots.workspaceId, language: bots.language, ragConfig: bots.ragConfig })
+      .select({
+        doc: botDocuments,
+        workspaceId: bots.workspaceId,
+        language: bots.language,
+        ragConfig: bots.ragConfig,
+        deleted: drizzleSql<boolean>`exists (select 1 from ${botDocumentDeletions} where ${botDocumentDeletions.documentId} = ${botDocuments.id})`,
+      })
       .from(botDocuments)
       .innerJoin(bots, eq(bots.id, botDocuments.botId))
       .where(eq(botDocuments.id, payload.documentId))
       .for("update", { of: botDocuments });
     if (!row) return { skipped: "document deleted" };
+    if (row.deleted) return { skipped: "document deleted", deleted: true };
     const { doc } = row;
     if (doc.version !== payload.version) return { skipped: `superseded by version ${doc.version}` };
     if (doc.status === "PROCESSED" || doc.status === "FAILED") return { skipped: `already ${doc.status}` };
     if (doc.status === "PENDING") {
       await tx
         .update(botDocuments)
-        .set({ status: "PROCESSING", stage: "download", progress: 0, errorMessage: null })
+        .set({ status: "PROCESSING", stage: "download", progress: 0, errorMessage: null, ingestRunId: runId })
         .where(eq(botDocuments.id, doc.id));
       // Counted once per accepted (document, version): retries and stalled re-runs find
       // the row already PROCESSING and do not count again.
       await incrementProcessingJobs(tx, row.workspaceId);
+    } else {
+      await tx.update(botDocuments).set({ ingestRunId: runId }).where(eq(botDocuments.id, doc.id));
     }
     return {
       id: doc.id,
@@ -250,18 +275,37 @@ function takeBytes(source: { bytes: Buffer }): Buffer {
   return bytes;
 }
 
-function checkpoint(deps: IngestDeps) {
+function checkpoint(deps: IngestDeps, run: IngestRun) {
+  if (run.lockLost.aborted) throw new LockLostError();
   if (deps.shutdownSignal.aborted) throw new ReleaseJobError();
+}
+
+/** Removes a document whose deletion was recorded while this job held it. */
+async function finishDeletion(deps: IngestDeps, documentId: string, log: Logger): Promise<void> {
+  try {
+    const outcome = await purgeDeletedDocument({ db: deps.db, storage: deps.storage, logger: log }, documentId);
+    log.info({ outcome }, "document was deleted during processing; removed");
+  } catch (error) {
+    log.warn({ err: error }, "removing the deleted document failed; the reaper retries");
+  }
+}
+
+async function wasDeleted(sql: postgres.Sql, documentId: string): Promise<boolean> {
+  const [row] = await sql<{ deleted: boolean }[]>`
+    select exists (select 1 from bot_document_deletions where document_id = ${documentId}) as deleted`;
+  return row?.deleted ?? false;
 }
 
 export async function processIngestDocument(
   deps: IngestDeps,
   payload: IngestDocumentPayload,
   log: Logger,
+  run: IngestRun,
 ): Promise<IngestResult> {
-  const accepted = await acceptJob(deps.db, payload);
+  const accepted = await acceptJob(deps.db, payload, run.id);
   if ("skipped" in accepted) {
     log.info({ reason: accepted.skipped }, "stale job dropped");
+    if (accepted.deleted) await finishDeletion(deps, payload.documentId, log);
     return { status: "skipped", reason: accepted.skipped };
   }
   const doc = accepted;
@@ -270,21 +314,22 @@ export async function processIngestDocument(
     redis: deps.redis,
     prefix: deps.queuePrefix,
     logger: log,
-    document: { id: doc.id, botId: doc.botId, version: payload.version },
+    document: { id: doc.id, botId: doc.botId, version: payload.version, runId: run.id },
     intervalMs: deps.progressIntervalMs,
   });
   const embedder = (await deps.embedderFor?.(doc.workspaceId)) ?? deps.embedder;
   const model = embedder.id;
 
-  await progress.report("download", 2, { force: true });
-  const source = await download(deps, doc);
-  checkpoint(deps);
-  const oid = await resolveTextSearchConfig(deps.sql, doc.language, log);
-
-  await progress.report("extract", 8);
   const spool = new TupleSpool();
+  let source: Awaited<ReturnType<typeof download>> | undefined;
   let committed = false;
   try {
+    await progress.report("download", 2, { force: true });
+    source = await download(deps, doc);
+    checkpoint(deps, run);
+    const oid = await resolveTextSearchConfig(deps.sql, doc.language, log);
+
+    await progress.report("extract", 8);
     await spool.open();
     const stream = await chunkStream(
       takeBytes(source),
@@ -301,7 +346,7 @@ export async function processIngestDocument(
 
     const flush = async () => {
       if (batch.length === 0) return;
-      checkpoint(deps);
+      checkpoint(deps, run);
       const vectors = mayReuse
         ? await loadReusableEmbeddings(deps.sql, doc.id, model, batch.map((c) => c.contentHash))
         : new Map<string, Float32Array>();
@@ -359,12 +404,13 @@ export async function processIngestDocument(
     if (spool.count === 0) {
       throw new PermanentDocumentError("No text could be extracted from this document.");
     }
-    checkpoint(deps);
+    checkpoint(deps, run);
 
     await progress.report("store", 92, { force: true });
     const { previousStorageKey } = await commitChunks(deps.sql, {
       documentId: doc.id,
       version: payload.version,
+      runId: run.id,
       tuples: spool.read(),
       chunkCount: spool.count,
       source: source.source,
@@ -374,6 +420,11 @@ export async function processIngestDocument(
       await deps.storage.delete(previousStorageKey).catch((error: unknown) => {
         log.warn({ err: error }, "previous stored original not deleted");
       });
+    }
+    // A deletion recorded while the commit ran: the commit saw none, so finish it now.
+    if (await wasDeleted(deps.sql, doc.id)) {
+      await finishDeletion(deps, doc.id, log);
+      return { status: "skipped", reason: "deleted" };
     }
     await publishDocumentStatus(deps.redis, deps.queuePrefix, {
       documentId: doc.id,
@@ -388,12 +439,13 @@ export async function processIngestDocument(
     log.info({ chunks: spool.count, embedded, reused, model }, "document processed");
     return { status: "processed", chunks: spool.count, embedded, reused };
   } catch (error) {
+    // A fetched URL stored by this run is not referenced by the row: remove it.
+    if (!committed && source?.source) await deps.storage.delete(source.source.storageKey).catch(() => {});
     if (error instanceof StaleJobError) {
       log.info({ reason: error.reason }, "stale job dropped");
+      if (error.reason === "deleted") await finishDeletion(deps, doc.id, log);
       return { status: "skipped", reason: error.reason };
     }
-    // A fetched URL stored by this attempt is not referenced by the row: remove it.
-    if (!committed && source.source) await deps.storage.delete(source.source.storageKey).catch(() => {});
     throw error;
   } finally {
     await spool.dispose();

@@ -6,6 +6,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import type { ModelSettings, RagConfig } from "../json";
 import { botDocuments, botPrompts, bots, widgetConfigurations } from "../schema";
+import { notDeleted } from "./document-deletions";
 
 export type Bot = typeof bots.$inferSelect;
 export type BotStatus = Bot["status"];
@@ -107,7 +108,7 @@ export async function countDocuments(db: Executor, botId: string): Promise<numbe
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(botDocuments)
-    .where(eq(botDocuments.botId, botId));
+    .where(and(eq(botDocuments.botId, botId), notDeleted()));
   return row?.n ?? 0;
 }
 
@@ -124,7 +125,7 @@ export async function countDocumentsAndChunks(
       chunkCount: sql<number>`coalesce(sum(${botDocuments.chunkCount}), 0)::int`,
     })
     .from(botDocuments)
-    .where(inArray(botDocuments.botId, botIds))
+    .where(and(inArray(botDocuments.botId, botIds), notDeleted()))
     .groupBy(botDocuments.botId);
   return new Map(rows.map((r) => [r.botId, { documentCount: r.documentCount, chunkCount: r.chunkCount }]));
 }

@@ -10,6 +10,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { botDocuments, bots, plans, subscriptions, usageCounters } from "../schema";
+import { notDeleted } from "./document-deletions";
 import { DEFAULT_PLAN_CODE } from "./workspaces";
 import type { Plan } from "./plans";
 
@@ -126,7 +127,7 @@ export async function getUsage(db: Executor, workspaceId: string, now = new Date
     })
     .from(botDocuments)
     .innerJoin(bots, eq(bots.id, botDocuments.botId))
-    .where(eq(bots.workspaceId, workspaceId));
+    .where(and(eq(bots.workspaceId, workspaceId), notDeleted()));
   const [counter] = await db
     .select()
     .from(usageCounters)
@@ -176,7 +177,7 @@ export async function assertWithinLimit(
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(botDocuments)
-        .where(eq(botDocuments.botId, params.botId));
+        .where(and(eq(botDocuments.botId, params.botId), notDeleted()));
       current = row?.n ?? 0;
       break;
     }

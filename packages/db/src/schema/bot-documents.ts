@@ -46,6 +46,18 @@ export const botDocuments = pgTable(
     chunkCount: integer().default(0).notNull(),
     /** Bumped on every (re)index request; part of the job id so a re-index is never deduplicated away. */
     version: integer().default(1).notNull(),
+    /**
+     * The ingest run (one attempt of one worker) allowed to write this document. Each run
+     * claims it when it starts; a worker whose job was handed to another (its lock lapsed)
+     * finds it changed at its next checkpoint or at commit, and stops without writing.
+     */
+    ingestRunId: uuid(),
+    /**
+     * Set when an outage of this dependency ("database", "redis", "storage", "embedding")
+     * outlasted the worker's deadline and FAILED the document: the worker's reaper queues
+     * it again once the dependency answers. Null for failures a retry cannot fix.
+     */
+    outageDependency: varchar({ length: 16 }),
     processedAt: timestamp({ withTimezone: true }),
     ...timestamps(),
   },

@@ -17,6 +17,7 @@ export * from "./bot-allowed-origins";
 export * from "./api-keys";
 export * from "./bot-documents";
 export * from "./bot-document-chunks";
+export * from "./bot-document-deletions";
 export * from "./conversations";
 export * from "./messages";
 export * from "./message-citations";
