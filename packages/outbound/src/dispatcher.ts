@@ -68,3 +68,20 @@ export function createGuardedFetch(policy: AddressPolicy = {}, options: GuardedD
     undiciFetch(input, { ...init, dispatcher })) as unknown as typeof globalThis.fetch;
   return { fetch: guardedFetch, dispatcher, close: () => dispatcher.close() };
 }
+
+const shared = new Map<boolean, GuardedFetch>();
+
+/**
+ * A process-wide guarded fetch with the default resolver: public addresses only, or with
+ * `allowPrivate` (ALLOW_PRIVATE_MODEL_URLS) private ones too. Shared so connections are
+ * reused across requests; callers given no fetch use the strict one, so a tenant-chosen
+ * URL is never fetched unguarded.
+ */
+export function sharedGuardedFetch(allowPrivate = false): typeof globalThis.fetch {
+  let guarded = shared.get(allowPrivate);
+  if (!guarded) {
+    guarded = createGuardedFetch(allowPrivate ? { allowPrivate: true } : {});
+    shared.set(allowPrivate, guarded);
+  }
+  return guarded.fetch;
+}

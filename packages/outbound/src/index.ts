@@ -13,4 +13,10 @@ export {
   type HostLookup,
   type ResolvedAddress,
 } from "./resolve";
-export { createGuardedDispatcher, createGuardedFetch, type GuardedDispatcherOptions, type GuardedFetch } from "./dispatcher";
+export {
+  createGuardedDispatcher,
+  createGuardedFetch,
+  sharedGuardedFetch,
+  type GuardedDispatcherOptions,
+  type GuardedFetch,
+} from "./dispatcher";
