@@ -85,3 +85,13 @@ describe("the masked model key hint", async () => {
     expect(seen.body).not.toContain("9876");
   });
 });
+
+describe("ALLOW_PRIVATE_MODEL_URLS and names only the model servers resolve", async () => {
+  const owner = await signUp(permissive.app, "unresolvable");
+  it("still saves a host name the API cannot resolve (chat and worker check it when they connect)", async () => {
+    const res = await owner.request("PATCH", `/v1/workspaces/${owner.workspaceId}/settings`, {
+      llm: { provider: "ollama", baseUrl: "http://ollama.invalid:11434/v1" },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  });
+});

@@ -80,7 +80,12 @@ const shared = new Map<boolean, GuardedFetch>();
 export function sharedGuardedFetch(allowPrivate = false): typeof globalThis.fetch {
   let guarded = shared.get(allowPrivate);
   if (!guarded) {
-    guarded = createGuardedFetch(allowPrivate ? { allowPrivate: true } : {});
+    // Header and body limits at LLM_TIMEOUT_MS's ceiling (10 min); the SDKs' own timeouts
+    // end a request sooner.
+    guarded = createGuardedFetch(allowPrivate ? { allowPrivate: true } : {}, {
+      headersTimeoutMs: 600_000,
+      bodyTimeoutMs: 600_000,
+    });
     shared.set(allowPrivate, guarded);
   }
   return guarded.fetch;

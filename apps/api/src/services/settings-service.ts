@@ -17,6 +17,7 @@ import { getTenantSettings, type TenantSettings, type TenantSettingsPatch, upser
 import { byokAad, type SecretBox } from "@docent/service-kit/crypto/secrets";
 import { secretHint } from "@docent/service-kit/crypto/tokens";
 import { ServiceUnavailableError, ValidationError } from "@docent/service-kit/errors";
+import { UnsafeUrlError } from "@docent/ingest/errors";
 import { checkUrl, type ResolvedAddress } from "@docent/ingest/fetch";
 
 type Field = "llm" | "embedding";
@@ -65,6 +66,9 @@ export function createSettingsService({ db, secretBox, allowPrivateModelUrls = f
     try {
       await checkUrl(baseUrl, { ...(lookup ? { lookup } : {}), allowPrivate: allowPrivateModelUrls });
     } catch (error) {
+      // A private model server's name may resolve only where chat and the worker run; they
+      // check the address when they connect.
+      if (allowPrivateModelUrls && !(error instanceof UnsafeUrlError)) return;
       const reason = error instanceof Error ? error.message : String(error);
       throw new ValidationError(
         [{ path: `body.${field}.baseUrl`, message: reason }],
