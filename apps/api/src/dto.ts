@@ -133,5 +133,7 @@ export const planDto = (p: Plan): PlanDto => ({
   maxFileSizeMb: p.maxFileSizeMb,
   maxQueriesPerMonth: p.maxQueriesPerMonth,
   maxDocProcessingJobsPerMonth: p.maxDocProcessingJobsPerMonth,
+  maxPdfPages: p.maxPdfPages,
+  maxDocProcessingSeconds: p.maxDocProcessingSeconds,
   allowAdvancedRagConfig: p.allowAdvancedRagConfig,
 });

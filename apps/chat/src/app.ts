@@ -5,6 +5,7 @@
  */
 import type { Logger } from "@docent/config/logger";
 import type { DbHandle } from "@docent/db/client";
+import { sharedGuardedFetch } from "@docent/outbound";
 import { createSessionManager, registerAuth } from "@docent/service-kit/auth";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
@@ -38,6 +39,11 @@ export interface BuildAppOptions {
   responderFor?: (workspaceId: string, botModel: string | null) => Promise<Responder>;
   /** Reports readiness failures while the server drains on SIGTERM. */
   isShuttingDown?: () => boolean;
+  /**
+   * Transport to workspaces' model base URLs (tests inject a resolver through
+   * `createGuardedFetch`); by default the shared guarded fetch for ALLOW_PRIVATE_MODEL_URLS.
+   */
+  workspaceFetch?: typeof fetch;
 }
 
 /** What route modules receive. */
@@ -66,8 +72,10 @@ export async function buildApp(options: BuildAppOptions) {
     return box.open(ciphertext, byokAad(workspaceId, field));
   };
 
+  // Workspace-chosen model URLs are checked by the address policy when each connection opens.
+  const workspaceFetch = options.workspaceFetch ?? sharedGuardedFetch(env.ALLOW_PRIVATE_MODEL_URLS);
   // Shared with the ingest worker, so query and chunk vectors come from the same model.
-  const embedderFor = options.embedderFor ?? createWorkspaceEmbedderResolver({ db, env, secrets: box });
+  const embedderFor = options.embedderFor ?? createWorkspaceEmbedderResolver({ db, env, secrets: box, workspaceFetch });
   const retrieval = createRetrievalService({
     db,
     embedderFor,
@@ -91,6 +99,7 @@ export async function buildApp(options: BuildAppOptions) {
         timeoutMs: env.LLM_TIMEOUT_MS,
       },
       decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "llm"),
+      workspaceFetch,
     });
   const chat = createChatService({
     db,

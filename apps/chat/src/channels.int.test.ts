@@ -25,6 +25,8 @@ const embedder = createLocalEmbedder();
 const keyRing = `k1:${randomBytes(32).toString("base64")}`;
 const app = await buildTestApp(db, redis, {
   DOCENT_ENCRYPTION_KEYS: keyRing,
+  // The workspace's test LLM server listens on 127.0.0.1.
+  ALLOW_PRIVATE_MODEL_URLS: "true",
   WIDGET_RATE_LIMIT_PER_IP: "100",
   WIDGET_RATE_LIMIT_PER_VISITOR: "3",
 });

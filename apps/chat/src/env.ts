@@ -20,6 +20,11 @@ export const chatEnvSchema = z.object({
   PORT: envFields.port(3001),
   /** Key ring that opens workspaces' BYOK keys (same value as the API's). */
   DOCENT_ENCRYPTION_KEYS: z.string().optional(),
+  /**
+   * Lets workspaces' model base URLs reach private and loopback addresses (self-hosted
+   * model servers); checked when each connection opens. Same value as the API's.
+   */
+  ALLOW_PRIVATE_MODEL_URLS: envFields.booleanFlag(false),
   /** Platform default OpenAI-compatible endpoint; unset = offline extractive answers. */
   LLM_BASE_URL: optionalUrl,
   LLM_API_KEY: z.string().optional(),

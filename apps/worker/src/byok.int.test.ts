@@ -5,7 +5,8 @@
  * platform embedder, and a stored key the worker cannot open fails the document at once.
  *
  * Settings are written straight to tenant_settings with a loopback base URL, as the API
- * stores them when ALLOW_PRIVATE_MODEL_URLS=true; reading them back needs no such flag.
+ * stores them when ALLOW_PRIVATE_MODEL_URLS=true; the worker needs the same flag to call
+ * it (byok.security.int.test.ts shows the refusal without it).
  */
 import { randomBytes } from "node:crypto";
 import { parseEnv } from "@docent/config/env";
@@ -28,7 +29,12 @@ const PLATFORM_KEY = "sk-platform-must-never-leave";
 
 /** A rig whose worker resolves embedders from env exactly as main.ts does. */
 async function startRig(extraEnv: Record<string, string>) {
-  const env = parseEnv(workerEnvSchema, { EMBEDDING_PROVIDER: "local", EMBEDDING_API_KEY: PLATFORM_KEY, ...extraEnv });
+  const env = parseEnv(workerEnvSchema, {
+    EMBEDDING_PROVIDER: "local",
+    EMBEDDING_API_KEY: PLATFORM_KEY,
+    ALLOW_PRIVATE_MODEL_URLS: "true",
+    ...extraEnv,
+  });
   const rig = await createRig({
     embedder: resolveEmbedder({ env }),
     // The rig makes the database first; no job runs before `embedderFor` below is set.

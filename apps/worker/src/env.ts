@@ -28,6 +28,12 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
    * chat service's). Unset: a workspace with a stored key gets its documents FAILED.
    */
   DOCENT_ENCRYPTION_KEYS: encryptionKeysEnvField,
+  /**
+   * Lets workspaces' embedding base URLs reach private and loopback addresses (self-hosted
+   * model servers on a private network); cloud-metadata addresses stay refused. Checked
+   * when each connection opens. Same value as the API's and the chat service's.
+   */
+  ALLOW_PRIVATE_MODEL_URLS: envFields.booleanFlag(false),
   /** BullMQ key prefix; every service of one installation must use the same. */
   QUEUE_PREFIX: z.string().min(1).default("docent"),
   /**

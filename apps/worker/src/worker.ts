@@ -16,6 +16,7 @@ import {
   type IngestDocumentPayload,
   type WorkerTimings,
 } from "@docent/queue";
+import { sharedGuardedFetch } from "@docent/outbound";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import type { ObjectStorage } from "@docent/storage";
@@ -56,14 +57,17 @@ export interface IngestWorkerOptions {
 /**
  * Resolves each job's embedder the way the chat service embeds questions: the workspace's
  * own provider and key (BYOK) when it set one, else the platform's from env. Without
- * DOCENT_ENCRYPTION_KEYS, a workspace with a stored key gets its document FAILED.
+ * DOCENT_ENCRYPTION_KEYS, a workspace with a stored key gets its document FAILED. A base
+ * URL the workspace chose is held to the address policy when each connection opens
+ * (private addresses only with ALLOW_PRIVATE_MODEL_URLS).
  */
 export function workspaceEmbedderFor(
   db: Database,
-  env: ResolveEmbedderConfig["env"] & { DOCENT_ENCRYPTION_KEYS?: string | undefined },
+  env: ResolveEmbedderConfig["env"] & { DOCENT_ENCRYPTION_KEYS?: string | undefined; ALLOW_PRIVATE_MODEL_URLS?: boolean },
 ): NonNullable<IngestDeps["embedderFor"]> {
   const secrets = env.DOCENT_ENCRYPTION_KEYS ? createSecretBox(parseKeyRing(env.DOCENT_ENCRYPTION_KEYS)) : null;
-  return createWorkspaceEmbedderResolver({ db, env, secrets });
+  const workspaceFetch = sharedGuardedFetch(env.ALLOW_PRIVATE_MODEL_URLS === true);
+  return createWorkspaceEmbedderResolver({ db, env, secrets, workspaceFetch });
 }
 
 export function createIngestWorker(options: IngestWorkerOptions) {

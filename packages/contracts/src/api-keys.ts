@@ -1,8 +1,9 @@
 /** Integrator API keys (`Authorization: Bearer dk_live_...`). */
 import { apiKeyScopes } from "@docent/db/json";
 import { z } from "zod";
-import { nullableTimestamp, text, timestamp, uuid } from "./common";
+import { nullableTimestamp, timestamp, uuid } from "./common";
 import { workspaceParamsSchema } from "./workspaces";
+import { nameText } from "./names";
 
 export { apiKeyScopes };
 export const API_KEY_PREFIX = "dk_live_";
@@ -25,7 +26,7 @@ export const apiKeySchema = z
 export type ApiKeyDto = z.infer<typeof apiKeySchema>;
 
 export const createApiKeyBodySchema = z.strictObject({
-  name: text(1, 120),
+  name: nameText(1, 120),
   scopes: z
     .array(z.enum(apiKeyScopes))
     .min(1)

@@ -1,7 +1,8 @@
 /** Sign-up, sign-in and the current user. */
 import { z } from "zod";
-import { nullableTimestamp, text, timestamp, uuid } from "./common";
+import { nullableTimestamp, timestamp, uuid } from "./common";
 import { platformRoles, userStatuses, workspaceRoles } from "./enums";
+import { nameText } from "./names";
 
 export const emailSchema = z
   .email()
@@ -27,7 +28,7 @@ export type UserDto = z.infer<typeof userSchema>;
 export const signupBodySchema = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
-  name: text(1, 255).optional(),
+  name: nameText(1, 255).optional(),
 });
 
 export const loginBodySchema = z.strictObject({

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { nullableTimestamp, text, timestamp, uuid } from "./common";
 import { botStatuses, textSearchLanguages } from "./enums";
 import { workspaceParamsSchema } from "./workspaces";
+import { nameText } from "./names";
 
 export const botParamsSchema = workspaceParamsSchema.extend({ botId: uuid });
 
@@ -70,7 +71,7 @@ export const botListItemSchema = botSchema
 export type BotListItemDto = z.infer<typeof botListItemSchema>;
 
 export const createBotBodySchema = z.strictObject({
-  name: text(1, 255),
+  name: nameText(1, 255),
   description: text(0, 2000).nullable().optional(),
   /** Start from a template: its RAG defaults and sample prompt (made the active prompt). */
   templateId: uuid.optional(),
@@ -80,7 +81,7 @@ export const createBotBodySchema = z.strictObject({
 });
 
 export const updateBotBodySchema = z.strictObject({
-  name: text(1, 255).optional(),
+  name: nameText(1, 255).optional(),
   description: text(0, 2000).nullable().optional(),
   ragConfig: ragConfigPatchSchema.optional(),
   modelSettings: modelSettingsPatchSchema.optional(),

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { nullableTimestamp, timestamp, uuid } from "./common";
 import { documentSourceTypes, documentStatuses } from "./enums";
+import { nameText } from "./names";
 
 export const documentBotParamsSchema = z.object({ botId: uuid });
 export const documentParamsSchema = documentBotParamsSchema.extend({ documentId: uuid });
@@ -19,11 +20,11 @@ export const listDocumentsQuerySchema = z.object({
 
 export const addUrlDocumentBodySchema = z.strictObject({
   url: z.string().min(1).max(2048).describe("An absolute http(s) URL; fetched by the worker, never from a private address."),
-  name: z.string().min(1).max(255).optional(),
+  name: nameText(1, 255).optional(),
 });
 
 export const addTextDocumentBodySchema = z.strictObject({
-  name: z.string().min(1).max(255),
+  name: nameText(1, 255),
   text: z.string().min(1),
 });
 

@@ -14,3 +14,4 @@ export * from "./settings";
 export * from "./admin";
 export * from "./health";
 export * from "./analytics";
+export * from "./names";

@@ -16,6 +16,8 @@ export const planSchema = z
     maxFileSizeMb: z.number().int(),
     maxQueriesPerMonth: z.number().int(),
     maxDocProcessingJobsPerMonth: z.number().int(),
+    maxPdfPages: z.number().int().describe("Longest PDF processed, in pages; a longer one fails at once."),
+    maxDocProcessingSeconds: z.number().int().describe("Time one document may take to process before it fails."),
     allowAdvancedRagConfig: z.boolean(),
   })
   .describe("Plan");

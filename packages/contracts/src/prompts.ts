@@ -1,7 +1,8 @@
 /** Versioned system prompts; exactly one is active per bot. */
 import { z } from "zod";
-import { text, timestamp, uuid } from "./common";
+import { timestamp, uuid } from "./common";
 import { botParamsSchema } from "./bots";
+import { nameText } from "./names";
 
 export const promptParamsSchema = botParamsSchema.extend({ promptId: uuid });
 
@@ -20,13 +21,13 @@ export const promptSchema = z
 export type PromptDto = z.infer<typeof promptSchema>;
 
 export const createPromptBodySchema = z.strictObject({
-  name: text(1, 255),
+  name: nameText(1, 255),
   content: z.string().trim().min(1).max(20_000),
   /** Make it the active prompt at once. */
   activate: z.boolean().default(false),
 });
 
 export const updatePromptBodySchema = z.strictObject({
-  name: text(1, 255).optional(),
+  name: nameText(1, 255).optional(),
   content: z.string().trim().min(1).max(20_000).optional(),
 });

@@ -1,8 +1,9 @@
 /** Workspaces (tenants) and their members. */
 import { z } from "zod";
 import { emailSchema } from "./auth";
-import { text, timestamp, uuid } from "./common";
+import { timestamp, uuid } from "./common";
 import { userStatuses, workspaceRoles } from "./enums";
+import { nameText } from "./names";
 
 export const workspaceParamsSchema = z.object({ workspaceId: uuid });
 
@@ -20,8 +21,8 @@ export const workspaceSchema = z
   .describe("Workspace");
 export type WorkspaceDto = z.infer<typeof workspaceSchema>;
 
-export const createWorkspaceBodySchema = z.strictObject({ name: text(1, 120) });
-export const updateWorkspaceBodySchema = z.strictObject({ name: text(1, 120) });
+export const createWorkspaceBodySchema = z.strictObject({ name: nameText(1, 120) });
+export const updateWorkspaceBodySchema = z.strictObject({ name: nameText(1, 120) });
 
 export const memberParamsSchema = workspaceParamsSchema.extend({ userId: uuid });
 

@@ -28,6 +28,8 @@ export const planCatalog: PlanSeed[] = [
     maxQueriesPerMonth: 1000,
     maxDocProcessingJobsPerMonth: 10,
     allowAdvancedRagConfig: false,
+    maxPdfPages: 500,
+    maxDocProcessingSeconds: 120,
     isActive: true,
   },
   {
@@ -42,6 +44,8 @@ export const planCatalog: PlanSeed[] = [
     maxQueriesPerMonth: 10_000,
     maxDocProcessingJobsPerMonth: 500,
     allowAdvancedRagConfig: true,
+    maxPdfPages: 2_000,
+    maxDocProcessingSeconds: 600,
     isActive: true,
   },
   {
@@ -56,6 +60,8 @@ export const planCatalog: PlanSeed[] = [
     maxQueriesPerMonth: 100_000,
     maxDocProcessingJobsPerMonth: 5000,
     allowAdvancedRagConfig: true,
+    maxPdfPages: 10_000,
+    maxDocProcessingSeconds: 1_800,
     isActive: true,
   },
 ];
@@ -147,6 +153,8 @@ export async function ensureCatalog(db: Executor): Promise<void> {
         maxQueriesPerMonth: sql`excluded.max_queries_per_month`,
         maxDocProcessingJobsPerMonth: sql`excluded.max_doc_processing_jobs_per_month`,
         allowAdvancedRagConfig: sql`excluded.allow_advanced_rag_config`,
+        maxPdfPages: sql`excluded.max_pdf_pages`,
+        maxDocProcessingSeconds: sql`excluded.max_doc_processing_seconds`,
         isActive: sql`excluded.is_active`,
         updatedAt: new Date(),
       },

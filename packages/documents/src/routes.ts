@@ -5,6 +5,7 @@
  * errors into the host app's error family. Uploads are streamed from the multipart
  * parser straight to object storage.
  */
+import { sanitizeName } from "@docent/contracts/names";
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import { z } from "zod";
@@ -88,8 +89,12 @@ const textBody = z.object({
   text: z.string().min(1),
 });
 
-/** RFC 6266 filename parameters: an ASCII fallback plus the exact UTF-8 name. */
-export function attachmentDisposition(name: string): string {
+/**
+ * RFC 6266 filename parameters: an ASCII fallback plus the UTF-8 name, without control or
+ * format characters (names stored before they were stripped at input included).
+ */
+export function attachmentDisposition(storedName: string): string {
+  const name = sanitizeName(storedName) || "document";
   const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

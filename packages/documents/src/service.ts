@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Logger } from "@docent/config/logger";
+import { sanitizeName } from "@docent/contracts/names";
 import type { Database } from "@docent/db/client";
 import type { SourceKind } from "@docent/ingest";
 import {
@@ -121,11 +122,14 @@ const structuredSource: Partial<Record<SourceKind, DocumentRow["sourceType"]>> =
   json: "JSON_STRUCTURED",
 };
 
-/** Display names: no path, no control characters, at most 255 characters. */
+/**
+ * Display names: no path, no control or format characters (bidi overrides would let
+ * `invoice\u202Etxt.exe` show as "invoiceexe.txt"; see @docent/contracts' sanitizeName),
+ * at most 255 characters.
+ */
 export function cleanDisplayName(name: string, fallback = "document"): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 255);
+  const cleaned = sanitizeName(base).slice(0, 255).trim();
   return cleaned || fallback;
 }
 

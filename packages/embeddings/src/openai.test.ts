@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { createGuardedFetch } from "@docent/outbound";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EmbeddingDimensionError, EmbeddingError } from "./errors";
 import { createOpenAIEmbedder } from "./openai";
@@ -59,7 +60,11 @@ beforeAll(async () => {
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
 });
 
+/** Workspace base URLs go through the address policy; this test server is the one exception. */
+const testServerOnly = createGuardedFetch({ allowAddress: (address) => address === "127.0.0.1" });
+
 afterAll(async () => {
+  await testServerOnly.close();
   await new Promise((resolve) => server.close(resolve));
 });
 
@@ -164,6 +169,7 @@ describe("resolveEmbedder", () => {
     const embedder = resolveEmbedder({
       env: platformOpenAI,
       workspace: { provider: "ollama", baseUrl: baseURL, model: "nomic-embed-text", apiKey: "sk-workspace" },
+      workspaceFetch: testServerOnly.fetch,
       maxRetries: 0,
     });
     expect(embedder.id).toBe("ollama:nomic-embed-text");
@@ -176,6 +182,7 @@ describe("resolveEmbedder", () => {
     const embedder = resolveEmbedder({
       env: platformOpenAI,
       workspace: { provider: "openai_compatible", baseUrl: baseURL, model: "nomic-embed-text", apiKey: null },
+      workspaceFetch: testServerOnly.fetch,
       maxRetries: 0,
     });
     await embedder.embed(["x"]);

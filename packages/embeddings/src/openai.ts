@@ -6,6 +6,7 @@
  * EmbeddingDimensionError, since no retry can fix it. Rate limits, 5xx, timeouts and
  * network errors are `retryable`; bad keys, unknown models and bad requests are not.
  */
+import { findUnsafeAddressError } from "@docent/outbound";
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from "openai";
 import { EmbeddingDimensionError, EmbeddingError } from "./errors";
 import { EMBEDDING_DIMENSIONS, type Embedder, type EmbedOptions } from "./types";
@@ -25,7 +26,10 @@ export interface OpenAIEmbedderOptions {
   timeoutMs?: number;
   /** Retries inside the client before an error surfaces (the job queue retries too). Default 1. */
   maxRetries?: number;
-  /** Custom fetch, for tests or proxies. */
+  /**
+   * Custom fetch: the guarded fetch of @docent/outbound for a base URL a workspace chose,
+   * or a test's.
+   */
   fetch?: typeof fetch;
 }
 
@@ -93,6 +97,14 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
 function toEmbeddingError(error: unknown, model: string): EmbeddingError {
   if (error instanceof APIUserAbortError) {
     return new EmbeddingError("The embedding request was cancelled.", { retryable: true, cause: error });
+  }
+  const refused = findUnsafeAddressError(error);
+  if (refused) {
+    return new EmbeddingError(
+      `The embedding base URL is not allowed: ${refused.message} Docent did not send the request. ` +
+        "Set a public base URL in the workspace's model settings (an operator can set ALLOW_PRIVATE_MODEL_URLS=true for a self-hosted model server on a private network).",
+      { retryable: false, cause: error },
+    );
   }
   if (error instanceof APIConnectionError) {
     return new EmbeddingError(`Could not reach the embedding endpoint (${error.message}).`, {

@@ -2,8 +2,11 @@
  * Picks the embedder for a workspace: its own provider settings (BYOK) when it has a
  * provider set, otherwise the platform defaults from env. A workspace's API key is used
  * only with its own settings, and the platform key is sent only to the platform's own
- * endpoint, never to a base URL a workspace chose.
+ * endpoint, never to a base URL a workspace chose. Requests to a base URL a workspace
+ * chose go through the address policy of @docent/outbound, checked when each connection
+ * opens; the platform's own endpoint (EMBEDDING_BASE_URL) is trusted and may be private.
  */
+import { sharedGuardedFetch } from "@docent/outbound";
 import { EmbeddingError } from "./errors";
 import type { EmbeddingEnv, EmbeddingProvider } from "./env";
 import { createLocalEmbedder } from "./local";
@@ -22,8 +25,14 @@ export interface ResolveEmbedderConfig {
   env: Pick<EmbeddingEnv, "EMBEDDING_PROVIDER" | "EMBEDDING_BASE_URL" | "EMBEDDING_API_KEY" | "EMBEDDING_MODEL"> &
     Partial<Pick<EmbeddingEnv, "EMBEDDING_BATCH_SIZE" | "EMBEDDING_SEND_DIMENSIONS">>;
   workspace?: WorkspaceEmbeddingSettings | null;
-  /** Passed to the OpenAI client (tests). */
+  /** Passed to the OpenAI client for the platform's own endpoint (tests). */
   fetch?: typeof fetch;
+  /**
+   * Carries requests to a base URL the workspace chose: a guarded fetch from
+   * @docent/outbound (`createGuardedFetch`, e.g. with `allowPrivate` for
+   * ALLOW_PRIVATE_MODEL_URLS). Default: a shared one that reaches public addresses only.
+   */
+  workspaceFetch?: typeof fetch;
   maxRetries?: number;
 }
 
@@ -36,7 +45,8 @@ export function resolveEmbedder(config: ResolveEmbedderConfig): Embedder {
   if (provider === "local") return createLocalEmbedder();
 
   const platformBaseUrl = env.EMBEDDING_BASE_URL;
-  const baseURL = useWorkspace ? (workspace!.baseUrl ?? platformBaseUrl) : platformBaseUrl;
+  const workspaceChoseUrl = useWorkspace && Boolean(workspace!.baseUrl);
+  const baseURL = workspaceChoseUrl ? workspace!.baseUrl! : platformBaseUrl;
   const sameEndpoint = normaliseUrl(baseURL) === normaliseUrl(platformBaseUrl);
   const apiKey = useWorkspace
     ? (workspace!.apiKey ?? (sameEndpoint ? env.EMBEDDING_API_KEY : undefined))
@@ -63,7 +73,11 @@ export function resolveEmbedder(config: ResolveEmbedderConfig): Embedder {
     ...(baseURL ? { baseURL } : {}),
     ...(env.EMBEDDING_BATCH_SIZE ? { batchSize: env.EMBEDDING_BATCH_SIZE } : {}),
     sendDimensions,
-    ...(config.fetch ? { fetch: config.fetch } : {}),
+    ...(workspaceChoseUrl
+      ? { fetch: config.workspaceFetch ?? sharedGuardedFetch() }
+      : config.fetch
+        ? { fetch: config.fetch }
+        : {}),
     ...(config.maxRetries !== undefined ? { maxRetries: config.maxRetries } : {}),
   });
 }

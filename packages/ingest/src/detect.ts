@@ -160,7 +160,8 @@ function readZipEntryPrefix(data: Uint8Array, method: number): string {
       method === 0
         ? data
         : method === 8
-          ? inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH })
+          ? // Only a prefix is read: a bomb in the head cannot unpack more than this.
+            inflateRawSync(data, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 })
           : new Uint8Array();
     return new TextDecoder().decode(raw.subarray(0, 8192));
   } catch {

@@ -10,6 +10,7 @@ export type IngestErrorCode =
   | "extraction_failed"
   | "encrypted_file"
   | "corrupt_file"
+  | "limit_exceeded"
   | "unsafe_url"
   | "fetch_failed";
 
@@ -44,7 +45,10 @@ export class ExtractionError extends IngestError {
 
   constructor(
     message: string,
-    options?: { cause?: unknown; code?: "extraction_failed" | "encrypted_file" | "corrupt_file" | "empty_file" },
+    options?: {
+      cause?: unknown;
+      code?: "extraction_failed" | "encrypted_file" | "corrupt_file" | "empty_file" | "limit_exceeded";
+    },
   ) {
     super(message, options);
     this.code = options?.code ?? "extraction_failed";

@@ -223,7 +223,7 @@ describe("fetchUrlSafely against a local server", () => {
     const result = await fetchUrlSafely(`http://rebind.example.test:${port}/page`, rebinding);
     expect(new TextDecoder().decode(result.bytes)).toContain("Hello");
     expect(calls).toBe(1);
-    // A redirect back to the same host name is resolved and checked again: now refused.
+    // The next connection to the name resolves and checks it again: now refused.
     const error = await rejection(fetchUrlSafely(`http://rebind.example.test:${port}/redirect?to=/page`, rebinding));
     expect(error).toBeInstanceOf(UnsafeUrlError);
   });

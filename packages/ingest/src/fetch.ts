@@ -1,26 +1,29 @@
 /**
  * SSRF-safe URL fetching for URL sources. Each hop (the URL and every redirect, at most
- * five) is checked: http/https only, no credentials, the host resolved and every address
- * it resolves to must be public (see address-policy). The connection then goes to the
- * exact address that was checked (the resolver is pinned), so a DNS answer that changes
- * between check and connect cannot redirect it. Size and time limits are enforced while
- * streaming, and compressed bodies are limited after decompression.
+ * five) is checked: http/https only, no credentials. Connections go through the guarded
+ * dispatcher of @docent/outbound, the same one that carries workspace model calls: it
+ * resolves the host when it connects, refuses the connection if any address is not public
+ * and connects to the address it checked, so a DNS answer that changes between check and
+ * connect cannot redirect it. Size and time limits are enforced while streaming, and
+ * compressed bodies are limited after decompression.
  */
-import { lookup as dnsLookup } from "node:dns/promises";
-import http from "node:http";
-import https from "node:https";
-import type { LookupFunction } from "node:net";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import zlib from "node:zlib";
+import {
+  type AddressPolicy,
+  createGuardedDispatcher,
+  findHostResolutionError,
+  findUnsafeAddressError,
+  resolveAllowedAddresses,
+  type ResolvedAddress,
+  HostResolutionError,
+  UnsafeAddressError,
+} from "@docent/outbound";
+import type { Dispatcher } from "undici";
 import { FetchError, UnsafeUrlError } from "./errors";
-import { isPublicAddress, parseIpLiteral } from "./address-policy";
 
-export { isPublicAddress } from "./address-policy";
-
-export interface ResolvedAddress {
-  address: string;
-  family: 4 | 6;
-}
+export { isPublicAddress } from "@docent/outbound";
+export type { ResolvedAddress } from "@docent/outbound";
 
 export interface FetchUrlOptions {
   /** Largest body accepted, after decompression. Default 50 MB. */
@@ -49,6 +52,8 @@ export interface FetchedUrl {
 const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const USER_AGENT = "DocentBot/1.0 (+https://github.com/docent; document ingestion)";
+const ACCEPT =
+  "text/html,application/xhtml+xml,application/pdf,text/plain,text/markdown,text/csv,application/json;q=0.9,*/*;q=0.5";
 
 export async function fetchUrlSafely(url: string, opts: FetchUrlOptions = {}): Promise<FetchedUrl> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -56,50 +61,63 @@ export async function fetchUrlSafely(url: string, opts: FetchUrlOptions = {}): P
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  // One dispatcher per fetch: its connections live only as long as this fetch.
+  const dispatcher = createGuardedDispatcher(policyOf(opts));
 
-  let current = url;
-  for (let hop = 0; ; hop++) {
-    const target = await checkUrl(current, opts);
-    let response: http.IncomingMessage;
-    try {
-      response = await request(target, signal, opts.userAgent ?? USER_AGENT);
-    } catch (error) {
-      throw networkError(error, target.url, timeout.aborted, timeoutMs);
-    }
-    const status = response.statusCode ?? 0;
-    if (status >= 300 && status < 400 && response.headers.location) {
-      response.destroy();
-      if (hop >= maxRedirects) {
-        throw new FetchError(`Too many redirects (more than ${maxRedirects}) starting at ${url}.`, { retryable: false });
+  try {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const target = parseFetchableUrl(current);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await dispatcher.request({
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
+          method: "GET",
+          signal,
+          headers: { "user-agent": opts.userAgent ?? USER_AGENT, accept: ACCEPT, "accept-encoding": "gzip, deflate, br" },
+        });
+      } catch (error) {
+        throw networkError(error, target, timeout.aborted, timeoutMs);
+      }
+      const status = response.statusCode;
+      const location = header(response.headers, "location");
+      if (status >= 300 && status < 400 && location) {
+        discard(response.body);
+        if (hop >= maxRedirects) {
+          throw new FetchError(`Too many redirects (more than ${maxRedirects}) starting at ${url}.`, { retryable: false });
+        }
+        try {
+          current = new URL(location, target).toString();
+        } catch {
+          throw new FetchError(`${target.host} redirected to an invalid address.`, { retryable: false });
+        }
+        continue;
+      }
+      if (status < 200 || status >= 300) {
+        discard(response.body);
+        const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
+        throw new FetchError(`${target.host} answered HTTP ${status} for ${target.pathname}.`, {
+          retryable,
+          remoteStatus: status,
+        });
+      }
+      const encoding = header(response.headers, "content-encoding");
+      const length = Number(header(response.headers, "content-length"));
+      if (Number.isFinite(length) && length > maxBytes && !encoding) {
+        discard(response.body);
+        throw tooLarge(maxBytes);
       }
       try {
-        current = new URL(response.headers.location, target.url).toString();
-      } catch {
-        throw new FetchError(`${target.url.host} redirected to an invalid address.`, { retryable: false });
+        const bytes = await readBody(response.body, encoding, maxBytes);
+        return { bytes, contentType: header(response.headers, "content-type") ?? null, finalUrl: target.toString() };
+      } catch (error) {
+        if (error instanceof FetchError) throw error;
+        throw networkError(error, target, timeout.aborted, timeoutMs);
       }
-      continue;
     }
-    if (status < 200 || status >= 300) {
-      response.destroy();
-      const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
-      throw new FetchError(`${target.url.host} answered HTTP ${status} for ${target.url.pathname}.`, {
-        retryable,
-        remoteStatus: status,
-      });
-    }
-    const length = Number(response.headers["content-length"]);
-    if (Number.isFinite(length) && length > maxBytes && !response.headers["content-encoding"]) {
-      response.destroy();
-      throw tooLarge(maxBytes);
-    }
-    try {
-      const bytes = await readBody(response, maxBytes);
-      const contentType = response.headers["content-type"] ?? null;
-      return { bytes, contentType, finalUrl: target.url.toString() };
-    } catch (error) {
-      if (error instanceof FetchError) throw error;
-      throw networkError(error, target.url, timeout.aborted, timeoutMs);
-    }
+  } finally {
+    await dispatcher.destroy().catch(() => {});
   }
 }
 
@@ -112,12 +130,26 @@ export interface CheckedTarget {
 
 /**
  * Validates a URL and resolves its host, refusing anything but public addresses. Usable on
- * its own to reject a bad URL at submission time, before queueing a fetch.
+ * its own to reject a bad URL at submission time, before queueing a fetch; the fetch
+ * itself checks again when it connects.
  */
 export async function checkUrl(
   raw: string,
-  opts: Pick<FetchUrlOptions, "lookup" | "allowAddress"> = {},
+  opts: Pick<FetchUrlOptions, "lookup" | "allowAddress"> & Pick<AddressPolicy, "allowPrivate"> = {},
 ): Promise<CheckedTarget> {
+  const url = parseFetchableUrl(raw);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  try {
+    const addresses = await resolveAllowedAddresses(host, port, policyOf(opts));
+    return { url, host, port, address: addresses[0]! };
+  } catch (error) {
+    throw policyError(error);
+  }
+}
+
+/** http(s) only, no credentials. The WHATWG parser turns 2130706433, 0177.0.0.1 and 0x7f.1 into 127.0.0.1. */
+function parseFetchableUrl(raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -130,86 +162,45 @@ export async function checkUrl(
   if (url.username || url.password) {
     throw new UnsafeUrlError("URLs with a user name or password in them are not allowed.");
   }
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-
-  // The WHATWG parser has already turned 2130706433, 0177.0.0.1 and 0x7f.1 into 127.0.0.1.
-  const literal = parseIpLiteral(host);
-  let addresses: ResolvedAddress[];
-  if (literal) {
-    addresses = [{ address: literal, family: literal.includes(":") ? 6 : 4 }];
-  } else {
-    try {
-      addresses = await (opts.lookup ?? systemLookup)(host);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      throw new FetchError(`The host ${host} could not be resolved.`, {
-        retryable: code === "EAI_AGAIN" || code === "ETIMEOUT",
-        cause: error,
-      });
-    }
-    if (addresses.length === 0) {
-      throw new FetchError(`The host ${host} could not be resolved.`, { retryable: false });
-    }
-  }
-  for (const candidate of addresses) {
-    const allowed = isPublicAddress(candidate.address) || opts.allowAddress?.(candidate.address, port) === true;
-    if (!allowed) {
-      throw new UnsafeUrlError(
-        `The URL points to a private or internal network address (${candidate.address}); only public web addresses can be fetched.`,
-      );
-    }
-  }
-  return { url, host, port, address: addresses[0]! };
+  return url;
 }
 
-async function systemLookup(hostname: string): Promise<ResolvedAddress[]> {
-  const results = await dnsLookup(hostname, { all: true, verbatim: true });
-  return results.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
+function policyOf(opts: Pick<FetchUrlOptions, "lookup" | "allowAddress"> & Pick<AddressPolicy, "allowPrivate">): AddressPolicy {
+  return {
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
+    ...(opts.allowAddress ? { allowAddress: opts.allowAddress } : {}),
+    ...(opts.allowPrivate ? { allowPrivate: true } : {}),
+  };
 }
 
-function request(target: CheckedTarget, signal: AbortSignal, userAgent: string): Promise<http.IncomingMessage> {
-  const { address, family } = target.address;
-  // Every lookup the socket makes answers with the checked address.
-  const pinned = ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  }) as unknown as LookupFunction;
-  const isHttps = target.url.protocol === "https:";
-  const client = isHttps ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request(
-      {
-        protocol: target.url.protocol,
-        hostname: target.host,
-        port: target.port,
-        path: `${target.url.pathname}${target.url.search}`,
-        method: "GET",
-        agent: false,
-        lookup: pinned,
-        signal,
-        headers: {
-          "user-agent": userAgent,
-          accept: "text/html,application/xhtml+xml,application/pdf,text/plain,text/markdown,text/csv,application/json;q=0.9,*/*;q=0.5",
-          "accept-encoding": "gzip, deflate, br",
-          host: target.url.host,
-        },
-        ...(isHttps && !parseIpLiteral(target.host) ? { servername: target.host } : {}),
-      },
-      resolve,
+/** The address policy's refusals in this package's error family; anything else unchanged. */
+function policyError(error: unknown): unknown {
+  const unsafe = error instanceof UnsafeAddressError ? error : findUnsafeAddressError(error);
+  if (unsafe) {
+    return new UnsafeUrlError(
+      `The URL points to a private or internal network address (${unsafe.address}); only public web addresses can be fetched.`,
+      { cause: unsafe },
     );
-    req.on("error", reject);
-    req.end();
-  });
+  }
+  const unresolved = error instanceof HostResolutionError ? error : findHostResolutionError(error);
+  if (unresolved) {
+    return new FetchError(unresolved.message, { retryable: unresolved.retryable, cause: unresolved });
+  }
+  return error;
 }
 
-async function readBody(response: http.IncomingMessage, maxBytes: number): Promise<Uint8Array> {
-  const encoding = String(response.headers["content-encoding"] ?? "").toLowerCase().trim();
-  let stream: Readable = response;
-  if (encoding === "gzip" || encoding === "x-gzip") stream = response.pipe(zlib.createGunzip());
-  else if (encoding === "deflate") stream = response.pipe(zlib.createInflate());
-  else if (encoding === "br") stream = response.pipe(zlib.createBrotliDecompress());
-  if (stream !== response) response.on("error", (error) => stream.destroy(error));
+function header(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(body: Readable, contentEncoding: string | undefined, maxBytes: number): Promise<Uint8Array> {
+  const encoding = String(contentEncoding ?? "").toLowerCase().trim();
+  let stream: Readable = body;
+  if (encoding === "gzip" || encoding === "x-gzip") stream = body.pipe(zlib.createGunzip());
+  else if (encoding === "deflate") stream = body.pipe(zlib.createInflate());
+  else if (encoding === "br") stream = body.pipe(zlib.createBrotliDecompress());
+  if (stream !== body) body.on("error", (error) => stream.destroy(error));
 
   const parts: Buffer[] = [];
   let total = 0;
@@ -221,11 +212,17 @@ async function readBody(response: http.IncomingMessage, maxBytes: number): Promi
       parts.push(buffer);
     }
   } finally {
-    response.destroy();
-    if (stream !== response) stream.destroy();
+    discard(body);
+    if (stream !== body) stream.destroy();
   }
   const out = Buffer.concat(parts, total);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Drops a body not (fully) read; undici reports the abort as an error nobody needs. */
+function discard(body: Readable): void {
+  body.on("error", () => {});
+  body.destroy();
 }
 
 function tooLarge(maxBytes: number): FetchError {
@@ -235,8 +232,10 @@ function tooLarge(maxBytes: number): FetchError {
   });
 }
 
-function networkError(error: unknown, url: URL, timedOut: boolean, timeoutMs: number): FetchError {
-  if (error instanceof FetchError) return error;
+function networkError(error: unknown, url: URL, timedOut: boolean, timeoutMs: number): unknown {
+  if (error instanceof FetchError || error instanceof UnsafeUrlError) return error;
+  const policy = policyError(error);
+  if (policy !== error) return policy;
   if (timedOut) {
     return new FetchError(`Fetching ${url.host} timed out after ${Math.round(timeoutMs / 1000)} s.`, {
       retryable: true,

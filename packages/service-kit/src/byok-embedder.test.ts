@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sharedGuardedFetch } from "@docent/outbound";
 import { afterAll, describe, expect, it } from "vitest";
 import { embedderForSettings, WorkspaceKeyError, type EmbeddingSettings } from "./byok-embedder";
 import { byokAad, createSecretBox, parseKeyRing } from "./crypto/secrets";
@@ -52,7 +53,9 @@ describe("embedderForSettings", () => {
   });
 
   it("embeds with the workspace's provider, model and decrypted key", async () => {
-    const embedder = embedderForSettings({ env: localPlatform, secrets: box }, "ws-1", byok("ws-1", "sk-ws-one"));
+    // The test endpoint is on 127.0.0.1: allowed as with ALLOW_PRIVATE_MODEL_URLS=true.
+    const workspaceFetch = sharedGuardedFetch(true);
+    const embedder = embedderForSettings({ env: localPlatform, secrets: box, workspaceFetch }, "ws-1", byok("ws-1", "sk-ws-one"));
     expect(embedder.id).toBe("openai_compatible:nomic-embed-text");
     const before = seen.length;
     await embedder.embed(["hello"]);

@@ -3,7 +3,8 @@
  * worker (chunk vectors), so both sides of a search come from the same provider and model:
  * the workspace's own embedding settings and key (BYOK) when it has set a provider,
  * otherwise the platform defaults from env (see `resolveEmbedder`). The workspace's key is
- * decrypted here, per call, and never logged.
+ * decrypted here, per call, and never logged. Requests to a base URL the workspace chose
+ * go through the address policy at connect time (`workspaceFetch`).
  */
 import type { Executor } from "@docent/db/client";
 import { getTenantSettings, type TenantSettings } from "@docent/db/queries/tenant-settings";
@@ -17,6 +18,12 @@ export interface WorkspaceEmbedderDeps {
   env: ResolveEmbedderConfig["env"];
   /** Opens sealed workspace keys; null when the server has no DOCENT_ENCRYPTION_KEYS. */
   secrets: SecretBox | null;
+  /**
+   * Carries requests to a base URL the workspace chose: a guarded fetch of
+   * @docent/outbound (`sharedGuardedFetch(env.ALLOW_PRIVATE_MODEL_URLS)`). Default: public
+   * addresses only.
+   */
+  workspaceFetch?: typeof fetch;
 }
 
 export type EmbeddingSettings = Pick<
@@ -37,13 +44,14 @@ export class WorkspaceKeyError extends AppError {
 
 /** The embedder for one workspace's settings (undefined: none stored). */
 export function embedderForSettings(
-  deps: Pick<WorkspaceEmbedderDeps, "env" | "secrets">,
+  deps: Pick<WorkspaceEmbedderDeps, "env" | "secrets" | "workspaceFetch">,
   workspaceId: string,
   settings: EmbeddingSettings | undefined,
 ): Embedder {
   if (!settings?.embeddingProvider) return resolveEmbedder({ env: deps.env, workspace: null });
   return resolveEmbedder({
     env: deps.env,
+    ...(deps.workspaceFetch ? { workspaceFetch: deps.workspaceFetch } : {}),
     workspace: {
       provider: settings.embeddingProvider,
       baseUrl: settings.embeddingBaseUrl,

@@ -14,12 +14,19 @@ export function registerSettingsRoutes({ app, services }: RouteContext) {
       schema: {
         operationId: "getTenantSettings",
         summary: "LLM and embedding provider settings; keys appear only as hints",
+        description:
+          "Any member may read the providers, base URLs and models. API keys are never returned: `hasApiKey` says " +
+          "whether one is stored, and `apiKeyHint` (like `sk-...abcd`) is shown only to OWNER and ADMIN, who may " +
+          "change the keys; for a MEMBER it is null.",
         tags,
         params: workspaceParamsSchema,
         response: { 200: settingsSchema },
       },
     },
-    async (request) => services.settings.get(requireAccess(request).workspaceId),
+    async (request) => {
+      const access = requireAccess(request);
+      return services.settings.get(access.workspaceId, { canManage: access.permissions.has("workspace:admin") });
+    },
   );
 
   app.patch(
@@ -29,6 +36,10 @@ export function registerSettingsRoutes({ app, services }: RouteContext) {
       schema: {
         operationId: "updateTenantSettings",
         summary: "Set providers, base URLs, models and API keys (encrypted at rest) (OWNER/ADMIN)",
+        description:
+          "Every provider but `openai` needs a `baseUrl`, and it must resolve to public addresses unless the operator " +
+          "set ALLOW_PRIVATE_MODEL_URLS (cloud-metadata addresses are refused either way); 400 naming the field otherwise. " +
+          "The chat service and the worker check the address again when they connect.",
         tags,
         params: workspaceParamsSchema,
         body: updateSettingsBodySchema,

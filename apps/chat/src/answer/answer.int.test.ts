@@ -7,6 +7,7 @@ import { createLogger } from "@docent/config/logger";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import { createPrompt } from "@docent/db/queries/prompts";
 import * as s from "@docent/db/schema";
+import { sharedGuardedFetch } from "@docent/outbound";
 import { useTestDatabase } from "@docent/testing/db";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
@@ -32,6 +33,8 @@ const chat = createChatService({
     db,
     platform: { provider: "openai_compatible", baseUrl: undefined, apiKey: undefined, model: "platform-model", timeoutMs: 5_000 },
     decryptSecret: (c) => c.replace(/^sealed:/, ""),
+    // The workspace's test LLM server listens on 127.0.0.1 (ALLOW_PRIVATE_MODEL_URLS=true).
+    workspaceFetch: sharedGuardedFetch(true),
   }),
   logger: createLogger({ service: "chat-test", level: "silent" }),
   maxTokensCap: 500,

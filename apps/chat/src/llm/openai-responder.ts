@@ -14,6 +14,8 @@ export interface OpenAiResponderOptions {
   apiKey: string;
   model: string;
   timeoutMs: number;
+  /** Transport: the guarded fetch of @docent/outbound for a base URL a workspace chose. */
+  fetch?: typeof fetch;
 }
 
 export function createOpenAiResponder(opts: OpenAiResponderOptions): Responder {
@@ -23,6 +25,7 @@ export function createOpenAiResponder(opts: OpenAiResponderOptions): Responder {
     timeout: opts.timeoutMs,
     // One retry: a user is waiting, and a failing provider should surface quickly.
     maxRetries: 1,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   return {
     provider: opts.provider,

@@ -14,6 +14,9 @@
  *   chunks and flips it to PROCESSED in one transaction (see pipeline/store.ts).
  * - PDFs are read page by page and chunked as they are read, so a large PDF never holds
  *   all its text, chunks and vectors in memory at once.
+ * - The workspace's plan bounds each document: a PDF with more pages than it allows fails
+ *   as soon as it is opened, and an attempt that runs longer than its processing time
+ *   is stopped (the PDF parser thread too) and fails with the reason.
  */
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
@@ -21,6 +24,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import { botDocumentDeletions, botDocuments, bots } from "@docent/db/schema";
+import { getProcessingLimits, type ProcessingLimits } from "@docent/db/queries/usage";
 import { documentStorageKey, incrementProcessingJobs, purgeDeletedDocument } from "@docent/documents";
 import {
   chunkDocument,
@@ -52,7 +56,7 @@ export const EMBEDDING_DIMENSIONS = 768;
 export interface EmbedderLike {
   readonly id: string;
   readonly dimensions: number;
-  embed(texts: string[]): Promise<ArrayLike<number>[]>;
+  embed(texts: string[], options?: { signal?: AbortSignal }): Promise<ArrayLike<number>[]>;
 }
 
 export interface IngestDeps {
@@ -186,9 +190,11 @@ async function readAll(stream: Readable, expectedSize: number): Promise<Buffer> 
 async function download(
   deps: IngestDeps,
   doc: AcceptedDocument,
+  deadline: AbortSignal | undefined,
 ): Promise<{ bytes: Buffer; kind: SourceKind; source?: StoredSource; sourceUrl?: string }> {
   if (doc.sourceType === "URL") {
-    const fetched = await fetchUrlSafely(doc.sourceUrl!, { ...deps.fetchOptions, signal: deps.shutdownSignal });
+    const signal = deadline ? AbortSignal.any([deps.shutdownSignal, deadline]) : deps.shutdownSignal;
+    const fetched = await fetchUrlSafely(doc.sourceUrl!, { ...deps.fetchOptions, signal });
     const bytes = Buffer.from(fetched.bytes.buffer, fetched.bytes.byteOffset, fetched.bytes.byteLength);
     const nameHint = new URL(fetched.finalUrl).pathname.split("/").pop() || "index.html";
     const detected = detectFileType(bytes.subarray(0, DETECT_HEAD_BYTES), nameHint);
@@ -228,13 +234,19 @@ async function chunkStream(
   sourceUrl: string | undefined,
   options: { chunkSize: number; chunkOverlap: number },
   progress: ProgressReporter,
+  limits: { plan: ProcessingLimits | null; deadline: AbortSignal | undefined },
 ): Promise<{ chunks: AsyncIterable<Chunk> | Iterable<Chunk>; fraction: () => number; close: () => Promise<void> }> {
   if (kind === "pdf") {
     // A plain Uint8Array view (pdf.js refuses Node Buffers) over the same memory, handed
     // to the parser thread without a copy; the job never reads these bytes again.
     const reader = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       transferBytes: true,
+      ...(limits.deadline ? { signal: limits.deadline } : {}),
     });
+    if (limits.plan && reader.pageCount > limits.plan.maxPdfPages) {
+      await reader.close();
+      throw tooManyPages(reader.pageCount, limits.plan);
+    }
     await progress.report("extract", 10);
     let pagesRead = 0;
     const pages = (async function* () {
@@ -275,9 +287,31 @@ function takeBytes(source: { bytes: Buffer }): Buffer {
   return bytes;
 }
 
-function checkpoint(deps: IngestDeps, run: IngestRun) {
+/** Stops at a safe point when the job's lock was lost, the worker is stopping, or the plan's time is up. */
+function checkpoint(deps: IngestDeps, run: IngestRun, deadline?: AbortSignal) {
   if (run.lockLost.aborted) throw new LockLostError();
   if (deps.shutdownSignal.aborted) throw new ReleaseJobError();
+  deadline?.throwIfAborted();
+}
+
+function tooManyPages(pages: number, plan: ProcessingLimits): PermanentDocumentError {
+  return new PermanentDocumentError(
+    `The PDF has ${pages.toLocaleString("en-US")} pages; the ${plan.planName} plan processes PDFs of up to ` +
+      `${plan.maxPdfPages.toLocaleString("en-US")} pages (maxPdfPages). Split it into smaller files, or move to a plan with a higher limit.`,
+  );
+}
+
+function tooSlow(plan: ProcessingLimits, cause: unknown): PermanentDocumentError {
+  return new PermanentDocumentError(
+    `Processing stopped after ${plan.maxDocProcessingSeconds.toLocaleString("en-US")} s, the time the ${plan.planName} plan ` +
+      "allows for one document (maxDocProcessingSeconds). Split it into smaller files, or move to a plan with a higher limit.",
+    { cause },
+  );
+}
+
+/** Stops the attempt at the plan's processing time; undefined when no plan applies. */
+function processingDeadline(plan: ProcessingLimits | null): AbortSignal | undefined {
+  return plan ? AbortSignal.timeout(plan.maxDocProcessingSeconds * 1000) : undefined;
 }
 
 /** Removes a document whose deletion was recorded while this job held it. */
@@ -309,6 +343,29 @@ export async function processIngestDocument(
     return { status: "skipped", reason: accepted.skipped };
   }
   const doc = accepted;
+  const plan = await getProcessingLimits(deps.db, doc.workspaceId);
+  const deadline = processingDeadline(plan);
+  try {
+    return await processAccepted(deps, payload, doc, log, run, { plan, deadline });
+  } catch (error) {
+    const handedOver = error instanceof StaleJobError || error instanceof ReleaseJobError || error instanceof LockLostError;
+    if (plan && deadline?.aborted && !handedOver) {
+      log.warn({ limitSeconds: plan.maxDocProcessingSeconds, plan: plan.planName }, "processing time limit reached");
+      throw tooSlow(plan, error);
+    }
+    throw error;
+  }
+}
+
+async function processAccepted(
+  deps: IngestDeps,
+  payload: IngestDocumentPayload,
+  doc: AcceptedDocument,
+  log: Logger,
+  run: IngestRun,
+  limits: { plan: ProcessingLimits | null; deadline: AbortSignal | undefined },
+): Promise<IngestResult> {
+  const { deadline } = limits;
   const progress = createProgressReporter({
     sql: deps.sql,
     redis: deps.redis,
@@ -325,8 +382,8 @@ export async function processIngestDocument(
   let committed = false;
   try {
     await progress.report("download", 2, { force: true });
-    source = await download(deps, doc);
-    checkpoint(deps, run);
+    source = await download(deps, doc, deadline);
+    checkpoint(deps, run, deadline);
     const oid = await resolveTextSearchConfig(deps.sql, doc.language, log);
 
     await progress.report("extract", 8);
@@ -337,6 +394,7 @@ export async function processIngestDocument(
       source.sourceUrl ?? doc.sourceUrl ?? undefined,
       { chunkSize: doc.chunkSize, chunkOverlap: doc.chunkOverlap },
       progress,
+      limits,
     );
     // Only a document that has chunks already can have reusable vectors.
     const mayReuse = doc.chunkCount > 0;
@@ -346,14 +404,14 @@ export async function processIngestDocument(
 
     const flush = async () => {
       if (batch.length === 0) return;
-      checkpoint(deps, run);
+      checkpoint(deps, run, deadline);
       const vectors = mayReuse
         ? await loadReusableEmbeddings(deps.sql, doc.id, model, batch.map((c) => c.contentHash))
         : new Map<string, Float32Array>();
       const missing = batch.filter((c) => !vectors.has(c.contentHash));
       if (missing.length > 0) {
         if (deps.testEmbedDelayMs) await sleep(deps.testEmbedDelayMs);
-        const result = await embedder.embed(missing.map((c) => c.content));
+        const result = await embedder.embed(missing.map((c) => c.content), deadline ? { signal: deadline } : undefined);
         if (result.length !== missing.length) {
           throw new Error(`embedder returned ${result.length} vectors for ${missing.length} texts`);
         }
@@ -404,7 +462,7 @@ export async function processIngestDocument(
     if (spool.count === 0) {
       throw new PermanentDocumentError("No text could be extracted from this document.");
     }
-    checkpoint(deps, run);
+    checkpoint(deps, run, deadline);
 
     await progress.report("store", 92, { force: true });
     const { previousStorageKey } = await commitChunks(deps.sql, {

@@ -102,6 +102,35 @@ export async function getCurrentPlan(db: Executor, workspaceId: string): Promise
   return (await getCurrentSubscription(db, workspaceId)).plan;
 }
 
+/** Per-document processing limits of a workspace's plan (the worker enforces them). */
+export interface ProcessingLimits {
+  planName: string;
+  /** Most pages of one PDF (plans.max_pdf_pages). */
+  maxPdfPages: number;
+  /** Wall-clock seconds for one processing attempt (plans.max_doc_processing_seconds). */
+  maxDocProcessingSeconds: number;
+}
+
+/**
+ * The processing limits of the workspace's live subscription, or of the default (Free)
+ * plan; null only where no plan exists at all (a database without the catalog).
+ */
+export async function getProcessingLimits(db: Executor, workspaceId: string): Promise<ProcessingLimits | null> {
+  const columns = {
+    planName: plans.name,
+    maxPdfPages: plans.maxPdfPages,
+    maxDocProcessingSeconds: plans.maxDocProcessingSeconds,
+  };
+  const [subscribed] = await db
+    .select(columns)
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(eq(subscriptions.workspaceId, workspaceId), ne(subscriptions.status, "CANCELED")));
+  if (subscribed) return subscribed;
+  const [fallback] = await db.select(columns).from(plans).where(eq(plans.code, DEFAULT_PLAN_CODE));
+  return fallback ?? null;
+}
+
 export interface WorkspaceUsage {
   periodStart: string;
   bots: number;

@@ -19,6 +19,13 @@ export const plans = pgTable("plans", {
   maxQueriesPerMonth: integer().default(1000).notNull(),
   maxDocProcessingJobsPerMonth: integer().default(10).notNull(),
   allowAdvancedRagConfig: boolean().default(false).notNull(),
+  /**
+   * Most pages of one PDF the worker processes; a longer PDF fails at once. Empty pages
+   * cost time too: 20,000 of them in 2 MB held a worker for 14 minutes.
+   */
+  maxPdfPages: integer().default(500).notNull(),
+  /** Wall-clock time one processing attempt of one document may take before it fails. */
+  maxDocProcessingSeconds: integer().default(120).notNull(),
   isActive: boolean().default(true).notNull(),
   ...timestamps(),
 });

@@ -16,6 +16,7 @@ export { extractMarkdown } from "./markdown";
 export { extractCsv } from "./csv";
 export { extractJson } from "./json";
 export { extractDocx } from "./docx";
+export { assertZipWithinLimits, DEFAULT_ZIP_LIMITS, type ZipLimits } from "./zip-limits";
 export { extractText } from "./text";
 
 export interface ExtractInput {

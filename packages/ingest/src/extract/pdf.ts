@@ -27,6 +27,12 @@ export interface OpenPdfOptions {
   inThread?: boolean;
   /** Old-generation heap cap of the parser thread in MB. Default 160. */
   maxHeapMb?: number;
+  /**
+   * Stops parsing when aborted (a processing-time limit): the parser thread is ended and
+   * opening or reading pages rejects with the signal's reason. pdf.js skips empty pages
+   * inside the thread, so without this a PDF of empty pages gives no point to stop at.
+   */
+  signal?: AbortSignal;
 }
 
 /** Pages requested ahead of the consumer. */
@@ -37,12 +43,13 @@ let workerUnavailable = false;
 
 export async function openPdf(bytes: Uint8Array, options: OpenPdfOptions = {}): Promise<PdfReader> {
   if (bytes.length === 0) throw new ExtractionError("The file is empty.", { code: "empty_file" });
+  options.signal?.throwIfAborted();
   if (!options.inThread && !workerUnavailable) {
     const reader = await openInWorker(bytes, options);
     if (reader) return reader;
     workerUnavailable = true;
   }
-  return openInThread(bytes);
+  return openInThread(bytes, options.signal);
 }
 
 export async function extractPdf(bytes: Uint8Array, options: OpenPdfOptions = {}): Promise<ExtractedDocument> {
@@ -64,7 +71,7 @@ export function noTextError(): ExtractionError {
   );
 }
 
-async function openInThread(bytes: Uint8Array): Promise<PdfReader> {
+async function openInThread(bytes: Uint8Array, signal: AbortSignal | undefined): Promise<PdfReader> {
   let pdf: Awaited<ReturnType<typeof openPdfDocument>>;
   try {
     pdf = await openPdfDocument(bytes.slice());
@@ -75,6 +82,7 @@ async function openInThread(bytes: Uint8Array): Promise<PdfReader> {
     pageCount: pdf.pageCount,
     async *pages() {
       for (let page = 1; page <= pdf.pageCount; page++) {
+        signal?.throwIfAborted();
         let text: string;
         try {
           text = await pdf.pageText(page);
@@ -130,14 +138,24 @@ async function openInWorker(bytes: Uint8Array, options: OpenPdfOptions): Promise
   const close = async () => {
     if (closed) return;
     closed = true;
+    options.signal?.removeEventListener("abort", onAbort);
     await worker.terminate();
   };
+  const onAbort = () => {
+    push({ type: "crash", error: options.signal!.reason });
+    void close();
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  /** What a message other than the expected one means: the abort, or a parser failure. */
+  const failure = (message: WorkerToMain | { type: "crash"; error: unknown }): unknown =>
+    options.signal?.aborted ? options.signal.reason : messageToError(message);
 
   // The bytes are handed over only once the thread has loaded, so a thread that cannot
   // start leaves them intact for the in-thread fallback.
   const ready = await next();
   if (ready.type !== "ready") {
     await close();
+    if (options.signal?.aborted) throw options.signal.reason;
     return null;
   }
   const owned =
@@ -149,7 +167,7 @@ async function openInWorker(bytes: Uint8Array, options: OpenPdfOptions): Promise
   const first = await next();
   if (first.type !== "open") {
     await close();
-    throw messageToError(first);
+    throw failure(first);
   }
   send({ type: "credit", pages: PREFETCH_PAGES });
   const reader: PdfReader = {
@@ -164,7 +182,7 @@ async function openInWorker(bytes: Uint8Array, options: OpenPdfOptions): Promise
           } else if (message.type === "done") {
             return;
           } else {
-            throw messageToError(message);
+            throw failure(message);
           }
         }
       } finally {

@@ -125,7 +125,7 @@ function ProviderCard({ title, section, onChange, hint, disabled, modelPlacehold
             <Input value={section.model} onChange={(e) => set({ model: e.target.value })} placeholder={modelPlaceholder} />
           </Field>
         </div>
-        <Field label="Base URL" hint="For OpenAI-compatible servers, e.g. http://ollama:11434/v1. Leave empty for the provider's default.">
+        <Field label="Base URL" hint="Required for every provider but OpenAI, e.g. https://ollama.example.com/v1. It must be a public address unless the operator allows private model servers.">
           <Input type="url" value={section.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} placeholder="https://api.openai.com/v1" />
         </Field>
         <Field label="API key" hint={hint ? `A key is saved (${hint}). Type a new one to replace it; it is never shown again.` : "Stored encrypted and never shown again."}>
