@@ -20,7 +20,7 @@ import type { ObjectStorage } from "@docent/storage";
 import type { Redis } from "ioredis";
 import { registerBotAccess } from "./bot-access";
 import type { RouteContext } from "./context";
-import { cookieSecure, trustProxySetting, type ApiEnv } from "./env";
+import { cookieSecure, type ApiEnv } from "./env";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuthRoutes } from "./routes/auth";
@@ -79,7 +79,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   const app = createServiceApp({
     logger,
     bodyLimit: env.API_BODY_LIMIT_BYTES,
-    trustProxy: trustProxySetting(env.TRUST_PROXY),
+    trustProxy: env.TRUST_PROXY,
   });
 
   const routeTable: RegisteredRoute[] = [];

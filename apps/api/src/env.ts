@@ -1,6 +1,7 @@
 /** The API's configuration, parsed once at start-up; a bad value stops the process naming it. */
 import { envFields } from "@docent/config/env";
 import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
+import { trustProxyEnvField } from "@docent/service-kit/fastify";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 
@@ -24,8 +25,8 @@ export const apiEnvSchema = storageEnvSchema
     SESSION_TTL_DAYS: positiveInt(30),
     /** Secure cookies; defaults to true when NODE_ENV=production. */
     COOKIE_SECURE: z.enum(["true", "false"]).optional(),
-    /** "true", "false", or a comma-separated list of proxy addresses/CIDRs to trust for X-Forwarded-For. */
-    TRUST_PROXY: z.string().default("false"),
+    /** "true", "false", or the proxies in front (addresses, CIDRs, uniquelocal...): see trustProxyEnvField. */
+    TRUST_PROXY: trustProxyEnvField,
     API_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
     API_RATE_LIMIT_MAX: positiveInt(600),
     API_RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
@@ -62,9 +63,3 @@ export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const cookieSecure = (env: ApiEnv) =>
   env.COOKIE_SECURE ? env.COOKIE_SECURE === "true" : env.NODE_ENV === "production";
-
-export function trustProxySetting(value: string): boolean | string {
-  if (value === "true") return true;
-  if (value === "false") return false;
-  return value;
-}

@@ -1,6 +1,7 @@
 /** The chat service's configuration, parsed once at start-up. */
 import { envFields } from "@docent/config/env";
 import { embeddingEnvSchema } from "@docent/embeddings";
+import { trustProxyEnvField } from "@docent/service-kit/fastify";
 import { z } from "zod";
 
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
@@ -38,8 +39,11 @@ export const chatEnvSchema = z.object({
   WIDGET_RATE_LIMIT_PER_VISITOR: z.coerce.number().int().min(1).default(10),
   /** Tokens (in + out) a bot's widget may spend per UTC day. */
   WIDGET_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(200_000),
-  /** Trust X-Forwarded-For from the reverse proxy for client IPs. */
-  TRUST_PROXY: envFields.booleanFlag(false),
+  /**
+   * Which proxies may set X-Forwarded-For (the widget's per-IP limit keys on the result):
+   * "true", "false", or the proxies in front as addresses, CIDRs or uniquelocal/loopback.
+   */
+  TRUST_PROXY: trustProxyEnvField,
   /** Requests per minute per API key or browser on the authenticated routes. */
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Namespace of this service's Redis keys (rate limits, token budgets). */
