@@ -92,6 +92,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
 
   await registerRateLimit(app, {
     redis,
+    db,
     namespace: `${env.REDIS_KEY_PREFIX}rl:api:`,
     max: env.API_RATE_LIMIT_MAX,
     timeWindowMs: env.API_RATE_LIMIT_WINDOW_MS,

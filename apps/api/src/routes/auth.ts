@@ -8,6 +8,7 @@ import {
   errorResponseSchema,
 } from "@docent/contracts";
 import { requireSession } from "@docent/service-kit/auth";
+import { clientAddressKey } from "@docent/service-kit/rate-limit";
 import { userDto } from "../dto";
 import type { RouteContext } from "../context";
 import { InvalidCredentialsError } from "../services/auth-service";
@@ -15,7 +16,13 @@ import { InvalidCredentialsError } from "../services/auth-service";
 const tags = ["auth"];
 
 export function registerAuthRoutes({ app, env, services, sessions, loginFailures }: RouteContext) {
-  const perIpLimit = { max: env.LOGIN_RATE_LIMIT_PER_IP, timeWindow: env.LOGIN_RATE_LIMIT_WINDOW_MS };
+  // Keyed by the client's address alone: these routes authenticate nobody, so nothing in
+  // the request (an Authorization header, say) may choose the bucket.
+  const perIpLimit = {
+    max: env.LOGIN_RATE_LIMIT_PER_IP,
+    timeWindow: env.LOGIN_RATE_LIMIT_WINDOW_MS,
+    keyGenerator: clientAddressKey,
+  };
 
   app.post(
     "/v1/auth/signup",

@@ -7,7 +7,7 @@ import { EnvError, parseEnv } from "@docent/config/env";
 import { addOrigin } from "@docent/db/queries/origins";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp } from "../../test-support/app";
 import { createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
 import { chatEnvSchema } from "../env";

@@ -64,6 +64,22 @@ export async function identifyApiKey(db: Database, header: string): Promise<Iden
   };
 }
 
+const verifiedKeys = new WeakMap<FastifyRequest, Promise<Identity>>();
+
+/**
+ * The request's API key, verified once per request: the rate limiter (which must know a
+ * key is real before giving it a bucket of its own) and authentication share the answer.
+ * Rejects with UnauthorizedError when the header is not a usable key.
+ */
+export function verifyRequestApiKey(db: Database, request: FastifyRequest): Promise<Identity> {
+  let verified = verifiedKeys.get(request);
+  if (!verified) {
+    verified = identifyApiKey(db, request.headers.authorization ?? "");
+    verifiedKeys.set(request, verified);
+  }
+  return verified;
+}
+
 /** Resolves the caller's access to a workspace; null when they cannot see it. */
 export async function resolveWorkspaceAccess(
   db: Database,
@@ -90,7 +106,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const header = request.headers.authorization;
     let identity: Identity | null;
     if (header !== undefined) {
-      identity = await identifyApiKey(options.db, header);
+      identity = await verifyRequestApiKey(options.db, request);
     } else {
       identity = await options.sessions.identify(request);
       if (identity && !isSafeMethod(request.method) && !csrfTokenMatches(identity.csrfToken, request.headers[CSRF_HEADER])) {
