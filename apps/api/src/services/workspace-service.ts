@@ -1,5 +1,6 @@
 /** Workspaces and membership, with the role rules: only OWNERs touch OWNERs; never zero OWNERs. */
 import type { Database } from "@docent/db/client";
+import { revokeApiKeysCreatedBy } from "@docent/db/queries/api-keys";
 import {
   addMember,
   countOwnersForUpdate,
@@ -114,7 +115,10 @@ export function createWorkspaceService({ db }: { db: Database }) {
       return memberDto(await requireMember(access.workspaceId, userId));
     },
 
-    /** Removes a member; anyone may remove themselves (leave), except the last OWNER. */
+    /**
+     * Removes a member and revokes the API keys they created here; anyone may remove
+     * themselves (leave), except the last OWNER.
+     */
     async removeMember(access: WorkspaceAccess, userId: string) {
       const leaving = userId === access.userId;
       if (!leaving && !access.permissions.has("workspace:admin")) {
@@ -129,6 +133,8 @@ export function createWorkspaceService({ db }: { db: Database }) {
           });
         }
         await removeMember(tx, { workspaceId: access.workspaceId, userId });
+        // Their keys stop now (auth also refuses keys of non-members) and stay revoked if they rejoin.
+        await revokeApiKeysCreatedBy(tx, { workspaceId: access.workspaceId, userId });
       });
     },
   };

@@ -20,6 +20,7 @@ import {
   type WorkspaceAccess,
   accessForApiKey,
   accessForMember,
+  rolePermissions,
 } from "./principal";
 import type { SessionIdentity, SessionManager } from "./sessions";
 
@@ -53,12 +54,26 @@ export async function identifyApiKey(db: Database, header: string): Promise<Iden
   const secret = match[1]!;
   const key = looksLikeApiKey(secret) ? await findUsableApiKey(db, sha256Hex(secret)) : undefined;
   if (!key) throw new UnauthorizedError("Invalid, revoked or expired API key", { code: "INVALID_API_KEY" });
+  // A key acts for the user who created it: it stops with their suspension or removal
+  // from the workspace, and never does more than their current role allows.
+  let scopes = key.scopes;
+  if (key.createdBy) {
+    const role = key.creator?.status === "ACTIVE" ? key.creator.role : null;
+    if (!role) {
+      throw new UnauthorizedError(
+        "This API key no longer works: the user who created it is suspended or no longer a member of its workspace",
+        { code: "API_KEY_OWNER_INACTIVE" },
+      );
+    }
+    const allowed = new Set<string>(rolePermissions[role]);
+    scopes = key.scopes.filter((scope) => allowed.has(scope));
+  }
   await touchApiKey(db, key.id);
   return {
     kind: "apiKey",
     apiKeyId: key.id,
     workspaceId: key.workspaceId,
-    scopes: key.scopes,
+    scopes,
     botId: key.botId,
     createdBy: key.createdBy,
   };
