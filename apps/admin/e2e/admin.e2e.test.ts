@@ -31,6 +31,7 @@ describe("admin app and widget in a browser", () => {
   let context: BrowserContext;
   let page: Page;
   const sites: RunningServer[] = [];
+  const cspViolations: string[] = [];
   const state = { workspaceId: "", botId: "", publicId: "", email: `owner-${Date.now()}@example.com` };
   const files = join(tmpdir(), `docent-e2e-files-${process.pid}`);
 
@@ -53,6 +54,14 @@ describe("admin app and widget in a browser", () => {
     admin = await serveAdmin({ dist: distDir, apiUrl: services.apiUrl, chatUrl: services.chatUrl });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: admin.url });
+    // The app runs under infra/nginx/admin.conf's CSP (the static server sends it): every
+    // violation is recorded, and the last step requires none.
+    await context.exposeBinding("reportViolation", (_source, v: string) => void cspViolations.push(v));
+    await context.addInitScript(() =>
+      document.addEventListener("securitypolicyviolation", (e) =>
+        (window as unknown as { reportViolation(v: string): void }).reportViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`),
+      ),
+    );
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on("dialog", (d) => void d.dismiss());
@@ -318,5 +327,9 @@ describe("admin app and widget in a browser", () => {
       await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/playground`);
       await page.getByLabel("Your question").waitFor();
       await shot("16-dark-playground");
+  });
+
+  step("ran every screen without a Content-Security-Policy violation", ["renders the remaining screens"], async () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -107,7 +107,8 @@ export async function buildApp(options: BuildAppOptions) {
     authorizeBot: createBotAuthorizer(db),
   };
 
-  const app = createServiceApp({ logger, trustProxy: env.TRUST_PROXY, bodyLimit: 256 * 1024 });
+  // Widget routes are called from customers' pages: resources may be shared cross-origin.
+  const app = createServiceApp({ logger, trustProxy: env.TRUST_PROXY, bodyLimit: 256 * 1024, resourcePolicy: "cross-origin" });
   // Rate limits before auth, so requests with a forged key count against their address.
   await registerRateLimit(app, {
     redis,
