@@ -57,6 +57,9 @@ describe("admin security headers (infra/nginx/admin.conf)", () => {
     for (const [path, heading] of [
       ["/login", "Welcome back"],
       ["/signup", "Create your account"],
+      ["/forgot-password", "Reset your password"],
+      ["/verify-email#token=abcdefghijklmnopqrstuvwxyz", "Confirm your address"],
+      ["/reset-password#token=abcdefghijklmnopqrstuvwxyz", "Choose a new password"],
     ] as const) {
       const response = await page.goto(path);
       expect(response?.headers()["content-security-policy"]).toBe(app["content-security-policy"]);

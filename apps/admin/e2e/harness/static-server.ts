@@ -61,7 +61,7 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: string, path: 
   req.pipe(upstream);
 }
 
-export function serveAdmin(options: { dist: string; apiUrl: string; chatUrl: string }): Promise<RunningServer> {
+export function serveAdmin(options: { dist: string; apiUrl: string; chatUrl: string; port?: number }): Promise<RunningServer> {
   const root = resolve(options.dist);
   const appHeaders = nginxHeaders("/");
   const widgetHeaders = nginxHeaders("= /widget.js");
@@ -80,7 +80,7 @@ export function serveAdmin(options: { dist: string; apiUrl: string; chatUrl: str
     res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "cache-control": "no-store", ...headers });
     createReadStream(file).pipe(res);
   });
-  return listen(server);
+  return listen(server, options.port);
 }
 
 /** A page on its own origin (its own port), for embedding the widget as a customer would. */
