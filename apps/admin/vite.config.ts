@@ -58,7 +58,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           environment: "node",
-          include: ["e2e/**/*.e2e.test.ts"],
+          include: ["e2e/**/*.e2e.test.ts", "e2e/**/*.int.test.ts"],
           globalSetup: ["../../packages/testing/src/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -1,19 +1,21 @@
 /**
  * The admin app and the widget in a real browser (Debian chromium via playwright-core)
- * against the real API, chat service and worker on loopback, with a fresh database.
- * One journey, in order, as a new customer would take it; screenshots of the main
- * screens go to docs/screenshots/.
+ * against the real API, chat service and worker on loopback, with a fresh database and
+ * an in-process SMTP server receiving the API's mail. One journey, in order, as a new
+ * customer would take it (the links in mail are followed as a person would); screenshots
+ * of the main screens go to docs/screenshots/.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { useTestDatabase } from "@docent/testing/db";
+import { type Mailbox, startMailbox } from "@docent/testing/mailbox";
 import type {} from "@docent/testing/global-setup";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./harness/browser";
 import { buildAdmin, distDir } from "./harness/build";
-import { type Services, startServices } from "./harness/services";
+import { freePort, type Services, startServices } from "./harness/services";
 import { type RunningServer, serveAdmin, servePage } from "./harness/static-server";
 
 const shots = resolve(import.meta.dirname, "../../../docs/screenshots");
@@ -26,11 +28,13 @@ const db = await useTestDatabase();
 
 describe("admin app and widget in a browser", () => {
   let services: Services;
+  let mailbox: Mailbox;
   let admin: RunningServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const sites: RunningServer[] = [];
+  const cspViolations: string[] = [];
   const state = { workspaceId: "", botId: "", publicId: "", email: `owner-${Date.now()}@example.com` };
   const files = join(tmpdir(), `docent-e2e-files-${process.pid}`);
 
@@ -49,10 +53,25 @@ describe("admin app and widget in a browser", () => {
     );
     writeFileSync(join(files, "hostile-notes.md"), `# Hostile notes\n\nThe secret code word for the pelican test is ${XSS_IMG} and also ${XSS_SCRIPT} pelican.\n`);
     buildAdmin();
-    services = await startServices({ databaseUrl: db.url, redisUrl: inject("redisUrl") });
-    admin = await serveAdmin({ dist: distDir, apiUrl: services.apiUrl, chatUrl: services.chatUrl });
+    mailbox = await startMailbox();
+    const adminPort = await freePort();
+    services = await startServices({
+      databaseUrl: db.url,
+      redisUrl: inject("redisUrl"),
+      smtpUrl: mailbox.url,
+      appUrl: `http://127.0.0.1:${adminPort}`,
+    });
+    admin = await serveAdmin({ dist: distDir, apiUrl: services.apiUrl, chatUrl: services.chatUrl, port: adminPort });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: admin.url });
+    // The app runs under infra/nginx/admin.conf's CSP (the static server sends it): every
+    // violation is recorded, and the last step requires none.
+    await context.exposeBinding("reportViolation", (_source, v: string) => void cspViolations.push(v));
+    await context.addInitScript(() =>
+      document.addEventListener("securitypolicyviolation", (e) =>
+        (window as unknown as { reportViolation(v: string): void }).reportViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`),
+      ),
+    );
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on("dialog", (d) => void d.dismiss());
@@ -64,7 +83,18 @@ describe("admin app and widget in a browser", () => {
     await Promise.all(sites.map((s) => s.close()));
     await admin?.close();
     await services?.stop();
+    await mailbox?.close();
   });
+
+  /** The link to `path` in the first unread mail to `to` whose subject matches (waits for it). */
+  const linkIn = async (to: string, subject: RegExp, path: string) => {
+    const mail = await mailbox.waitFor((m) => m.to.includes(to.toLowerCase()) && subject.test(m.subject) && !usedMails.has(m), 20_000);
+    usedMails.add(mail);
+    const link = mail.links.find((l) => l.startsWith(`${admin.url}${path}#token=`));
+    if (!link) throw new Error(`no ${path} link in "${mail.subject}": ${mail.links.join(" ")}`);
+    return link;
+  };
+  const usedMails = new Set<object>();
 
   /**
    * The steps build on each other: after one fails, the later ones fail at once (naming
@@ -97,6 +127,13 @@ describe("admin app and widget in a browser", () => {
     await page.getByLabel("Work email").fill(state.email);
     await page.getByLabel("Password").fill("correct horse battery staple");
     await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Check your inbox" }).waitFor();
+    // The account exists once the mailed link is followed, with the password just chosen.
+    await page.goto(await linkIn(state.email, /Confirm your e-mail/, "/verify-email"));
+    await page.getByLabel("Password").fill("correct horse battery staple");
+    // Read once, the token leaves the address bar (history, screenshots, shoulder-surfing).
+    expect(page.url()).not.toContain("token=");
+    await page.getByRole("button", { name: "Confirm" }).click();
     await page.waitForURL(/\/w\/[0-9a-f-]+\/bots$/);
     state.workspaceId = page.url().match(/\/w\/([0-9a-f-]+)\//)![1]!;
     await page.getByRole("heading", { name: "Bots", exact: true }).waitFor();
@@ -283,6 +320,70 @@ describe("admin app and widget in a browser", () => {
       await shot("09-conversations");
   });
 
+  step("invites a teammate, who signs up from the mailed link and accepts", ["creates a bot from a template"], async () => {
+    const teammate = `teammate-${Date.now()}@example.com`;
+    await page.goto(`/w/${state.workspaceId}/members`);
+    await page.getByLabel("Email", { exact: true }).fill(teammate);
+    await page.getByLabel("Role", { exact: true }).selectOption("ADMIN");
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await page.getByRole("table", { name: "Pending invitations" }).getByText(teammate).waitFor();
+    // Someone invited by mistake: revoked from the same table.
+    const mistake = `typo-${Date.now()}@example.com`;
+    await page.getByLabel("Email", { exact: true }).fill(mistake);
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    const mistakeRow = page.locator(`tr[data-invitation="${mistake}"]`);
+    await mistakeRow.waitFor();
+    await mistakeRow.getByRole("button", { name: "Resend" }).click();
+    await page.getByText(`Invitation sent again to ${mistake}`).waitFor();
+    await shot("17-invitations");
+    await mistakeRow.getByRole("button", { name: "Revoke" }).click();
+    await mistakeRow.waitFor({ state: "detached" });
+
+    const visitor = await browser.newContext({ baseURL: admin.url });
+    const t = await visitor.newPage();
+    t.setDefaultTimeout(15_000);
+    await t.goto(await linkIn(teammate, /invited you/, "/invitations/accept"));
+    await t.getByRole("heading", { name: /^Join / }).waitFor();
+    expect(t.url()).not.toContain("#token=");
+    await t.getByRole("link", { name: "Create an account" }).click();
+    await t.getByLabel("Name").fill("Tom Teammate");
+    await t.getByLabel("Work email").fill(teammate);
+    await t.getByLabel("Password").fill("teammate passphrase");
+    await t.getByRole("button", { name: "Create account" }).click();
+    await t.getByRole("heading", { name: "Check your inbox" }).waitFor();
+    await t.goto(await linkIn(teammate, /Confirm your e-mail/, "/verify-email"));
+    await t.getByLabel("Password").fill("teammate passphrase");
+    await t.getByRole("button", { name: "Confirm" }).click();
+    // Back to the invitation the link opened, now signed in with the invited address.
+    await t.getByRole("button", { name: "Accept the invitation" }).click();
+    await t.waitForURL(new RegExp(`/w/${state.workspaceId}/bots$`));
+    await t.getByRole("table").getByText("Zephyr support").waitFor();
+
+    // Forgot the password: a mailed link sets a new one.
+    await t.evaluate(async () => {
+      const me = await fetch("/api/v1/auth/me").then((r) => r.json());
+      await fetch("/api/v1/auth/logout", { method: "POST", headers: { "x-csrf-token": me.csrfToken } });
+    });
+    await t.goto("/login");
+    await t.getByRole("link", { name: "Forgot your password?" }).click();
+    await t.getByLabel("Email").fill(teammate);
+    await t.getByRole("button", { name: "Send the link" }).click();
+    await t.getByRole("heading", { name: "Check your inbox" }).waitFor();
+    await t.goto(await linkIn(teammate, /Reset your Docent password/, "/reset-password"));
+    await t.getByLabel("New password").fill("a brand new teammate passphrase");
+    await t.getByRole("button", { name: "Set the new password" }).click();
+    await t.getByText("Your password was changed").waitFor();
+    await t.getByLabel("Email").fill(teammate);
+    await t.getByLabel("Password").fill("a brand new teammate passphrase");
+    await t.getByRole("button", { name: "Log in" }).click();
+    await t.waitForURL(/\/w\/[0-9a-f-]+\/bots$/);
+    await visitor.close();
+
+    await page.reload();
+    await page.getByRole("table", { name: "Members" }).getByText(teammate).waitFor();
+    expect(await page.getByRole("table", { name: "Pending invitations" }).count()).toBe(0);
+  });
+
   step("renders the remaining screens", ["creates a bot from a template"], async () => {
       await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/analytics`);
       await page.getByRole("heading", { name: "Analytics" }).waitFor();
@@ -318,5 +419,9 @@ describe("admin app and widget in a browser", () => {
       await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/playground`);
       await page.getByLabel("Your question").waitFor();
       await shot("16-dark-playground");
+  });
+
+  step("ran every screen without a Content-Security-Policy violation", ["renders the remaining screens"], async () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -1,7 +1,14 @@
 import { createBrowserRouter, Navigate } from "react-router";
 import { useSession, preferredWorkspace } from "./app/session";
 import { AppShell } from "./app/shell";
-import { LoginPage, SignupPage } from "./features/auth/auth-pages";
+import {
+  AcceptInvitationPage,
+  ForgotPasswordPage,
+  LoginPage,
+  ResetPasswordPage,
+  SignupPage,
+  VerifyEmailPage,
+} from "./features/auth/auth-pages";
 import { ApiKeysPage } from "./features/api-keys/api-keys-page";
 import { BotLayout } from "./features/bots/bot-layout";
 import { BotsPage } from "./features/bots/bots-page";
@@ -30,6 +37,10 @@ export const router = createBrowserRouter([
   { path: "/", element: <Home /> },
   { path: "/login", element: <LoginPage /> },
   { path: "/signup", element: <SignupPage /> },
+  { path: "/verify-email", element: <VerifyEmailPage /> },
+  { path: "/forgot-password", element: <ForgotPasswordPage /> },
+  { path: "/reset-password", element: <ResetPasswordPage /> },
+  { path: "/invitations/accept", element: <AcceptInvitationPage /> },
   {
     path: "/w/:workspaceId",
     element: <AppShell />,

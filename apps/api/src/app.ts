@@ -27,6 +27,7 @@ import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerBotRoutes } from "./routes/bots";
 import { registerCatalogRoutes } from "./routes/catalog";
+import { registerInvitationRoutes } from "./routes/invitations";
 import { registerDocumentRoutes } from "./routes/documents";
 import { registerMemberRoutes } from "./routes/members";
 import { registerOriginRoutes } from "./routes/origins";
@@ -39,8 +40,10 @@ import { createApiKeyService } from "./services/api-key-service";
 import { createAuthService } from "./services/auth-service";
 import { createBotService } from "./services/bot-service";
 import { createCatalogService } from "./services/catalog-service";
+import { createInvitationService } from "./services/invitation-service";
 import { createSettingsService } from "./services/settings-service";
 import { createWorkspaceService } from "./services/workspace-service";
+import { createMailer, type Mailer } from "./mail/mailer";
 
 export interface ApiDeps {
   env: ApiEnv;
@@ -58,6 +61,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** Reports readiness failures while the server drains on SIGTERM. */
   isShuttingDown?: () => boolean;
+  /** Outgoing mail; defaults to SMTP from env (SMTP_URL). */
+  mailer?: Mailer;
 }
 
 /** One entry per registered route, in registration order (the tenant-isolation test walks it). */
@@ -93,6 +98,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
 
   await registerRateLimit(app, {
     redis,
+    db,
     namespace: `${env.REDIS_KEY_PREFIX}rl:api:`,
     max: env.API_RATE_LIMIT_MAX,
     timeWindowMs: env.API_RATE_LIMIT_WINDOW_MS,
@@ -125,6 +131,12 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   });
 
   const secretBox = env.DOCENT_ENCRYPTION_KEYS ? createSecretBox(parseKeyRing(env.DOCENT_ENCRYPTION_KEYS)) : null;
+  const mailer =
+    deps.mailer ??
+    createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, nodeEnv: env.NODE_ENV, logger: logger.child({ component: "mail" }) });
+  app.addHook("onClose", () => mailer.close());
+  const mailsPerAddress = createAttemptLimiter(app, { name: "mail-address", max: env.MAIL_PER_ADDRESS_PER_HOUR, timeWindowMs: 3600_000 });
+  const appUrl = env.PUBLIC_APP_URL;
   const context: RouteContext = {
     app,
     env,
@@ -134,9 +146,19 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
       max: env.LOGIN_FAILURES_PER_ACCOUNT,
       timeWindowMs: env.LOGIN_RATE_LIMIT_WINDOW_MS,
     }),
+    mailQuota: async (request, email) => {
+      try {
+        await mailsPerAddress.check(request, email);
+      } catch {
+        return false;
+      }
+      await mailsPerAddress.fail(request, email);
+      return true;
+    },
     services: {
-      auth: createAuthService({ db }),
+      auth: createAuthService({ db, mailer, appUrl }),
       workspaces: createWorkspaceService({ db }),
+      invitations: createInvitationService({ db, mailer, appUrl }),
       bots: createBotService({ db }),
       apiKeys: createApiKeyService({ db }),
       settings: createSettingsService({ db, secretBox, allowPrivateModelUrls: env.ALLOW_PRIVATE_MODEL_URLS }),
@@ -147,6 +169,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   registerAuthRoutes(context);
   registerWorkspaceRoutes(context);
   registerMemberRoutes(context);
+  registerInvitationRoutes(context);
   registerBotRoutes(context);
   registerPromptRoutes(context);
   registerWidgetRoutes(context);

@@ -4,12 +4,12 @@
  * that carry the request id but no secrets.
  */
 import { Writable } from "node:stream";
-import { authMethods, sessions } from "@docent/db/schema";
+import { authMethods, emailTokens, sessions } from "@docent/db/schema";
 import { createServiceLogger } from "@docent/service-kit/logger";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "./app";
-import { createTestApi, errorBody, sessionCookieFrom, signUp, uniqueEmail } from "./testing/harness";
+import { createTestApi, errorBody, mailTo, sessionCookieFrom, signUp, tokenFrom, uniqueEmail } from "./testing/harness";
 
 const api = await createTestApi({ LOGIN_FAILURES_PER_ACCOUNT: "3", LOGIN_RATE_LIMIT_PER_IP: "12" });
 const { app, db } = api;
@@ -20,28 +20,30 @@ const login = (email: string, password: string, ip = "127.0.0.1") =>
 describe("sign-up and sessions", () => {
   it("stores a salted scrypt hash and a hashed session token, and sets a safe cookie", async () => {
     const email = uniqueEmail("Mixed.Case");
+    const since = api.mailbox.messages.length;
     const response = await app.inject({
       method: "POST",
       url: "/v1/auth/signup",
       payload: { email: email.toUpperCase(), password: "a long passphrase" },
     });
-    expect(response.statusCode).toBe(201);
-    expect(response.json().user.email).toBe(email.toLowerCase());
-    const cookie = response.cookies.find((c) => c.name === "docent_session")!;
+    expect(response.statusCode).toBe(202);
+    expect(response.cookies).toHaveLength(0);
+    const mail = await mailTo(api.mailbox, email, /Confirm your e-mail/, since);
+    const verified = await app.inject({ method: "POST", url: "/v1/auth/verify-email", payload: { token: tokenFrom(mail, "/verify-email"), password: "a long passphrase" } });
+    expect(verified.statusCode).toBe(200);
+    expect(verified.json().user).toMatchObject({ email: email.toLowerCase(), emailVerified: true, status: "ACTIVE" });
+    const cookie = verified.cookies.find((c) => c.name === "docent_session")!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
     expect(cookie.secure).toBeFalsy();
 
-    const userId = response.json().user.id;
+    const userId = verified.json().user.id;
     const [method] = await db.select().from(authMethods).where(eq(authMethods.userId, userId));
     expect(method!.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
     expect(method!.passwordHash).not.toContain("a long passphrase");
     const [session] = await db.select().from(sessions).where(eq(sessions.userId, userId));
     expect(session!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(session!.tokenHash).not.toBe(cookie.value);
-
-    const again = await app.inject({ method: "POST", url: "/v1/auth/signup", payload: { email, password: "another passphrase" } });
-    expect(again.statusCode).toBe(409);
-    expect(errorBody(again).error).toBe("EMAIL_TAKEN");
+    expect(JSON.stringify(await db.select().from(emailTokens))).not.toContain(tokenFrom(mail, "/verify-email"));
   });
 
   it("requires the CSRF token on cookie-authenticated mutations only", async () => {
@@ -149,7 +151,7 @@ describe("logging", () => {
       logger: createServiceLogger({ service: "api", level: "debug", destination }),
     });
     try {
-      const user = await signUp(logged, "logged");
+      const user = await signUp({ app: logged, mailbox: api.mailbox }, "logged");
       await logged.inject({ method: "GET", url: "/v1/auth/me", headers: { cookie: user.cookie, "x-request-id": "req-abcdef12" } });
       await logged.inject({ method: "GET", url: "/v1/templates", headers: { authorization: "Bearer dk_live_secretsecret" } });
       const forRequest = lines.map((l) => JSON.parse(l)).filter((l) => l.requestId === "req-abcdef12");

@@ -54,8 +54,27 @@ export const apiEnvSchema = storageEnvSchema
     ALLOW_PRIVATE_MODEL_URLS: envFields.booleanFlag(false),
     /** SIGTERM: longest wait for in-flight requests; keep below the orchestrator's grace period. */
     SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField,
+    /**
+     * Outgoing mail (sign-up verification, invitations, password resets), e.g.
+     * smtp://user:pass@mail.example.com:587 or smtps://...:465. Required in production;
+     * unset in development, mail is not sent and the API logs so (with the link).
+     */
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    /** The From of every mail, e.g. "Docent <no-reply@docent.example.com>". */
+    MAIL_FROM: z.string().min(3).max(320).default("Docent <no-reply@docent.local>"),
+    /** Mails to one address per hour (sign-up, resets, invitations); more are not sent. */
+    MAIL_PER_ADDRESS_PER_HOUR: positiveInt(5),
+    /** Where people open the admin app; the base of every link in mail. */
+    PUBLIC_APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8080"),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SMTP_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_URL"],
+        message: "is required in production: sign-up, invitations and password resets are sent by e-mail",
+      });
+    }
     if (env.NODE_ENV === "production" && !env.DOCENT_ENCRYPTION_KEYS) {
       ctx.addIssue({
         code: "custom",

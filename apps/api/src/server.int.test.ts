@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type {} from "@docent/testing/global-setup";
 import { useTestDatabase } from "@docent/testing/db";
+import { startMailbox } from "@docent/testing/mailbox";
 import { assertBuilt, freePort, spawnService, type ServiceProcess } from "@docent/testing/process";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,11 +22,13 @@ const apiDir = fileURLToPath(new URL("..", import.meta.url));
 const database = await useTestDatabase();
 const redis = useTestRedis();
 const storageDir = mkdtempSync(join(tmpdir(), "docent-api-process-"));
+const mailbox = await startMailbox();
 const started: ServiceProcess[] = [];
 beforeAll(() => assertBuilt(apiDir));
-afterAll(() => {
+afterAll(async () => {
   for (const service of started) if (service.child.exitCode === null) service.child.kill("SIGKILL");
   rmSync(storageDir, { recursive: true, force: true });
+  await mailbox.close();
 });
 
 async function startApi(options: { viaPnpm?: boolean; env?: Record<string, string> } = {}) {
@@ -42,6 +45,8 @@ async function startApi(options: { viaPnpm?: boolean; env?: Record<string, strin
       STORAGE_DRIVER: "fs",
       STORAGE_DIR: storageDir,
       SHUTDOWN_TIMEOUT_MS: "10000",
+      SMTP_URL: mailbox.url,
+      PUBLIC_APP_URL: "http://admin.test",
       ...options.env,
     },
     { viaPnpm: options.viaPnpm },
@@ -50,15 +55,20 @@ async function startApi(options: { viaPnpm?: boolean; env?: Record<string, strin
   return { service, base: `http://127.0.0.1:${port}` };
 }
 
+/** Sign-up as a person does it: the form, then the confirmation link from the mail. */
 async function signUpAndCreateBot(base: string) {
-  const signup = await fetch(`${base}/v1/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: `process-${Date.now()}-${Math.random()}@example.com`, password: "correct horse battery" }),
-  });
-  expect(signup.status).toBe(201);
-  const body = (await signup.json()) as { csrfToken: string; workspaces: { workspaceId: string }[] };
-  const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const email = `process-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+  const password = "correct horse battery";
+  const json = { "content-type": "application/json" };
+  const signup = await fetch(`${base}/v1/auth/signup`, { method: "POST", headers: json, body: JSON.stringify({ email, password }) });
+  expect(signup.status).toBe(202);
+  const mail = await mailbox.waitFor((m) => m.to.includes(email));
+  const link = mail.links.find((l) => l.includes("/verify-email#token="))!;
+  const token = decodeURIComponent(new URL(link).hash.slice("#token=".length));
+  const verified = await fetch(`${base}/v1/auth/verify-email`, { method: "POST", headers: json, body: JSON.stringify({ token, password }) });
+  expect(verified.status).toBe(200);
+  const body = (await verified.json()) as { csrfToken: string; workspaces: { workspaceId: string }[] };
+  const cookie = verified.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   const headers = { cookie, "x-csrf-token": body.csrfToken };
   const bot = await fetch(`${base}/v1/workspaces/${body.workspaces[0]!.workspaceId}/bots`, {
     method: "POST",

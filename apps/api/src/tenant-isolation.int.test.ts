@@ -25,6 +25,7 @@ async function makeTenant(label: string): Promise<Tenant> {
   const prompt = (await client.request("POST", `${ws}/bots/${bot.id}/prompts`, { name: "p", content: "c" })).json();
   const origin = (await client.request("POST", `${ws}/bots/${bot.id}/origins`, { origin: `https://${label}.example.com` })).json();
   const document = (await client.request("POST", `/v1/bots/${bot.id}/documents/text`, { name: "FAQ", text: `${label} notes` })).json();
+  const invitation = (await client.request("POST", `${ws}/invitations`, { email: `${label}-invitee@example.com` })).json();
   const key = (
     await client.request("POST", `${ws}/api-keys`, {
       name: "all scopes",
@@ -42,6 +43,7 @@ async function makeTenant(label: string): Promise<Tenant> {
       documentId: document.id,
       apiKeyId: key.id,
       userId: client.userId,
+      invitationId: invitation.id,
     },
   };
 }
@@ -59,7 +61,12 @@ const sampleBodies: Record<string, (ids: Record<string, string>) => unknown> = {
   "POST /v1/auth/password": () => ({ currentPassword: "x", newPassword: "long enough password" }),
   "POST /v1/workspaces": () => ({ name: "W" }),
   "PATCH /v1/workspaces/:workspaceId": () => ({ name: "Renamed by another tenant" }),
-  "POST /v1/workspaces/:workspaceId/members": () => ({ email: "intruder@example.com", role: "ADMIN" }),
+  "POST /v1/auth/verify-email": () => ({ token: "x".repeat(43), password: "whatever" }),
+  "POST /v1/auth/password-reset": () => ({ email: "x@example.com" }),
+  "POST /v1/auth/password-reset/confirm": () => ({ token: "x".repeat(43), password: "long enough password" }),
+  "POST /v1/workspaces/:workspaceId/invitations": () => ({ email: "intruder@example.com", role: "ADMIN" }),
+  "POST /v1/invitations/preview": () => ({ token: "x".repeat(43) }),
+  "POST /v1/invitations/accept": () => ({ token: "x".repeat(43) }),
   "PATCH /v1/workspaces/:workspaceId/members/:userId": () => ({ role: "MEMBER" }),
   "POST /v1/workspaces/:workspaceId/bots": () => ({ name: "Intruder bot" }),
   "PATCH /v1/workspaces/:workspaceId/bots/:botId": () => ({ name: "Hijacked" }),
@@ -163,6 +170,8 @@ describe("tenant isolation over the route table", () => {
     const keys = (await b.client.request("GET", `${ws}/api-keys`)).json().items;
     expect(keys[0].revokedAt).toBeNull();
     expect((await b.client.request("GET", `${ws}/members`)).json().items).toHaveLength(1);
+    const invitations = (await b.client.request("GET", `${ws}/invitations`)).json().items;
+    expect(invitations.map((i: { id: string; email: string }) => [i.id, i.email])).toEqual([[b.ids.invitationId, "tenant-b-invitee@example.com"]]);
     const documents = (await b.client.request("GET", `/v1/bots/${b.ids.botId}/documents`)).json().documents;
     expect(documents.map((d: { id: string; name: string }) => [d.id, d.name])).toEqual([[b.ids.documentId, "FAQ"]]);
     expect((await b.client.request("GET", `${ws}/settings`)).json().llm.model).toBeNull();

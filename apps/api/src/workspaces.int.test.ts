@@ -1,11 +1,12 @@
 /**
  * Workspaces, members and roles (OWNER/ADMIN manage, MEMBER reads, the last OWNER stays),
- * invitations of addresses without an account, and platform administration.
+ * joining by invitation, and platform administration. The invitation flow's security
+ * properties are in invitations.security.int.test.ts.
  */
 import { users } from "@docent/db/schema";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createTestApi, errorBody, signUp, uniqueEmail } from "./testing/harness";
+import { createTestApi, errorBody, inviteAndAccept, signUp, uniqueEmail } from "./testing/harness";
 
 const { app, db } = await createTestApi();
 
@@ -17,12 +18,13 @@ describe("members and roles", async () => {
   const ws = `/v1/workspaces/${workspace.id}`;
   const bot = (await owner.request("POST", `${ws}/bots`, { name: "Team bot" })).json();
 
-  it("adds existing users by e-mail with a role", async () => {
-    const added = await owner.request("POST", `${ws}/members`, { email: member.email.toUpperCase() });
-    expect(added.statusCode).toBe(201);
-    expect(added.json()).toMatchObject({ userId: member.userId, role: "MEMBER", invitedBy: owner.userId });
-    expect((await owner.request("POST", `${ws}/members`, { email: admin.email, role: "ADMIN" })).statusCode).toBe(201);
-    const again = await owner.request("POST", `${ws}/members`, { email: member.email });
+  it("lets invited users join with the role they were invited with", async () => {
+    await inviteAndAccept(app, owner, workspace.id, member);
+    await inviteAndAccept(app, owner, workspace.id, admin, "ADMIN");
+    const members = (await owner.request("GET", `${ws}/members`)).json().items;
+    expect(members.find((m: { userId: string }) => m.userId === member.userId)).toMatchObject({ role: "MEMBER", invitedBy: owner.userId });
+    expect(members.find((m: { userId: string }) => m.userId === admin.userId)).toMatchObject({ role: "ADMIN" });
+    const again = await owner.request("POST", `${ws}/invitations`, { email: member.email.toUpperCase() });
     expect(errorBody(again).error).toBe("ALREADY_MEMBER");
     const mine = (await member.request("GET", "/v1/workspaces")).json().items;
     expect(mine.find((w: { id: string }) => w.id === workspace.id)).toMatchObject({ role: "MEMBER" });
@@ -36,7 +38,7 @@ describe("members and roles", async () => {
     expect(errorBody(edit).message).toContain("MEMBER");
     expect((await member.request("POST", `${ws}/api-keys`, { name: "k", scopes: ["chat"] })).statusCode).toBe(403);
     expect((await member.request("PATCH", `${ws}/settings`, { llm: { model: "m" } })).statusCode).toBe(403);
-    expect((await member.request("POST", `${ws}/members`, { email: uniqueEmail("x") })).statusCode).toBe(403);
+    expect((await member.request("POST", `${ws}/invitations`, { email: uniqueEmail("x") })).statusCode).toBe(403);
     expect((await member.request("DELETE", `${ws}/members/${admin.userId}`)).statusCode).toBe(403);
   });
 
@@ -68,20 +70,6 @@ describe("members and roles", async () => {
   it("lets a member leave on their own", async () => {
     expect((await member.request("DELETE", `${ws}/members/${member.userId}`)).statusCode).toBe(204);
     expect((await member.request("GET", `${ws}/bots`)).statusCode).toBe(404);
-  });
-
-  it("invites an address without an account; signing up claims the membership", async () => {
-    const email = uniqueEmail("invitee");
-    const invited = await admin.request("POST", `${ws}/members`, { email, role: "MEMBER" });
-    expect(invited.statusCode).toBe(201);
-    expect(invited.json().status).toBe("PENDING_VERIFICATION");
-    const login = await app.inject({ method: "POST", url: "/v1/auth/login", payload: { email, password: "anything at all" } });
-    expect(login.statusCode).toBe(401);
-    const signup = await app.inject({ method: "POST", url: "/v1/auth/signup", payload: { email, password: "invitee passphrase" } });
-    expect(signup.statusCode).toBe(201);
-    expect(signup.json().user.id).toBe(invited.json().userId);
-    const roles = signup.json().workspaces.map((w: { workspaceId: string; role: string }) => [w.workspaceId === workspace.id, w.role]);
-    expect(roles).toEqual(expect.arrayContaining([[true, "MEMBER"], [false, "OWNER"]]));
   });
 
   it("deletes a team workspace but never a personal one", async () => {

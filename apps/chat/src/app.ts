@@ -1,7 +1,7 @@
 /**
  * `buildApp(deps)`: the chat service as a ready, non-listening Fastify instance. Plugins
- * go in a fixed order: service-kit base (zod, request ids, cookies, error handler), auth,
- * rate limits, health, then one module per resource.
+ * go in a fixed order: service-kit base (zod, request ids, cookies, error handler), rate
+ * limits, auth, health, then one module per resource.
  */
 import type { Logger } from "@docent/config/logger";
 import type { DbHandle } from "@docent/db/client";
@@ -119,16 +119,24 @@ export async function buildApp(options: BuildAppOptions) {
     authorizeBot: createBotAuthorizer(db),
   };
 
-  const app = createServiceApp({ logger, trustProxy: proxyTrust(env.TRUST_PROXY), bodyLimit: 256 * 1024 });
-  registerAuth(app, {
-    db,
-    sessions: createSessionManager({ db, secureCookies: env.NODE_ENV === "production" }),
+  // Widget routes are called from customers' pages: resources may be shared cross-origin.
+  const app = createServiceApp({
+    logger,
+    trustProxy: proxyTrust(env.TRUST_PROXY),
+    bodyLimit: 256 * 1024,
+    resourcePolicy: "cross-origin",
   });
+  // Rate limits before auth, so requests with a forged key count against their address.
   await registerRateLimit(app, {
     redis,
+    db,
     namespace: `${env.CHAT_REDIS_PREFIX}:rl:caller:`,
     max: env.CHAT_RATE_LIMIT_PER_MINUTE,
     timeWindowMs: 60_000,
+  });
+  registerAuth(app, {
+    db,
+    sessions: createSessionManager({ db, secureCookies: env.NODE_ENV === "production" }),
   });
   registerHealthRoutes(app, {
     checks: {

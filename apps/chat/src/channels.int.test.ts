@@ -133,7 +133,7 @@ describe("widget", () => {
   });
 
   it("stops a bot's widget once its daily token budget is spent", async () => {
-    const tight = await buildTestApp(db, redis, { WIDGET_DAILY_TOKEN_BUDGET: "1" });
+    const tight = await buildTestApp(db, redis, { WIDGET_DAILY_TOKEN_BUDGET: "20000" });
     try {
       const ask = () =>
         tight.inject({
@@ -142,6 +142,8 @@ describe("widget", () => {
           payload: { message: "Are returns free?", stream: false },
         });
       expect((await ask()).statusCode).toBe(200);
+      // Spend the rest of the day's budget.
+      await redis.client.set(`${redis.prefix}:tokens:${shop.bot.id}:${new Date().toISOString().slice(0, 10)}`, "20000");
       const over = await ask();
       expect(over.statusCode).toBe(429);
       expect(over.json().error).toBe("DAILY_BUDGET_EXHAUSTED");

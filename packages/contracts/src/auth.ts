@@ -31,6 +31,26 @@ export const signupBodySchema = z.strictObject({
   name: nameText(1, 255).optional(),
 });
 
+/** A token from a link Docent mailed (random, base64url); it travels in request bodies, never URLs. */
+export const mailTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,200}$/, "is not a token from a Docent link");
+
+/**
+ * Answer of the requests that send mail to an address (sign-up, password reset): the same
+ * whatever the address, so it never tells whether the address has an account.
+ */
+export const mailSentResponseSchema = z.object({ message: z.string() });
+
+/**
+ * Following a confirmation link also takes the account's password (for a sign-up, the one
+ * chosen then): a link planted in someone's inbox by a stranger's sign-up cannot finish
+ * that stranger's account, and a stranger's account cannot be verified by the address's owner.
+ */
+export const verifyEmailBodySchema = z.strictObject({ token: mailTokenSchema, password: z.string().min(1).max(200) });
+
+export const passwordResetRequestBodySchema = z.strictObject({ email: emailSchema });
+
+export const passwordResetBodySchema = z.strictObject({ token: mailTokenSchema, password: passwordSchema });
+
 export const loginBodySchema = z.strictObject({
   email: emailSchema,
   password: z.string().min(1).max(200),

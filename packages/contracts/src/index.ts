@@ -2,6 +2,7 @@ export * from "./common";
 export * from "./enums";
 export * from "./auth";
 export * from "./workspaces";
+export * from "./invitations";
 export * from "./bots";
 export * from "./documents";
 export * from "./prompts";

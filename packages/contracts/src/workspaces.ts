@@ -1,6 +1,5 @@
 /** Workspaces (tenants) and their members. */
 import { z } from "zod";
-import { emailSchema } from "./auth";
 import { timestamp, uuid } from "./common";
 import { userStatuses, workspaceRoles } from "./enums";
 import { nameText } from "./names";
@@ -31,7 +30,7 @@ export const memberSchema = z
     userId: uuid,
     email: z.string(),
     name: z.string().nullable(),
-    status: z.enum(userStatuses).describe("PENDING_VERIFICATION: invited, has not signed up yet."),
+    status: z.enum(userStatuses),
     role: z.enum(workspaceRoles),
     invitedBy: uuid.nullable(),
     joinedAt: timestamp,
@@ -39,13 +38,5 @@ export const memberSchema = z
   .describe("Member");
 export type MemberDto = z.infer<typeof memberSchema>;
 
-/**
- * Adds a user by e-mail. An address with no account yet is invited: a pending user is
- * created, and signing up with that address later claims the account and membership.
- */
-export const addMemberBodySchema = z.strictObject({
-  email: emailSchema,
-  role: z.enum(workspaceRoles).default("MEMBER"),
-});
 export const updateMemberBodySchema = z.strictObject({ role: z.enum(workspaceRoles) });
 

@@ -1,9 +1,10 @@
 /**
  * The base Fastify instance of a Docent service: zod validation and serialisation,
- * request ids, cookies, the shared logger and the one error handler, in a fixed order. Services
- * add auth, rate limits, OpenAPI, health and their routes on top.
+ * request ids, security headers, cookies, the shared logger and the one error handler, in
+ * a fixed order. Services add auth, rate limits, OpenAPI, health and their routes on top.
  */
 import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerErrorHandler } from "./error-handler";
@@ -17,7 +18,27 @@ export interface ServiceAppOptions {
   bodyLimit?: number;
   /** Which peers may set X-Forwarded-For, for req.ip (see proxy-trust.ts). */
   trustProxy?: TrustProxy;
+  /**
+   * Cross-Origin-Resource-Policy. `same-origin` (default) for services only the admin app
+   * calls; `cross-origin` for the chat service, whose widget routes customers' pages call
+   * (CORS still decides who may read them).
+   */
+  resourcePolicy?: "same-origin" | "cross-origin";
 }
+
+/**
+ * JSON APIs render nothing: no sources at all, never framed. The docs UI (/docs) sets its
+ * own, wider policy on its routes (see openapi.ts).
+ */
+export const API_CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+};
 
 export function createServiceApp(options: ServiceAppOptions) {
   const app = Fastify({
@@ -31,6 +52,14 @@ export function createServiceApp(options: ServiceAppOptions) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // helmet's defaults (nosniff, no-referrer, COOP, HSTS...) with an API's CSP and no framing.
+  void app.register(helmet, {
+    contentSecurityPolicy: API_CONTENT_SECURITY_POLICY,
+    frameguard: { action: "deny" },
+    // Subdomains may be other people's sites on plain HTTP; pin this host only.
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+    crossOriginResourcePolicy: { policy: options.resourcePolicy ?? "same-origin" },
+  });
   void app.register(cookie);
   registerRequestIdHeader(app);
   registerErrorHandler(app);

@@ -23,6 +23,20 @@ export interface OpenApiOptions {
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
+export const DOCS_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 function errorStatuses(route: RouteOptions, auth: RouteAuth | undefined): number[] {
   const methods = ([] as string[]).concat(route.method);
   // 503: a dependency (database, Redis, storage) is down; the answer carries Retry-After.
@@ -79,6 +93,9 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: docsPath });
+  // The docs page needs scripts, styles and images from its own routes (and data: images);
+  // the API's "nothing at all" policy would blank it. No upgrade-insecure-requests: the API
+  // is also served over plain HTTP (development, behind a TLS-terminating proxy).
+  await app.register(swaggerUi, { routePrefix: docsPath, staticCSP: DOCS_CONTENT_SECURITY_POLICY });
   app.get(jsonPath, { schema: { hide: true }, config: { auth: { kind: "public" } } }, async () => app.swagger());
 }

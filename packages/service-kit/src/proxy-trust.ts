@@ -23,10 +23,18 @@ type Entry = { kind: "address"; value: string } | { kind: "name"; value: string 
 
 function parseEntry(raw: string): Entry | string {
   const value = raw.trim();
-  const [address, prefix] = value.split("/");
   if (KEYWORDS.has(value)) return { kind: "address", value };
-  if (isIP(address ?? "") && (prefix === undefined || /^\d{1,3}$/.test(prefix))) return { kind: "address", value };
-  if (prefix === undefined && HOSTNAME.test(value) && !/^\d+$/.test(value)) return { kind: "name", value };
+  const [address = "", prefix, ...rest] = value.split("/");
+  const version = isIP(address);
+  if (version) {
+    if (rest.length > 0) return `"${value}" is not an address or a CIDR`;
+    if (prefix === undefined) return { kind: "address", value };
+    const bits = version === 4 ? 32 : 128;
+    if (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits) return { kind: "address", value };
+    if (version === 4 && isIP(prefix) === 4) return { kind: "address", value }; // netmask form, 10.0.0.0/255.0.0.0
+    return `"${value}" has an invalid prefix length (0-${bits})`;
+  }
+  if (prefix === undefined && HOSTNAME.test(value) && !/^[\d.]+$/.test(value)) return { kind: "name", value };
   return `"${value}" is not an address, CIDR, keyword (loopback, linklocal, uniquelocal) or host name`;
 }
 

@@ -1,17 +1,22 @@
 /**
  * Rate limits stored in Redis (so every replica shares the counters), on top of
  * @fastify/rate-limit. `registerRateLimit` sets the global per-caller limit; routes may
- * override it with `config.rateLimit`. `createAttemptLimiter` counts only failures (wrong
- * passwords), keyed by anything, e.g. the account being attacked.
+ * override it with `config.rateLimit` (sign-up and login key on `clientAddressKey` only).
+ * `createAttemptLimiter` counts only failures (wrong passwords), keyed by anything, e.g.
+ * the account being attacked.
  */
+import type { Database } from "@docent/db/client";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
+import { verifyRequestApiKey } from "./auth";
 import { sha256Hex } from "./crypto/tokens";
 import { RateLimitedError } from "./errors";
 
 export interface RateLimitSettings {
   redis: Redis;
+  /** Where API keys are verified before they get a bucket of their own. */
+  db: Database;
   /** Key prefix, e.g. "docent:rl:api:". */
   namespace: string;
   /** Requests per caller per window. */
@@ -19,11 +24,22 @@ export interface RateLimitSettings {
   timeWindowMs: number;
 }
 
-/** One bucket per API key (by hash) or, for browsers and anonymous callers, per IP. */
-export function callerKey(request: FastifyRequest): string {
-  const auth = request.headers.authorization;
-  if (auth) return `key:${sha256Hex(auth).slice(0, 32)}`;
-  return `ip:${request.ip}`;
+/** The client's address (req.ip, which honours TRUST_PROXY): for routes anyone may call. */
+export const clientAddressKey = (request: FastifyRequest): string => `ip:${request.ip}`;
+
+/**
+ * One bucket per verified API key, and per client address for everyone else: browsers,
+ * anonymous callers and any Authorization header that is not a usable key. Keying on the
+ * raw header would hand each forged header a fresh bucket.
+ */
+export function callerKeyGenerator(db: Database) {
+  return async (request: FastifyRequest): Promise<string> => {
+    if (request.headers.authorization !== undefined) {
+      const identity = await verifyRequestApiKey(db, request).catch(() => null);
+      if (identity?.kind === "apiKey") return `key:${identity.apiKeyId}`;
+    }
+    return clientAddressKey(request);
+  };
 }
 
 export async function registerRateLimit(app: FastifyInstance, settings: RateLimitSettings): Promise<void> {
@@ -33,7 +49,7 @@ export async function registerRateLimit(app: FastifyInstance, settings: RateLimi
     nameSpace: settings.namespace,
     max: settings.max,
     timeWindow: settings.timeWindowMs,
-    keyGenerator: callerKey,
+    keyGenerator: callerKeyGenerator(settings.db),
     // A Redis outage must not take the API down with it; readyz reports Redis separately.
     skipOnError: true,
     errorResponseBuilder: (_request, context) => new RateLimitedError(context.ttl / 1000),

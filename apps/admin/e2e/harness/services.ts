@@ -47,7 +47,14 @@ async function waitForHealth(url: string, child: ChildProcess, name: string, log
   throw new Error(`${name} did not become healthy at ${url} within ${timeoutMs} ms:\n${readFileSync(log, "utf8").slice(-3000)}`);
 }
 
-export async function startServices(options: { databaseUrl: string; redisUrl: string }): Promise<Services> {
+export async function startServices(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Where the API sends mail (an in-process SMTP server in the tests). */
+  smtpUrl: string;
+  /** The admin app's address: links in mail point there. */
+  appUrl: string;
+}): Promise<Services> {
   const dir = mkdtempSync(join(tmpdir(), "docent-e2e-"));
   const ns = `e2e${randomBytes(4).toString("hex")}`;
   const [apiPort, chatPort] = [await freePort(), await freePort()];
@@ -68,7 +75,13 @@ export async function startServices(options: { databaseUrl: string; redisUrl: st
     HOME: process.env.HOME ?? "",
   };
   const specs = [
-    { name: "api", cwd: "apps/api", entry: "src/server.ts", env: { PORT: String(apiPort), HOST: "127.0.0.1" }, health: `http://127.0.0.1:${apiPort}/healthz` },
+    {
+      name: "api",
+      cwd: "apps/api",
+      entry: "src/server.ts",
+      env: { PORT: String(apiPort), HOST: "127.0.0.1", SMTP_URL: options.smtpUrl, PUBLIC_APP_URL: options.appUrl },
+      health: `http://127.0.0.1:${apiPort}/healthz`,
+    },
     { name: "chat", cwd: "apps/chat", entry: "src/server.ts", env: { CHAT_PORT: String(chatPort), CHAT_HOST: "127.0.0.1", PORT: String(chatPort) }, health: `http://127.0.0.1:${chatPort}/healthz` },
     { name: "worker", cwd: "apps/worker", entry: "src/main.ts", env: { WORKER_CONCURRENCY: "2", PROGRESS_INTERVAL_MS: "100", WORKER_OPS_PORT: "0" }, health: null },
   ];

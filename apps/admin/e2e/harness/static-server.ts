@@ -1,12 +1,14 @@
 /**
- * The admin app as production serves it: `dist/` with an SPA fallback, `/api/*` and
- * `/chat/*` proxied (prefix stripped, bodies streamed both ways so uploads and SSE work)
- * like infra/nginx/admin.conf. Also serves plain HTML pages for the widget-embed tests.
+ * The admin app as production serves it: `dist/` with an SPA fallback and the security
+ * headers of infra/nginx/admin.conf (read from the file), `/api/*` and `/chat/*` proxied
+ * (prefix stripped, bodies streamed both ways so uploads and SSE work) like nginx does.
+ * Also serves plain HTML pages for the widget-embed tests.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
+import { nginxHeaders } from "./nginx-headers";
 
 const types: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -59,8 +61,10 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: string, path: 
   req.pipe(upstream);
 }
 
-export function serveAdmin(options: { dist: string; apiUrl: string; chatUrl: string }): Promise<RunningServer> {
+export function serveAdmin(options: { dist: string; apiUrl: string; chatUrl: string; port?: number }): Promise<RunningServer> {
   const root = resolve(options.dist);
+  const appHeaders = nginxHeaders("/");
+  const widgetHeaders = nginxHeaders("= /widget.js");
   const server = createServer((req, res) => {
     const raw = req.url ?? "/";
     if (raw.startsWith("/api/")) return proxy(req, res, options.apiUrl, raw.slice(4));
@@ -72,10 +76,11 @@ export function serveAdmin(options: { dist: string; apiUrl: string; chatUrl: str
       return;
     }
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, "index.html");
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    const headers = pathname === "/widget.js" ? widgetHeaders : appHeaders;
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "cache-control": "no-store", ...headers });
     createReadStream(file).pipe(res);
   });
-  return listen(server);
+  return listen(server, options.port);
 }
 
 /** A page on its own origin (its own port), for embedding the widget as a customer would. */

@@ -6,8 +6,8 @@
  */
 import type { z } from "zod";
 import type {
-  addMemberBodySchema,
   createApiKeyBodySchema,
+  createInvitationBodySchema,
   createBotBodySchema,
   createPromptBodySchema,
   loginBodySchema,
@@ -28,6 +28,8 @@ import type {
   ConversationSummary,
   CreatedApiKey,
   FeedbackFilter,
+  Invitation,
+  InvitationPreview,
   Member,
   PlanUsage,
   Prompt,
@@ -107,9 +109,20 @@ export interface BotRef {
 export const api = {
   auth: {
     me: async () => toSession(await request<RawSession>("GET", `${API}/auth/me`)),
-    signup: async (input: { name?: string; email: string; password: string }) => toSession(await request<RawSession>("POST", `${API}/auth/signup`, { body: input })),
+    /** Mails a confirmation link; the account exists once it is followed (verifyEmail). */
+    signup: (input: { name?: string; email: string; password: string }) => request<{ message: string }>("POST", `${API}/auth/signup`, { body: input }),
+    /** Follows a mailed confirmation link with the account's password, and signs in. */
+    verifyEmail: async (input: { token: string; password: string }) => toSession(await request<RawSession>("POST", `${API}/auth/verify-email`, { body: input })),
+    sendVerification: () => request<{ message: string }>("POST", `${API}/auth/verify-email/send`),
+    requestPasswordReset: (email: string) => request<{ message: string }>("POST", `${API}/auth/password-reset`, { body: { email } }),
+    resetPassword: (input: { token: string; password: string }) => request<void>("POST", `${API}/auth/password-reset/confirm`, { body: input }),
     login: async (input: In<typeof loginBodySchema>) => toSession(await request<RawSession>("POST", `${API}/auth/login`, { body: input })),
     logout: () => request<void>("POST", `${API}/auth/logout`).finally(() => setCsrfToken(null)),
+  },
+
+  invitations: {
+    preview: (token: string) => request<InvitationPreview>("POST", `${API}/invitations/preview`, { body: { token } }),
+    accept: (token: string) => request<RawMembership>("POST", `${API}/invitations/accept`, { body: { token } }),
   },
 
   workspaces: {
@@ -118,7 +131,10 @@ export const api = {
       return { ...w, id: w.id ?? w.workspaceId ?? "" } as Workspace;
     },
     members: async (workspaceId: string) => unwrapList<Member>(await request("GET", `${ws(workspaceId)}/members`), "members"),
-    addMember: (workspaceId: string, input: In<typeof addMemberBodySchema>) => request<Member>("POST", `${ws(workspaceId)}/members`, { body: input }),
+    invitations: async (workspaceId: string) => unwrapList<Invitation>(await request("GET", `${ws(workspaceId)}/invitations`)),
+    invite: (workspaceId: string, input: In<typeof createInvitationBodySchema>) => request<Invitation>("POST", `${ws(workspaceId)}/invitations`, { body: input }),
+    resendInvitation: (workspaceId: string, invitationId: string) => request<Invitation>("POST", `${ws(workspaceId)}/invitations/${enc(invitationId)}/resend`),
+    revokeInvitation: (workspaceId: string, invitationId: string) => request<void>("DELETE", `${ws(workspaceId)}/invitations/${enc(invitationId)}`),
     setRole: (workspaceId: string, userId: string, role: WorkspaceRole) => request<Member>("PATCH", `${ws(workspaceId)}/members/${enc(userId)}`, { body: { role } }),
     removeMember: (workspaceId: string, userId: string) => request<void>("DELETE", `${ws(workspaceId)}/members/${enc(userId)}`),
     settings: (workspaceId: string) => request<TenantSettings>("GET", `${ws(workspaceId)}/settings`),

@@ -8,6 +8,7 @@ import type {
   AnalyticsDto,
   ApiKeyDto,
   BotDto,
+  InvitationDto,
   MemberDto,
   PromptDto,
   SettingsDto,
@@ -45,6 +46,14 @@ export interface Session {
 }
 
 export type Member = MemberDto;
+export type Invitation = InvitationDto;
+export interface InvitationPreview {
+  workspaceName: string;
+  email: string;
+  role: WorkspaceRole;
+  invitedBy: string | null;
+  expiresAt: string;
+}
 export type RagConfig = BotDto["ragConfig"];
 export type ModelSettings = BotDto["modelSettings"];
 

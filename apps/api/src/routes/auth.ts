@@ -1,21 +1,38 @@
-/** /v1/auth: sign-up, login (rate-limited per IP and per account), logout, me, password. */
+/**
+ * /v1/auth: sign-up with e-mail verification, login (rate-limited per IP and per account),
+ * logout, me, password change and reset. The routes anyone may call are limited per client
+ * address, and mail to one address is capped per hour.
+ */
 import {
   changePasswordBodySchema,
   loginBodySchema,
+  mailSentResponseSchema,
   noContent,
+  passwordResetBodySchema,
+  passwordResetRequestBodySchema,
   sessionResponseSchema,
   signupBodySchema,
-  errorResponseSchema,
+  verifyEmailBodySchema,
 } from "@docent/contracts";
 import { requireSession } from "@docent/service-kit/auth";
+import { clientAddressKey } from "@docent/service-kit/rate-limit";
 import { userDto } from "../dto";
 import type { RouteContext } from "../context";
 import { InvalidCredentialsError } from "../services/auth-service";
+import { RateLimitedError } from "@docent/service-kit/errors";
+
+const tooManyMails = () => new RateLimitedError(3600, "Too many mails to this address; try again in an hour");
 
 const tags = ["auth"];
 
-export function registerAuthRoutes({ app, env, services, sessions, loginFailures }: RouteContext) {
-  const perIpLimit = { max: env.LOGIN_RATE_LIMIT_PER_IP, timeWindow: env.LOGIN_RATE_LIMIT_WINDOW_MS };
+export function registerAuthRoutes({ app, env, services, sessions, loginFailures, mailQuota }: RouteContext) {
+  // Keyed by the client's address alone: these routes authenticate nobody, so nothing in
+  // the request (an Authorization header, say) may choose the bucket.
+  const perIpLimit = {
+    max: env.LOGIN_RATE_LIMIT_PER_IP,
+    timeWindow: env.LOGIN_RATE_LIMIT_WINDOW_MS,
+    keyGenerator: clientAddressKey,
+  };
 
   app.post(
     "/v1/auth/signup",
@@ -23,16 +40,95 @@ export function registerAuthRoutes({ app, env, services, sessions, loginFailures
       config: { auth: { kind: "public" }, rateLimit: perIpLimit },
       schema: {
         operationId: "signup",
-        summary: "Create an account (with a personal workspace on the Free plan) and sign in",
+        summary: "Start an account: mails a confirmation link (the account is created when it is followed)",
+        description:
+          "Answers 202 whatever the address: a new address gets a confirmation link, one that already has an " +
+          "account gets a notice saying so. Following the link (POST /v1/auth/verify-email) creates the account " +
+          "with a personal workspace and signs in.",
         tags,
         body: signupBodySchema,
-        response: { 201: sessionResponseSchema, 409: errorResponseSchema },
+        response: { 202: mailSentResponseSchema },
       },
     },
     async (request, reply) => {
-      const user = await services.auth.signup(request.body);
+      await services.auth.signup(request.body, await mailQuota(request, request.body.email));
+      return reply.status(202).send({ message: `If ${request.body.email} can receive mail, a link to continue is on its way.` });
+    },
+  );
+
+  app.post(
+    "/v1/auth/verify-email",
+    {
+      config: { auth: { kind: "public" }, rateLimit: perIpLimit },
+      schema: {
+        operationId: "verifyEmail",
+        summary: "Follow a confirmation link with the account's password: creates the account (sign-up) or verifies the address, and signs in",
+        tags,
+        body: verifyEmailBodySchema,
+        response: { 200: sessionResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = await services.auth.verifyEmail(request.body);
       const { csrfToken } = await sessions.start(request, reply, user.id);
-      return reply.status(201).send({ user: userDto(user), workspaces: await services.auth.workspacesOf(user.id), csrfToken });
+      return { user: userDto(user), workspaces: await services.auth.workspacesOf(user.id), csrfToken };
+    },
+  );
+
+  app.post(
+    "/v1/auth/verify-email/send",
+    {
+      config: { auth: { kind: "session" } },
+      schema: {
+        operationId: "sendVerificationEmail",
+        summary: "Mail the signed-in user a link that verifies their address",
+        tags,
+        response: { 202: mailSentResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const identity = requireSession(request);
+      if (!(await mailQuota(request, identity.email))) throw tooManyMails();
+      const outcome = await services.auth.sendVerification(identity.userId);
+      return reply.status(202).send({
+        message: outcome === "sent" ? `A verification link is on its way to ${identity.email}.` : "Your address is already verified.",
+      });
+    },
+  );
+
+  app.post(
+    "/v1/auth/password-reset",
+    {
+      config: { auth: { kind: "public" }, rateLimit: perIpLimit },
+      schema: {
+        operationId: "requestPasswordReset",
+        summary: "Mail a password-reset link; answers the same whether or not the address has an account",
+        tags,
+        body: passwordResetRequestBodySchema,
+        response: { 202: mailSentResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      await services.auth.requestPasswordReset(request.body.email, await mailQuota(request, request.body.email));
+      return reply.status(202).send({ message: `If ${request.body.email} has an account, a link to reset its password is on its way.` });
+    },
+  );
+
+  app.post(
+    "/v1/auth/password-reset/confirm",
+    {
+      config: { auth: { kind: "public" }, rateLimit: perIpLimit },
+      schema: {
+        operationId: "resetPassword",
+        summary: "Set a new password with a reset link; every session of the account is signed out",
+        tags,
+        body: passwordResetBodySchema,
+        response: { 204: noContent },
+      },
+    },
+    async (request, reply) => {
+      await services.auth.resetPassword(request.body);
+      return reply.status(204).send();
     },
   );
 

@@ -1,6 +1,8 @@
-/** /v1/workspaces/:workspaceId/members: list, add/invite by e-mail, change role, remove/leave. */
+/**
+ * /v1/workspaces/:workspaceId/members: list, change role, remove/leave. People join only by
+ * accepting an invitation (routes/invitations.ts), never by being added.
+ */
 import {
-  addMemberBodySchema,
   errorResponseSchema,
   listOf,
   memberParamsSchema,
@@ -28,22 +30,6 @@ export function registerMemberRoutes({ app, services }: RouteContext) {
       },
     },
     async (request) => ({ items: await services.workspaces.listMembers(requireAccess(request)) }),
-  );
-
-  app.post(
-    "/v1/workspaces/:workspaceId/members",
-    {
-      config: { auth: { kind: "workspace", permission: "workspace:admin", sessionOnly: true } },
-      schema: {
-        operationId: "addMember",
-        summary: "Add a user by e-mail with a role; unknown addresses are invited (OWNER/ADMIN)",
-        tags,
-        params: workspaceParamsSchema,
-        body: addMemberBodySchema,
-        response: { 201: memberSchema, 409: errorResponseSchema },
-      },
-    },
-    async (request, reply) => reply.status(201).send(await services.workspaces.addMember(requireAccess(request), request.body)),
   );
 
   app.patch(

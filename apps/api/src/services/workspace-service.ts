@@ -1,14 +1,13 @@
 /** Workspaces and membership, with the role rules: only OWNERs touch OWNERs; never zero OWNERs. */
 import type { Database } from "@docent/db/client";
+import { revokeApiKeysCreatedBy } from "@docent/db/queries/api-keys";
 import {
-  addMember,
   countOwnersForUpdate,
   getMember,
   listMembers,
   removeMember,
   setMemberRole,
 } from "@docent/db/queries/members";
-import { createUser, getUserByEmail } from "@docent/db/queries/users";
 import {
   createWorkspaceWithOwner,
   deleteWorkspace,
@@ -20,7 +19,6 @@ import {
 import type { Identity, WorkspaceAccess } from "@docent/service-kit/auth";
 import { ConflictError, ForbiddenError, NotFoundError } from "@docent/service-kit/errors";
 import { memberDto, workspaceDto } from "../dto";
-import { isUniqueViolation } from "./db-errors";
 import { newSlug } from "./slugs";
 
 export function createWorkspaceService({ db }: { db: Database }) {
@@ -76,29 +74,6 @@ export function createWorkspaceService({ db }: { db: Database }) {
       return (await listMembers(db, access.workspaceId)).map(memberDto);
     },
 
-    /** Adds an existing user, or invites an address without an account (a pending user). */
-    async addMember(access: WorkspaceAccess, input: { email: string; role: WorkspaceRole }) {
-      if (input.role === "OWNER") assertOwnerActor(access, "add another OWNER");
-      try {
-        return await db.transaction(async (tx) => {
-          const user =
-            (await getUserByEmail(tx, input.email)) ??
-            (await createUser(tx, { email: input.email, status: "PENDING_VERIFICATION" }));
-          const added = await addMember(tx, {
-            workspaceId: access.workspaceId,
-            userId: user.id,
-            role: input.role,
-            invitedBy: access.userId,
-          });
-          if (!added) throw new ConflictError("This user is already a member", { code: "ALREADY_MEMBER" });
-          return memberDto({ ...added, user });
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new ConflictError("This user is already a member", { code: "ALREADY_MEMBER" });
-        throw error;
-      }
-    },
-
     async changeRole(access: WorkspaceAccess, userId: string, role: WorkspaceRole) {
       const target = await requireMember(access.workspaceId, userId);
       if (target.role === "OWNER" || role === "OWNER") assertOwnerActor(access, "grant or take the OWNER role");
@@ -114,7 +89,10 @@ export function createWorkspaceService({ db }: { db: Database }) {
       return memberDto(await requireMember(access.workspaceId, userId));
     },
 
-    /** Removes a member; anyone may remove themselves (leave), except the last OWNER. */
+    /**
+     * Removes a member and revokes the API keys they created here; anyone may remove
+     * themselves (leave), except the last OWNER.
+     */
     async removeMember(access: WorkspaceAccess, userId: string) {
       const leaving = userId === access.userId;
       if (!leaving && !access.permissions.has("workspace:admin")) {
@@ -129,6 +107,8 @@ export function createWorkspaceService({ db }: { db: Database }) {
           });
         }
         await removeMember(tx, { workspaceId: access.workspaceId, userId });
+        // Their keys stop now (auth also refuses keys of non-members) and stay revoked if they rejoin.
+        await revokeApiKeysCreatedBy(tx, { workspaceId: access.workspaceId, userId });
       });
     },
   };

@@ -17,6 +17,7 @@ import type { Responder } from "../llm/types";
 import type { RetrievalService } from "../retrieval/service";
 import type { RetrievedChunk } from "../retrieval/types";
 import { verifyCitations } from "./citations";
+import { countTokens } from "../llm/tokens";
 import { buildPrompt } from "./prompt";
 
 export type Channel = "widget" | "api" | "playground";
@@ -44,6 +45,12 @@ export interface AskParams {
   /** Prior turns supplied by the caller (OpenAI-compatible requests carry their own history). */
   history?: { role: "USER" | "ASSISTANT"; content: string }[];
   signal?: AbortSignal;
+  /**
+   * Called once the prompt is known and before anything is stored or streamed, with the
+   * most tokens (in + out) the answer can cost; throwing refuses the question. The widget
+   * reserves its daily token budget here.
+   */
+  reserveTokens?(maxTokens: number): Promise<void>;
 }
 
 export interface AskEvents {
@@ -84,6 +91,27 @@ const QUOTE_CHARS = 1_000;
 const HISTORY_MESSAGES = 20;
 
 export type ChatService = ReturnType<typeof createChatService>;
+
+/** OpenAI's chat format adds a few tokens per message and for priming the reply. */
+const TOKENS_PER_MESSAGE = 4;
+const REPLY_PRIMING_TOKENS = 3;
+
+/**
+ * The most an answer can cost, in + out: the prompt as counted with cl100k plus the output
+ * cap. The extractive responder ignores the cap but only quotes sentences of its sources,
+ * so its output is bounded by their size.
+ */
+export function mostTokens(
+  messages: { content: string }[],
+  maxTokens: number,
+  extractiveSources: { content: string }[] | null,
+): number {
+  const prompt = messages.reduce((n, m) => n + countTokens(m.content) + TOKENS_PER_MESSAGE, REPLY_PRIMING_TOKENS);
+  const output = extractiveSources
+    ? Math.max(maxTokens, extractiveSources.reduce((n, s) => n + countTokens(s.content), 0) + 32)
+    : maxTokens;
+  return prompt + output;
+}
 
 export function createChatService(deps: ChatServiceDeps) {
   const { db, retrieval, logger } = deps;
@@ -146,6 +174,31 @@ export function createChatService(deps: ChatServiceDeps) {
           : []),
     ]);
 
+    // Strict bots answer only from relevant sources; this check runs on every turn, so a
+    // follow-up cannot lean on earlier answers to leave the documents.
+    const sources = settings.strict ? retrieved.chunks.filter(isRelevant) : retrieved.chunks;
+    const refuse = (settings.strict || responder.extractive) && sources.length === 0;
+    const promptSources = sources.map((c, i) => ({
+      index: i + 1,
+      content: c.content,
+      score: c.score,
+      documentName: c.documentName,
+      page: c.page,
+    }));
+    const maxTokens = Math.min(settings.maxTokens, deps.maxTokensCap);
+    const messages = refuse
+      ? []
+      : buildPrompt({
+          systemPrompt: prompt?.content ?? null,
+          strict: settings.strict,
+          refusalText: settings.refusalText,
+          sources: promptSources,
+          history,
+          historyTokenBudget: settings.historyTokenBudget,
+          question: message,
+        });
+    await params.reserveTokens?.(refuse ? 0 : mostTokens(messages, maxTokens, responder.extractive ? promptSources : null));
+
     conversation ??= await createConversation(db, {
       botId: bot.id,
       channel,
@@ -159,11 +212,6 @@ export function createChatService(deps: ChatServiceDeps) {
     const messageId = randomUUID();
     events.onStart?.({ conversationId: conversation.id, messageId, userMessageId: userMessage.id });
 
-    // Strict bots answer only from relevant sources; this check runs on every turn, so a
-    // follow-up cannot lean on earlier answers to leave the documents.
-    const sources = settings.strict ? retrieved.chunks.filter(isRelevant) : retrieved.chunks;
-    const refuse = (settings.strict || responder.extractive) && sources.length === 0;
-
     let text: string;
     let inputTokens = 0;
     let outputTokens = 0;
@@ -171,28 +219,13 @@ export function createChatService(deps: ChatServiceDeps) {
       text = settings.refusalText;
       for (const piece of text.match(/\s*\S+/g) ?? []) events.onToken?.(piece);
     } else {
-      const promptSources = sources.map((c, i) => ({
-        index: i + 1,
-        content: c.content,
-        score: c.score,
-        documentName: c.documentName,
-        page: c.page,
-      }));
       const generation = await responder.generate(
         {
-          messages: buildPrompt({
-            systemPrompt: prompt?.content ?? null,
-            strict: settings.strict,
-            refusalText: settings.refusalText,
-            sources: promptSources,
-            history,
-            historyTokenBudget: settings.historyTokenBudget,
-            question: message,
-          }),
+          messages,
           question: message,
           sources: promptSources,
           temperature: settings.temperature,
-          maxTokens: Math.min(settings.maxTokens, deps.maxTokensCap),
+          maxTokens,
           signal: params.signal,
         },
         (piece) => events.onToken?.(piece),

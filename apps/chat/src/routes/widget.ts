@@ -2,8 +2,8 @@
  * Public widget routes, addressed by the bot's public id. The page's Origin must be on
  * the bot's allowlist (an empty list allows none); API keys are refused outright so a
  * key pasted into a page fails loudly instead of working; visitors are anonymous ids;
- * requests are rate limited per IP and per visitor; a daily token budget caps a bot's
- * widget spending.
+ * requests are rate limited per IP and per visitor; a daily token budget, reserved before
+ * each answer and settled after it, caps a bot's widget spending.
  */
 import { randomBytes } from "node:crypto";
 import type { Bot } from "@docent/db/queries/bots";
@@ -15,8 +15,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "../app";
+import type { AskEvents } from "../answer/service";
 import { answerBody, streamAnswer } from "../http/answer-stream";
 import { originAllowed } from "../http/origin";
+import type { TokenReservation } from "../http/rate-limit";
 import { feedbackBody } from "./feedback";
 
 const publicParams = z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, "not a bot id") });
@@ -64,17 +66,48 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
     if (ipWait !== null) throw new RateLimitedError(ipWait, "Too many messages from this network; wait a minute and try again");
     const visitorWait = await limiter.hit(`visitor:${botId}:${visitor}`, env.WIDGET_RATE_LIMIT_PER_VISITOR, 60);
     if (visitorWait !== null) throw new RateLimitedError(visitorWait, "You are sending messages too quickly; wait a minute and try again");
-    if ((await limiter.tokensSpentToday(botId)) >= env.WIDGET_DAILY_TOKEN_BUDGET) {
-      const midnight = new Date();
-      midnight.setUTCHours(24, 0, 0, 0);
-      throw new AppError("This assistant has reached its daily usage limit; please try again tomorrow", {
-        code: "DAILY_BUDGET_EXHAUSTED",
-        statusCode: 429,
-        retryable: true,
-        details: { resetsAt: midnight.toISOString() },
-        headers: { "retry-after": String(Math.ceil((midnight.getTime() - Date.now()) / 1000)) },
-      });
-    }
+    // Cheap early refusal before any retrieval; the reservation below is what enforces the budget.
+    if ((await limiter.tokensSpentToday(botId)) >= env.WIDGET_DAILY_TOKEN_BUDGET) throw budgetExhausted();
+  }
+
+  function budgetExhausted() {
+    const midnight = new Date();
+    midnight.setUTCHours(24, 0, 0, 0);
+    return new AppError("This assistant has reached its daily usage limit; please try again tomorrow", {
+      code: "DAILY_BUDGET_EXHAUSTED",
+      statusCode: 429,
+      retryable: true,
+      details: { resetsAt: midnight.toISOString() },
+      headers: { "retry-after": String(Math.ceil((midnight.getTime() - Date.now()) / 1000)) },
+    });
+  }
+
+  /**
+   * The daily budget for one answer: the answer service reserves its most possible cost
+   * before generating (refused when it does not fit), `done` settles it to the real usage.
+   * An answer that fails before producing any text releases the reservation; one that
+   * fails or is abandoned mid-answer keeps it, since the provider may have billed that much.
+   */
+  function tokenBudget(botId: string) {
+    let reservation: TokenReservation | null = null;
+    let generated = false;
+    return {
+      async reserveTokens(maxTokens: number) {
+        reservation = await limiter.reserveTokens(botId, maxTokens, env.WIDGET_DAILY_TOKEN_BUDGET);
+        if (!reservation) throw budgetExhausted();
+      },
+      onToken() {
+        generated = true;
+      },
+      async done(usage: { inputTokens: number; outputTokens: number }) {
+        if (reservation) await limiter.settleTokens(reservation, usage.inputTokens + usage.outputTokens);
+        reservation = null;
+      },
+      async failed() {
+        if (reservation && !generated) await limiter.settleTokens(reservation, 0);
+        reservation = null;
+      },
+    };
   }
 
   // CORS preflight: answered only for allowed origins.
@@ -139,17 +172,33 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
         actor: { visitorId: visitor },
         conversationMetadata: { pageUrl: body.pageUrl ?? null, userAgent: request.headers["user-agent"]?.slice(0, 300) ?? null },
       };
-      const spend = (a: { usage: { inputTokens: number; outputTokens: number } }) =>
-        limiter.addTokens(bot.id, a.usage.inputTokens + a.usage.outputTokens);
+      const budget = tokenBudget(bot.id);
+      const run = async (events: AskEvents, signal?: AbortSignal) => {
+        try {
+          return await chat.ask(
+            { ...params, signal, reserveTokens: budget.reserveTokens },
+            {
+              ...events,
+              onToken: (text) => {
+                budget.onToken();
+                events.onToken?.(text);
+              },
+            },
+          );
+        } catch (error) {
+          await budget.failed();
+          throw error;
+        }
+      };
       if (!body.stream) {
-        const answer = await chat.ask(params);
-        await spend(answer);
+        const answer = await run({});
+        await budget.done(answer.usage);
         return { ...answerBody(answer), visitorId: visitor };
       }
-      return streamAnswer(request, reply, (events, signal) => chat.ask({ ...params, signal }, events), {
+      return streamAnswer(request, reply, run, {
         headers: { ...corsHeaders(origin), "x-docent-visitor": visitor },
         startExtra: { visitorId: visitor },
-        onDone: spend,
+        onDone: (answer) => budget.done(answer.usage),
       });
     },
   );

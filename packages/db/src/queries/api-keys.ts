@@ -2,9 +2,20 @@
 import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Executor } from "../client";
 import type { ApiKeyScope } from "../json";
-import { apiKeys } from "../schema";
+import { apiKeys, users, workspaceMembers } from "../schema";
+import type { WorkspaceRole } from "./workspaces";
 
 export type ApiKey = typeof apiKeys.$inferSelect;
+
+/**
+ * A usable key with the standing of the user who created it, so authentication can
+ * refuse keys whose creator is suspended or no longer a member of the key's workspace.
+ * `creator` is null when the key has no creator (created by platform tooling, or the
+ * user was deleted).
+ */
+export type UsableApiKey = ApiKey & {
+  creator: { status: (typeof users.$inferSelect)["status"]; role: WorkspaceRole | null } | null;
+};
 
 export async function createApiKey(
   db: Executor,
@@ -27,11 +38,16 @@ export async function listApiKeys(db: Executor, workspaceId: string): Promise<Ap
   return db.select().from(apiKeys).where(eq(apiKeys.workspaceId, workspaceId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
-/** A key that is neither revoked nor expired. */
-export async function findUsableApiKey(db: Executor, keyHash: string, now = new Date()): Promise<ApiKey | undefined> {
+/** A key that is neither revoked nor expired, with its creator's current standing. */
+export async function findUsableApiKey(db: Executor, keyHash: string, now = new Date()): Promise<UsableApiKey | undefined> {
   const [row] = await db
-    .select()
+    .select({ key: apiKeys, creatorStatus: users.status, creatorRole: workspaceMembers.role })
     .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
+    .leftJoin(
+      workspaceMembers,
+      and(eq(workspaceMembers.workspaceId, apiKeys.workspaceId), eq(workspaceMembers.userId, apiKeys.createdBy)),
+    )
     .where(
       and(
         eq(apiKeys.keyHash, keyHash),
@@ -39,7 +55,11 @@ export async function findUsableApiKey(db: Executor, keyHash: string, now = new 
         or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
       ),
     );
-  return row;
+  if (!row) return undefined;
+  return {
+    ...row.key,
+    creator: row.creatorStatus ? { status: row.creatorStatus, role: row.creatorRole } : null,
+  };
 }
 
 /** Records use at most once per `minIntervalMs`, so busy keys do not write on every request. */
@@ -71,4 +91,21 @@ export async function revokeApiKey(
     .from(apiKeys)
     .where(and(eq(apiKeys.workspaceId, params.workspaceId), eq(apiKeys.id, params.apiKeyId)));
   return existing;
+}
+
+/**
+ * Revokes the keys a user created in a workspace (when they leave or are removed), so
+ * rejoining later does not bring them back. Returns how many were revoked.
+ */
+export async function revokeApiKeysCreatedBy(
+  db: Executor,
+  params: { workspaceId: string; userId: string },
+  now = new Date(),
+): Promise<number> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.workspaceId, params.workspaceId), eq(apiKeys.createdBy, params.userId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length;
 }

@@ -2,7 +2,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { users, workspaceMembers } from "../schema";
-import type { User } from "./users";
+import { normalizeEmail, type User } from "./users";
 import type { WorkspaceRole } from "./workspaces";
 
 export type Membership = typeof workspaceMembers.$inferSelect;
@@ -43,6 +43,19 @@ export async function getMember(
     .from(workspaceMembers)
     .innerJoin(users, eq(users.id, workspaceMembers.userId))
     .where(and(eq(workspaceMembers.workspaceId, params.workspaceId), eq(workspaceMembers.userId, params.userId)));
+  return row ? { ...row.membership, user: row.user } : undefined;
+}
+
+/** The member with this e-mail address, if the address belongs to one. */
+export async function getMemberByEmail(
+  db: Executor,
+  params: { workspaceId: string; email: string },
+): Promise<MemberWithUser | undefined> {
+  const [row] = await db
+    .select(memberColumns)
+    .from(workspaceMembers)
+    .innerJoin(users, eq(users.id, workspaceMembers.userId))
+    .where(and(eq(workspaceMembers.workspaceId, params.workspaceId), eq(users.email, normalizeEmail(params.email))));
   return row ? { ...row.membership, user: row.user } : undefined;
 }
 

@@ -43,7 +43,7 @@ export async function getPasswordHash(db: Executor, userId: string): Promise<str
 
 export async function createUser(
   db: Executor,
-  input: { email: string; name?: string | null; status?: User["status"]; role?: User["role"] },
+  input: { email: string; name?: string | null; status?: User["status"]; role?: User["role"]; emailVerified?: boolean },
 ): Promise<User> {
   const [row] = await db
     .insert(users)
@@ -52,6 +52,7 @@ export async function createUser(
       name: input.name ?? null,
       status: input.status ?? "ACTIVE",
       role: input.role ?? "USER",
+      emailVerified: input.emailVerified ?? false,
     })
     .returning();
   return row!;

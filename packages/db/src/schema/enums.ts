@@ -47,3 +47,5 @@ export const widgetPosition = pgEnum("widget_position", ["bottom-right", "bottom
 export const widgetTheme = pgEnum("widget_theme", ["light", "dark", "auto"]);
 export const conversationChannel = pgEnum("conversation_channel", ["widget", "api", "playground"]);
 export const messageRole = pgEnum("message_role", ["USER", "ASSISTANT", "SYSTEM"]);
+/** What an e-mailed token proves or allows; see `email_tokens`. */
+export const emailTokenPurpose = pgEnum("email_token_purpose", ["signup", "verify_email", "password_reset"]);

@@ -5,6 +5,8 @@ export * from "./sessions";
 export * from "./user-preferences";
 export * from "./workspaces";
 export * from "./workspace-members";
+export * from "./workspace-invitations";
+export * from "./email-tokens";
 export * from "./plans";
 export * from "./subscriptions";
 export * from "./usage-counters";

@@ -20,6 +20,7 @@ import {
   type WorkspaceAccess,
   accessForApiKey,
   accessForMember,
+  rolePermissions,
 } from "./principal";
 import type { SessionIdentity, SessionManager } from "./sessions";
 
@@ -53,15 +54,45 @@ export async function identifyApiKey(db: Database, header: string): Promise<Iden
   const secret = match[1]!;
   const key = looksLikeApiKey(secret) ? await findUsableApiKey(db, sha256Hex(secret)) : undefined;
   if (!key) throw new UnauthorizedError("Invalid, revoked or expired API key", { code: "INVALID_API_KEY" });
+  // A key acts for the user who created it: it stops with their suspension or removal
+  // from the workspace, and never does more than their current role allows.
+  let scopes = key.scopes;
+  if (key.createdBy) {
+    const role = key.creator?.status === "ACTIVE" ? key.creator.role : null;
+    if (!role) {
+      throw new UnauthorizedError(
+        "This API key no longer works: the user who created it is suspended or no longer a member of its workspace",
+        { code: "API_KEY_OWNER_INACTIVE" },
+      );
+    }
+    const allowed = new Set<string>(rolePermissions[role]);
+    scopes = key.scopes.filter((scope) => allowed.has(scope));
+  }
   await touchApiKey(db, key.id);
   return {
     kind: "apiKey",
     apiKeyId: key.id,
     workspaceId: key.workspaceId,
-    scopes: key.scopes,
+    scopes,
     botId: key.botId,
     createdBy: key.createdBy,
   };
+}
+
+const verifiedKeys = new WeakMap<FastifyRequest, Promise<Identity>>();
+
+/**
+ * The request's API key, verified once per request: the rate limiter (which must know a
+ * key is real before giving it a bucket of its own) and authentication share the answer.
+ * Rejects with UnauthorizedError when the header is not a usable key.
+ */
+export function verifyRequestApiKey(db: Database, request: FastifyRequest): Promise<Identity> {
+  let verified = verifiedKeys.get(request);
+  if (!verified) {
+    verified = identifyApiKey(db, request.headers.authorization ?? "");
+    verifiedKeys.set(request, verified);
+  }
+  return verified;
 }
 
 /** Resolves the caller's access to a workspace; null when they cannot see it. */
@@ -90,7 +121,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
     const header = request.headers.authorization;
     let identity: Identity | null;
     if (header !== undefined) {
-      identity = await identifyApiKey(options.db, header);
+      identity = await verifyRequestApiKey(options.db, request);
     } else {
       identity = await options.sessions.identify(request);
       if (identity && !isSafeMethod(request.method) && !csrfTokenMatches(identity.csrfToken, request.headers[CSRF_HEADER])) {

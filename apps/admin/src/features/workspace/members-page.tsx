@@ -1,14 +1,18 @@
-/** Workspace members and roles; also where a new workspace is created. */
+/**
+ * Workspace members and roles, and the invitations still pending (resend, revoke); also
+ * where a new workspace is created. People join by accepting a mailed invitation.
+ */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Plus, UserPlus, Users } from "lucide-react";
+import { Mail, Plus, UserPlus, Users } from "lucide-react";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../../api/client";
-import type { Member, WorkspaceRole } from "../../api/types";
+import type { Invitation, Member, WorkspaceRole } from "../../api/types";
+import { dateTime } from "../../lib/format";
 import { sessionKey, useSession, useWorkspace } from "../../app/session";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
-import { EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
+import { Badge, EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
 import { Field, Input, Select } from "../../ui/form";
 import { Card, PageHeader } from "../../ui/layout";
 import { useToast } from "../../ui/toast";
@@ -30,13 +34,32 @@ export function MembersPage() {
   const [role, setRole] = useState<WorkspaceRole>("MEMBER");
   const [newWorkspace, setNewWorkspace] = useState(false);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: key });
+  const invitationsKey = ["invitations", workspaceId];
+  const invitations = useQuery({ queryKey: invitationsKey, queryFn: () => api.workspaces.invitations(workspaceId), enabled: canManage });
+  const refreshInvitations = () => queryClient.invalidateQueries({ queryKey: invitationsKey });
   const add = useMutation({
-    mutationFn: () => api.workspaces.addMember(workspaceId, { email: email.trim(), role }),
-    onSuccess: async () => {
-      notify(`${email.trim()} added`, "success");
+    mutationFn: () => api.workspaces.invite(workspaceId, { email: email.trim(), role }),
+    onSuccess: async (invitation) => {
+      notify(`Invitation sent to ${invitation.email}`, "success");
       setEmail("");
-      await invalidate();
+      await refreshInvitations();
     },
+  });
+  const resend = useMutation({
+    mutationFn: (i: Invitation) => api.workspaces.resendInvitation(workspaceId, i.id),
+    onSuccess: async (i) => {
+      notify(`Invitation sent again to ${i.email}`, "success");
+      await refreshInvitations();
+    },
+    onError: (e: Error) => notify(e.message, "error"),
+  });
+  const revoke = useMutation({
+    mutationFn: (i: Invitation) => api.workspaces.revokeInvitation(workspaceId, i.id),
+    onSuccess: async (_r, i) => {
+      notify(`Invitation to ${i.email} revoked`, "success");
+      await refreshInvitations();
+    },
+    onError: (e: Error) => notify(e.message, "error"),
   });
   const setMemberRole = useMutation({
     mutationFn: ({ m, r }: { m: Member; r: WorkspaceRole }) => api.workspaces.setRole(workspaceId, m.userId, r),
@@ -69,7 +92,7 @@ export function MembersPage() {
       />
       <div className="stack lg">
         {canManage && (
-          <Card title="Add a member">
+          <Card title="Invite a member">
             <form className="row wrap" style={{ alignItems: "flex-end" }} onSubmit={submit}>
               <Field label="Email" className="grow">
                 <Input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required placeholder="colleague@company.com" />
@@ -84,12 +107,61 @@ export function MembersPage() {
                 </Select>
               </Field>
               <Button type="submit" variant="primary" icon={<UserPlus aria-hidden="true" />} loading={add.isPending}>
-                Add member
+                Send invitation
               </Button>
             </form>
+            <p className="small muted" style={{ marginTop: 8 }}>
+              They get a link by e-mail and join once they accept it, signed in with this address.
+            </p>
             <div style={{ marginTop: 10 }}>
               <ErrorMessage error={add.error} />
             </div>
+          </Card>
+        )}
+        {canManage && (invitations.error || (invitations.data?.length ?? 0) > 0) && (
+          <Card title="Pending invitations" padded={false}>
+            {invitations.error ? (
+              <div className="card-body">
+                <ErrorMessage error={invitations.error} title="Could not load invitations" />
+              </div>
+            ) : (
+              <table className="table" aria-label="Pending invitations">
+                <thead>
+                  <tr>
+                    <th scope="col">Address</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invitations.data!.map((i) => (
+                    <tr key={i.id} data-invitation={i.email}>
+                      <td>
+                        <div className="row">
+                          <Mail aria-hidden="true" size={16} />
+                          <span>{i.email}</span>
+                        </div>
+                      </td>
+                      <td>{roles.find((r) => r.value === i.role)?.label}</td>
+                      <td>{i.expired ? <Badge tone="warning">Expired</Badge> : dateTime(i.expiresAt)}</td>
+                      <td style={{ textAlign: "right" }}>
+                        <div className="row" style={{ justifyContent: "flex-end" }}>
+                          <Button size="sm" onClick={() => resend.mutate(i)} loading={resend.isPending && resend.variables?.id === i.id}>
+                            Resend
+                          </Button>
+                          <Button size="sm" variant="danger" onClick={() => revoke.mutate(i)} loading={revoke.isPending && revoke.variables?.id === i.id}>
+                            Revoke
+                          </Button>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
           </Card>
         )}
         <Card padded={false}>
