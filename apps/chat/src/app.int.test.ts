@@ -97,6 +97,27 @@ describe("POST /v1/bots/:botId/chat", () => {
     expect(paths).toEqual(expect.arrayContaining(["body.message", "body.stream"]));
   });
 
+  it("answers an empty, a whitespace-only or a 100 kB question and another bot's conversation id with a 4xx naming the problem", async () => {
+    const chat = (botId: string, payload: Record<string, unknown>) =>
+      app.inject({ method: "POST", url: `/v1/bots/${botId}/chat`, headers: auth(acmeKey), payload });
+    for (const message of ["", "   \n\t "]) {
+      const res = await chat(acme.bot.id, { message });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().details.issues).toEqual([expect.objectContaining({ path: "body.message", message: "message must not be empty" })]);
+    }
+    const huge = await chat(acme.bot.id, { message: "why ".repeat(25_000), stream: true });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().details.issues[0]).toMatchObject({ path: "body.message" });
+    expect(huge.json().details.issues[0].message).toMatch(/8000/);
+
+    const first = await chat(acme.bot.id, { message: "How do I reset the X200 router?" });
+    const other = await createBot(db.db, acme.workspace.id, { name: "Other bot" });
+    const res = await chat(other.id, { message: "And then?", conversationId: first.json().conversationId, stream: true });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: "CONVERSATION_NOT_FOUND", details: { field: "conversationId" } });
+    expect(res.json().message).toContain(first.json().conversationId);
+  });
+
   it("keeps tenants apart: another workspace's key cannot see the bot, and its sentence is never retrieved", async () => {
     const foreign = await app.inject({
       method: "POST",

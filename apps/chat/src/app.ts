@@ -95,7 +95,7 @@ export async function buildApp(options: BuildAppOptions) {
     responderFor,
     logger: logger.child({ component: "answer" }),
     maxTokensCap: env.LLM_MAX_TOKENS,
-    minRelevantSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY,
+    support: { minSupport: env.CHAT_MIN_SUPPORT, minSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY },
   });
   const deps: AppDeps = {
     env,

@@ -21,7 +21,11 @@ export interface RecordedRequest {
   };
 }
 
-export type Reply = (request: RecordedRequest) => string;
+/**
+ * The answer for a request: a string (streamed word by word) or the exact stream pieces,
+ * so tests can split a `[1]` marker across chunks the way real models do.
+ */
+export type Reply = (request: RecordedRequest) => string | string[];
 
 export interface TestLlmServer {
   baseUrl: string;
@@ -30,6 +34,8 @@ export interface TestLlmServer {
   setReply(reply: Reply): void;
   /** Make the next requests fail with this HTTP status. */
   failWith(status: number | null): void;
+  /** Make the next streamed answers break off (connection destroyed) after this many pieces. */
+  breakAfter(pieces: number | null): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,7 @@ export async function startTestLlmServer(opts: { apiKey?: string } = {}): Promis
   const requests: RecordedRequest[] = [];
   let reply: Reply = defaultReply;
   let failure: number | null = null;
+  let breakAt: number | null = null;
 
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -71,7 +78,8 @@ export async function startTestLlmServer(opts: { apiKey?: string } = {}): Promis
     if (failure !== null) {
       return send(failure, { error: { message: "upstream failure", type: "server_error" } });
     }
-    const text = reply(recorded);
+    const answer = reply(recorded);
+    const text = Array.isArray(answer) ? answer.join("") : answer;
     const id = `chatcmpl-test${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
     const promptTokens = approxTokens(body.messages.map((m) => m.content).join("\n"));
@@ -90,7 +98,16 @@ export async function startTestLlmServer(opts: { apiKey?: string } = {}): Promis
     const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...extra })}\n\n`;
     res.write(chunk({ role: "assistant", content: "" }, null));
-    for (const piece of pieces(text)) res.write(chunk({ content: piece }, null));
+    const parts = Array.isArray(answer) ? answer : pieces(text);
+    for (const [i, piece] of parts.entries()) {
+      if (breakAt !== null && i >= breakAt) {
+        // A provider dying mid-answer: what was sent stays sent, then the connection drops.
+        await new Promise((r) => setTimeout(r, 20));
+        res.destroy();
+        return;
+      }
+      res.write(chunk({ content: piece }, null));
+    }
     res.write(chunk({}, "stop"));
     if (body.stream_options?.include_usage) {
       res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage })}\n\n`);
@@ -108,6 +125,9 @@ export async function startTestLlmServer(opts: { apiKey?: string } = {}): Promis
     },
     failWith: (status) => {
       failure = status;
+    },
+    breakAfter: (n) => {
+      breakAt = n;
     },
     close: () =>
       new Promise<void>((resolve) => {
