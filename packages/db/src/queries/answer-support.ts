@@ -37,7 +37,10 @@ export async function getQuestionTermCoverage(
       select coalesce((select chunk_count from bot_search_stats where bot_id = ${p.botId}), 0)::float8 as n
     ),
     given as materialized (
-      select c.id, tsvector_to_array(c.search_vector) as lexemes
+      -- The indexed lexemes, plus those of the text with punctuation as spaces: the parser
+      -- keeps "support.lts" or "/etc/apt" whole, a question asks about "LTS support".
+      select c.id, tsvector_to_array(c.search_vector)
+               || tsvector_to_array(to_tsvector(${p.textSearchConfig}::regconfig, regexp_replace(c.content, '[[:punct:]]+', ' ', 'g'))) as lexemes
       from bot_document_chunks c
       where c.bot_id = ${p.botId} and c.id = any(${`{${p.chunkIds.join(",")}}`}::uuid[])
     )
