@@ -160,6 +160,25 @@ describe("POST /v1/bots/:botId/chat", () => {
   });
 });
 
+describe("GET /v1/platform/defaults", () => {
+  it("names the platform's default answer model and embedder, to signed-in callers only", async () => {
+    expect((await app.inject({ method: "GET", url: "/v1/platform/defaults" })).statusCode).toBe(401);
+    const offline = await app.inject({ method: "GET", url: "/v1/platform/defaults", headers: auth(acmeKey) });
+    expect(offline.json()).toEqual({
+      llm: { provider: "local", model: "extractive-v2", extractive: true },
+      embedding: { provider: "local", model: "local:lexical-hash-v1" },
+    });
+    const withModel = await buildTestApp(db, redis, { LLM_BASE_URL: "http://127.0.0.1:9/v1", LLM_MODEL: "qwen2.5-14b-instruct", LLM_PROVIDER: "vllm" });
+    try {
+      const res = await withModel.inject({ method: "GET", url: "/v1/platform/defaults", headers: auth(acmeKey) });
+      expect(res.json().llm).toEqual({ provider: "vllm", model: "qwen2.5-14b-instruct", extractive: false });
+      expect(JSON.stringify(res.json())).not.toContain("127.0.0.1");
+    } finally {
+      await withModel.close();
+    }
+  });
+});
+
 describe("POST /v1/bots/:botId/retrieve", () => {
   it("shows each mode's rank and score with document name, page and heading", async () => {
     const res = await app.inject({

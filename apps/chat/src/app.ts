@@ -25,6 +25,7 @@ import type { QueryEmbedder } from "./retrieval/types";
 import { botRoutes } from "./routes/bots";
 import { feedbackRoutes } from "./routes/feedback";
 import { openAiRoutes } from "./routes/openai";
+import { platformRoutes } from "./routes/platform";
 import { widgetRoutes } from "./routes/widget";
 
 export interface BuildAppOptions {
@@ -127,6 +128,7 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(botRoutes(deps));
   await app.register(feedbackRoutes(deps));
   await app.register(openAiRoutes(deps));
+  await app.register(platformRoutes(deps));
   await app.register(widgetRoutes(deps));
   return app;
 }

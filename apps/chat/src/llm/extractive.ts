@@ -224,6 +224,8 @@ export function splitUnits(text: string): Unit[] {
 }
 
 export const EXTRACTIVE_PREFIX = "From the documents:";
+/** The offline reader's model name in responses and analytics. */
+export const EXTRACTIVE_MODEL = "extractive-v2";
 
 export interface ExtractiveOptions {
   /** Units quoted at most. */
@@ -278,7 +280,7 @@ function wanted(question: string): Wanted | null {
 export function createExtractiveResponder({ maxUnits = 3, wordBudget = 50 }: ExtractiveOptions = {}): Responder {
   return {
     provider: "local",
-    model: "extractive-v2",
+    model: EXTRACTIVE_MODEL,
     extractive: true,
     async generate(request: GenerationRequest, onToken): Promise<Generation> {
       const text = answer(request, maxUnits, wordBudget);
