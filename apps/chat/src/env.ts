@@ -27,7 +27,7 @@ export const chatEnvSchema = z.object({
    * Strict mode and offline answers: a passage supports the question when it holds this
    * share of the question's IDF-weighted words (docs/benchmarks.md measures the choice)...
    */
-  CHAT_MIN_SUPPORT: z.coerce.number().min(0).max(1).default(0.45),
+  CHAT_MIN_SUPPORT: z.coerce.number().min(0).max(1).default(0.6),
   /** ...or, with a semantic (non-local) embedder, from this cosine similarity. */
   CHAT_MIN_RELEVANT_SIMILARITY: z.coerce.number().min(0).max(1).default(0.3),
   /** Analytics: a question whose best retrieval score (0-1) is below this found no good source. */

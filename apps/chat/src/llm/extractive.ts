@@ -308,7 +308,7 @@ const FRAMING = new Set(["name", "call", "called", "kind", "type", "many", "much
 function answer(request: GenerationRequest, maxUnits: number, wordBudget: number): string {
   const kind = wanted(request.question);
   const allTerms = [...new Set(keywords(request.question))];
-  let questionTerms = allTerms.filter((t) => !FRAMING.has(t) && !kind?.framing.includes(t));
+  const questionTerms = allTerms.filter((t) => !FRAMING.has(t) && !kind?.framing.includes(t));
   if (questionTerms.length === 0 || request.sources.length === 0) return "";
   const questionPairs = pairsOf(keywords(request.question));
 
@@ -321,15 +321,18 @@ function answer(request: GenerationRequest, maxUnits: number, wordBudget: number
     }
   });
   if (candidates.length === 0) return "";
-  // "Which version of rustfmt...": a column name says which field is wanted, not which row.
+  // "Which version of rustfmt...": for a row, a column name says which field is wanted,
+  // not which row, so rows are scored on the other words (prose keeps them all).
   const aboutRows = questionTerms.filter((t) => !labelTerms.has(t));
-  if (aboutRows.length > 0 && aboutRows.length < questionTerms.length) questionTerms = aboutRows;
+  const rowTerms = aboutRows.length > 0 ? aboutRows : questionTerms;
 
   // IDF over the units at hand: words found in every unit tell units apart no better than stopwords.
   const df = new Map<string, number>();
   for (const c of candidates) for (const t of c.terms) df.set(t, (df.get(t) ?? 0) + 1);
   const weight = new Map(questionTerms.map((t) => [t, Math.log(1 + candidates.length / (1 + (df.get(t) ?? 0)))]));
-  const total = [...weight.values()].reduce((a, b) => a + b, 0);
+  const totalOf = (terms: string[]) => terms.reduce((sum, t) => sum + weight.get(t)!, 0);
+  const total = totalOf(questionTerms);
+  const rowTotal = totalOf(rowTerms);
 
   candidates.forEach((c, i) => {
     // A sentence often leaves its subject to the one before ("The game was played at
@@ -339,11 +342,11 @@ function answer(request: GenerationRequest, maxUnits: number, wordBudget: number
     const before = neighbour(candidates[i - 1]);
     const after = neighbour(candidates[i + 1]);
     let covered = 0;
-    for (const t of questionTerms) {
+    for (const t of c.kind === "row" ? rowTerms : questionTerms) {
       if (c.terms.has(t)) covered += weight.get(t)!;
       else if (before?.has(t) || after?.has(t)) covered += 0.5 * weight.get(t)!;
     }
-    const coverage = covered / total;
+    const coverage = covered / (c.kind === "row" ? rowTotal : total);
     const unitPairs = pairsOf(keywords(c.text));
     const pairHits = [...questionPairs].filter((p) => unitPairs.has(p)).length;
     const pairs = questionPairs.size > 0 ? pairHits / questionPairs.size : 0;
