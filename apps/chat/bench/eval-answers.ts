@@ -299,7 +299,7 @@ async function main() {
       if (ok) fixtureHits++;
       const words = answerWords(a.content, EXTRACTIVE_PREFIX);
       fixtureLengths.push(words);
-      fixtureRows.push([q.question, ok ? "yes" : "no", String(words), `\`${a.content.replace(/\n/g, " ⏎ ").replace(/`/g, "'").slice(0, 160)}\``]);
+      fixtureRows.push([q.question, ok ? "yes" : "no", String(words), `\`${a.content.replace(/\n/g, " ⏎ ").replace(/`/g, "'").slice(0, 160).replace(/\|/g, "\\|")}\``]);
     }
     console.log(`fixtures: ${fixtureHits}/${fixtureQuestions.length}`);
     const totalS = (performance.now() - started) / 1000;
