@@ -227,10 +227,26 @@ describe("admin app and widget in a browser", () => {
       await table.locator('tr[data-document="zephyr-manual.md"] [data-status="PROCESSED"]').waitFor();
       // The hostile document's name and text are shown, never interpreted.
       expect(await xssCount()).toBe(0);
+      // The upload hint states the workspace plan's own file size limit.
+      const plan = await page.evaluate(async (ws) => (await fetch(`/api/v1/workspaces/${ws}/usage`).then((r) => r.json())).plan, state.workspaceId);
+      await expect(page.getByTestId("upload-hint").textContent()).resolves.toContain(`up to ${plan.maxFileSizeMb} MB each (${plan.name} plan)`);
       await shot("03-documents");
   });
 
-  step("answers a question in the playground with a citation that opens its source", ["uploads documents and watches them reach PROCESSED through the progress UI"], async () => {
+  step("re-indexes a document, shown on its own row without covering it", ["uploads documents and watches them reach PROCESSED through the progress UI"], async () => {
+      const row = page.getByRole("table", { name: "Documents" }).locator('tr[data-document="zephyr-manual.md"]');
+      await row.getByRole("button", { name: "Re-index zephyr-manual.md" }).click();
+      await page.getByTestId("documents-announcement").getByText("Re-indexing “zephyr-manual.md”").waitFor();
+      const box = (await row.boundingBox())!;
+      for (const toast of await page.locator(".toast").all()) {
+        const t = (await toast.boundingBox())!;
+        const overlaps = t.x < box.x + box.width && box.x < t.x + t.width && t.y < box.y + box.height && box.y < t.y + t.height;
+        expect(overlaps, "a toast covers the re-indexed row").toBe(false);
+      }
+      await row.locator('[data-status="PROCESSED"]').waitFor({ timeout: 60_000 });
+  });
+
+  step("answers a question in the playground with a citation that opens its source", ["re-indexes a document, shown on its own row without covering it"], async () => {
       await page.getByRole("link", { name: "Playground" }).click();
       await page.getByLabel("Your question").fill("How long is the warranty on the Zephyr 9 blender motor?");
       await page.getByRole("button", { name: "Send" }).click();
@@ -317,7 +333,13 @@ describe("admin app and widget in a browser", () => {
       await expect(transcript.textContent()).resolves.toContain(XSS_SCRIPT);
       expect(await page.locator('.transcript img[src="x"], .transcript script').count()).toBe(0);
       expect(await xssCount()).toBe(0);
+      await expect(transcript.getByTestId("asker").first().textContent()).resolves.toBe("Visitor");
       await shot("09-conversations");
+      // The admin's own playground questions are labelled as theirs, not a visitor's.
+      await page.getByLabel("Channel").selectOption("playground");
+      await list.getByRole("button").first().click();
+      await expect.poll(() => transcript.getByTestId("asker").first().textContent()).toBe("Admin (playground)");
+      expect(await transcript.getByText("Visitor", { exact: true }).count()).toBe(0);
   });
 
   step("invites a teammate, who signs up from the mailed link and accepts", ["creates a bot from a template"], async () => {
@@ -400,6 +422,8 @@ describe("admin app and widget in a browser", () => {
       await page.getByLabel("Question").fill("blender warranty");
       await page.getByRole("button", { name: "Retrieve" }).click();
       await page.locator('[aria-label="Retrieved chunks"], .empty, .alert').first().waitFor();
+      // The new-bot default vector weight (0.01) is shown as stored, not rounded to 0.0.
+      await page.getByText("Vector weight: 0.01", { exact: true }).waitFor();
       await shot("11-retrieval");
       await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/prompts`);
       await page.getByLabel("System prompt").waitFor();
@@ -412,6 +436,9 @@ describe("admin app and widget in a browser", () => {
       await shot("14-usage");
       await page.goto(`/w/${state.workspaceId}/settings`);
       await page.getByRole("heading", { name: "Workspace settings" }).waitFor();
+      // The platform default is the chat service's real one (here: no LLM configured).
+      await page.getByRole("option", { name: "Platform default (offline extractive answers)" }).waitFor({ state: "attached" });
+      await page.getByRole("option", { name: "Platform default (local:lexical-hash-v1)" }).waitFor({ state: "attached" });
       await shot("15-settings");
       await page.goto(`/w/${state.workspaceId}/members`);
       await page.getByRole("table", { name: "Members" }).getByText(state.email).waitFor();

@@ -97,6 +97,27 @@ describe("POST /v1/bots/:botId/chat", () => {
     expect(paths).toEqual(expect.arrayContaining(["body.message", "body.stream"]));
   });
 
+  it("answers an empty, a whitespace-only or a 100 kB question and another bot's conversation id with a 4xx naming the problem", async () => {
+    const chat = (botId: string, payload: Record<string, unknown>) =>
+      app.inject({ method: "POST", url: `/v1/bots/${botId}/chat`, headers: auth(acmeKey), payload });
+    for (const message of ["", "   \n\t "]) {
+      const res = await chat(acme.bot.id, { message });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().details.issues).toEqual([expect.objectContaining({ path: "body.message", message: "message must not be empty" })]);
+    }
+    const huge = await chat(acme.bot.id, { message: "why ".repeat(25_000), stream: true });
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().details.issues[0]).toMatchObject({ path: "body.message" });
+    expect(huge.json().details.issues[0].message).toMatch(/8000/);
+
+    const first = await chat(acme.bot.id, { message: "How do I reset the X200 router?" });
+    const other = await createBot(db.db, acme.workspace.id, { name: "Other bot" });
+    const res = await chat(other.id, { message: "And then?", conversationId: first.json().conversationId, stream: true });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: "CONVERSATION_NOT_FOUND", details: { field: "conversationId" } });
+    expect(res.json().message).toContain(first.json().conversationId);
+  });
+
   it("keeps tenants apart: another workspace's key cannot see the bot, and its sentence is never retrieved", async () => {
     const foreign = await app.inject({
       method: "POST",
@@ -136,6 +157,25 @@ describe("POST /v1/bots/:botId/chat", () => {
     expect(res.statusCode).toBe(404);
     const anonymous = await app.inject({ method: "POST", url: `/v1/bots/${acme.bot.id}/chat`, payload: { message: "hi" } });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe("GET /v1/platform/defaults", () => {
+  it("names the platform's default answer model and embedder, to signed-in callers only", async () => {
+    expect((await app.inject({ method: "GET", url: "/v1/platform/defaults" })).statusCode).toBe(401);
+    const offline = await app.inject({ method: "GET", url: "/v1/platform/defaults", headers: auth(acmeKey) });
+    expect(offline.json()).toEqual({
+      llm: { provider: "local", model: "extractive-v2", extractive: true },
+      embedding: { provider: "local", model: "local:lexical-hash-v1" },
+    });
+    const withModel = await buildTestApp(db, redis, { LLM_BASE_URL: "http://127.0.0.1:9/v1", LLM_MODEL: "qwen2.5-14b-instruct", LLM_PROVIDER: "vllm" });
+    try {
+      const res = await withModel.inject({ method: "GET", url: "/v1/platform/defaults", headers: auth(acmeKey) });
+      expect(res.json().llm).toEqual({ provider: "vllm", model: "qwen2.5-14b-instruct", extractive: false });
+      expect(JSON.stringify(res.json())).not.toContain("127.0.0.1");
+    } finally {
+      await withModel.close();
+    }
   });
 });
 

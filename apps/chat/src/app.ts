@@ -27,6 +27,7 @@ import type { QueryEmbedder } from "./retrieval/types";
 import { botRoutes } from "./routes/bots";
 import { feedbackRoutes } from "./routes/feedback";
 import { openAiRoutes } from "./routes/openai";
+import { platformRoutes } from "./routes/platform";
 import { widgetRoutes } from "./routes/widget";
 
 export interface BuildAppOptions {
@@ -107,7 +108,7 @@ export async function buildApp(options: BuildAppOptions) {
     responderFor,
     logger: logger.child({ component: "answer" }),
     maxTokensCap: env.LLM_MAX_TOKENS,
-    minRelevantSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY,
+    support: { minSupport: env.CHAT_MIN_SUPPORT, minSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY },
   });
   const deps: AppDeps = {
     env,
@@ -148,6 +149,7 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(botRoutes(deps));
   await app.register(feedbackRoutes(deps));
   await app.register(openAiRoutes(deps));
+  await app.register(platformRoutes(deps));
   await app.register(widgetRoutes(deps));
   return app;
 }

@@ -8,10 +8,12 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { addOrigin } from "@docent/db/queries/origins";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
+import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
+import { eq } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey, parseSse } from "../test-support/app";
@@ -236,5 +238,130 @@ describe("OpenAI-compatible API with the official openai SDK", () => {
     expect(upstream.body.model).toBe("byok-model");
     expect(upstream.body.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(upstream.body.messages[0]!.content).toContain("The store opens at nine on Saturdays.");
+  });
+});
+
+describe("answers people can trust: streams equal stored answers on every channel", async () => {
+  const team = await createWorkspaceWithBot(db.db, { name: "Plans bot" });
+  const { document: pricing } = await addDocument(db.db, embedder, team.bot, "pricing.md", ["The Pro plan costs forty euros per month."]);
+  const { document: support } = await addDocument(db.db, embedder, team.bot, "support.md", ["The Pro plan includes email support on weekdays."]);
+  await addOrigin(db.db, { botId: team.bot.id, origin: "https://plans.example" });
+  await upsertTenantSettings(db.db, team.workspace.id, {
+    llmProvider: "openai_compatible",
+    llmBaseUrl: llm.baseUrl,
+    llmModel: "team-model",
+    llmApiKeyCiphertext: createSecretBox(parseKeyRing(keyRing)).seal("sk-byok-live-key", byokAad(team.workspace.id, "llm")),
+  });
+  const client = new OpenAI({ baseURL, apiKey: await createTestApiKey(db.db, team.workspace.id), maxRetries: 0 });
+  const question = "What does the Pro plan cost and does it include email support?";
+  /** Cites support.md first (whatever its source number), splits markers, and invents [9]. */
+  const tricky = (r: { body: { messages: { content: string }[] } }) => {
+    const system = r.body.messages[0]!.content;
+    const n = (name: string) => new RegExp(`\\[(\\d)\\] \\(${name.replace(".", "\\.")}\\)`).exec(system)![1]!;
+    return ["Support is by email [", n("support.md"), "] [", "9]. It costs forty euros [", `${n("pricing.md")}][${n("support.md")}`, "] a month [1", "2]."];
+  };
+  const expected = "Support is by email [1]. It costs forty euros [2][1] a month.";
+  const storedText = async (messageId: string) => (await db.db.select().from(s.messages).where(eq(s.messages.id, messageId)))[0]!.content;
+
+  it("gives the SDK, streamed and not, exactly the stored text, citations numbered in reading order", async () => {
+    llm.setReply(tricky);
+    const stream = await client.chat.completions.create({ model: team.bot.publicId, messages: [{ role: "user", content: question }], stream: true });
+    let text = "";
+    let last: Record<string, unknown> = {};
+    for await (const chunk of stream) {
+      const piece = chunk.choices[0]?.delta.content ?? "";
+      expect(piece).not.toMatch(/\[\d*$|9\]/);
+      text += piece;
+      if (chunk.choices[0]?.finish_reason) last = chunk as unknown as Record<string, unknown>;
+    }
+    const docent = last.docent as { messageId: string };
+    expect(text).toBe(expected);
+    expect(await storedText(docent.messageId)).toBe(expected);
+    expect((last.citations as { index: number; documentId: string }[]).map((c) => [c.index, c.documentId])).toEqual([
+      [1, support.id],
+      [2, pricing.id],
+    ]);
+
+    const completion = await client.chat.completions.create({ model: team.bot.publicId, messages: [{ role: "user", content: question }] });
+    expect(completion.choices[0]!.message.content).toBe(expected);
+    const body = completion as unknown as { docent: { messageId: string }; citations: { index: number }[] };
+    expect(await storedText(body.docent.messageId)).toBe(expected);
+    expect(body.citations.map((c) => c.index)).toEqual([1, 2]);
+  });
+
+  it("gives the widget exactly the stored text", async () => {
+    llm.setReply(tricky);
+    const res = await app.inject({ method: "POST", ...widget(team.bot.publicId, "chat", "https://plans.example"), payload: { message: question } });
+    const events = parseSse(res.body);
+    const tokens = events.filter((e) => e.event === "token").map((e) => (e.data as { text: string }).text);
+    const done = events.at(-1)!.data as { answer: string; messageId: string };
+    expect(tokens.join("")).toBe(expected);
+    expect(done.answer).toBe(expected);
+    expect(await storedText(done.messageId)).toBe(expected);
+  });
+
+  it("adds the caller's system message after the bot's prompt as extra instructions, below the grounding rules", async () => {
+    llm.setReply(() => "Il coûte quarante euros par mois [1].");
+    await client.chat.completions.create({
+      model: team.bot.id,
+      messages: [
+        { role: "system", content: "Answer in French." },
+        { role: "developer", content: "Keep it to one sentence." },
+        { role: "user", content: "How much is the Pro plan?" },
+      ],
+    });
+    const upstream = llm.requests.at(-1)!.body.messages;
+    expect(upstream.filter((m) => m.role === "system")).toHaveLength(1);
+    const system = upstream[0]!.content;
+    const at = (text: string) => system.indexOf(text);
+    expect(at("You are a helpful assistant")).toBe(0);
+    expect(at("Answer in French.\n\nKeep it to one sentence.")).toBeGreaterThan(0);
+    expect(at("Rules (these always apply):")).toBeGreaterThan(at("Keep it to one sentence."));
+    expect(at("Answer ONLY from the sources")).toBeGreaterThan(at("Answer in French."));
+    expect(upstream.map((m) => m.role)).toEqual(["system", "user"]);
+
+    const tooLong = "Be nice. ".repeat(500);
+    await expect(
+      client.chat.completions.create({ model: team.bot.id, messages: [{ role: "system", content: tooLong }, { role: "user", content: "Hi?" }] }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/system messages are 4499 characters.*limit is 4000/) });
+  });
+
+  it("rejects an empty, a whitespace-only and a 100 kB question with a 400 naming the problem", async () => {
+    for (const content of ["", "  \n "]) {
+      await expect(client.chat.completions.create({ model: team.bot.id, messages: [{ role: "user", content }] })).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringContaining("non-empty user message"),
+      });
+    }
+    await expect(
+      client.chat.completions.create({ model: team.bot.id, messages: [{ role: "user", content: "why ".repeat(25_000) }], stream: true }),
+    ).rejects.toMatchObject({ status: 400, message: expect.stringContaining("the limit is 8000") });
+    const widgetRes = await app.inject({ method: "POST", ...widget(team.bot.publicId, "chat", "https://plans.example"), payload: { message: "why ".repeat(25_000) } });
+    expect(widgetRes.statusCode).toBe(400);
+    expect(widgetRes.json().details.issues[0]).toMatchObject({ path: "body.message", message: "message must be at most 2000 characters" });
+  });
+
+  it("ends the stream with an error when the model fails mid-answer, and stores nothing", async () => {
+    const count = async () => (await db.db.select().from(s.conversations).where(eq(s.conversations.botId, team.bot.id))).length;
+    const before = await count();
+    llm.setReply(() => "The Pro plan costs forty euros per month [1], billed monthly.");
+    llm.breakAfter(2);
+    try {
+      const stream = await client.chat.completions.create({ model: team.bot.id, messages: [{ role: "user", content: "How much is the Pro plan?" }], stream: true });
+      let text = "";
+      const error = await (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.APIError);
+      expect((error as Error).message).toContain("failed to answer");
+      expect(text).toBe("The Pro");
+
+      const res = await app.inject({ method: "POST", ...widget(team.bot.publicId, "chat", "https://plans.example"), payload: { message: "How much is the Pro plan?" } });
+      const events = parseSse(res.body);
+      expect(events.map((e) => e.event)).toEqual(["start", "token", "token", "error"]);
+      expect(await count()).toBe(before);
+    } finally {
+      llm.breakAfter(null);
+    }
   });
 });

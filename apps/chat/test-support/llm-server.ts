@@ -21,7 +21,11 @@ export interface RecordedRequest {
   };
 }
 
-export type Reply = (request: RecordedRequest) => string;
+/**
+ * The answer for a request: a string (streamed word by word) or the exact stream pieces,
+ * so tests can split a `[1]` marker across chunks the way real models do.
+ */
+export type Reply = (request: RecordedRequest) => string | string[];
 
 export interface TestLlmServer {
   baseUrl: string;
@@ -35,6 +39,8 @@ export interface TestLlmServer {
    * so a test can act while an answer is half-way through its stream.
    */
   holdStreams(gate: Promise<unknown> | null): void;
+  /** Make the next streamed answers break off (connection destroyed) after this many pieces. */
+  breakAfter(pieces: number | null): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,7 @@ export async function startTestLlmServer(opts: { apiKey?: string; /** Pause betw
   let reply: Reply = defaultReply;
   let failure: number | null = null;
   let hold: Promise<unknown> | null = null;
+  let breakAt: number | null = null;
 
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
@@ -77,7 +84,8 @@ export async function startTestLlmServer(opts: { apiKey?: string; /** Pause betw
     if (failure !== null) {
       return send(failure, { error: { message: "upstream failure", type: "server_error" } });
     }
-    const text = reply(recorded);
+    const answer = reply(recorded);
+    const text = Array.isArray(answer) ? answer.join("") : answer;
     const id = `chatcmpl-test${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
     const promptTokens = approxTokens(body.messages.map((m) => m.content).join("\n"));
@@ -97,7 +105,14 @@ export async function startTestLlmServer(opts: { apiKey?: string; /** Pause betw
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...extra })}\n\n`;
     res.write(chunk({ role: "assistant", content: "" }, null));
     const gate = hold;
-    for (const [i, piece] of pieces(text).entries()) {
+    const parts = Array.isArray(answer) ? answer : pieces(text);
+    for (const [i, piece] of parts.entries()) {
+      if (breakAt !== null && i >= breakAt) {
+        // A provider dying mid-answer: what was sent stays sent, then the connection drops.
+        await new Promise((r) => setTimeout(r, 20));
+        res.destroy();
+        return;
+      }
       res.write(chunk({ content: piece }, null));
       if (i === 0 && gate) await gate.catch(() => {});
       if (opts.pieceDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.pieceDelayMs));
@@ -122,6 +137,9 @@ export async function startTestLlmServer(opts: { apiKey?: string; /** Pause betw
     },
     holdStreams: (gate) => {
       hold = gate;
+    },
+    breakAfter: (n) => {
+      breakAt = n;
     },
     close: () =>
       new Promise<void>((resolve) => {

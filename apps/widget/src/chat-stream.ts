@@ -23,7 +23,19 @@ export interface StreamHandlers {
   onStart?(info: { conversationId?: string; messageId?: string; visitorId?: string }): void;
   onToken?(text: string): void;
   onCitations?(citations: Citation[]): void;
-  onDone?(info: { messageId?: string; latencyMs?: number; extractive?: boolean; usage?: Record<string, unknown> }): void;
+  /**
+   * The answer is complete and stored. `answer` is the stored text (the tokens add up to
+   * it; a client showing it is sure to show what a reload will show) and `conversationId`
+   * the conversation it was stored in (the one announced at `start` exists only from now).
+   */
+  onDone?(info: {
+    messageId?: string;
+    conversationId?: string;
+    answer?: string;
+    latencyMs?: number;
+    extractive?: boolean;
+    usage?: Record<string, unknown>;
+  }): void;
   onError?(message: string): void;
 }
 
@@ -86,7 +98,8 @@ export async function consumeChatResponse(response: Response, handlers: StreamHa
     const answer = str(body.answer) ?? str(body.content) ?? str(body.text) ?? "";
     if (answer) handlers.onToken?.(answer);
     handlers.onCitations?.(normaliseCitations(body));
-    handlers.onDone?.({ messageId: str(body.messageId) });
+    const conversationId = str(body.conversationId);
+    handlers.onDone?.({ messageId: str(body.messageId), answer, ...(conversationId ? { conversationId } : {}) });
     return;
   }
   let finished = false;
@@ -114,8 +127,12 @@ export async function consumeChatResponse(response: Response, handlers: StreamHa
         const usage = data.usage && typeof data.usage === "object" ? (data.usage as Record<string, unknown>) : undefined;
         const latencyMs = num(data.latencyMs);
         const extractive = typeof data.extractive === "boolean" ? data.extractive : undefined;
+        const answer = typeof data.answer === "string" ? data.answer : undefined;
+        const conversationId = str(data.conversationId);
         handlers.onDone?.({
           messageId: str(data.messageId),
+          ...(answer !== undefined ? { answer } : {}),
+          ...(conversationId ? { conversationId } : {}),
           ...(latencyMs !== undefined ? { latencyMs } : {}),
           ...(extractive !== undefined ? { extractive } : {}),
           ...(usage ? { usage } : {}),

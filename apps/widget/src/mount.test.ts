@@ -27,7 +27,7 @@ afterEach(() => {
 describe("mountWidget", () => {
   it("opens from the launcher, answers a question with its sources, and shows hostile text as text", async () => {
     const transport = vi.fn(async () =>
-      sse(["start", { conversationId: "c1", messageId: "m1" }], ["token", { text: "It is <b>seven</b> years [1]." }], ["citations", { citations: [{ index: 1, documentName: "manual.md", quote: "seven year warranty" }] }], ["done", {}]),
+      sse(["start", { conversationId: "c1", messageId: "m1" }], ["token", { text: "It is <b>seven</b> years [1]." }], ["citations", { citations: [{ index: 1, documentName: "manual.md", quote: "seven year warranty" }] }], ["done", { conversationId: "c1", answer: "It is <b>seven</b> years [1]." }]),
     );
     const storage = new MemoryStorage() as unknown as Storage;
     const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: { headerText: "Help" }, transport, storage });
@@ -52,6 +52,33 @@ describe("mountWidget", () => {
     const again = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: {}, transport, storage });
     expect(again.shadowRoot.querySelector(".msg.user")!.textContent).toContain("warranty?");
     expect(JSON.parse(storage.getItem("docent-widget:bot123")!).conversationId).toBe("c1");
+  });
+
+  it("ends on the stored answer, and keeps neither a failed answer nor its conversation", async () => {
+    const transport = vi
+      .fn()
+      .mockResolvedValueOnce(sse(["start", { conversationId: "c-failed", messageId: "m1" }], ["token", { text: "Half an ans" }], ["error", { message: "The model failed" }]))
+      .mockResolvedValueOnce(sse(["start", { conversationId: "c2", messageId: "m2" }], ["token", { text: "Seven years [1] [" }], ["done", { conversationId: "c2", answer: "Seven years [1]." }]));
+    const storage = new MemoryStorage() as unknown as Storage;
+    const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: {}, transport, storage, startOpen: true });
+    const root = w.shadowRoot;
+    const askQuestion = async (q: string) => {
+      root.querySelector("textarea")!.value = q;
+      root.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+      await vi.waitFor(() => expect(root.querySelector("textarea")!.disabled).toBe(false));
+      await flush();
+    };
+    const greetings = root.querySelectorAll(".msg.assistant").length;
+    await askQuestion("first?");
+    expect(root.querySelectorAll(".msg.assistant").length).toBe(greetings);
+    expect(root.textContent).not.toContain("Half an ans");
+    expect(root.querySelector(".msg.notice.error")!.textContent).toBe("The model failed");
+    expect(JSON.parse(storage.getItem("docent-widget:bot123")!).conversationId).toBeUndefined();
+    await askQuestion("second?");
+    expect(transport.mock.calls[1]![0]).not.toHaveProperty("conversationId");
+    expect([...root.querySelectorAll(".msg.assistant")].at(-1)!.textContent).toContain("Seven years");
+    expect([...root.querySelectorAll(".msg.assistant")].at(-1)!.textContent).not.toContain("[1] [");
+    expect(JSON.parse(storage.getItem("docent-widget:bot123")!).conversationId).toBe("c2");
   });
 
   it("shows the server's refusal and disables input when the site is not allowed", async () => {

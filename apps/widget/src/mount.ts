@@ -264,7 +264,6 @@ export function mountWidget(options: MountOptions): WidgetController {
         response,
         {
           onStart: (info) => {
-            if (info.conversationId) store.state.conversationId = info.conversationId;
             if (info.visitorId) store.state.visitorId = info.visitorId;
           },
           onToken: (t) => {
@@ -274,6 +273,15 @@ export function mountWidget(options: MountOptions): WidgetController {
           },
           onCitations: (list) => {
             citations = list;
+          },
+          onDone: (info) => {
+            // The conversation exists once its first answer is stored; the stored text is
+            // what the transcript shows, so the widget ends on exactly that.
+            if (info.conversationId) store.state.conversationId = info.conversationId;
+            if (info.answer !== undefined && info.answer !== text) {
+              text = info.answer;
+              answer.replaceChildren(renderText(text));
+            }
           },
           onError: (message) => {
             failed = message;
@@ -286,13 +294,13 @@ export function mountWidget(options: MountOptions): WidgetController {
       void error;
     }
     answer.removeAttribute("aria-busy");
-    if (failed && !text) {
+    if (failed) {
+      // A failed answer is not stored, so a partial one is not kept either.
       answer.remove();
       log.appendChild(Object.assign(messageNode({ role: "notice", text: failed }), { className: "msg notice error" }));
     } else {
       fillAssistant(answer, text || "…", citations);
       store.state.messages.push({ role: "assistant", text, citations });
-      if (failed) log.appendChild(Object.assign(messageNode({ role: "notice", text: failed }), { className: "msg notice error" }));
     }
     store.save();
     busy = false;

@@ -21,6 +21,7 @@ import { mutationHeaders, request, send, setCsrfToken, uploadWithProgress } from
 import type {
   AllowedOrigin,
   Analytics,
+  PlatformDefaults,
   ApiKey,
   Bot,
   BotDocument,
@@ -227,6 +228,7 @@ export const api = {
       return { conversation: raw.conversation, messages: raw.messages.map((m) => ({ ...m, citations: (m.citations ?? []).map(normaliseCitation) })) };
     },
     analytics: (botId: string, range: { from: string; to: string }) => request<Analytics>("GET", `${CHAT}/bots/${enc(botId)}/analytics`, { query: range }),
+    platformDefaults: () => request<PlatformDefaults>("GET", `${CHAT}/platform/defaults`),
   },
   send,
 };

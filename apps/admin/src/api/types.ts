@@ -149,3 +149,9 @@ export interface UsageMeter {
   used: number;
   limit: number | null;
 }
+
+/** The chat service's defaults for workspaces without their own provider (GET /chat/v1/platform/defaults). */
+export interface PlatformDefaults {
+  llm: { provider: string; model: string; extractive: boolean };
+  embedding: { provider: string; model: string | null };
+}

@@ -38,7 +38,7 @@ const chat = createChatService({
   }),
   logger: createLogger({ service: "chat-test", level: "silent" }),
   maxTokensCap: 500,
-  minRelevantSimilarity: 0.3,
+  support: { minSupport: 0.5, minSimilarity: 0.3 },
 });
 
 const { workspace, bot } = await createWorkspaceWithBot(db, { name: "HR bot" });
@@ -101,6 +101,7 @@ describe("extractive answers (no LLM configured)", () => {
 
 const byok = await createWorkspaceWithBot(db, { name: "BYOK bot" });
 await addDocument(db, embedder, byok.bot, "pricing.md", ["The Pro plan costs forty euros per month."]);
+const { document: supportDoc } = await addDocument(db, embedder, byok.bot, "support.md", ["The Pro plan includes email support on weekdays."]);
 await upsertTenantSettings(db, byok.workspace.id, {
   llmProvider: "openai_compatible",
   llmBaseUrl: llm.baseUrl,
@@ -126,8 +127,8 @@ describe("LLM answers (workspace BYOK provider, real openai client)", () => {
     expect(request.body.max_tokens).toBe(500); // the bot's 800 capped by the platform
     const system = request.body.messages[0]!.content;
     expect(system).toContain("You are the pricing assistant of Acme.");
-    expect(system).toContain("[1] (pricing.md)\nThe Pro plan costs forty euros per month.");
-    expect(tokens.join("")).toContain("[4]");
+    expect(system).toMatch(/\[\d\] \(pricing\.md\)\nThe Pro plan costs forty euros per month\./);
+    expect(tokens.join("")).toBe(answer.content);
     expect(answer.extractive).toBe(false);
     expect(answer.provider).toBe("openai_compatible");
     expect(answer.content).toBe("The Pro plan costs forty euros per month [1], and it includes support.");
@@ -138,6 +139,57 @@ describe("LLM answers (workspace BYOK provider, real openai client)", () => {
     await chat.ask({ bot: botRow!, message: "Is the Pro plan billed monthly?", conversationId: answer.conversationId, channel: "playground", actor: {} });
     const roles = llm.requests.at(-1)!.body.messages.map((m) => m.role);
     expect(roles).toEqual(["system", "user", "assistant", "user"]);
+  });
+
+  it("streams exactly the stored text: split markers, an invented [9] and [2] first, numbered 1..n in reading order", async () => {
+    llm.setReply((r) => {
+      const system = r.body.messages[0]!.content;
+      // Cite the support document first, whatever its rank among the sources.
+      const supportN = /\[(\d)\] \(support\.md\)/.exec(system)![1]!;
+      const pricingN = /\[(\d)\] \(pricing\.md\)/.exec(system)![1]!;
+      return ["Support is by email [", supportN, "] [", "9]. It costs forty euros [", `${pricingN}][${supportN}`, "] a month [1", "2]."];
+    });
+    const tokens: string[] = [];
+    const answer = await chat.ask(
+      { bot: botRow!, message: "What does the Pro plan cost and does it include email support?", channel: "api", actor: {} },
+      { onToken: (t) => tokens.push(t) },
+    );
+    expect(answer.content).toBe("Support is by email [1]. It costs forty euros [2][1] a month.");
+    expect(tokens.join("")).toBe(answer.content);
+    expect(tokens.some((t) => /\[$|\[\d*$|9/.test(t))).toBe(false);
+    expect(answer.citations.map((c) => [c.index, c.documentId])).toEqual([
+      [1, supportDoc.id],
+      [2, (await db.select().from(s.botDocuments).where(eq(s.botDocuments.name, "pricing.md")))[0]!.id],
+    ]);
+    const [stored] = await db.select().from(s.messages).where(eq(s.messages.id, answer.messageId));
+    expect(stored!.content).toBe(answer.content);
+    const storedCitations = await db.select().from(s.messageCitations).where(eq(s.messageCitations.messageId, answer.messageId));
+    expect(storedCitations.map((c) => [c.rank, c.documentId]).sort()).toEqual(answer.citations.map((c) => [c.index, c.documentId]).sort());
+  });
+
+  it("stores nothing when the model fails half-way through an answer", async () => {
+    const count = async () => ({
+      conversations: (await db.select().from(s.conversations).where(eq(s.conversations.botId, byok.bot.id))).length,
+      logs: (await db.select().from(s.analyticsQueryLogs).where(eq(s.analyticsQueryLogs.botId, byok.bot.id))).length,
+    });
+    const before = await count();
+    llm.setReply(() => "The Pro plan costs forty euros per month [1] and more words follow here.");
+    llm.breakAfter(3);
+    try {
+      const tokens: string[] = [];
+      let started: { conversationId: string } | undefined;
+      const error = await chat
+        .ask({ bot: botRow!, message: "How much is the Pro plan?", channel: "api", actor: {} }, { onStart: (e) => (started = e), onToken: (t) => tokens.push(t) })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ChatError);
+      expect((error as ChatError).statusCode).toBe(502);
+      expect(tokens.join("")).toBe("The Pro plan");
+      expect(await count()).toEqual(before);
+      const orphan = await db.select().from(s.conversations).where(eq(s.conversations.id, started!.conversationId));
+      expect(orphan).toEqual([]);
+    } finally {
+      llm.breakAfter(null);
+    }
   });
 
   it("reports a provider failure as a retryable upstream error", async () => {

@@ -1,6 +1,9 @@
 /**
- * The prompt: the bot's active system prompt, grounding rules, the numbered sources,
- * then as many recent turns as fit the history budget, then the question.
+ * The prompt: the bot's active system prompt, the caller's extra instructions (if any),
+ * grounding rules, the numbered sources, then as many recent turns as fit the history
+ * budget, then the question. The grounding rules come after the caller's text and say
+ * they win, so a caller can shape an answer (tone, length, language) but not lift the
+ * bot's grounding.
  */
 import { countTokens } from "../llm/tokens";
 import type { PromptMessage, PromptSource } from "../llm/types";
@@ -14,6 +17,8 @@ export interface HistoryTurn {
 
 export interface BuildPromptParams {
   systemPrompt: string | null;
+  /** The API caller's own system text (OpenAI-compatible endpoint); bounded by the route. */
+  callerInstructions?: string | null;
   strict: boolean;
   refusalText: string;
   sources: (PromptSource & { documentName: string; page: number | null })[];
@@ -60,10 +65,14 @@ export function buildPrompt(p: BuildPromptParams): PromptMessage[] {
       return `[${s.index}] (${where})\n${s.content}`;
     })
     .join("\n\n");
+  const caller = p.callerInstructions?.trim();
   const system = [
     (p.systemPrompt?.trim() || DEFAULT_SYSTEM_PROMPT),
+    ...(caller
+      ? ["", "Additional instructions from the application (follow them unless they conflict with the rules below):", caller]
+      : []),
     "",
-    "Rules:",
+    "Rules (these always apply):",
     groundingRules(p.strict, p.refusalText),
     "",
     "Sources:",

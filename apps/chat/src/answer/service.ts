@@ -8,17 +8,25 @@ import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import { getMonthlyQueries, insertQueryLog, recordDocumentRetrievals, reserveMonthlyQuery } from "@docent/db/queries/analytics";
 import type { Bot } from "@docent/db/queries/bots";
-import { createConversation, getConversation, touchBotActivity, touchConversation } from "@docent/db/queries/conversations";
+import { getQuestionTermCoverage } from "@docent/db/queries/answer-support";
+import {
+  type Conversation,
+  createConversation,
+  getConversation,
+  touchBotActivity,
+  touchConversation,
+} from "@docent/db/queries/conversations";
 import { getRecentMessages, insertCitations, insertMessage } from "@docent/db/queries/messages";
 import { getPrompt } from "@docent/db/queries/prompts";
 import { getCurrentPlan, incrementUsage, periodStartOf, QuotaExceededError } from "@docent/db/queries/usage";
 import { ChatError, errors } from "../errors";
 import type { Responder } from "../llm/types";
 import type { RetrievalService } from "../retrieval/service";
-import type { RetrievedChunk } from "../retrieval/types";
-import { verifyCitations } from "./citations";
+import type { RetrievalResult, RetrievedChunk } from "../retrieval/types";
 import { countTokens } from "../llm/tokens";
+import { createCitationStream } from "./citations";
 import { buildPrompt } from "./prompt";
+import { type SupportPolicy, supportingChunks } from "./support";
 
 export type Channel = "widget" | "api" | "playground";
 
@@ -42,6 +50,11 @@ export interface AskParams {
   channel: Channel;
   actor: { userId?: string | null; apiKeyId?: string | null; visitorId?: string | null };
   conversationMetadata?: Record<string, unknown>;
+  /**
+   * The caller's own instructions (an OpenAI-compatible request's system messages): added
+   * after the bot's prompt, never replacing its grounding rules.
+   */
+  instructions?: string;
   /** Prior turns supplied by the caller (OpenAI-compatible requests carry their own history). */
   history?: { role: "USER" | "ASSISTANT"; content: string }[];
   signal?: AbortSignal;
@@ -81,14 +94,16 @@ export interface ChatServiceDeps {
   logger: Logger;
   /** Platform cap on generated tokens (LLM_MAX_TOKENS). */
   maxTokensCap: number;
-  /** In strict mode a chunk found only by the vector leg counts as relevant from this similarity. */
-  minRelevantSimilarity: number;
+  /** When a retrieved passage supports the question (strict mode and the offline reader). */
+  support: SupportPolicy;
   now?: () => Date;
 }
 
 /** Quotes are stored with the citation so they stay readable after a re-index. */
 const QUOTE_CHARS = 1_000;
 const HISTORY_MESSAGES = 20;
+/** Longest question, in characters, on every channel. */
+export const MAX_QUESTION_CHARS = 8_000;
 
 export type ChatService = ReturnType<typeof createChatService>;
 
@@ -140,8 +155,16 @@ export function createChatService(deps: ChatServiceDeps) {
     );
   }
 
-  function isRelevant(chunk: RetrievedChunk) {
-    return chunk.keyword !== undefined || (chunk.vector?.score ?? 0) >= deps.minRelevantSimilarity;
+  /** The retrieved chunks that support the question (see support.ts). */
+  async function supportedSources(bot: Bot, question: string, retrieved: RetrievalResult): Promise<RetrievedChunk[]> {
+    if (retrieved.chunks.length === 0) return [];
+    const coverage = await getQuestionTermCoverage(db, {
+      botId: bot.id,
+      question,
+      textSearchConfig: bot.language,
+      chunkIds: retrieved.chunks.map((c) => c.chunkId),
+    });
+    return supportingChunks(retrieved.chunks, coverage, retrieved.embeddingModel, deps.support);
   }
 
   async function ask(params: AskParams, events: AskEvents = {}): Promise<ChatAnswer> {
@@ -149,15 +172,23 @@ export function createChatService(deps: ChatServiceDeps) {
     const { bot, channel } = params;
     const settings = bot.modelSettings;
     const message = params.message.trim();
-    if (!message) throw errors.badRequest("message must not be empty");
+    if (!message) throw errors.badRequest("message must not be empty", { field: "message" });
+    if (message.length > MAX_QUESTION_CHARS) {
+      throw errors.badRequest(`message is ${message.length} characters long; the limit is ${MAX_QUESTION_CHARS}`, {
+        field: "message",
+        maxChars: MAX_QUESTION_CHARS,
+      });
+    }
     if (bot.status === "DISABLED") throw new ChatError("BOT_DISABLED", 409, "This bot is disabled");
 
-    let conversation;
+    let conversation: Conversation | undefined;
     if (params.conversationId) {
       conversation = await getConversation(db, { botId: bot.id, conversationId: params.conversationId });
-      if (!conversation || conversation.channel !== channel) throw errors.notFound("Conversation");
-      if (channel === "widget" && conversation.visitorId !== (params.actor.visitorId ?? null)) {
-        throw errors.notFound("Conversation");
+      const visitorMismatch = channel === "widget" && conversation?.visitorId !== (params.actor.visitorId ?? null);
+      if (!conversation || conversation.channel !== channel || visitorMismatch) {
+        throw new ChatError("CONVERSATION_NOT_FOUND", 404, `Conversation ${params.conversationId} not found for this bot`, {
+          details: { field: "conversationId" },
+        });
       }
     }
     await reserveQuery(bot.workspaceId);
@@ -174,10 +205,12 @@ export function createChatService(deps: ChatServiceDeps) {
           : []),
     ]);
 
-    // Strict bots answer only from relevant sources; this check runs on every turn, so a
-    // follow-up cannot lean on earlier answers to leave the documents.
-    const sources = settings.strict ? retrieved.chunks.filter(isRelevant) : retrieved.chunks;
-    const refuse = (settings.strict || responder.extractive) && sources.length === 0;
+    // Strict bots answer only from passages that support the question; this check runs on
+    // every turn, so a follow-up cannot lean on earlier answers to leave the documents.
+    // The offline reader quotes passages, so it too only reads supporting ones.
+    const gated = settings.strict || responder.extractive;
+    const sources = gated ? await supportedSources(bot, message, retrieved) : retrieved.chunks;
+    const refuse = gated && sources.length === 0;
     const promptSources = sources.map((c, i) => ({
       index: i + 1,
       content: c.content,
@@ -190,6 +223,7 @@ export function createChatService(deps: ChatServiceDeps) {
       ? []
       : buildPrompt({
           systemPrompt: prompt?.content ?? null,
+          callerInstructions: params.instructions ?? null,
           strict: settings.strict,
           refusalText: settings.refusalText,
           sources: promptSources,
@@ -197,28 +231,27 @@ export function createChatService(deps: ChatServiceDeps) {
           historyTokenBudget: settings.historyTokenBudget,
           question: message,
         });
+    // The widget's daily budget: the most this answer can cost is reserved before it runs.
     await params.reserveTokens?.(refuse ? 0 : mostTokens(messages, maxTokens, responder.extractive ? promptSources : null));
 
-    conversation ??= await createConversation(db, {
-      botId: bot.id,
-      channel,
-      visitorId: params.actor.visitorId ?? null,
-      userId: params.actor.userId ?? null,
-      apiKeyId: params.actor.apiKeyId ?? null,
-      title: message.slice(0, 120),
-      metadata: params.conversationMetadata ?? {},
-    });
-    const userMessage = await insertMessage(db, { conversationId: conversation.id, role: "USER", content: message });
+    // Nothing is written before the answer is complete: the question, the answer and (for
+    // a new conversation) the conversation are stored together at the end, so a failure
+    // half-way leaves no trace. Their ids are announced now.
+    const conversationId = conversation?.id ?? randomUUID();
+    const userMessageId = randomUUID();
+    const askedAt = now();
     const messageId = randomUUID();
-    events.onStart?.({ conversationId: conversation.id, messageId, userMessageId: userMessage.id });
+    events.onStart?.({ conversationId, messageId, userMessageId });
 
-    let text: string;
+    // Everything sent to the client goes through the citation stream, which emits only
+    // verified, renumbered markers: the streamed text is exactly the stored text.
+    const cite = createCitationStream(refuse ? 0 : sources.length);
+    const send = (piece: string) => {
+      if (piece) events.onToken?.(piece);
+    };
     let inputTokens = 0;
     let outputTokens = 0;
-    if (refuse) {
-      text = settings.refusalText;
-      for (const piece of text.match(/\s*\S+/g) ?? []) events.onToken?.(piece);
-    } else {
+    if (!refuse) {
       const generation = await responder.generate(
         {
           messages,
@@ -228,46 +261,68 @@ export function createChatService(deps: ChatServiceDeps) {
           maxTokens,
           signal: params.signal,
         },
-        (piece) => events.onToken?.(piece),
+        (piece) => send(cite.push(piece)),
       );
-      text = generation.text.trim() || settings.refusalText;
       inputTokens = generation.inputTokens;
       outputTokens = generation.outputTokens;
     }
-
-    const verified = verifyCitations(text, refuse ? 0 : sources.length);
-    if (verified.dropped.length > 0) {
-      logger.warn({ botId: bot.id, dropped: verified.dropped }, "answer cited sources that were not retrieved; markers removed");
+    send(cite.end());
+    const verified = cite.result();
+    let text = verified.text;
+    if (!text) {
+      // Nothing (or nothing but invalid markers) came back: the bot's refusal text.
+      text = settings.refusalText;
+      for (const piece of text.match(/\s*\S+/g) ?? []) send(piece);
     }
-    const citations: Citation[] = verified.cited.map((n) => {
-      const c = sources[n - 1]!;
-      return {
-        index: n,
-        chunkId: c.chunkId,
-        documentId: c.documentId,
-        documentName: c.documentName,
-        page: c.page,
-        headingPath: c.headingPath,
-        score: c.score,
-        quote: c.content.slice(0, QUOTE_CHARS),
-      };
-    });
+    const refused = refuse || text === settings.refusalText;
+    if (verified.dropped.length > 0) {
+      logger.warn({ botId: bot.id, dropped: verified.dropped }, "answer cited sources that were not given; markers removed");
+    }
+    const citations: Citation[] = refuse
+      ? []
+      : verified.cited.map((n, i) => {
+          const c = sources[n - 1]!;
+          return {
+            index: i + 1,
+            chunkId: c.chunkId,
+            documentId: c.documentId,
+            documentName: c.documentName,
+            page: c.page,
+            headingPath: c.headingPath,
+            score: c.score,
+            quote: c.content.slice(0, QUOTE_CHARS),
+          };
+        });
     const latencyMs = Math.round(performance.now() - started);
     const at = now();
 
     await db.transaction(async (tx) => {
+      if (!conversation) {
+        await createConversation(tx, {
+          id: conversationId,
+          botId: bot.id,
+          channel,
+          visitorId: params.actor.visitorId ?? null,
+          userId: params.actor.userId ?? null,
+          apiKeyId: params.actor.apiKeyId ?? null,
+          title: message.slice(0, 120),
+          metadata: params.conversationMetadata ?? {},
+        });
+      }
+      await insertMessage(tx, { id: userMessageId, conversationId, role: "USER", content: message, createdAt: askedAt });
       await insertMessage(tx, {
         id: messageId,
-        conversationId: conversation.id,
+        conversationId,
         role: "ASSISTANT",
-        content: verified.text,
+        content: text,
+        createdAt: at,
         metadata: {
           model: responder.model,
           provider: responder.provider,
           inputTokens,
           outputTokens,
           latencyMs,
-          extractive: responder.extractive && !refuse,
+          extractive: responder.extractive && !refused,
           retrievalMode: retrieved.mode,
         },
       });
@@ -278,7 +333,7 @@ export function createChatService(deps: ChatServiceDeps) {
       );
       await insertQueryLog(tx, {
         botId: bot.id,
-        conversationId: conversation.id,
+        conversationId,
         messageId,
         queryingUserId: params.actor.userId ?? null,
         sessionId: params.actor.visitorId ?? null,
@@ -299,18 +354,18 @@ export function createChatService(deps: ChatServiceDeps) {
         at,
       });
       if (inputTokens || outputTokens) await incrementUsage(tx, bot.workspaceId, { inputTokens, outputTokens }, at);
-      await touchConversation(tx, conversation.id, at);
+      await touchConversation(tx, conversationId, at);
       await touchBotActivity(tx, bot.id, at);
     });
 
     return {
-      conversationId: conversation.id,
+      conversationId,
       messageId,
-      userMessageId: userMessage.id,
-      content: verified.text,
+      userMessageId,
+      content: text,
       citations,
-      extractive: responder.extractive && !refuse,
-      refused: refuse,
+      extractive: responder.extractive && !refused,
+      refused,
       model: responder.model,
       provider: responder.provider,
       usage: { inputTokens, outputTokens },

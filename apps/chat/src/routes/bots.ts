@@ -10,12 +10,17 @@ import { NotFoundError } from "@docent/service-kit/errors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "../app";
+import { MAX_QUESTION_CHARS } from "../answer/service";
 import { answerBody, streamAnswer } from "../http/answer-stream";
 import { actorOf } from "../http/auth";
 
 const identity = { auth: { kind: "identity" as const } };
 const botParams = z.object({ botId: z.uuid() });
-const message = z.string().trim().min(1, "message must not be empty").max(8_000);
+const message = z
+  .string()
+  .trim()
+  .min(1, "message must not be empty")
+  .max(MAX_QUESTION_CHARS, `message must be at most ${MAX_QUESTION_CHARS} characters`);
 
 export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const { authorizeBot, retrieval, chat, db, env } = deps;

@@ -18,6 +18,9 @@ import { openSse } from "../http/sse";
 
 type ApiKeyIdentity = Extract<ReturnType<typeof requireIdentity>, { kind: "apiKey" }>;
 
+/** Bound on the caller's system text, which rides along in every answer's prompt. */
+export const MAX_CALLER_INSTRUCTIONS_CHARS = 4_000;
+
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 const chatMessage = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
@@ -111,8 +114,20 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
     if (last.role !== "user" || !question) {
       throw new BadRequestError("The last message must be a non-empty user message (the question for the bot)");
     }
-    // Earlier user/assistant turns are the conversation; client system prompts are
-    // ignored: the bot's own prompt and grounding rules govern the answer.
+    // The caller's system (and developer) messages are extra instructions: added after
+    // the bot's own prompt and before its grounding rules, which keep the last word.
+    const instructions = body.messages
+      .filter((m) => m.role === "system" || m.role === "developer")
+      .map((m) => textOf(m.content).trim())
+      .filter(Boolean)
+      .join("\n\n");
+    if (instructions.length > MAX_CALLER_INSTRUCTIONS_CHARS) {
+      throw new BadRequestError(
+        `The system messages are ${instructions.length} characters long together; the limit is ${MAX_CALLER_INSTRUCTIONS_CHARS}. They are added to the bot's own prompt as extra instructions.`,
+        { code: "SYSTEM_MESSAGE_TOO_LONG", details: { maxChars: MAX_CALLER_INSTRUCTIONS_CHARS } },
+      );
+    }
+    // Earlier user/assistant turns are the conversation.
     const history = body.messages
       .slice(0, -1)
       .filter((m) => m.role === "user" || m.role === "assistant")
@@ -124,6 +139,7 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       channel: "api" as const,
       actor: { apiKeyId: principal.apiKeyId, visitorId: body.user ?? null },
       history,
+      ...(instructions ? { instructions } : {}),
     };
     const id = `chatcmpl-${randomUUID().replaceAll("-", "")}`;
     const created = Math.floor(Date.now() / 1000);

@@ -148,7 +148,7 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       schema: {
         params: publicParams,
         body: z.strictObject({
-          message: z.string().trim().min(1, "message must not be empty").max(2_000),
+          message: z.string().trim().min(1, "message must not be empty").max(2_000, "message must be at most 2000 characters"),
           conversationId: z.uuid().optional(),
           visitorId: visitorId.optional(),
           stream: z.boolean().default(true),

@@ -21,6 +21,8 @@ export type ConversationChannel = Conversation["channel"];
 export async function createConversation(
   db: Executor,
   input: {
+    /** Chosen by the caller when the id is announced before the row is written. */
+    id?: string;
     botId: string;
     channel: ConversationChannel;
     visitorId?: string | null;
@@ -33,6 +35,7 @@ export async function createConversation(
   const [row] = await db
     .insert(conversations)
     .values({
+      ...(input.id ? { id: input.id } : {}),
       botId: input.botId,
       channel: input.channel,
       visitorId: input.visitorId ?? null,

@@ -8,11 +8,19 @@ export type Message = typeof messages.$inferSelect;
 
 export async function insertMessage(
   db: Executor,
-  input: { id?: string; conversationId: string; role: Message["role"]; content: string; metadata?: MessageMetadata },
+  input: {
+    id?: string;
+    conversationId: string;
+    role: Message["role"];
+    content: string;
+    metadata?: MessageMetadata;
+    /** Set when several messages are written in one transaction (now() is the transaction's start). */
+    createdAt?: Date;
+  },
 ): Promise<Message> {
   const [row] = await db
     .insert(messages)
-    .values({ ...(input.id ? { id: input.id } : {}), conversationId: input.conversationId, role: input.role, content: input.content, metadata: input.metadata ?? {} })
+    .values({ ...(input.id ? { id: input.id } : {}), ...(input.createdAt ? { createdAt: input.createdAt } : {}), conversationId: input.conversationId, role: input.role, content: input.content, metadata: input.metadata ?? {} })
     .returning();
   return row!;
 }

@@ -114,6 +114,13 @@ function ConversationRow({ c, selected, onSelect }: { c: ConversationSummary; se
   );
 }
 
+/** Who asked, by channel: an admin testing in the playground is not a website visitor. */
+export function askerLabel(channel: Channel | undefined): string {
+  if (channel === "playground") return "Admin (playground)";
+  if (channel === "api") return "API caller";
+  return "Visitor";
+}
+
 function TranscriptView({ botId, conversationId }: { botId: string; conversationId: string }) {
   const transcript = useQuery({ queryKey: ["transcript", botId, conversationId], queryFn: () => api.chat.transcript(botId, conversationId) });
   const [citation, setCitation] = useState<Citation | null>(null);
@@ -129,10 +136,11 @@ function TranscriptView({ botId, conversationId }: { botId: string; conversation
             <div key={m.id} className={`bubble-row ${m.role === "USER" ? "user" : "assistant"}`} data-role={m.role.toLowerCase()}>
               <div className="stack" style={{ gap: 0, maxWidth: "82%" }}>
                 <div className="bubble" style={{ maxWidth: "100%" }}>
-                  <span className="sr-only">{m.role === "USER" ? "Visitor: " : "Assistant: "}</span>
+                  <span className="sr-only">{m.role === "USER" ? `${askerLabel(conversation?.channel)}: ` : "Assistant: "}</span>
                   {m.role === "USER" ? <PlainText text={m.content} /> : <MessageContent text={m.content} citations={m.citations ?? []} onCitation={setCitation} />}
                 </div>
                 <div className="bubble-meta">
+                  {m.role === "USER" && <span data-testid="asker">{askerLabel(conversation?.channel)}</span>}
                   <span>{dateTime(m.createdAt)}</span>
                   {m.metadata?.latencyMs !== undefined && <span>{ms(m.metadata.latencyMs)}</span>}
                   {m.metadata?.extractive && <span>Extractive</span>}

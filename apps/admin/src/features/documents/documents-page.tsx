@@ -37,10 +37,17 @@ export function DocumentsPage() {
   const [confirmDelete, setConfirmDelete] = useState<BotDocument | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: documentsKey(botId) });
 
+  // A row's re-index is confirmed on the row itself (its status turns to Pending at
+  // once) and announced to screen readers, not by a toast: the toast corner sits over
+  // the last rows of the table, often the very row it is about.
+  const [announcement, setAnnouncement] = useState("");
   const reindex = useMutation({
     mutationFn: (doc: BotDocument) => api.documents.reindex(botId, doc.id),
     onSuccess: (_r, doc) => {
-      notify(`Re-indexing “${doc.name}”`, "success");
+      queryClient.setQueryData<BotDocument[]>(documentsKey(botId), (list) =>
+        list?.map((d) => (d.id === doc.id ? { ...d, status: "PENDING", progress: 0 } : d)),
+      );
+      setAnnouncement(`Re-indexing “${doc.name}”`);
       void refresh();
     },
     onError: (e: Error) => notify(e.message, "error"),
@@ -66,6 +73,9 @@ export function DocumentsPage() {
   const totalChunks = list.reduce((n, d) => n + (d.chunkCount ?? 0), 0);
   return (
     <div className="stack lg">
+      <div className="sr-only" role="status" aria-live="polite" data-testid="documents-announcement">
+        {announcement}
+      </div>
       {canManage && (
         <div className="grid-2" style={{ gridTemplateColumns: "minmax(0, 3fr) minmax(0, 2fr)" }}>
           <UploadQueue botId={botId} documents={docs.data} />

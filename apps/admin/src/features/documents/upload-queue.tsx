@@ -3,10 +3,11 @@
  * then, once the API has accepted it, the document's live processing stage from the
  * status stream, until it is processed or failed.
  */
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { CheckCircle2, FileUp, UploadCloud, X, XCircle } from "lucide-react";
 import { type DragEvent, useCallback, useRef, useState } from "react";
 import { api } from "../../api/client";
+import { useWorkspace } from "../../app/session";
 import type { BotDocument } from "../../api/types";
 import { bytes } from "../../lib/format";
 import { Button } from "../../ui/button";
@@ -29,6 +30,10 @@ let seq = 0;
 
 export function UploadQueue({ botId, documents, disabled }: { botId: string; documents: BotDocument[] | undefined; disabled?: boolean }) {
   const queryClient = useQueryClient();
+  const { workspaceId } = useWorkspace();
+  // The size limit is the workspace plan's (the same query as the usage page).
+  const usage = useQuery({ queryKey: ["usage", workspaceId], queryFn: () => api.workspaces.usage(workspaceId), enabled: !!workspaceId });
+  const plan = usage.data?.plan;
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -107,7 +112,9 @@ export function UploadQueue({ botId, documents, disabled }: { botId: string; doc
             choose files
           </button>
         </div>
-        <div className="small muted">PDF, DOCX, HTML, Markdown, text, CSV or JSON · up to 50 MB each</div>
+        <div className="small muted" data-testid="upload-hint">
+          PDF, DOCX, HTML, Markdown, text, CSV or JSON{plan ? ` · up to ${plan.maxFileSizeMb} MB each (${plan.name} plan)` : ""}
+        </div>
         <input
           ref={inputRef}
           type="file"

@@ -37,7 +37,10 @@ export function useDocuments(botId: string) {
     queryKey: documentsKey(botId),
     queryFn: () => api.documents.list(botId),
     enabled: !!botId,
-    refetchInterval: (q) => (!streaming && (q.state.data ?? []).some(inFlight) ? 2500 : false),
+    // While documents are in flight the list is polled: every 2.5 s without the status
+    // stream, every 5 s with it, as a safety net: a list fetched just before a job ended
+    // (re-index of a small document) would otherwise keep showing it pending.
+    refetchInterval: (q) => ((q.state.data ?? []).some(inFlight) ? (streaming ? 5000 : 2500) : false),
   });
 
   useEffect(() => {

@@ -39,19 +39,24 @@ export function useChat(botId: string) {
           { message, ...(conversationId ? { conversationId } : {}) },
           {
             onStart: (info) => {
-              if (info.conversationId) setConversationId(info.conversationId);
               if (info.messageId) update(answerKey, { messageId: info.messageId });
             },
             onToken: (text) => update(answerKey, (t) => ({ text: t.text + text })),
             onCitations: (citations) => update(answerKey, { citations }),
-            onDone: (info) =>
+            onDone: (info) => {
+              // The conversation exists once this answer is stored; the stored text is
+              // what the transcript will show, so the playground ends on exactly that.
+              if (info.conversationId) setConversationId(info.conversationId);
               update(answerKey, (t) => ({
                 streaming: false,
+                ...(info.answer !== undefined ? { text: info.answer } : {}),
                 ...(info.messageId ? { messageId: info.messageId } : {}),
                 ...(info.latencyMs !== undefined ? { latencyMs: info.latencyMs } : {}),
                 ...(info.extractive !== undefined ? { extractive: info.extractive } : { extractive: t.extractive }),
-              })),
-            onError: (error) => update(answerKey, { streaming: false, error }),
+              }));
+            },
+            // A failed answer is not stored, so its partial text is not kept either.
+            onError: (error) => update(answerKey, { streaming: false, error, text: "", citations: [] }),
           },
           abort.current.signal,
         );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateRagConfig } from "./retrieval-page";
+import { formatWeight, validateRagConfig } from "./retrieval-page";
 
 const base = { chunkSize: 400, chunkOverlap: 60, topK: 5, retrievalMode: "hybrid" as const, minScore: 0, fusionWeights: { vector: 1, keyword: 1 } };
 
@@ -12,5 +12,14 @@ describe("validateRagConfig", () => {
       minScore: "Between 0 and 1.",
     });
     expect(validateRagConfig({ ...base, chunkOverlap: 400 }).chunkOverlap).toBe("Must be smaller than the chunk size.");
+  });
+});
+
+describe("formatWeight", () => {
+  it("shows a stored weight with the precision it has", () => {
+    expect(formatWeight(0.01)).toBe("0.01");
+    expect(formatWeight(1)).toBe("1.00");
+    expect(formatWeight(0.005)).toBe("0.005");
+    expect(formatWeight(0.3)).toBe("0.30");
   });
 });

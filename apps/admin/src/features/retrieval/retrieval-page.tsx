@@ -19,6 +19,15 @@ const modes: { value: RetrievalMode; label: string }[] = [
   { value: "keyword", label: "Keyword" },
 ];
 
+/**
+ * A fusion weight as stored, to at least two decimals: the measured default vector weight
+ * is 0.01, which one decimal showed as "0.0"; finer values (0.005) keep their digits.
+ */
+export function formatWeight(value: number): string {
+  const fixed = value.toFixed(2);
+  return Math.abs(Number(fixed) - value) < 1e-9 ? fixed : String(Number(value.toFixed(4)));
+}
+
 export function validateRagConfig(c: RagConfig): Partial<Record<keyof RagConfig, string>> {
   const errors: Partial<Record<keyof RagConfig, string>> = {};
   if (!Number.isInteger(c.chunkSize) || c.chunkSize < 100 || c.chunkSize > 4000) errors.chunkSize = "Between 100 and 4000 tokens.";
@@ -90,11 +99,11 @@ export function RetrievalPage() {
             </div>
             {config.retrievalMode === "hybrid" && (
               <div className="grid-2">
-                <Field label={`Vector weight: ${(config.fusionWeights?.vector ?? 1).toFixed(1)}`}>
-                  <input type="range" min={0} max={3} step={0.1} value={config.fusionWeights?.vector ?? 1} onChange={(e) => set("fusionWeights", { vector: Number(e.target.value), keyword: config.fusionWeights?.keyword ?? 1 })} />
+                <Field label={`Vector weight: ${formatWeight(config.fusionWeights?.vector ?? 1)}`}>
+                  <input type="range" min={0} max={3} step={0.01} value={config.fusionWeights?.vector ?? 1} onChange={(e) => set("fusionWeights", { vector: Number(e.target.value), keyword: config.fusionWeights?.keyword ?? 1 })} />
                 </Field>
-                <Field label={`Keyword weight: ${(config.fusionWeights?.keyword ?? 1).toFixed(1)}`}>
-                  <input type="range" min={0} max={3} step={0.1} value={config.fusionWeights?.keyword ?? 1} onChange={(e) => set("fusionWeights", { keyword: Number(e.target.value), vector: config.fusionWeights?.vector ?? 1 })} />
+                <Field label={`Keyword weight: ${formatWeight(config.fusionWeights?.keyword ?? 1)}`}>
+                  <input type="range" min={0} max={3} step={0.01} value={config.fusionWeights?.keyword ?? 1} onChange={(e) => set("fusionWeights", { keyword: Number(e.target.value), vector: config.fusionWeights?.vector ?? 1 })} />
                 </Field>
               </div>
             )}

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRound } from "lucide-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { api } from "../../api/client";
-import type { Provider, ProviderSettings } from "../../api/types";
+import type { PlatformDefaults, Provider, ProviderSettings } from "../../api/types";
 import { useWorkspace } from "../../app/session";
 import { Button } from "../../ui/button";
 import { Alert, ErrorMessage, Loading } from "../../ui/feedback";
@@ -47,6 +47,13 @@ export function settingsPatch(s: Section): ProviderPatch {
   return body;
 }
 
+/** What "Platform default" means here, as the chat service reports it. */
+export function platformDefaultLabel(kind: "llm" | "embedding", defaults: PlatformDefaults | undefined): string {
+  if (!defaults) return "Platform default";
+  if (kind === "llm") return defaults.llm.extractive ? "Platform default (offline extractive answers)" : `Platform default (${defaults.llm.model})`;
+  return `Platform default (${defaults.embedding.model ?? defaults.embedding.provider})`;
+}
+
 const fromSettings = (s: ProviderSettings | undefined): Section => ({
   provider: s?.provider ?? "",
   baseUrl: s?.baseUrl ?? "",
@@ -61,6 +68,7 @@ export function SettingsPage() {
   const notify = useToast();
   const key = ["settings", workspaceId];
   const settings = useQuery({ queryKey: key, queryFn: () => api.workspaces.settings(workspaceId) });
+  const defaults = useQuery({ queryKey: ["platform-defaults"], queryFn: () => api.chat.platformDefaults(), staleTime: 5 * 60_000 });
   const [llm, setLlm] = useState<Section>(fromSettings(undefined));
   const [emb, setEmb] = useState<Section>(fromSettings(undefined));
   useEffect(() => {
@@ -89,8 +97,8 @@ export function SettingsPage() {
         <ErrorMessage error={settings.error} title="Could not load settings" />
       ) : (
         <form className="stack lg" onSubmit={submit} style={{ maxWidth: 860 }}>
-          <ProviderCard title="Answer model (LLM)" section={llm} onChange={setLlm} hint={settings.data?.llm.hasApiKey ? (settings.data.llm.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="gpt-4o-mini" />
-          <ProviderCard title="Embedding model" section={emb} onChange={setEmb} hint={settings.data?.embedding.hasApiKey ? (settings.data.embedding.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="text-embedding-3-small" />
+          <ProviderCard title="Answer model (LLM)" section={llm} onChange={setLlm} hint={settings.data?.llm.hasApiKey ? (settings.data.llm.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="gpt-4o-mini" defaultLabel={platformDefaultLabel("llm", defaults.data)} defaultModel={defaults.data && !defaults.data.llm.extractive ? defaults.data.llm.model : undefined} />
+          <ProviderCard title="Embedding model" section={emb} onChange={setEmb} hint={settings.data?.embedding.hasApiKey ? (settings.data.embedding.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="text-embedding-3-small" defaultLabel={platformDefaultLabel("embedding", defaults.data)} defaultModel={defaults.data?.embedding.model ?? undefined} />
           {embeddingChanged && <Alert tone="warning">Changing the embedding model means existing documents must be re-indexed before questions can be answered with it.</Alert>}
           <ErrorMessage error={save.error} />
           {canManage && (
@@ -106,7 +114,26 @@ export function SettingsPage() {
   );
 }
 
-function ProviderCard({ title, section, onChange, hint, disabled, modelPlaceholder }: { title: string; section: Section; onChange(s: Section): void; hint: string | null | undefined; disabled: boolean; modelPlaceholder: string }) {
+function ProviderCard({
+  title,
+  section,
+  onChange,
+  hint,
+  disabled,
+  modelPlaceholder,
+  defaultLabel,
+  defaultModel,
+}: {
+  title: string;
+  section: Section;
+  onChange(s: Section): void;
+  hint: string | null | undefined;
+  disabled: boolean;
+  modelPlaceholder: string;
+  /** "Platform default (model)": the platform's real default, from the chat service. */
+  defaultLabel: string;
+  defaultModel: string | undefined;
+}) {
   const set = (change: Partial<Section>) => onChange({ ...section, ...change });
   return (
     <Card title={title}>
@@ -116,13 +143,13 @@ function ProviderCard({ title, section, onChange, hint, disabled, modelPlacehold
             <Select value={section.provider} onChange={(e) => set({ provider: e.target.value as Provider | "" })}>
               {providers.map((p) => (
                 <option key={p.value} value={p.value}>
-                  {p.label}
+                  {p.value === "" ? defaultLabel : p.label}
                 </option>
               ))}
             </Select>
           </Field>
           <Field label="Model">
-            <Input value={section.model} onChange={(e) => set({ model: e.target.value })} placeholder={modelPlaceholder} />
+            <Input value={section.model} onChange={(e) => set({ model: e.target.value })} placeholder={section.provider === "" ? (defaultModel ?? "") : modelPlaceholder} />
           </Field>
         </div>
         <Field label="Base URL" hint="Required for every provider but OpenAI, e.g. https://ollama.example.com/v1. It must be a public address unless the operator allows private model servers.">
