@@ -28,6 +28,7 @@ import { fileURLToPath } from "node:url";
 import { buildahBuild, imageSize, workDir } from "./buildah";
 import { ensureBaseImages } from "./base-images";
 import { startContainer, type Container } from "./container";
+import { startMailbox, type Mailbox } from "@docent/testing/mailbox";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const GRACE_MS = 30_000;
@@ -131,13 +132,19 @@ async function call(base: string, session: Session | undefined, method: string, 
   return { response, json: text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text };
 }
 
-/** Sign up -> bot -> upload -> PROCESSED -> a streamed, cited answer, all through nginx. */
-async function userJourney(base: string) {
+/** Sign up (and confirm by the mailed link) -> bot -> upload -> PROCESSED -> a streamed, cited answer, all through nginx. */
+async function userJourney(base: string, mailbox: Mailbox) {
   const email = `verify-${randomBytes(4).toString("hex")}@example.com`;
-  const signup = await call(base, undefined, "POST", "/api/v1/auth/signup", { email, password: "verify-images-password-1" });
-  const cookie = signup.response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const session: Session = { cookie, csrf: signup.json.csrfToken };
-  const workspaceId = signup.json.workspaces[0].workspaceId as string;
+  const password = "verify-images-password-1";
+  await call(base, undefined, "POST", "/api/v1/auth/signup", { email, password });
+  const mail = await mailbox.waitFor((m) => m.to.includes(email), 30_000);
+  const link = mail.links.find((l) => l.includes("/verify-email#token="));
+  if (!link) throw new Error(`no confirmation link in the sign-up mail: ${mail.text}`);
+  const token = decodeURIComponent(new URL(link).hash.slice("#token=".length));
+  const verified = await call(base, undefined, "POST", "/api/v1/auth/verify-email", { token, password });
+  const cookie = verified.response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const session: Session = { cookie, csrf: verified.json.csrfToken };
+  const workspaceId = verified.json.workspaces[0].workspaceId as string;
   const bot = (await call(base, session, "POST", `/api/v1/workspaces/${workspaceId}/bots`, { name: "Images check" })).json;
 
   const form = new FormData();
@@ -244,6 +251,8 @@ async function main() {
   };
   const hosts = ["127.0.0.1 api chat admin"];
   const containers: Container[] = [];
+  // Sign-up mail goes over real SMTP to a catcher on loopback (Mailpit in compose).
+  const mailbox = await startMailbox();
   try {
     await runOneShot({
       image: "docent/api:local",
@@ -259,7 +268,7 @@ async function main() {
 
     const healthy: Record<string, number> = {};
     const services = [
-      { name: "api", env: { ...env, PORT: "3000" }, volumes: { [keysDir]: "/var/lib/docent/keys", [storageDir]: "/var/lib/docent/storage" } },
+      { name: "api", env: { ...env, PORT: "3000", SMTP_URL: mailbox.url, PUBLIC_APP_URL: "http://127.0.0.1" }, volumes: { [keysDir]: "/var/lib/docent/keys", [storageDir]: "/var/lib/docent/storage" } },
       { name: "chat", env: { ...env, PORT: "3001" }, volumes: { [keysDir]: "/var/lib/docent/keys" } },
       { name: "worker", env, volumes: { [keysDir]: "/var/lib/docent/keys", [storageDir]: "/var/lib/docent/storage" } },
     ];
@@ -276,7 +285,7 @@ async function main() {
     healthy.admin = await waitHealthy(admin, adminBegun);
     say(`admin (nginx) healthy after ${seconds(healthy.admin)}`);
 
-    const journey = await userJourney("http://127.0.0.1:80");
+    const journey = await userJourney("http://127.0.0.1:80", mailbox);
     say(`sign-up -> upload -> PROCESSED in ${seconds(journey.processedMs)} -> answer: ${journey.answer.slice(0, 100)}`);
 
     const shutdown: Record<string, number> = {};
@@ -287,6 +296,7 @@ async function main() {
     writeReport({ builds, sizes, healthy, shutdown, processedMs: journey.processedMs, totalMs: Date.now() - started });
     say(`all checks passed in ${seconds(Date.now() - started)}; figures written to docs/images.md`);
   } finally {
+    await mailbox.close();
     for (const container of containers) container.remove();
     execFileSync("psql", ["-h", "127.0.0.1", "-U", "postgres", "-qc", `drop database if exists ${database} with (force)`]);
     execFileSync("sh", ["-c", `redis-cli --scan --pattern '${prefix}*' | xargs -r redis-cli del > /dev/null`]);
