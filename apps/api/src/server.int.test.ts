@@ -6,7 +6,7 @@
  * (the package-script path) the signal reaches node the same way. A bad setting stops it
  * with one line naming the variable; an unmigrated database, with what to do.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -139,6 +139,18 @@ describe("the api process", () => {
     // The document the drained request created is really stored.
     const [row] = await database.sql`select count(*)::int as n from bot_documents where bot_id = ${botId}`;
     expect(row!.n).toBe(1);
+  });
+
+  it("is not ready while its storage directory cannot be written", async () => {
+    const blocked = join(storageDir, "a-file");
+    writeFileSync(blocked, "");
+    const { service, base } = await startApi({ env: { STORAGE_DIR: join(blocked, "storage") } });
+    await service.waitForLine(/Server listening/);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: "unavailable", checks: { postgres: "ok", redis: "ok", storage: "failed" } });
+    service.child.kill("SIGTERM");
+    expect((await service.exited).code).toBe(0);
   });
 
   it("stops at start-up with one line naming a bad setting, and exit status 78", async () => {
