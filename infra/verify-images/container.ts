@@ -9,6 +9,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, copyFileSync, createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { collectOutput } from "@docent/testing/process";
 import { buildah, imageConfig, type ImageConfig } from "./buildah";
 
 export interface ContainerOptions {
@@ -86,15 +87,7 @@ export function startContainer(options: ContainerOptions): Container {
   const argv = [...config.entrypoint, ...(options.command ?? config.cmd)];
   const child: ChildProcess = spawn("unshare", inRootfs(argv, true), { stdio: ["ignore", "pipe", "pipe"] });
   const log = createWriteStream(join(options.logDir, `${options.name}.log`));
-  const lines: string[] = [];
-  const waiters = new Set<() => void>();
-  const collect = (data: Buffer) => {
-    log.write(data);
-    lines.push(...data.toString().split("\n").filter(Boolean));
-    for (const wake of waiters) wake();
-  };
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
+  const output = collectOutput(child, (data) => log.write(data));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => {
       log.end();
@@ -113,26 +106,9 @@ export function startContainer(options: ContainerOptions): Container {
     name: options.name,
     config,
     pid,
-    lines: () => lines,
+    lines: () => output.lines,
     exited,
-    waitForLine(pattern, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const line = lines.find((l) => pattern.test(l));
-          if (line) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(line);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`${options.name}: no line matching ${pattern} within ${timeoutMs} ms:\n${lines.slice(-15).join("\n")}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitForLine: (pattern, timeoutMs) => output.waitForLine(pattern, timeoutMs),
     healthy() {
       if (!config.healthcheck) throw new Error(`${options.image} has no HEALTHCHECK`);
       try {

@@ -6,8 +6,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-
-export type ReadinessCheck = () => Promise<unknown>;
+import { checkReadiness, type ReadinessCheck } from "@docent/service-kit/readiness";
 
 export interface OpsServerOptions {
   host: string;
@@ -15,20 +14,6 @@ export interface OpsServerOptions {
   checks: Record<string, ReadinessCheck>;
   isShuttingDown(): boolean;
   timeoutMs?: number;
-}
-
-async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<"ok" | "failed" | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
-  });
-  try {
-    return await Promise.race([check().then(() => "ok" as const), timeout]);
-  } catch {
-    return "failed";
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export interface OpsServer {
@@ -49,12 +34,9 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     if (request.method !== "GET" && request.method !== "HEAD") return send(405, { error: "METHOD_NOT_ALLOWED" });
     if (path === "/healthz") return send(200, { status: "ok" });
     if (path === "/readyz") {
-      const names = Object.keys(options.checks);
-      void Promise.all(names.map((n) => runCheck(options.checks[n]!, timeoutMs))).then((results) => {
-        const checks = Object.fromEntries(names.map((n, i) => [n, results[i]]));
-        const ready = results.every((r) => r === "ok") && !options.isShuttingDown();
-        send(ready ? 200 : 503, { status: ready ? "ok" : "unavailable", checks });
-      });
+      void checkReadiness(options.checks, { timeoutMs, isShuttingDown: options.isShuttingDown }).then(({ ready, body }) =>
+        send(ready ? 200 : 503, body),
+      );
       return;
     }
     send(404, { error: "NOT_FOUND" });

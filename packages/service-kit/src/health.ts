@@ -6,27 +6,14 @@
 import { healthResponseSchema, readinessResponseSchema } from "@docent/contracts/health";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { checkReadiness, type ReadinessCheck } from "./readiness";
 
-export type ReadinessCheck = () => Promise<unknown>;
+export type { ReadinessCheck };
 
 export interface HealthOptions {
   checks: Record<string, ReadinessCheck>;
   timeoutMs?: number;
   isShuttingDown?: () => boolean;
-}
-
-async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<"ok" | "failed" | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
-  });
-  try {
-    return await Promise.race([check().then(() => "ok" as const), timeout]);
-  } catch {
-    return "failed";
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function registerHealthRoutes(app: FastifyInstance, options: HealthOptions): void {
@@ -59,11 +46,8 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthOption
       },
     },
     async (_request, reply) => {
-      const names = Object.keys(options.checks);
-      const results = await Promise.all(names.map((n) => runCheck(options.checks[n]!, timeoutMs)));
-      const checks = Object.fromEntries(names.map((n, i) => [n, results[i]!]));
-      const ready = results.every((r) => r === "ok") && !options.isShuttingDown?.();
-      return reply.status(ready ? 200 : 503).send({ status: ready ? "ok" : "unavailable", checks });
+      const { ready, body } = await checkReadiness(options.checks, { timeoutMs, isShuttingDown: options.isShuttingDown });
+      return reply.status(ready ? 200 : 503).send(body);
     },
   );
 }

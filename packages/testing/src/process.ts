@@ -26,13 +26,9 @@ export function assertBuilt(packageDir: string): void {
   }
 }
 
-export interface ServiceProcess {
+export interface ServiceProcess extends OutputLines {
   child: ChildProcess;
-  lines: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  /** The last lines of output, for failure messages. */
-  tail(count?: number): string;
 }
 
 export interface SpawnServiceOptions {
@@ -42,29 +38,28 @@ export interface SpawnServiceOptions {
   inheritEnv?: boolean;
 }
 
-/** Starts the package's service with its shipped command and `env`, collecting its output. */
-export function spawnService(packageDir: string, env: Record<string, string>, options: SpawnServiceOptions = {}): ServiceProcess {
-  const base = options.inheritEnv
-    ? process.env
-    : { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", LOG_LEVEL: "info" };
-  const [command, ...args] = options.viaPnpm ? ["pnpm", "start"] : [process.execPath, ...startCommand(packageDir).slice(1)];
-  const child = spawn(command!, args, { cwd: packageDir, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** The output lines of a child process, and a wait for a line that matches. */
+export interface OutputLines {
+  lines: string[];
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** The last lines of output, for failure messages. */
+  tail(count?: number): string;
+}
+
+/** Collects `child`'s stdout and stderr line by line (and hands each chunk to `onData`). */
+export function collectOutput(child: ChildProcess, onData?: (data: Buffer) => void): OutputLines {
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   const collect = (data: Buffer) => {
+    onData?.(data);
     lines.push(...data.toString().split("\n").filter(Boolean));
     for (const wake of waiters) wake();
   };
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
   const tail = (count = 20) => lines.slice(-count).join("\n");
   return {
-    child,
     lines,
-    exited,
     tail,
     waitForLine(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
@@ -85,6 +80,19 @@ export function spawnService(packageDir: string, env: Record<string, string>, op
       });
     },
   };
+}
+
+/** Starts the package's service with its shipped command and `env`, collecting its output. */
+export function spawnService(packageDir: string, env: Record<string, string>, options: SpawnServiceOptions = {}): ServiceProcess {
+  const base = options.inheritEnv
+    ? process.env
+    : { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", LOG_LEVEL: "info" };
+  const [command, ...args] = options.viaPnpm ? ["pnpm", "start"] : [process.execPath, ...startCommand(packageDir).slice(1)];
+  const child = spawn(command!, args, { cwd: packageDir, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited, ...collectOutput(child) };
 }
 
 /** A TCP port that was free a moment ago (for services that need one before they start). */
