@@ -3,7 +3,7 @@
  * pull: Debian bookworm (debootstrap, minbase) with
  *   - node:24-bookworm-slim: this machine's Node 24 binary (the npm `node` package that
  *     infra/setup-debian.sh installs), npm, and the user `node` (uid/gid 1000);
- *   - nginx:1.27-alpine: Debian's nginx and wget, logging to stdout/stderr, `daemon off`.
+ *   - nginx:1.27-alpine: Debian's nginx and wget, `daemon off`.
  * Each is built once and kept in the verify storage; --rebuild-base builds them again.
  */
 import { execFileSync } from "node:child_process";
@@ -63,13 +63,9 @@ async function buildNginxImage(log: NodeJS.WritableStream) {
   const rootfs = join(workDir, "rootfs-nginx");
   debootstrap(rootfs, ["nginx", "wget"], log);
   rmSync(join(rootfs, "etc/nginx/sites-enabled/default"), { force: true });
-  for (const [file, target] of [
-    ["access.log", "/dev/stdout"],
-    ["error.log", "/dev/stderr"],
-  ] as const) {
-    rmSync(join(rootfs, "var/log/nginx", file), { force: true });
-    run("ln", ["-s", target, join(rootfs, "var/log/nginx", file)]);
-  }
+  // Debian's nginx logs to files under /var/log/nginx. (The official image links them to
+  // /dev/stdout and /dev/stderr, which cannot be opened when the runner's stdio are sockets.)
+  for (const file of ["access.log", "error.log"]) rmSync(join(rootfs, "var/log/nginx", file), { force: true });
   await importRootfs(rootfs, NGINX_IMAGE, ["EXPOSE 80", "STOPSIGNAL SIGQUIT", 'CMD ["nginx", "-g", "daemon off;"]'], log);
 }
 

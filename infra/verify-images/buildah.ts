@@ -53,15 +53,17 @@ export interface ImageConfig {
 
 /** The run-time configuration a container engine would take from the image. */
 export function imageConfig(name: string): ImageConfig {
-  const docker = JSON.parse(buildah(["inspect", "--type", "image", "--format", "{{json .Docker}}", name])) as {
-    config?: {
-      Env?: string[];
-      Cmd?: string[];
-      Entrypoint?: string[];
-      WorkingDir?: string;
-      User?: string;
-      Healthcheck?: { Test?: string[] };
-      StopSignal?: string;
+  const { Docker: docker } = JSON.parse(buildah(["inspect", "--type", "image", name])) as {
+    Docker: {
+      config?: {
+        Env?: string[];
+        Cmd?: string[];
+        Entrypoint?: string[];
+        WorkingDir?: string;
+        User?: string;
+        Healthcheck?: { Test?: string[] };
+        StopSignal?: string;
+      };
     };
   };
   const config = docker.config ?? {};

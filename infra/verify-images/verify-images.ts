@@ -65,7 +65,24 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The build context: the working tree's files as they are when the run starts (tracked and
+ * untracked, without what .gitignore excludes), so edits made while the images build do
+ * not change the context between targets and invalidate the shared build stage.
+ */
+function snapshotContext(): string {
+  const context = join(workDir, "context");
+  rmSync(context, { recursive: true, force: true });
+  mkdirSync(context, { recursive: true });
+  execFileSync("sh", ["-c", `git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} cp --parents -P {} "${context}" 2>/dev/null; true`], {
+    cwd: repoRoot,
+  });
+  execFileSync("sh", ["-c", `git ls-files -z --deleted | xargs -0 -r -I{} rm -f "${context}/{}"`], { cwd: repoRoot });
+  return context;
+}
+
 async function buildImages() {
+  const context = snapshotContext();
   const times: Record<string, number> = {};
   const secret = process.env.NODE_EXTRA_CA_CERTS && existsSync(process.env.NODE_EXTRA_CA_CERTS) ? process.env.NODE_EXTRA_CA_CERTS : undefined;
   for (const target of TARGETS) {
@@ -83,8 +100,8 @@ async function buildImages() {
         "-t",
         `docent/${target}:local`,
         "-f",
-        "infra/docker/Dockerfile",
-        repoRoot,
+        join(context, "infra/docker/Dockerfile"),
+        context,
       ],
       buildLog,
     );
@@ -201,7 +218,7 @@ function writeReport(figures: {
   const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
   const rows = TARGETS.map(
     (t) =>
-      `| ${t} | ${mb(figures.sizes[t] ?? 0)} | ${seconds(figures.builds[t] ?? 0)} | ${t in figures.healthy ? seconds(figures.healthy[t]!) : "-"} | ${t in figures.shutdown ? seconds(figures.shutdown[t]!) : "-"} |`,
+      `| ${t} | ${mb(figures.sizes[t] ?? 0)} | ${t in figures.builds ? seconds(figures.builds[t]!) : "not rebuilt"} | ${t in figures.healthy ? seconds(figures.healthy[t]!) : "-"} | ${t in figures.shutdown ? seconds(figures.shutdown[t]!) : "-"} |`,
   );
   const file = join(repoRoot, "docs/images.md");
   const header = readFileSync(file, "utf8").split("<!-- verify:images result -->")[0];
@@ -223,9 +240,10 @@ async function main() {
     if (!(await portFree(port))) throw new Error(`port ${port} is in use; the images listen on 80, 3000, 3001 and 3002`);
   }
   await ensureBaseImages({ rebuild: args.has("--rebuild-base"), log: buildLog });
-  const builds = await buildImages();
+  // --skip-build: run the images built last time (when only this script changed).
+  const builds = args.has("--skip-build") ? {} : await buildImages();
   const sizes = Object.fromEntries(TARGETS.map((t) => [t, imageSize(`docent/${t}:local`)]));
-  for (const t of TARGETS) say(`docent/${t}:local ${Math.round(sizes[t]! / 1e6)} MB, built in ${seconds(builds[t]!)}`);
+  for (const t of TARGETS) say(`docent/${t}:local ${Math.round(sizes[t]! / 1e6)} MB${t in builds ? `, built in ${seconds(builds[t]!)}` : ""}`);
   if (args.has("--build-only")) return;
 
   // Fresh state: a database of its own, Redis key prefixes of its own, volumes as host dirs.
