@@ -148,7 +148,8 @@ describe("linking", () => {
 
     const methods = (await browser.request("GET", "/v1/auth/methods")).json().items;
     expect(methods).toEqual([
-      expect.objectContaining({ provider: "email", providerId: "email", name: "Password", email: user.email, usable: true, removable: true }),
+      // Signed in with the password just now.
+      expect.objectContaining({ provider: "email", providerId: "email", name: "Password", email: user.email, usable: true, removable: true, lastUsedAt: expect.any(String) }),
       expect.objectContaining({ provider: "github", providerId: "github", name: "GitHub", usable: true, removable: true }),
     ]);
     const fresh = new Browser(app);

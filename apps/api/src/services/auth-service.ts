@@ -9,6 +9,7 @@
  * request tells whether an address has an account (sign-up, password reset, invitation).
  */
 import type { Database } from "@docent/db/client";
+import { touchPasswordMethod } from "@docent/db/queries/auth-methods";
 import { createEmailToken, findLiveEmailToken, useEmailToken, voidEmailTokens } from "@docent/db/queries/email-tokens";
 import { deleteUserSessions } from "@docent/db/queries/sessions";
 import {
@@ -206,6 +207,7 @@ export function createAuthService({ db, mailer, appUrl, policy }: AuthServiceDep
           passwordHash: await hashPassword(input.password),
         });
       }
+      await touchPasswordMethod(db, found.user.id);
       return (await updateUser(db, found.user.id, { lastLoginAt: new Date() })) ?? found.user;
     },
 

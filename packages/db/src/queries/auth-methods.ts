@@ -68,6 +68,14 @@ export async function touchAuthMethod(db: Executor, methodId: string, email: str
     .where(eq(authMethods.id, methodId));
 }
 
+/** Records a password sign-in (the `email` method's last use). */
+export async function touchPasswordMethod(db: Executor, userId: string): Promise<void> {
+  await db
+    .update(authMethods)
+    .set({ lastUsedAt: new Date() })
+    .where(and(eq(authMethods.userId, userId), eq(authMethods.provider, "email")));
+}
+
 /** The user's methods, oldest first. `forUpdate` locks them (unlinking counts what remains). */
 export async function listAuthMethods(db: Executor, userId: string, options: { forUpdate?: boolean } = {}): Promise<AuthMethod[]> {
   const query = db.select().from(authMethods).where(eq(authMethods.userId, userId)).orderBy(asc(authMethods.createdAt), asc(authMethods.id));
