@@ -3,7 +3,8 @@
  * (provider sign-in, sign-up, password sign-in, invitations) to the listed domains, and
  * AUTH_PASSWORD_ENABLED=false turns password sign-in, sign-up and resets off while
  * provider sign-in keeps working; a password then no longer counts as a way in, so the
- * last provider login cannot be unlinked.
+ * last provider login cannot be unlinked. OIDC_<NAME>_TRUST_EMAIL covers a provider that
+ * sends no `email_verified`, never one that says the address is not verified.
  */
 import { insertAuthMethod } from "@docent/db/queries/auth-methods";
 import { createUser, setEmailPassword } from "@docent/db/queries/users";
@@ -12,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { createTestApi, errorBody, signUp } from "./testing/harness";
 import { Browser, signInWithOidc, startTestProviders } from "./testing/sso";
 
-const { keycloak, env } = await startTestProviders();
+const { keycloak, env } = await startTestProviders({ alsoAs: ["directory"] });
 let subjects = 0;
 const person = (email: string) => keycloak.addAccount({ sub: `policy-${++subjects}`, email, emailVerified: true });
 
@@ -90,5 +91,35 @@ describe("AUTH_PASSWORD_ENABLED=false", async () => {
     const keycloakMethod = methods.find((m) => m.providerId === "keycloak")!;
     expect(errorBody(await browser.request("DELETE", `/v1/auth/methods/${keycloakMethod.id}`)).error).toBe("LAST_SIGN_IN_METHOD");
     expect((await browser.request("DELETE", `/v1/auth/methods/${methods.find((m) => m.providerId === "email")!.id}`)).statusCode).toBe(204);
+  });
+});
+
+describe("OIDC_<NAME>_TRUST_EMAIL", async () => {
+  const { app } = await createTestApi({
+    ...env,
+    OIDC_PROVIDERS: "keycloak,directory",
+    OIDC_DIRECTORY_ISSUER: keycloak.issuer,
+    OIDC_DIRECTORY_CLIENT_ID: keycloak.client.clientId,
+    OIDC_DIRECTORY_CLIENT_SECRET: keycloak.client.clientSecret,
+    OIDC_DIRECTORY_TRUST_EMAIL: "true",
+  });
+  const signInVia = async (name: string, sub: string) => {
+    const browser = new Browser(app);
+    return browser.callback(name, await keycloak.authorize(await browser.start(name), sub));
+  };
+
+  it("counts an address without email_verified as verified only for the trusted provider", async () => {
+    const silent = keycloak.addAccount({ sub: `silent-${Date.now()}`, email: `silent-${Date.now()}@example.com` });
+    expect(errorBody(await signInVia("keycloak", silent.sub)).error).toBe("SSO_EMAIL_NOT_VERIFIED");
+    const created = await signInVia("directory", silent.sub);
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ created: true, user: { email: silent.email, emailVerified: true } });
+  });
+
+  it("still refuses an address the provider says is not verified", async () => {
+    const denied = keycloak.addAccount({ sub: `denied-${Date.now()}`, email: `denied-${Date.now()}@example.com`, emailVerified: false });
+    const response = await signInVia("directory", denied.sub);
+    expect(response.statusCode).toBe(403);
+    expect(errorBody(response).error).toBe("SSO_EMAIL_NOT_VERIFIED");
   });
 });

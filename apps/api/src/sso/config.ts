@@ -30,8 +30,9 @@ export interface OidcProviderConfig {
   clientAuth: "client_secret_basic" | "client_secret_post" | "none";
   scopes: string;
   /**
-   * Treat the provider's addresses as verified even without `email_verified: true`: for
-   * directories that only hold addresses they issued (Entra ID sends no such claim).
+   * Treat the provider's addresses as verified when it sends no `email_verified` claim
+   * (Entra ID sends none): for directories that only hold addresses they issued. An
+   * explicit `email_verified: false` still counts as unverified.
    */
   trustEmail: boolean;
 }

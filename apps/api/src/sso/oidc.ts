@@ -98,7 +98,8 @@ export function createOidcProvider(config: OidcProviderConfig, deps: { fetch: Pr
         issuer: claims.iss,
         subject: claims.sub,
         email: validEmail,
-        emailVerified: validEmail !== null && (verified === true || config.trustEmail),
+        // Trusting a provider's addresses covers a missing claim, never an explicit "not verified".
+        emailVerified: validEmail !== null && (verified === true || (config.trustEmail && verified === undefined)),
         name: name ?? null,
       };
     },

@@ -14,8 +14,16 @@ type App = TestApi["app"];
 
 export const BINDING_COOKIE = "docent_session_sso";
 
-export async function startTestProviders(): Promise<{ keycloak: OidcTestProvider; github: GithubTestServer; env: Record<string, string> }> {
-  const keycloak = await startOidcProvider({ redirectUris: [`${APP_URL}/auth/callback/keycloak`] });
+/**
+ * The test providers and the API env for them. `alsoAs` names more OIDC_PROVIDERS entries
+ * the test may configure against the same OpenID Connect provider (their redirect URIs
+ * are registered there).
+ */
+export async function startTestProviders(
+  options: { alsoAs?: string[] } = {},
+): Promise<{ keycloak: OidcTestProvider; github: GithubTestServer; env: Record<string, string> }> {
+  const names = ["keycloak", ...(options.alsoAs ?? [])];
+  const keycloak = await startOidcProvider({ redirectUris: names.map((name) => `${APP_URL}/auth/callback/${name}`) });
   const github = await startGithubServer({ redirectUri: `${APP_URL}/auth/callback/github` });
   afterAll(async () => {
     await keycloak.close();
