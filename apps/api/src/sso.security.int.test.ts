@@ -300,6 +300,17 @@ describe("existing accounts", () => {
     expect(errorBody(response).error).toBe("ACCOUNT_SUSPENDED");
   });
 
+  it("a suspended account's leftover session in the browser does not stop another person signing in", async () => {
+    const suspended = await signUp(app, "leftover");
+    const browser = new Browser(app);
+    await browser.request("POST", "/v1/auth/login", { email: suspended.email, password: suspended.password });
+    await db.update(users).set({ status: "SUSPENDED" }).where(eq(users.id, suspended.userId));
+    const person = account("next-person");
+    const response = await signInWithOidc(browser, keycloak, person.sub);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().user.email).toBe(person.email);
+  });
+
   it("keeps the last sign-in method when two removals race", async () => {
     const user = await signUp(app, "racer");
     const browser = new Browser(app);

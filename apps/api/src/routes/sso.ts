@@ -19,6 +19,7 @@ import {
   ssoStartResponseSchema,
 } from "@docent/contracts";
 import { type BrowserBinding, requireSession } from "@docent/service-kit/auth";
+import { ForbiddenError } from "@docent/service-kit/errors";
 import { clientAddressKey } from "@docent/service-kit/rate-limit";
 import type { RouteContext } from "../context";
 import { userDto } from "../dto";
@@ -130,7 +131,11 @@ export function registerSsoRoutes({ app, env, services, sessions }: RouteContext
       const browser = binding.read(request);
       // Keeps the cookie alive for a login that ends up waiting to be linked.
       if (browser) binding.ensure(request, reply);
-      const session = await sessions.identify(request);
+      // A suspended account's leftover cookie must not stop someone else signing in here.
+      const session = await sessions.identify(request).catch((error: unknown) => {
+        if (error instanceof ForbiddenError) return null;
+        throw error;
+      });
       const outcome = await services.sso.complete({
         providerId: request.params.provider,
         params: request.body.params,
