@@ -49,13 +49,23 @@ export const pendingLink = {
 
 /** Leaves for the provider; resolves only if that fails (the error is shown). */
 export function useStartSso() {
-  return useMutation({
+  const start = useMutation({
     mutationFn: async ({ provider, link, returnTo }: { provider: string; link?: boolean; returnTo?: string }) => {
       window.location.assign(await api.auth.startSso(provider, { link, returnTo }));
       // The page is being replaced; keep the button busy until it is.
       await new Promise(() => {});
     },
   });
+  const { reset } = start;
+  useEffect(() => {
+    // Back from the provider with the browser's back button (page restored from cache).
+    const restored = (event: PageTransitionEvent) => {
+      if (event.persisted) reset();
+    };
+    window.addEventListener("pageshow", restored);
+    return () => window.removeEventListener("pageshow", restored);
+  }, [reset]);
+  return start;
 }
 
 /** "Continue with …" for each configured provider, on the sign-in and sign-up pages. */
