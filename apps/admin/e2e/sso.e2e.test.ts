@@ -105,6 +105,8 @@ describe("single sign-on in a browser", () => {
   const logOut = async () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.waitForURL(/\/login$/);
+    // A fresh sign-in page: not one that returns to the page the user logged out from.
+    await page.goto("/login");
   };
 
   const usersWith = async (email: string) => (await db.sql`select id from users where email = ${email}`).length;
