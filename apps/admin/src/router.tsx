@@ -9,6 +9,8 @@ import {
   SignupPage,
   VerifyEmailPage,
 } from "./features/auth/auth-pages";
+import { LinkLoginPage, SsoCallbackPage } from "./features/auth/sso";
+import { AccountPage } from "./features/account/account-page";
 import { ApiKeysPage } from "./features/api-keys/api-keys-page";
 import { BotLayout } from "./features/bots/bot-layout";
 import { BotsPage } from "./features/bots/bots-page";
@@ -41,6 +43,8 @@ export const router = createBrowserRouter([
   { path: "/forgot-password", element: <ForgotPasswordPage /> },
   { path: "/reset-password", element: <ResetPasswordPage /> },
   { path: "/invitations/accept", element: <AcceptInvitationPage /> },
+  { path: "/auth/callback/:provider", element: <SsoCallbackPage /> },
+  { path: "/link-login", element: <LinkLoginPage /> },
   {
     path: "/w/:workspaceId",
     element: <AppShell />,
@@ -65,6 +69,7 @@ export const router = createBrowserRouter([
       { path: "members", element: <MembersPage /> },
       { path: "settings", element: <SettingsPage /> },
       { path: "usage", element: <UsagePage /> },
+      { path: "account", element: <AccountPage /> },
       { path: "*", element: <NotFound /> },
     ],
   },

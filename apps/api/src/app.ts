@@ -7,7 +7,7 @@
 import type { Database } from "@docent/db/client";
 import { createDocumentsService } from "@docent/documents";
 import type { IngestQueue } from "@docent/queue/producer";
-import { registerAuth, createSessionManager } from "@docent/service-kit/auth";
+import { createBrowserBinding, registerAuth, createSessionManager } from "@docent/service-kit/auth";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp, type ServiceApp } from "@docent/service-kit/fastify";
 import { registerHealthRoutes } from "@docent/service-kit/health";
@@ -33,6 +33,7 @@ import { registerMemberRoutes } from "./routes/members";
 import { registerOriginRoutes } from "./routes/origins";
 import { registerPromptRoutes } from "./routes/prompts";
 import { registerSettingsRoutes } from "./routes/settings";
+import { registerSsoRoutes } from "./routes/sso";
 import { registerWidgetRoutes } from "./routes/widget";
 import { registerWorkspaceRoutes } from "./routes/workspaces";
 import { createAdminService } from "./services/admin-service";
@@ -42,8 +43,15 @@ import { createBotService } from "./services/bot-service";
 import { createCatalogService } from "./services/catalog-service";
 import { createInvitationService } from "./services/invitation-service";
 import { createSettingsService } from "./services/settings-service";
+import type { SignInPolicy } from "./services/sign-in-policy";
+import { createSsoService } from "./services/sso-service";
 import { createWorkspaceService } from "./services/workspace-service";
 import { createMailer, type Mailer } from "./mail/mailer";
+import { parseEmailDomains, readSsoConfig } from "./sso/config";
+import { createGithubProvider } from "./sso/github";
+import { createOidcProvider } from "./sso/oidc";
+import { createPendingStore, PENDING_TTL_SECONDS } from "./sso/pending";
+import { createProviderFetch } from "./sso/provider-fetch";
 
 export interface ApiDeps {
   env: ApiEnv;
@@ -137,6 +145,20 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   app.addHook("onClose", () => mailer.close());
   const mailsPerAddress = createAttemptLimiter(app, { name: "mail-address", max: env.MAIL_PER_ADDRESS_PER_HOUR, timeWindowMs: 3600_000 });
   const appUrl = env.PUBLIC_APP_URL;
+  const policy: SignInPolicy = { passwordEnabled: env.AUTH_PASSWORD_ENABLED, emailDomains: parseEmailDomains(env.AUTH_EMAIL_DOMAINS).domains };
+  // Validated when env was parsed (apiEnvSchema); the providers are built once here.
+  const providerFetch = createProviderFetch({ timeoutMs: env.SSO_TIMEOUT_MS });
+  app.addHook("onClose", () => providerFetch.close());
+  const identityProviders = readSsoConfig(env).providers.map((config) =>
+    config.kind === "github"
+      ? createGithubProvider(config, { fetch: providerFetch.fetch, timeoutMs: env.SSO_TIMEOUT_MS })
+      : createOidcProvider(config, { fetch: providerFetch.fetch, timeoutMs: env.SSO_TIMEOUT_MS }),
+  );
+  const browserBinding = createBrowserBinding({
+    cookieName: `${env.SESSION_COOKIE_NAME}_sso`,
+    secureCookies: cookieSecure(env),
+    ttlSeconds: PENDING_TTL_SECONDS,
+  });
   const context: RouteContext = {
     app,
     env,
@@ -156,9 +178,17 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
       return true;
     },
     services: {
-      auth: createAuthService({ db, mailer, appUrl }),
+      auth: createAuthService({ db, mailer, appUrl, policy }),
+      sso: createSsoService({
+        db,
+        providers: identityProviders,
+        pending: createPendingStore(redis, env.REDIS_KEY_PREFIX),
+        policy,
+        appUrl,
+        logger: logger.child({ component: "sso" }),
+      }),
       workspaces: createWorkspaceService({ db }),
-      invitations: createInvitationService({ db, mailer, appUrl }),
+      invitations: createInvitationService({ db, mailer, appUrl, policy }),
       bots: createBotService({ db }),
       apiKeys: createApiKeyService({ db }),
       settings: createSettingsService({ db, secretBox, allowPrivateModelUrls: env.ALLOW_PRIVATE_MODEL_URLS }),
@@ -167,6 +197,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
     },
   };
   registerAuthRoutes(context);
+  registerSsoRoutes(context, browserBinding);
   registerWorkspaceRoutes(context);
   registerMemberRoutes(context);
   registerInvitationRoutes(context);

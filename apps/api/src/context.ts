@@ -11,10 +11,12 @@ import type { BotService } from "./services/bot-service";
 import type { createCatalogService } from "./services/catalog-service";
 import type { InvitationService } from "./services/invitation-service";
 import type { createSettingsService } from "./services/settings-service";
+import type { SsoService } from "./services/sso-service";
 import type { WorkspaceService } from "./services/workspace-service";
 
 export interface Services {
   auth: AuthService;
+  sso: SsoService;
   workspaces: WorkspaceService;
   invitations: InvitationService;
   bots: BotService;

@@ -5,10 +5,15 @@ import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
 import { trustProxyField } from "@docent/service-kit/proxy-trust";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
+import { parseEmailDomains, readSsoConfig, ssoEnvFields } from "./sso/config";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
-/** Storage variables (STORAGE_DRIVER, STORAGE_DIR, S3_*) are shared with the worker. */
+/**
+ * Storage variables (STORAGE_DRIVER, STORAGE_DIR, S3_*) are shared with the worker.
+ * Unknown variables are kept: the OpenID Connect providers' OIDC_<NAME>_* have names no
+ * schema can list, so `readSsoConfig` checks them here (see sso/config.ts).
+ */
 export const apiEnvSchema = storageEnvSchema
   .extend({
     NODE_ENV: envFields.nodeEnv,
@@ -66,8 +71,23 @@ export const apiEnvSchema = storageEnvSchema
     MAIL_PER_ADDRESS_PER_HOUR: positiveInt(5),
     /** Where people open the admin app; the base of every link in mail. */
     PUBLIC_APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8080"),
+    /** Sign-in with e-mail and password (sign-up, login, resets); false leaves only the identity providers. */
+    AUTH_PASSWORD_ENABLED: envFields.booleanFlag(true),
+    ...ssoEnvFields,
   })
+  .loose()
   .superRefine((env, ctx) => {
+    const sso = readSsoConfig(env);
+    for (const issue of [...sso.issues, ...parseEmailDomains(env.AUTH_EMAIL_DOMAINS).issues]) {
+      ctx.addIssue({ code: "custom", path: [issue.variable], message: issue.message });
+    }
+    if (!env.AUTH_PASSWORD_ENABLED && sso.providers.length === 0 && sso.issues.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_PASSWORD_ENABLED"],
+        message: "cannot be false without an identity provider (OIDC_PROVIDERS, GOOGLE_CLIENT_ID or GITHUB_CLIENT_ID): nobody could sign in",
+      });
+    }
     if (env.NODE_ENV === "production" && !env.SMTP_URL) {
       ctx.addIssue({
         code: "custom",

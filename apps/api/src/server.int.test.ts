@@ -162,6 +162,12 @@ describe("the api process", () => {
     expect(output).not.toMatch(/\n\s+at /);
   });
 
+  it("stops at start-up naming an identity provider's missing variable (exit 78)", async () => {
+    const { service } = await startApi({ env: { OIDC_PROVIDERS: "okta", OIDC_OKTA_CLIENT_ID: "docent" } });
+    expect((await service.exited).code).toBe(78);
+    expect(service.lines.join("\n")).toMatch(/OIDC_OKTA_ISSUER: is required: the issuer URL of "okta"/);
+  });
+
   it("refuses to start on a database that lacks migrations, saying how to apply them", async () => {
     const empty = `docent_empty_${Date.now()}`;
     await database.sql.unsafe(`create database ${empty}`);

@@ -78,7 +78,22 @@ const sampleBodies: Record<string, (ids: Record<string, string>) => unknown> = {
   "PATCH /v1/workspaces/:workspaceId/settings": () => ({ llm: { model: "hijacked" } }),
   "POST /v1/bots/:botId/documents/url": () => ({ url: "https://evil.example.com/page" }),
   "POST /v1/bots/:botId/documents/text": () => ({ name: "Planted", text: "Planted by another tenant" }),
+  "POST /v1/auth/sso/:provider/start": () => ({}),
+  "POST /v1/auth/sso/:provider/link": () => ({}),
+  "POST /v1/auth/sso/:provider/callback": () => ({ params: "code=x&state=y" }),
 };
+
+/**
+ * Routes whose path parameter is no tenant's object: an identity provider's name, and the
+ * signed-in user's own sign-in methods (looked up with the user's id; sso.int.test.ts
+ * checks that another user's method answers 404).
+ */
+const notTenantObjects = new Set([
+  "POST /v1/auth/sso/:provider/start",
+  "POST /v1/auth/sso/:provider/link",
+  "POST /v1/auth/sso/:provider/callback",
+  "DELETE /v1/auth/methods/:methodId",
+]);
 
 /** Which body fields carry tenant ids (probed with the other tenant's ids in variant 2). */
 const bodyIdRoutes = new Set(["POST /v1/workspaces/:workspaceId/api-keys"]);
@@ -121,7 +136,7 @@ describe("tenant isolation over the route table", () => {
 
   it("puts every route with an id in its path behind a workspace check or the platform-admin gate", () => {
     const unguarded = tenantRoutes
-      .filter((r) => !isTenantChecked(r) && !(auth(r)?.kind === "session" && r.url.startsWith("/v1/admin/")))
+      .filter((r) => !isTenantChecked(r) && !(auth(r)?.kind === "session" && r.url.startsWith("/v1/admin/")) && !notTenantObjects.has(key(r)))
       .map(key);
     expect(unguarded).toEqual([]);
     expect(tenantRoutes.length).toBeGreaterThanOrEqual(25);

@@ -15,6 +15,7 @@ describe("enum mirrors", () => {
     ["subscriptionStatuses", schema.subscriptionStatus.enumValues],
     ["documentSourceTypes", schema.documentSourceType.enumValues],
     ["documentStatuses", schema.documentStatus.enumValues],
+    ["authProviders", schema.authProvider.enumValues],
   ] as const)("%s matches the database", (name, values) => {
     expect([...enums[name]]).toEqual([...values]);
   });

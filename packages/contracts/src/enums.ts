@@ -13,6 +13,8 @@ export const widgetThemes = ["light", "dark", "auto"] as const;
 export const subscriptionStatuses = ["TRIALING", "ACTIVE", "PAST_DUE", "CANCELED"] as const;
 export const documentSourceTypes = ["FILE_UPLOAD", "URL", "MANUAL_TEXT", "CSV_STRUCTURED", "JSON_STRUCTURED"] as const;
 export const documentStatuses = ["PENDING", "PROCESSING", "PROCESSED", "FAILED"] as const;
+/** How a user signs in: a password, Google, GitHub, or an OpenID Connect provider the operator configured. */
+export const authProviders = ["email", "google", "github", "oidc"] as const;
 
 /** PostgreSQL 15 built-in text-search configurations a bot's keyword search may use. */
 export const textSearchLanguages = [

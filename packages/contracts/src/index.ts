@@ -1,6 +1,7 @@
 export * from "./common";
 export * from "./enums";
 export * from "./auth";
+export * from "./sso";
 export * from "./workspaces";
 export * from "./invitations";
 export * from "./bots";

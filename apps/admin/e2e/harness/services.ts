@@ -54,6 +54,8 @@ export async function startServices(options: {
   smtpUrl: string;
   /** The admin app's address: links in mail point there. */
   appUrl: string;
+  /** More settings for the API (identity providers, sign-in rules). */
+  apiEnv?: Record<string, string>;
 }): Promise<Services> {
   const dir = mkdtempSync(join(tmpdir(), "docent-e2e-"));
   const ns = `e2e${randomBytes(4).toString("hex")}`;
@@ -79,7 +81,7 @@ export async function startServices(options: {
       name: "api",
       cwd: "apps/api",
       entry: "src/server.ts",
-      env: { PORT: String(apiPort), HOST: "127.0.0.1", SMTP_URL: options.smtpUrl, PUBLIC_APP_URL: options.appUrl },
+      env: { PORT: String(apiPort), HOST: "127.0.0.1", SMTP_URL: options.smtpUrl, PUBLIC_APP_URL: options.appUrl, ...options.apiEnv },
       health: `http://127.0.0.1:${apiPort}/healthz`,
     },
     { name: "chat", cwd: "apps/chat", entry: "src/server.ts", env: { CHAT_PORT: String(chatPort), CHAT_HOST: "127.0.0.1", PORT: String(chatPort) }, health: `http://127.0.0.1:${chatPort}/healthz` },

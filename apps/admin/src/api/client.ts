@@ -37,6 +37,8 @@ import type {
   RetrievalMode,
   RetrievedChunk,
   Session,
+  SignInMethod,
+  SignInOptions,
   Template,
   TenantSettings,
   Transcript,
@@ -119,6 +121,29 @@ export const api = {
     resetPassword: (input: { token: string; password: string }) => request<void>("POST", `${API}/auth/password-reset/confirm`, { body: input }),
     login: async (input: In<typeof loginBodySchema>) => toSession(await request<RawSession>("POST", `${API}/auth/login`, { body: input })),
     logout: () => request<void>("POST", `${API}/auth/logout`).finally(() => setCsrfToken(null)),
+    /** Password on or off, and the identity providers for "Continue with …". */
+    providers: () => request<SignInOptions>("GET", `${API}/auth/providers`),
+    /** Where to send the browser to sign in with `provider` (or, with `link`, to link it to the signed-in account). */
+    startSso: async (provider: string, options: { link?: boolean; returnTo?: string } = {}) =>
+      (
+        await request<{ authorizationUrl: string }>("POST", `${API}/auth/sso/${enc(provider)}/${options.link ? "link" : "start"}`, {
+          body: options.returnTo ? { returnTo: options.returnTo } : {},
+        })
+      ).authorizationUrl,
+    /** Finishes a provider sign-in with the query string the provider sent the browser back with. */
+    completeSso: async (provider: string, params: string) => {
+      const raw = await request<RawSession & { result: "signed_in" | "linked"; created: boolean; returnTo: string | null; provider: { id: string; name: string } }>(
+        "POST",
+        `${API}/auth/sso/${enc(provider)}/callback`,
+        { body: { params } },
+      );
+      return { result: raw.result, created: raw.created, returnTo: raw.returnTo, provider: raw.provider, session: toSession(raw) };
+    },
+    pendingLink: () => request<{ provider: { id: string; name: string }; email: string }>("GET", `${API}/auth/sso/pending-link`),
+    confirmLink: async () => unwrapList<SignInMethod>(await request("POST", `${API}/auth/sso/pending-link`)),
+    discardLink: () => request<void>("DELETE", `${API}/auth/sso/pending-link`),
+    methods: async () => unwrapList<SignInMethod>(await request("GET", `${API}/auth/methods`)),
+    removeMethod: (methodId: string) => request<void>("DELETE", `${API}/auth/methods/${enc(methodId)}`),
   },
 
   invitations: {

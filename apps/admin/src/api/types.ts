@@ -5,6 +5,8 @@
  */
 import type {
   AllowedOriginDto,
+  AuthMethodDto,
+  AuthProvidersResponse,
   AnalyticsDto,
   ApiKeyDto,
   BotDto,
@@ -44,6 +46,12 @@ export interface Session {
   workspaces: Workspace[];
   csrfToken?: string;
 }
+
+/** How people can sign in here (password on or off, the configured identity providers). */
+export type SignInOptions = AuthProvidersResponse;
+export type SignInProvider = AuthProvidersResponse["providers"][number];
+/** One of the signed-in user's ways to sign in. */
+export type SignInMethod = AuthMethodDto;
 
 export type Member = MemberDto;
 export type Invitation = InvitationDto;

@@ -1,6 +1,6 @@
 /** The signed-in frame: sidebar with workspace switcher and navigation, then the page. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { BarChart3, Bot, CreditCard, KeyRound, LogOut, Settings, Users } from "lucide-react";
+import { BarChart3, Bot, CircleUserRound, CreditCard, KeyRound, LogOut, Settings, Users } from "lucide-react";
 import { useEffect } from "react";
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { api } from "../api/client";
@@ -84,6 +84,9 @@ export function AppShell() {
           </NavLink>
           <NavLink to={`${base}/settings`}>
             <Settings aria-hidden="true" /> Settings
+          </NavLink>
+          <NavLink to={`${base}/account`}>
+            <CircleUserRound aria-hidden="true" /> Your account
           </NavLink>
         </nav>
         <div className="sidebar-footer">

@@ -9,6 +9,7 @@
  * request tells whether an address has an account (sign-up, password reset, invitation).
  */
 import type { Database } from "@docent/db/client";
+import { touchPasswordMethod } from "@docent/db/queries/auth-methods";
 import { createEmailToken, findLiveEmailToken, useEmailToken, voidEmailTokens } from "@docent/db/queries/email-tokens";
 import { deleteUserSessions } from "@docent/db/queries/sessions";
 import {
@@ -28,6 +29,7 @@ import { BadRequestError, ConflictError, ForbiddenError, UnauthorizedError, Vali
 import type { Mailer } from "../mail/mailer";
 import { appLink, mails } from "../mail/messages";
 import { isUniqueViolation } from "./db-errors";
+import { assertEmailAllowed, assertPasswordEnabled, type SignInPolicy } from "./sign-in-policy";
 import { newSlug } from "./slugs";
 
 const HOUR = 3600_000;
@@ -56,9 +58,11 @@ export interface AuthServiceDeps {
   mailer: Mailer;
   /** PUBLIC_APP_URL: the base of the links in mail. */
   appUrl: string;
+  /** Password sign-in on or off, allowed e-mail domains. */
+  policy: SignInPolicy;
 }
 
-export function createAuthService({ db, mailer, appUrl }: AuthServiceDeps) {
+export function createAuthService({ db, mailer, appUrl, policy }: AuthServiceDeps) {
   async function workspacesOf(userId: string) {
     return (await listWorkspacesForUser(db, userId)).map((w) => ({
       workspaceId: w.id,
@@ -80,6 +84,8 @@ export function createAuthService({ db, mailer, appUrl }: AuthServiceDeps) {
      * the background. `mayMail` false (too many mails to this address) sends nothing.
      */
     async signup(input: { email: string; password: string; name?: string }, mayMail: boolean): Promise<void> {
+      assertPasswordEnabled(policy);
+      assertEmailAllowed(policy, input.email);
       const passwordHash = await hashPassword(input.password);
       const existing = await getUserByEmail(db, input.email);
       if (!mayMail) return;
@@ -105,6 +111,7 @@ export function createAuthService({ db, mailer, appUrl }: AuthServiceDeps) {
      * marks the address verified. The user is returned to be signed in.
      */
     async verifyEmail(input: { token: string; password: string }): Promise<User> {
+      assertPasswordEnabled(policy);
       const tokenHash = sha256Hex(input.token);
       try {
         return await db.transaction(async (tx) => {
@@ -122,6 +129,7 @@ export function createAuthService({ db, mailer, appUrl }: AuthServiceDeps) {
           const used = await useEmailToken(tx, { purpose: live.purpose, tokenHash });
           if (!used) throw invalidLink();
           if (used.purpose === "signup") {
+            assertEmailAllowed(policy, used.email);
             if (await getUserByEmail(tx, used.email)) throw alreadyRegistered();
             const user = await createUser(tx, { email: used.email, name: used.name, emailVerified: true });
             await setEmailPassword(tx, { userId: user.id, email: user.email, passwordHash: used.passwordHash! });
@@ -154,6 +162,7 @@ export function createAuthService({ db, mailer, appUrl }: AuthServiceDeps) {
 
     /** Mails a reset link if the address has an (unsuspended) account; otherwise nothing, same answer. */
     async requestPasswordReset(email: string, mayMail: boolean): Promise<void> {
+      assertPasswordEnabled(policy);
       const user = await getUserByEmail(db, email);
       if (!user || user.status === "SUSPENDED" || !mayMail) return;
       const { token, hash } = newMailToken();
@@ -167,6 +176,7 @@ export function createAuthService({ db, mailer, appUrl }: AuthServiceDeps) {
      * link proved control of the address, so it is verified too.
      */
     async resetPassword(input: { token: string; password: string }): Promise<void> {
+      assertPasswordEnabled(policy);
       const passwordHash = await hashPassword(input.password);
       await db.transaction(async (tx) => {
         const used = await useEmailToken(tx, { purpose: "password_reset", tokenHash: sha256Hex(input.token) });
@@ -181,6 +191,8 @@ export function createAuthService({ db, mailer, appUrl }: AuthServiceDeps) {
 
     /** Checks the password; throws InvalidCredentialsError without saying which part was wrong. */
     async login(input: { email: string; password: string }): Promise<User> {
+      assertPasswordEnabled(policy);
+      assertEmailAllowed(policy, input.email);
       const found = await getEmailCredentials(db, input.email);
       if (!found?.passwordHash) {
         await verifyAgainstDummy(input.password);
@@ -195,11 +207,13 @@ export function createAuthService({ db, mailer, appUrl }: AuthServiceDeps) {
           passwordHash: await hashPassword(input.password),
         });
       }
+      await touchPasswordMethod(db, found.user.id);
       return (await updateUser(db, found.user.id, { lastLoginAt: new Date() })) ?? found.user;
     },
 
     /** Replaces the password and signs out every other session. */
     async changePassword(input: { userId: string; sessionId: string; currentPassword: string; newPassword: string }) {
+      assertPasswordEnabled(policy);
       const stored = await getPasswordHash(db, input.userId);
       if (!stored || !(await verifyPassword(input.currentPassword, stored))) {
         throw new ValidationError([{ path: "body.currentPassword", message: "is not your current password" }]);

@@ -24,6 +24,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ServiceU
 import type { Mailer } from "../mail/mailer";
 import { appLink, mails } from "../mail/messages";
 import { newMailToken } from "./auth-service";
+import { assertEmailAllowed, type SignInPolicy } from "./sign-in-policy";
 
 /** How long an invitation link works; resending starts a new period. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
@@ -41,7 +42,7 @@ export const invitationDto = (i: Invitation, now = new Date()): InvitationDto =>
   createdAt: i.createdAt.toISOString(),
 });
 
-export function createInvitationService({ db, mailer, appUrl }: { db: Database; mailer: Mailer; appUrl: string }) {
+export function createInvitationService({ db, mailer, appUrl, policy }: { db: Database; mailer: Mailer; appUrl: string; policy: SignInPolicy }) {
   /** Mails the link; the invitation stays stored if the mail fails, so it can be resent. */
   async function mail(access: WorkspaceAccess, invitation: Invitation, token: string) {
     const [workspace, inviter] = await Promise.all([getWorkspace(db, invitation.workspaceId), access.userId ? getUserById(db, access.userId) : undefined]);
@@ -73,6 +74,8 @@ export function createInvitationService({ db, mailer, appUrl }: { db: Database; 
     /** Invites an address, or renews its pending invitation (new role, link and expiry). */
     async invite(access: WorkspaceAccess, input: { email: string; role: WorkspaceRole }) {
       if (input.role === "OWNER" && access.role !== "OWNER") throw new ForbiddenError("Only an OWNER can invite another OWNER");
+      // Such an address could never sign in to accept.
+      assertEmailAllowed(policy, input.email);
       // Members are listed to whoever can invite, so saying so reveals nothing.
       if (await getMemberByEmail(db, { workspaceId: access.workspaceId, email: input.email })) {
         throw new ConflictError("This address belongs to a member already", { code: "ALREADY_MEMBER" });

@@ -72,7 +72,7 @@ export async function setEmailPassword(
       passwordHash: input.passwordHash,
     })
     .onConflictDoUpdate({
-      target: [authMethods.userId, authMethods.provider],
+      target: [authMethods.userId, authMethods.provider, authMethods.providerName],
       set: { passwordHash: input.passwordHash, updatedAt: new Date() },
     });
 }

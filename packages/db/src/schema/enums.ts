@@ -3,7 +3,8 @@ import { pgEnum } from "drizzle-orm/pg-core";
 /** Platform-wide role; ADMIN operates Docent itself (lists workspaces, suspends users). */
 export const platformRole = pgEnum("platform_role", ["USER", "ADMIN"]);
 export const userStatus = pgEnum("user_status", ["ACTIVE", "PENDING_VERIFICATION", "SUSPENDED"]);
-export const authProvider = pgEnum("auth_provider", ["email", "google", "github"]);
+/** How a user signs in: a password, Google, GitHub, or an OpenID Connect provider the operator configured. */
+export const authProvider = pgEnum("auth_provider", ["email", "google", "github", "oidc"]);
 export const workspaceRole = pgEnum("workspace_role", ["OWNER", "ADMIN", "MEMBER"]);
 export const subscriptionStatus = pgEnum("subscription_status", [
   "TRIALING",

@@ -26,6 +26,7 @@ import type { SessionIdentity, SessionManager } from "./sessions";
 
 export * from "./principal";
 export * from "./sessions";
+export * from "./browser-binding";
 export { CSRF_HEADER, csrfTokenFor } from "./csrf";
 
 declare module "fastify" {

@@ -3,7 +3,9 @@
  * accept an invitation. Sign-up only mails a confirmation link; the account exists once
  * the link is followed (with the password chosen), and then the user lands in their
  * workspace. Tokens arrive in the URL fragment (`#token=...`, never sent to a server) and
- * are cleared from the address bar as soon as they are read.
+ * are cleared from the address bar as soon as they are read. Both pages also offer
+ * "Continue with …" for the identity providers the operator configured (see sso.tsx),
+ * and only those when password sign-in is turned off.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BookOpenCheck, MailCheck, Quote, ShieldCheck, Sparkles } from "lucide-react";
@@ -16,11 +18,12 @@ import { ThemeToggle } from "../../app/theme";
 import { Button } from "../../ui/button";
 import { Alert, ErrorMessage, Loading } from "../../ui/feedback";
 import { Field, Input } from "../../ui/form";
+import { pendingLink, SsoButtons, useSignInOptions } from "./sso";
 
 /** Mirrors the API's password rule (contracts `passwordSchema`), so the form says it before the server does. */
 const MIN_PASSWORD = 10;
 
-function AuthLayout({ children }: { children: React.ReactNode }) {
+export function AuthLayout({ children }: { children: React.ReactNode }) {
   return (
     <div className="auth-page">
       <div className="auth-hero">
@@ -64,7 +67,7 @@ function AuthLayout({ children }: { children: React.ReactNode }) {
 
 /** An invitation link opened before signing in waits here until the user can accept it. */
 const PENDING_INVITATION = "docent-invitation";
-const pendingInvitation = {
+export const pendingInvitation = {
   get: () => {
     try {
       return localStorage.getItem(PENDING_INVITATION);
@@ -92,14 +95,26 @@ function useLinkToken(): string | null {
   return token;
 }
 
-function useAuthSuccess() {
+/**
+ * Where a fresh sign-in continues when something waits for it: a provider login to link,
+ * or an invitation to accept. The sign-in pages send a signed-in visitor there too, so
+ * whichever navigation happens first after signing in goes to the same place.
+ */
+function waitingPage(): string | undefined {
+  if (pendingLink.get()) return "/link-login";
+  if (pendingInvitation.get()) return "/invitations/accept";
+  return undefined;
+}
+
+export function useAuthSuccess() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const location = useLocation();
   return async () => {
     const session = await queryClient.fetchQuery({ queryKey: sessionKey, queryFn: api.auth.me, staleTime: 0 });
-    if (pendingInvitation.get()) {
-      navigate("/invitations/accept", { replace: true });
+    const waiting = waitingPage();
+    if (waiting) {
+      navigate(waiting, { replace: true });
       return;
     }
     const from = (location.state as { from?: string } | null)?.from;
@@ -114,13 +129,18 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const done = useAuthSuccess();
   const login = useMutation({ mutationFn: api.auth.login, onSuccess: done });
-  const notice = (useLocation().state as { notice?: string } | null)?.notice;
-  if (session.isPending) return <Loading />;
-  if (session.data) return <Navigate to="/" replace />;
+  const location = useLocation();
+  const notice = (location.state as { notice?: string } | null)?.notice;
+  const from = (location.state as { from?: string } | null)?.from;
+  const options = useSignInOptions();
+  if (session.isPending || options.isPending) return <Loading />;
+  if (session.data) return <Navigate to={waitingPage() ?? "/"} replace />;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     login.mutate({ email, password });
   };
+  const passwordOn = options.data?.password ?? true;
+  const providers = options.data?.providers ?? [];
   return (
     <AuthLayout>
       <form className="auth-form" onSubmit={submit} noValidate={false}>
@@ -129,19 +149,26 @@ export function LoginPage() {
           <p className="muted">Log in to manage your bots.</p>
         </div>
         {notice && <Alert tone="success">{notice}</Alert>}
-        <ErrorMessage error={login.error} />
-        <Field label="Email">
-          <Input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </Field>
-        <Field label="Password">
-          <Input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        </Field>
-        <Button type="submit" variant="primary" loading={login.isPending}>
-          Log in
-        </Button>
-        <p className="muted small">
-          <Link to="/forgot-password">Forgot your password?</Link>
-        </p>
+        {pendingLink.get() && <Alert tone="info">Log in to your account to link the login you just used.</Alert>}
+        <SsoButtons providers={providers} returnTo={from && from !== "/" ? from : undefined} />
+        {passwordOn && providers.length > 0 && <div className="muted small">or with your e-mail address</div>}
+        {passwordOn && (
+          <>
+            <ErrorMessage error={login.error} />
+            <Field label="Email">
+              <Input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            </Field>
+            <Field label="Password">
+              <Input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+            </Field>
+            <Button type="submit" variant="primary" loading={login.isPending}>
+              Log in
+            </Button>
+            <p className="muted small">
+              <Link to="/forgot-password">Forgot your password?</Link>
+            </p>
+          </>
+        )}
         <p className="muted small">
           New to Docent? <Link to="/signup">Create an account</Link>
         </p>
@@ -156,8 +183,9 @@ export function SignupPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const signup = useMutation({ mutationFn: api.auth.signup });
-  if (session.isPending) return <Loading />;
-  if (session.data) return <Navigate to="/" replace />;
+  const options = useSignInOptions();
+  if (session.isPending || options.isPending) return <Loading />;
+  if (session.data) return <Navigate to={waitingPage() ?? "/"} replace />;
   if (signup.isSuccess) {
     return (
       <AuthLayout>
@@ -179,6 +207,8 @@ export function SignupPage() {
     if (tooShort) return;
     signup.mutate({ name, email, password });
   };
+  const passwordOn = options.data?.password ?? true;
+  const providers = options.data?.providers ?? [];
   return (
     <AuthLayout>
       <form className="auth-form" onSubmit={submit}>
@@ -186,19 +216,25 @@ export function SignupPage() {
           <h1>Create your account</h1>
           <p className="muted">A personal workspace is created for you.</p>
         </div>
-        <ErrorMessage error={signup.error} />
-        <Field label="Name">
-          <Input autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
-        </Field>
-        <Field label="Work email">
-          <Input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </Field>
-        <Field label="Password" hint={`At least ${MIN_PASSWORD} characters.`} error={tooShort ? `Use at least ${MIN_PASSWORD} characters.` : undefined}>
-          <Input type="password" autoComplete="new-password" required minLength={MIN_PASSWORD} value={password} onChange={(e) => setPassword(e.target.value)} />
-        </Field>
-        <Button type="submit" variant="primary" loading={signup.isPending}>
-          Create account
-        </Button>
+        <SsoButtons providers={providers} />
+        {passwordOn && providers.length > 0 && <div className="muted small">or with your e-mail address</div>}
+        {passwordOn && (
+          <>
+            <ErrorMessage error={signup.error} />
+            <Field label="Name">
+              <Input autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
+            </Field>
+            <Field label="Work email">
+              <Input type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            </Field>
+            <Field label="Password" hint={`At least ${MIN_PASSWORD} characters.`} error={tooShort ? `Use at least ${MIN_PASSWORD} characters.` : undefined}>
+              <Input type="password" autoComplete="new-password" required minLength={MIN_PASSWORD} value={password} onChange={(e) => setPassword(e.target.value)} />
+            </Field>
+            <Button type="submit" variant="primary" loading={signup.isPending}>
+              Create account
+            </Button>
+          </>
+        )}
         <p className="muted small">
           Already have an account? <Link to="/login">Log in</Link>
         </p>
