@@ -137,6 +137,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   app.addHook("onClose", () => mailer.close());
   const mailsPerAddress = createAttemptLimiter(app, { name: "mail-address", max: env.MAIL_PER_ADDRESS_PER_HOUR, timeWindowMs: 3600_000 });
   const appUrl = env.PUBLIC_APP_URL;
+  const catalog = createCatalogService({ db });
   const context: RouteContext = {
     app,
     env,
@@ -162,8 +163,8 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
       bots: createBotService({ db }),
       apiKeys: createApiKeyService({ db }),
       settings: createSettingsService({ db, secretBox, allowPrivateModelUrls: env.ALLOW_PRIVATE_MODEL_URLS }),
-      catalog: createCatalogService({ db }),
-      admin: createAdminService({ db }),
+      catalog,
+      admin: createAdminService({ db, catalog }),
     },
   };
   registerAuthRoutes(context);

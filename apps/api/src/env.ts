@@ -66,6 +66,16 @@ export const apiEnvSchema = storageEnvSchema
     MAIL_PER_ADDRESS_PER_HOUR: positiveInt(5),
     /** Where people open the admin app; the base of every link in mail. */
     PUBLIC_APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:8080"),
+    /**
+     * Code of the plan new workspaces start on, applied at every start (it wins over the
+     * admin screen's choice). "unlimited" creates the Unlimited plan (no quotas) for a
+     * single-tenant install. Unset: the default stays what the admin screen set (Free at
+     * first).
+     */
+    DEFAULT_PLAN: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "must be a plan code, e.g. free, pro, business or unlimited")
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SMTP_URL) {

@@ -1,11 +1,12 @@
 /**
  * The API process: connect (Postgres, Redis, object storage, the ingest queue), check the
- * schema is migrated, make sure the plan/template catalog exists, listen. On SIGTERM
+ * schema is migrated, add the catalog plans and templates that are missing (and apply
+ * DEFAULT_PLAN), listen. On SIGTERM
  * (see runService) readiness turns 503, the server stops accepting and finishes in-flight
  * requests, then the queue and the connections close.
  */
-import { runService } from "@docent/config/run-service";
-import { ensureCatalog } from "@docent/db/catalog";
+import { runService, StartupError } from "@docent/config/run-service";
+import { ensureCatalog, UnknownPlanError } from "@docent/db/catalog";
 import { createDb } from "@docent/db/client";
 import { assertDatabaseReady } from "@docent/db/ready";
 import { createIngestQueue } from "@docent/queue/producer";
@@ -38,7 +39,12 @@ await runService({
     const storage = createStorageFromEnv(env);
     logger.info({ driver: storage.driver, queuePrefix: env.QUEUE_PREFIX }, "documents storage and queue configured");
 
-    await ensureCatalog(database.db);
+    try {
+      await ensureCatalog(database.db, { defaultPlan: env.DEFAULT_PLAN });
+    } catch (error) {
+      if (error instanceof UnknownPlanError) throw new StartupError(`DEFAULT_PLAN=${env.DEFAULT_PLAN}: ${error.message}`);
+      throw error;
+    }
 
     const app = await buildApp({
       env,

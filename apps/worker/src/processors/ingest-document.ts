@@ -24,6 +24,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import { botDocumentDeletions, botDocuments, bots } from "@docent/db/schema";
+import { limitReachedMessage } from "@docent/db/limits";
 import { getProcessingLimits, type ProcessingLimits } from "@docent/db/queries/usage";
 import { documentStorageKey, incrementProcessingJobs, purgeDeletedDocument } from "@docent/documents";
 import {
@@ -296,15 +297,16 @@ function checkpoint(deps: IngestDeps, run: IngestRun, deadline?: AbortSignal) {
 
 function tooManyPages(pages: number, plan: ProcessingLimits): PermanentDocumentError {
   return new PermanentDocumentError(
-    `The PDF has ${pages.toLocaleString("en-US")} pages; the ${plan.planName} plan processes PDFs of up to ` +
-      `${plan.maxPdfPages.toLocaleString("en-US")} pages (maxPdfPages). Split it into smaller files, or move to a plan with a higher limit.`,
+    `The PDF has ${pages.toLocaleString("en-US")} pages. ${limitReachedMessage("pdfPages", plan.maxPdfPages, plan.planName)} ` +
+      "Split it into smaller files, or move to a plan with a higher limit.",
   );
 }
 
 function tooSlow(plan: ProcessingLimits, cause: unknown): PermanentDocumentError {
   return new PermanentDocumentError(
-    `Processing stopped after ${plan.maxDocProcessingSeconds.toLocaleString("en-US")} s, the time the ${plan.planName} plan ` +
-      "allows for one document (maxDocProcessingSeconds). Split it into smaller files, or move to a plan with a higher limit.",
+    `Processing stopped after ${plan.maxDocProcessingSeconds.toLocaleString("en-US")} s. ` +
+      `${limitReachedMessage("processingSeconds", plan.maxDocProcessingSeconds, plan.planName)} ` +
+      "Split it into smaller files, or move to a plan with a higher limit.",
     { cause },
   );
 }

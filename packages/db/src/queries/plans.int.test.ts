@@ -107,8 +107,10 @@ describe("the catalog at start-up", () => {
     });
     const plans = await listPlansWithWorkspaceCounts(db);
     expect(plans.filter((p) => p.isDefault).map((p) => p.code)).toEqual(["unlimited"]);
+    expect(plans.find((p) => p.code === "unlimited")!.workspaceCount).toBe(0);
 
     const ws = await workspace();
+    expect((await listPlansWithWorkspaceCounts(db)).find((p) => p.code === "unlimited")!.workspaceCount).toBe(1);
     expect((await getCurrentSubscription(db, ws.id)).plan.code).toBe("unlimited");
     const b = await bot(ws.id);
     await assertWithinLimit(db, { workspaceId: ws.id, limit: "bots", amount: 1_000_000 });

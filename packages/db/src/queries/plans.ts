@@ -46,7 +46,8 @@ export async function listPlansWithWorkspaceCounts(db: Executor): Promise<(Plan 
   const rows = await db
     .select({
       plan: plans,
-      workspaceCount: sql<number>`(select count(*)::int from ${subscriptions} s where s.plan_id = ${plans.id} and s.status <> 'CANCELED')`,
+      // Qualified by hand: inside sql`` drizzle renders a column of the selected table bare.
+      workspaceCount: sql<number>`(select count(*)::int from ${subscriptions} s where s.plan_id = "plans"."id" and s.status <> 'CANCELED')`,
     })
     .from(plans)
     .orderBy(asc(plans.priceMonthly), asc(plans.code));
