@@ -23,7 +23,7 @@ import type { ObjectStorage } from "@docent/storage";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
-import { createLockWatch, wrapProcessor } from "./processors/base";
+import { createLockWatch, requestIdOf, wrapProcessor } from "./processors/base";
 import { recordDocumentFailure, recordOutageWait } from "./processors/failure";
 import { processIngestDocument, type EmbedderLike, type IngestDeps } from "./processors/ingest-document";
 import { startReaper } from "./reaper";
@@ -118,7 +118,7 @@ export function createIngestWorker(options: IngestWorkerOptions) {
     locks.lost(jobIds);
   });
   worker.on("failed", (job, error) => {
-    logger.warn({ jobId: job?.id, err: error, attemptsMade: job?.attemptsMade }, "job attempt failed");
+    logger.warn({ jobId: job?.id, ...requestIdOf(job), err: error, attemptsMade: job?.attemptsMade }, "job attempt failed");
     // A job that stalled too often never reached the processor's failure handling.
     if (job && /stalled more than allowable limit/i.test(error.message)) {
       void recordDocumentFailure(
@@ -131,8 +131,8 @@ export function createIngestWorker(options: IngestWorkerOptions) {
           message:
             "The worker stopped repeatedly while processing this document (it may be too large or malformed).",
         },
-        logger,
-      ).catch((e: unknown) => logger.error({ err: e }, "recording the stalled failure failed"));
+        logger.child({ jobId: job.id, ...requestIdOf(job) }),
+      ).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, "recording the stalled failure failed"));
     }
   });
   worker.on("stalled", (jobId) => logger.warn({ jobId }, "job stalled; re-queued for another attempt"));

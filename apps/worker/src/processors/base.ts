@@ -1,6 +1,7 @@
 /**
  * The wrapper every processor runs in: validates the payload against the shared schema,
- * logs job id, attempt and duration, and sorts failures:
+ * logs job id, attempt, duration and the id of the request that queued the job on every
+ * line, and sorts failures:
  *
  * - a dependency outage (database, Redis, storage or embedding provider unreachable) does
  *   not use an attempt: the job is postponed with backoff (BullMQ's moveToDelayed skips
@@ -104,6 +105,12 @@ function humanDuration(ms: number): string {
   return `${Math.round(minutes / 60)} h`;
 }
 
+/** `{ requestId }` from a job's data when it carries a well-formed one, else nothing. */
+export function requestIdOf(job: Pick<Job, "data"> | undefined): { requestId?: string } {
+  const requestId = (job?.data as { requestId?: unknown } | undefined)?.requestId;
+  return typeof requestId === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) ? { requestId } : {};
+}
+
 export interface WrapOptions {
   outage: OutageRetryPolicy;
   locks?: LockWatch;
@@ -117,7 +124,8 @@ export function wrapProcessor<N extends JobName, R>(
   return async (job: Job, token?: string): Promise<R> => {
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
-    const log = logger.child({ jobId: job.id, job: definition.name, attempt });
+    // The request that queued the job (see jobs.ts) goes on every line this job logs.
+    const log = logger.child({ jobId: job.id, job: definition.name, attempt, ...requestIdOf(job) });
     const parsed = jobPayloadSchemas[definition.name].safeParse(job.data);
     if (!parsed.success) {
       log.error({ issues: parsed.error.issues }, "invalid job payload");
