@@ -29,6 +29,8 @@ import { feedbackRoutes } from "./routes/feedback";
 import { openAiRoutes } from "./routes/openai";
 import { platformRoutes } from "./routes/platform";
 import { widgetRoutes } from "./routes/widget";
+import { createMeteredRetrieval, type MeteredRetrieval } from "./usage/metered-retrieval";
+import { createQuota } from "./usage/quota";
 
 export interface BuildAppOptions {
   env: ChatEnv;
@@ -52,6 +54,8 @@ export interface AppDeps {
   env: ChatEnv;
   db: DbHandle["db"];
   retrieval: RetrievalService;
+  /** The search API: retrieval metered against the plan and logged for analytics. */
+  searches: MeteredRetrieval;
   chat: ChatService;
   feedback: FeedbackService;
   limiter: Limiter;
@@ -102,9 +106,11 @@ export async function buildApp(options: BuildAppOptions) {
       decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "llm"),
       workspaceFetch,
     });
+  const quota = createQuota({ db });
   const chat = createChatService({
     db,
     retrieval,
+    quota,
     responderFor,
     logger: logger.child({ component: "answer" }),
     maxTokensCap: env.LLM_MAX_TOKENS,
@@ -114,6 +120,7 @@ export async function buildApp(options: BuildAppOptions) {
     env,
     db,
     retrieval,
+    searches: createMeteredRetrieval({ db, retrieval, quota }),
     chat,
     feedback: createFeedbackService({ db }),
     limiter: createLimiter(redis, env.CHAT_REDIS_PREFIX),
