@@ -1,7 +1,7 @@
 /**
  * The API process: connect (Postgres, Redis, object storage, the ingest queue), check the
  * schema is migrated, add the catalog plans and templates that are missing (and apply
- * DEFAULT_PLAN), listen. On SIGTERM
+ * DEFAULT_PLAN), listen, and serve `/metrics` on the metrics listener. On SIGTERM
  * (see runService) readiness turns 503, the server stops accepting and finishes in-flight
  * requests, then the queue and the connections close.
  */
@@ -12,6 +12,7 @@ import { assertDatabaseReady } from "@docent/db/ready";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { withHttpSerializers } from "@docent/service-kit/logger";
+import { createMetricsRegistry, listenForScrapes } from "@docent/service-kit/metrics";
 import { createStorageFromEnv } from "@docent/storage/env";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
@@ -46,6 +47,7 @@ await runService({
       throw error;
     }
 
+    const metrics = createMetricsRegistry({ service: "api", processMetrics: true });
     const app = await buildApp({
       env,
       db: database.db,
@@ -55,12 +57,15 @@ await runService({
       jobsRedis,
       logger: withHttpSerializers(logger),
       isShuttingDown,
+      metrics,
     });
     await app.listen({ host: env.HOST, port: env.PORT });
+    const metricsServer = await listenForScrapes(env, metrics, logger);
 
     return {
       async stop() {
         await app.close();
+        await metricsServer?.close();
         await queue.close();
         await Promise.allSettled([database.close(), redis.quit(), jobsRedis.quit()]);
       },

@@ -30,7 +30,7 @@ async function tenantOn(plan: { code: string; name: string; maxRetrievalsPerMont
   return { ...tenant, key: await createTestApiKey(db.db, tenant.workspace.id) };
 }
 
-const retrieve = (botId: string, key: string, payload: unknown = { query: "returns within thirty days" }) =>
+const retrieve = (botId: string, key: string, payload: Record<string, unknown> = { query: "returns within thirty days" }) =>
   app.inject({ method: "POST", url: `/v1/bots/${botId}/retrieve`, headers: { authorization: `Bearer ${key}` }, payload });
 
 const counters = async (workspaceId: string) => {
