@@ -17,6 +17,7 @@ import { jobPayloadSchemas, type JobName, type JobPayload } from "@docent/queue/
 import type { OutageRetryPolicy } from "@docent/queue/options";
 import { dependencyOutage, type Dependency } from "@docent/service-kit/dependency-errors";
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from "bullmq";
+import type { JobOutcome, WorkerMetrics } from "../metrics";
 import { documentErrorMessage, isRetryable, LockLostError, ReleaseJobError } from "../pipeline/errors";
 
 export interface FailureInfo {
@@ -114,6 +115,8 @@ export function requestIdOf(job: Pick<Job, "data"> | undefined): { requestId?: s
 export interface WrapOptions {
   outage: OutageRetryPolicy;
   locks?: LockWatch;
+  /** Counts each attempt by outcome, with its duration (docent_ingest_jobs_total). */
+  metrics?: Pick<WorkerMetrics, "job">;
 }
 
 export function wrapProcessor<N extends JobName, R>(
@@ -125,30 +128,37 @@ export function wrapProcessor<N extends JobName, R>(
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     // The request that queued the job (see jobs.ts) goes on every line this job logs.
-    const log = logger.child({ jobId: job.id, job: definition.name, attempt, ...requestIdOf(job) });
+    let log = logger.child({ jobId: job.id, job: definition.name, attempt, ...requestIdOf(job) });
     const parsed = jobPayloadSchemas[definition.name].safeParse(job.data);
     if (!parsed.success) {
       log.error({ issues: parsed.error.issues }, "invalid job payload");
       throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
     }
     const payload = parsed.data as JobPayload<N>;
+    // The object the job works on, on every line too (a document's id, for ingest jobs).
+    const subject = (payload as { documentId?: unknown }).documentId;
+    if (typeof subject === "string") log = log.child({ documentId: subject });
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);
+    const count = (outcome: JobOutcome) => options.metrics?.job(outcome, (performance.now() - started) / 1000);
     const lockLost = options.locks?.track(job.id!) ?? new AbortController().signal;
     log.info({ payload }, "job started");
     try {
       const result = await definition.run(payload, { job, log, lockLost });
       log.info({ durationMs: durationMs(), result }, "job finished");
+      count((result as { status?: unknown } | undefined)?.status === "skipped" ? "skipped" : "processed");
       return result;
     } catch (error) {
       if (error instanceof LockLostError) {
         // Neither complete nor fail it: the job is another worker's now.
         log.warn({ durationMs: durationMs() }, "job lock lost to another worker; stopped without committing");
+        count("lock_lost");
         throw new WaitingError();
       }
       if (error instanceof ReleaseJobError && token) {
         await job.moveToWait(token);
         log.info({ durationMs: durationMs() }, "job released for another worker (shutdown)");
+        count("released");
         throw new WaitingError();
       }
       const dependency = dependencyOutage(error);
@@ -159,6 +169,7 @@ export function wrapProcessor<N extends JobName, R>(
         const waitedMs = now - state.since;
         if (waitedMs < options.outage.deadlineMs) {
           await postpone(job, token, payload, { ...state, last: now, dependency }, log, error);
+          count("postponed");
           throw new DelayedError();
         }
         outageFailure = { dependency, waitedMs };
@@ -188,9 +199,11 @@ export function wrapProcessor<N extends JobName, R>(
             dependency: outageFailure.dependency,
           };
           await postpone(job, token, payload, { ...state, last: now }, log, recordError);
+          count("postponed");
           throw new DelayedError();
         }
       }
+      count(final ? "failed" : "retried");
       if (!retryable) throw new UnrecoverableError(message);
       throw error;
     } finally {

@@ -45,6 +45,7 @@ import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
 import { eq, sql as drizzleSql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
+import type { IngestStage, WorkerMetrics } from "../metrics";
 import { encodeChunkRow, regconfigOid } from "../pipeline/copy-chunks";
 import { LockLostError, PermanentDocumentError, ReleaseJobError, StaleJobError } from "../pipeline/errors";
 import { createProgressReporter, type ProgressReporter } from "../pipeline/progress";
@@ -81,6 +82,8 @@ export interface IngestDeps {
   shutdownSignal: AbortSignal;
   /** Tests only: pause before each embedding batch. */
   testEmbedDelayMs?: number;
+  /** Stage durations and chunk counts (docent_ingest_stage_duration_seconds, ...). */
+  metrics?: Pick<WorkerMetrics, "stage" | "chunks">;
 }
 
 export type IngestResult =
@@ -384,7 +387,13 @@ async function processAccepted(
   let committed = false;
   try {
     await progress.report("download", 2, { force: true });
+    let stageStarted = performance.now();
+    const stageDone = (stage: IngestStage) => {
+      deps.metrics?.stage(stage, (performance.now() - stageStarted) / 1000);
+      stageStarted = performance.now();
+    };
     source = await download(deps, doc, deadline);
+    stageDone("download");
     checkpoint(deps, run, deadline);
     const oid = await resolveTextSearchConfig(deps.sql, doc.language, log);
 
@@ -398,6 +407,8 @@ async function processAccepted(
       progress,
       limits,
     );
+    stageDone("extract");
+    let embedSeconds = 0;
     // Only a document that has chunks already can have reusable vectors.
     const mayReuse = doc.chunkCount > 0;
     let embedded = 0;
@@ -413,7 +424,9 @@ async function processAccepted(
       const missing = batch.filter((c) => !vectors.has(c.contentHash));
       if (missing.length > 0) {
         if (deps.testEmbedDelayMs) await sleep(deps.testEmbedDelayMs);
+        const embedStarted = performance.now();
         const result = await embedder.embed(missing.map((c) => c.content), deadline ? { signal: deadline } : undefined);
+        embedSeconds += (performance.now() - embedStarted) / 1000;
         if (result.length !== missing.length) {
           throw new Error(`embedder returned ${result.length} vectors for ${missing.length} texts`);
         }
@@ -461,12 +474,14 @@ async function processAccepted(
       await stream.close();
     }
     await spool.finish();
+    deps.metrics?.stage("embed", embedSeconds);
     if (spool.count === 0) {
       throw new PermanentDocumentError("No text could be extracted from this document.");
     }
     checkpoint(deps, run, deadline);
 
     await progress.report("store", 92, { force: true });
+    stageStarted = performance.now();
     const { previousStorageKey } = await commitChunks(deps.sql, {
       documentId: doc.id,
       version: payload.version,
@@ -476,6 +491,8 @@ async function processAccepted(
       source: source.source,
     });
     committed = true;
+    stageDone("store");
+    deps.metrics?.chunks(embedded, reused);
     if (previousStorageKey) {
       await deps.storage.delete(previousStorageKey).catch((error: unknown) => {
         log.warn({ err: error }, "previous stored original not deleted");
