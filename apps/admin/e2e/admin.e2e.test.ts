@@ -448,6 +448,55 @@ describe("admin app and widget in a browser", () => {
       await shot("16-dark-playground");
   });
 
+  step("a platform administrator creates a plan, moves the workspace to it, and lowers it under the workspace's use", ["creates a bot from a template"], async () => {
+    await db.sql`update users set role = 'ADMIN' where email = ${state.email}`;
+    await page.goto(`/w/${state.workspaceId}/bots`);
+    await page.getByRole("button", { name: "Light theme" }).click();
+    const platform = page.getByRole("navigation", { name: "Platform" });
+    await platform.getByRole("link", { name: "Plans" }).click();
+    const plans = page.getByRole("table", { name: "Plans" });
+    await plans.locator('tr[data-plan="free"]').waitFor();
+    await expect(plans.locator('tr[data-plan="free"]').textContent()).resolves.toContain("Default");
+
+    await page.getByRole("button", { name: "New plan" }).click();
+    const create = page.getByRole("dialog", { name: "New plan" });
+    await create.getByLabel("Name").fill("Team");
+    await create.getByLabel("Code").fill("team");
+    await create.getByLabel("Bots per workspace").fill("3");
+    await create.getByLabel("Documents per bot").fill("5000");
+    await create.getByLabel("Searches per month (search API)").fill("");
+    await create.getByRole("button", { name: "Create plan" }).click();
+    const team = plans.locator('tr[data-plan="team"]');
+    await team.waitFor();
+    await expect(team.textContent()).resolves.toMatch(/Team.*3.*5,000.*No limit/);
+
+    await platform.getByRole("link", { name: "All workspaces" }).click();
+    await page.locator(`tr[data-workspace="${state.workspaceId}"]`).getByRole("combobox").selectOption({ label: "Team" });
+    await page.getByText(/^Moved “.+” to the Team plan$/).waitFor();
+
+    // Lowered under what the workspace uses (its one bot): saved, and the workspace is named.
+    await platform.getByRole("link", { name: "Plans" }).click();
+    await page.getByRole("button", { name: "Edit Team" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit the Team plan" });
+    await edit.getByLabel("Bots per workspace").fill("0");
+    await edit.getByRole("button", { name: "Save plan" }).click();
+    const report = page.getByTestId("over-limit-report");
+    await expect(report.textContent()).resolves.toContain("1 bot, over the limit of 0 bots on the Team plan");
+    await shot("18-platform-plans");
+
+    // The workspace's own usage page says what is over; a new bot is refused in words.
+    await page.goto(`/w/${state.workspaceId}/usage`);
+    await expect(page.getByTestId("over-limits").textContent()).resolves.toContain("1 bot, over the limit of 0 bots on the Team plan");
+    await page.getByText("Searches this month (search API)").waitFor();
+    await shot("19-usage-over-limit");
+    await page.goto(`/w/${state.workspaceId}/bots`);
+    await page.getByRole("button", { name: "New bot" }).first().click();
+    const createBot = page.getByRole("dialog", { name: "Create a bot" });
+    await createBot.getByLabel("Name").fill("One too many");
+    await createBot.getByRole("button", { name: "Create bot" }).click();
+    await createBot.getByText("Limit reached: 0 bots on the Team plan.").waitFor();
+  });
+
   step("ran every screen without a Content-Security-Policy violation", ["renders the remaining screens"], async () => {
     expect(cspViolations).toEqual([]);
   });

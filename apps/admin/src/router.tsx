@@ -70,6 +70,8 @@ export const router = createBrowserRouter([
       { path: "settings", element: <SettingsPage /> },
       { path: "usage", element: <UsagePage /> },
       { path: "account", element: <AccountPage /> },
+      { path: "platform/plans", lazy: async () => ({ Component: (await import("./features/platform/plans-page")).PlansPage }) },
+      { path: "platform/workspaces", lazy: async () => ({ Component: (await import("./features/platform/workspaces-page")).WorkspacesPage }) },
       { path: "*", element: <NotFound /> },
     ],
   },

@@ -1,6 +1,6 @@
 /**
  * `buildApp(deps)`: the API as a ready, non-listening Fastify instance. Plugins go in a
- * fixed order: base (validation, request ids, cookies, errors) -> route table -> rate
+ * fixed order: base (metrics, validation, request ids, cookies, errors) -> route table -> rate
  * limits -> auth (+ bot access) -> OpenAPI -> health -> resource routes. Tests drive it
  * with `inject`.
  */
@@ -12,6 +12,7 @@ import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secret
 import { createServiceApp, type ServiceApp } from "@docent/service-kit/fastify";
 import { registerHealthRoutes } from "@docent/service-kit/health";
 import { createServiceLogger, type Logger } from "@docent/service-kit/logger";
+import { createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
 import { registerOpenApi } from "@docent/service-kit/openapi";
 import { proxyTrust } from "@docent/service-kit/proxy-trust";
 import { createAttemptLimiter, registerRateLimit } from "@docent/service-kit/rate-limit";
@@ -71,6 +72,8 @@ export interface ApiDeps {
   isShuttingDown?: () => boolean;
   /** Outgoing mail; defaults to SMTP from env (SMTP_URL). */
   mailer?: Mailer;
+  /** Where HTTP metrics go (server.ts serves it on the metrics listener); a fresh one by default. */
+  metrics?: Registry;
 }
 
 /** One entry per registered route, in registration order (the tenant-isolation test walks it). */
@@ -94,6 +97,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
     logger,
     bodyLimit: env.API_BODY_LIMIT_BYTES,
     trustProxy: proxyTrust(env.TRUST_PROXY),
+    metrics: deps.metrics ?? createMetricsRegistry({ service: "api" }),
   });
 
   const routeTable: RegisteredRoute[] = [];
@@ -159,6 +163,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
     secureCookies: cookieSecure(env),
     ttlSeconds: PENDING_TTL_SECONDS,
   });
+  const catalog = createCatalogService({ db });
   const context: RouteContext = {
     app,
     env,
@@ -192,8 +197,8 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
       bots: createBotService({ db }),
       apiKeys: createApiKeyService({ db }),
       settings: createSettingsService({ db, secretBox, allowPrivateModelUrls: env.ALLOW_PRIVATE_MODEL_URLS }),
-      catalog: createCatalogService({ db }),
-      admin: createAdminService({ db }),
+      catalog,
+      admin: createAdminService({ db, catalog }),
     },
   };
   registerAuthRoutes(context);

@@ -1,5 +1,5 @@
 /** Row -> response shape. Only fields listed in the contracts leave the API. */
-import type { AllowedOriginDto, ApiKeyDto, BotDto, MemberDto, PlanDto, PromptDto, TemplateDto, UserDto, WidgetConfigDto, WorkspaceDto } from "@docent/contracts";
+import type { AdminPlanDto, AllowedOriginDto, ApiKeyDto, BotDto, MemberDto, PlanDto, PromptDto, TemplateDto, UserDto, WidgetConfigDto, WorkspaceDto } from "@docent/contracts";
 import type { ApiKey } from "@docent/db/queries/api-keys";
 import type { Bot } from "@docent/db/queries/bots";
 import type { MemberWithUser } from "@docent/db/queries/members";
@@ -132,8 +132,17 @@ export const planDto = (p: Plan): PlanDto => ({
   maxTotalDocumentStorageGb: p.maxTotalDocumentStorageGb,
   maxFileSizeMb: p.maxFileSizeMb,
   maxQueriesPerMonth: p.maxQueriesPerMonth,
+  maxRetrievalsPerMonth: p.maxRetrievalsPerMonth,
   maxDocProcessingJobsPerMonth: p.maxDocProcessingJobsPerMonth,
   maxPdfPages: p.maxPdfPages,
   maxDocProcessingSeconds: p.maxDocProcessingSeconds,
   allowAdvancedRagConfig: p.allowAdvancedRagConfig,
+});
+
+export const adminPlanDto = (p: Plan & { workspaceCount: number }): AdminPlanDto => ({
+  ...planDto(p),
+  isActive: p.isActive,
+  isDefault: p.isDefault,
+  workspaceCount: p.workspaceCount,
+  updatedAt: p.updatedAt.toISOString(),
 });

@@ -2,6 +2,7 @@
 import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
 import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
+import { metricsEnvFields } from "@docent/service-kit/metrics";
 import { trustProxyField } from "@docent/service-kit/proxy-trust";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
@@ -74,6 +75,22 @@ export const apiEnvSchema = storageEnvSchema
     /** Sign-in with e-mail and password (sign-up, login, resets); false leaves only the identity providers. */
     AUTH_PASSWORD_ENABLED: envFields.booleanFlag(true),
     ...ssoEnvFields,
+    /**
+     * Prometheus `/metrics` on a listener of its own, never the API port (which the admin
+     * app's proxy exposes): METRICS_HOST (default 127.0.0.1), METRICS_PORT (9464; "off"),
+     * METRICS_TOKEN (a bearer token scrapes must send).
+     */
+    ...metricsEnvFields(9464),
+    /**
+     * Code of the plan new workspaces start on, applied at every start (it wins over the
+     * admin screen's choice). "unlimited" creates the Unlimited plan (no quotas) for a
+     * single-tenant install. Unset: the default stays what the admin screen set (Free at
+     * first).
+     */
+    DEFAULT_PLAN: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "must be a plan code, e.g. free, pro, business or unlimited")
+      .optional(),
   })
   .loose()
   .superRefine((env, ctx) => {

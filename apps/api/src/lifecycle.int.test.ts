@@ -78,7 +78,7 @@ describe("bot lifecycle", async () => {
     expect(second.statusCode).toBe(402);
     const body = errorBody(second);
     expect(body.error).toBe("QUOTA_EXCEEDED");
-    expect(body.message).toContain("maxBots");
+    expect(body.message).toBe("Limit reached: 1 bot on the Free plan.");
     expect(body.details).toMatchObject({ limit: "bots", max: 1, current: 1 });
   });
 
@@ -95,7 +95,9 @@ describe("bot lifecycle", async () => {
     }
     const advanced = await owner.request("PATCH", `${ws()}/bots/${botId}`, { ragConfig: { retrievalMode: "vector" } });
     expect(advanced.statusCode).toBe(402);
-    expect(errorBody(advanced).message).toContain("allowAdvancedRagConfig");
+    expect(errorBody(advanced).message).toBe(
+      "Retrieval tuning (ragConfig.retrievalMode) is not included in the Free plan; move to a plan that includes it.",
+    );
     const ok = await owner.request("PATCH", `${ws()}/bots/${botId}`, { name: "Docs assistant", ragConfig: { chunkSize: 800, chunkOverlap: 120 } });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ name: "Docs assistant", ragConfig: { chunkSize: 800, chunkOverlap: 120, topK: 7 } });

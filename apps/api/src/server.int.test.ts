@@ -38,6 +38,8 @@ async function startApi(options: { viaPnpm?: boolean; env?: Record<string, strin
     {
       HOST: "127.0.0.1",
       PORT: String(port),
+      // Other api processes may be running (parallel test files): any free metrics port.
+      METRICS_PORT: "0",
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: `${redis.prefix}:`,
@@ -151,6 +153,36 @@ describe("the api process", () => {
     expect(await ready.json()).toEqual({ status: "unavailable", checks: { postgres: "ok", redis: "ok", storage: "failed" } });
     service.child.kill("SIGTERM");
     expect((await service.exited).code).toBe(0);
+  });
+
+  it("serves /metrics only on its own listener, with the token; DEFAULT_PLAN=unlimited puts new workspaces on Unlimited", async () => {
+    const token = "process-metrics-token-000000";
+    const { service, base } = await startApi({ env: { METRICS_TOKEN: token, DEFAULT_PLAN: "unlimited" } });
+    const listening = JSON.parse(await service.waitForLine(/"msg":"metrics listening"/));
+    expect(listening).toMatchObject({ host: "127.0.0.1", tokenRequired: true });
+    expect(JSON.stringify(listening)).not.toContain(token);
+    await service.waitForLine(/Server listening/);
+    const { headers } = await signUpAndCreateBot(base);
+    const workspaces = (await (await fetch(`${base}/v1/workspaces`, { headers })).json()) as { items: { id: string }[] };
+    const usage = await fetch(`${base}/v1/workspaces/${workspaces.items[0]!.id}/usage`, { headers });
+    expect(await usage.json()).toMatchObject({ plan: { code: "unlimited", maxBots: null, maxDocumentsPerBot: null }, usage: { bots: { used: 1, limit: null } } });
+
+    // Not on the API's own port (nginx proxies /api there), and not without the token.
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    const metricsUrl = `http://127.0.0.1:${listening.port}/metrics`;
+    expect((await fetch(metricsUrl)).status).toBe(401);
+    const text = await (await fetch(metricsUrl, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(text).toMatch(/^process_cpu_seconds_total\{service="api"\} /m);
+    expect(text).toMatch(/^docent_http_request_duration_seconds_count\{service="api",method="POST",route="\/v1\/workspaces\/:workspaceId\/bots",status_code="201"\} 1$/m);
+    service.child.kill("SIGTERM");
+    expect((await service.exited).code).toBe(0);
+  });
+
+  it("stops at start-up naming DEFAULT_PLAN when no such plan exists", async () => {
+    const { service } = await startApi({ env: { DEFAULT_PLAN: "platinum" } });
+    expect((await service.exited).code).toBe(1);
+    const line = JSON.parse(await service.waitForLine(/"level":"fatal"/));
+    expect(line.msg).toMatch(/^DEFAULT_PLAN=platinum: no plan with code "platinum": use one of free, pro, business, unlimited/);
   });
 
   it("stops at start-up with one line naming a bad setting, and exit status 78", async () => {

@@ -1,16 +1,18 @@
 /**
  * The API process: connect (Postgres, Redis, object storage, the ingest queue), check the
- * schema is migrated, make sure the plan/template catalog exists, listen. On SIGTERM
+ * schema is migrated, add the catalog plans and templates that are missing (and apply
+ * DEFAULT_PLAN), listen, and serve `/metrics` on the metrics listener. On SIGTERM
  * (see runService) readiness turns 503, the server stops accepting and finishes in-flight
  * requests, then the queue and the connections close.
  */
-import { runService } from "@docent/config/run-service";
-import { ensureCatalog } from "@docent/db/catalog";
+import { runService, StartupError } from "@docent/config/run-service";
+import { ensureCatalog, UnknownPlanError } from "@docent/db/catalog";
 import { createDb } from "@docent/db/client";
 import { assertDatabaseReady } from "@docent/db/ready";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { withHttpSerializers } from "@docent/service-kit/logger";
+import { createMetricsRegistry, listenForScrapes } from "@docent/service-kit/metrics";
 import { createStorageFromEnv } from "@docent/storage/env";
 import { Redis } from "ioredis";
 import { buildApp } from "./app";
@@ -38,8 +40,14 @@ await runService({
     const storage = createStorageFromEnv(env);
     logger.info({ driver: storage.driver, queuePrefix: env.QUEUE_PREFIX }, "documents storage and queue configured");
 
-    await ensureCatalog(database.db);
+    try {
+      await ensureCatalog(database.db, { defaultPlan: env.DEFAULT_PLAN });
+    } catch (error) {
+      if (error instanceof UnknownPlanError) throw new StartupError(`DEFAULT_PLAN=${env.DEFAULT_PLAN}: ${error.message}`);
+      throw error;
+    }
 
+    const metrics = createMetricsRegistry({ service: "api", processMetrics: true });
     const app = await buildApp({
       env,
       db: database.db,
@@ -49,12 +57,15 @@ await runService({
       jobsRedis,
       logger: withHttpSerializers(logger),
       isShuttingDown,
+      metrics,
     });
     await app.listen({ host: env.HOST, port: env.PORT });
+    const metricsServer = await listenForScrapes(env, metrics, logger);
 
     return {
       async stop() {
         await app.close();
+        await metricsServer?.close();
         await queue.close();
         await Promise.allSettled([database.close(), redis.quit(), jobsRedis.quit()]);
       },

@@ -32,10 +32,12 @@ async function makeTenant(label: string): Promise<Tenant> {
       scopes: ["bots:read", "bots:write", "documents:write", "chat", "analytics:read"],
     })
   ).json();
+  const plan = (await app.inject({ method: "GET", url: "/v1/plans" })).json().items[0];
   return {
     client,
     keySecret: key.secret,
     ids: {
+      planId: plan.id,
       workspaceId: client.workspaceId,
       botId: bot.id,
       promptId: prompt.id,
@@ -81,6 +83,22 @@ const sampleBodies: Record<string, (ids: Record<string, string>) => unknown> = {
   "POST /v1/auth/sso/:provider/start": () => ({}),
   "POST /v1/auth/sso/:provider/link": () => ({}),
   "POST /v1/auth/sso/:provider/callback": () => ({ params: "code=x&state=y" }),
+  "POST /v1/admin/plans": () => ({
+    code: "hijack",
+    name: "Hijack",
+    maxBots: null,
+    maxDocumentsPerBot: null,
+    maxTotalDocumentStorageGb: null,
+    maxFileSizeMb: null,
+    maxQueriesPerMonth: null,
+    maxRetrievalsPerMonth: null,
+    maxDocProcessingJobsPerMonth: null,
+    maxPdfPages: 10,
+    maxDocProcessingSeconds: 10,
+    allowAdvancedRagConfig: true,
+  }),
+  "PATCH /v1/admin/plans/:planId": () => ({ maxBots: null }),
+  "PUT /v1/admin/workspaces/:workspaceId/plan": (ids) => ({ planId: ids.planId }),
 };
 
 /**
@@ -117,7 +135,7 @@ function fill(url: string, ids: Record<string, string>) {
 async function call(route: RegisteredRoute, as: "session" | "key", pathIds: Record<string, string>, bodyIds: Record<string, string>) {
   const url = fill(route.url, pathIds);
   const body = hasBody(route) ? sampleBodies[key(route)]!(bodyIds) : undefined;
-  const method = route.method as "GET" | "POST" | "PATCH" | "DELETE";
+  const method = route.method as "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   return as === "session" ? a.client.request(method, url, body) : keyClient(app, a.keySecret)(method, url, body);
 }
 

@@ -1,7 +1,8 @@
 /**
  * `buildApp(deps)`: the chat service as a ready, non-listening Fastify instance. Plugins
- * go in a fixed order: service-kit base (zod, request ids, cookies, error handler), rate
- * limits, auth, health, then one module per resource.
+ * go in a fixed order: service-kit base (metrics, zod, request ids, cookies, error
+ * handler), rate limits, auth, health, then one module per resource. Retrieval, the
+ * responders, the embedders and the answer service are wrapped to record metrics.
  */
 import type { Logger } from "@docent/config/logger";
 import type { DbHandle } from "@docent/db/client";
@@ -10,6 +11,7 @@ import { createSessionManager, registerAuth } from "@docent/service-kit/auth";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp } from "@docent/service-kit/fastify";
+import { createEmbeddingMetrics, createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
 import { registerHealthRoutes } from "@docent/service-kit/health";
 import { proxyTrust } from "@docent/service-kit/proxy-trust";
 import { registerRateLimit } from "@docent/service-kit/rate-limit";
@@ -17,6 +19,7 @@ import type { Redis } from "ioredis";
 import { type ChatService, createChatService } from "./answer/service";
 import { createFeedbackService, type FeedbackService } from "./answer/feedback";
 import type { ChatEnv } from "./env";
+import { createChatMetrics } from "./metrics";
 import { ChatError } from "./errors";
 import { type AuthorizeBot, createBotAuthorizer } from "./http/auth";
 import { createLimiter, type Limiter } from "./http/rate-limit";
@@ -29,6 +32,8 @@ import { feedbackRoutes } from "./routes/feedback";
 import { openAiRoutes } from "./routes/openai";
 import { platformRoutes } from "./routes/platform";
 import { widgetRoutes } from "./routes/widget";
+import { createMeteredRetrieval, type MeteredRetrieval } from "./usage/metered-retrieval";
+import { createQuota } from "./usage/quota";
 
 export interface BuildAppOptions {
   env: ChatEnv;
@@ -45,6 +50,8 @@ export interface BuildAppOptions {
    * `createGuardedFetch`); by default the shared guarded fetch for ALLOW_PRIVATE_MODEL_URLS.
    */
   workspaceFetch?: typeof fetch;
+  /** Where metrics go (server.ts serves it on the metrics listener); a fresh one by default. */
+  metrics?: Registry;
 }
 
 /** What route modules receive. */
@@ -52,6 +59,8 @@ export interface AppDeps {
   env: ChatEnv;
   db: DbHandle["db"];
   retrieval: RetrievalService;
+  /** The search API: retrieval metered against the plan and logged for analytics. */
+  searches: MeteredRetrieval;
   chat: ChatService;
   feedback: FeedbackService;
   limiter: Limiter;
@@ -65,6 +74,9 @@ function secretOpener(env: ChatEnv): SecretBox | null {
 export async function buildApp(options: BuildAppOptions) {
   const { env, database, redis, logger } = options;
   const { db } = database;
+  const registry = options.metrics ?? createMetricsRegistry({ service: "chat" });
+  const metrics = createChatMetrics(registry);
+  const embeddingMetrics = createEmbeddingMetrics(registry);
   const box = secretOpener(env);
   const open = (ciphertext: string, workspaceId: string, field: "llm" | "embedding") => {
     if (!box) {
@@ -76,8 +88,9 @@ export async function buildApp(options: BuildAppOptions) {
   // Workspace-chosen model URLs are checked by the address policy when each connection opens.
   const workspaceFetch = options.workspaceFetch ?? sharedGuardedFetch(env.ALLOW_PRIVATE_MODEL_URLS);
   // Shared with the ingest worker, so query and chunk vectors come from the same model.
-  const embedderFor = options.embedderFor ?? createWorkspaceEmbedderResolver({ db, env, secrets: box, workspaceFetch });
-  const retrieval = createRetrievalService({
+  const resolveEmbedder = options.embedderFor ?? createWorkspaceEmbedderResolver({ db, env, secrets: box, workspaceFetch });
+  const embedderFor = async (workspaceId: string) => embeddingMetrics.instrument(await resolveEmbedder(workspaceId));
+  const retrieval = metrics.retrieval(createRetrievalService({
     db,
     embedderFor,
     tuning: {
@@ -87,8 +100,8 @@ export async function buildApp(options: BuildAppOptions) {
       efSearch: env.RETRIEVAL_EF_SEARCH,
       maxScanTuples: env.RETRIEVAL_MAX_SCAN_TUPLES,
     },
-  });
-  const responderFor =
+  }));
+  const resolveResponder =
     options.responderFor ??
     createResponderResolver({
       db,
@@ -102,18 +115,23 @@ export async function buildApp(options: BuildAppOptions) {
       decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "llm"),
       workspaceFetch,
     });
-  const chat = createChatService({
+  const responderFor = async (workspaceId: string, botModel: string | null) =>
+    metrics.responder(await resolveResponder(workspaceId, botModel));
+  const quota = createQuota({ db });
+  const chat = metrics.answers(createChatService({
     db,
     retrieval,
+    quota,
     responderFor,
     logger: logger.child({ component: "answer" }),
     maxTokensCap: env.LLM_MAX_TOKENS,
     support: { minSupport: env.CHAT_MIN_SUPPORT, minSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY },
-  });
+  }));
   const deps: AppDeps = {
     env,
     db,
     retrieval,
+    searches: createMeteredRetrieval({ db, retrieval, quota }),
     chat,
     feedback: createFeedbackService({ db }),
     limiter: createLimiter(redis, env.CHAT_REDIS_PREFIX),
@@ -126,6 +144,7 @@ export async function buildApp(options: BuildAppOptions) {
     trustProxy: proxyTrust(env.TRUST_PROXY),
     bodyLimit: 256 * 1024,
     resourcePolicy: "cross-origin",
+    metrics: registry,
   });
   // Rate limits before auth, so requests with a forged key count against their address.
   await registerRateLimit(app, {

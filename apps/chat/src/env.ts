@@ -1,6 +1,7 @@
 /** The chat service's configuration, parsed once at start-up. */
 import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
+import { metricsEnvFields } from "@docent/service-kit/metrics";
 import { trustProxyField } from "@docent/service-kit/proxy-trust";
 import { embeddingEnvSchema } from "@docent/embeddings";
 import { z } from "zod";
@@ -18,6 +19,12 @@ export const chatEnvSchema = z.object({
   REDIS_URL: envFields.redisUrl,
   HOST: z.string().default("0.0.0.0"),
   PORT: envFields.port(3001),
+  /**
+   * Prometheus `/metrics` on a listener of its own, never the chat port (which the admin
+   * app's proxy and the widget's sites reach): METRICS_HOST (default 127.0.0.1),
+   * METRICS_PORT (9465; "off"), METRICS_TOKEN (a bearer token scrapes must send).
+   */
+  ...metricsEnvFields(9465),
   /** Key ring that opens workspaces' BYOK keys (same value as the API's). */
   DOCENT_ENCRYPTION_KEYS: z.string().optional(),
   /**

@@ -37,6 +37,7 @@ describe("the chat process", () => {
     service = spawnService(chatDir, {
       HOST: "127.0.0.1",
       PORT: String(port),
+      METRICS_PORT: "0",
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       CHAT_REDIS_PREFIX: redis.prefix,

@@ -1,6 +1,6 @@
 /**
  * The chat process: connect (Postgres, Redis), check the schema is migrated, listen on
- * PORT (3001). On SIGTERM (see runService) readiness turns 503, new requests get 503 and
+ * PORT (3001), serve `/metrics` on the metrics listener. On SIGTERM (see runService) readiness turns 503, new requests get 503 and
  * the streams in flight finish before the connections close.
  */
 import { runService } from "@docent/config/run-service";
@@ -8,6 +8,7 @@ import { createDb } from "@docent/db/client";
 import { assertDatabaseReady } from "@docent/db/ready";
 import { createRedis } from "@docent/queue/redis";
 import { withHttpSerializers } from "@docent/service-kit/logger";
+import { createMetricsRegistry, listenForScrapes } from "@docent/service-kit/metrics";
 import { buildApp } from "./app";
 import { chatEnvSchema } from "./env";
 
@@ -27,8 +28,10 @@ await runService({
     const redis = createRedis(env.REDIS_URL, "request");
     redis.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 
-    const app = await buildApp({ env, database, redis, logger: withHttpSerializers(logger), isShuttingDown });
+    const metrics = createMetricsRegistry({ service: "chat", processMetrics: true });
+    const app = await buildApp({ env, database, redis, logger: withHttpSerializers(logger), isShuttingDown, metrics });
     await app.listen({ host: env.HOST, port: env.PORT });
+    const metricsServer = await listenForScrapes(env, metrics, logger);
     logger.info(
       { port: env.PORT, llm: env.LLM_BASE_URL ? env.LLM_MODEL : "extractive (no LLM_BASE_URL)", embeddings: env.EMBEDDING_PROVIDER },
       "chat service listening",
@@ -37,6 +40,7 @@ await runService({
     return {
       async stop() {
         await app.close();
+        await metricsServer?.close();
         await database.close();
         await redis.quit().catch(() => redis.disconnect());
       },

@@ -17,7 +17,7 @@ export async function buildTestApp(
   db: TestDatabase,
   redis: TestRedis,
   env: Record<string, string> = {},
-  overrides: Pick<BuildAppOptions, "embedderFor" | "responderFor" | "workspaceFetch"> = {},
+  overrides: Pick<BuildAppOptions, "embedderFor" | "responderFor" | "workspaceFetch" | "metrics"> = {},
 ) {
   const parsed = parseEnv(chatEnvSchema, {
     NODE_ENV: "test",

@@ -6,6 +6,7 @@ import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
 import { embeddingEnvSchema } from "@docent/embeddings";
 import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
+import { metricsTokenField } from "@docent/service-kit/metrics";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 
@@ -65,9 +66,11 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
    * (unfinished ones are then recovered as stalled); keep below the orchestrator's grace period.
    */
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField,
-  /** Listen address and port of the ops server (/healthz, /readyz); 0 picks a free port. */
+  /** Listen address and port of the ops server (/healthz, /readyz, /metrics); 0 picks a free port. */
   HOST: z.string().default("0.0.0.0"),
   WORKER_OPS_PORT: envFields.port(3002),
+  /** A bearer token the ops server's /metrics requires (health checks stay open). */
+  METRICS_TOKEN: metricsTokenField,
   /** URL sources: largest response accepted and total time allowed. */
   URL_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   URL_FETCH_TIMEOUT_MS: ms(20_000),

@@ -35,7 +35,7 @@ describe("per-document limits in the worker", () => {
     const { row, seconds, attempts } = await ingest(bot.id, "empty.pdf", emptyPages);
     expect(row.status).toBe("FAILED");
     expect(row.errorMessage).toBe(
-      "The PDF has 20,000 pages; the Free plan processes PDFs of up to 500 pages (maxPdfPages). Split it into smaller files, or move to a plan with a higher limit.",
+      "The PDF has 20,000 pages. Limit reached: 500 pages per PDF on the Free plan. Split it into smaller files, or move to a plan with a higher limit.",
     );
     expect(attempts).toBe(1);
     expect(seconds).toBeLessThan(60);
@@ -55,7 +55,7 @@ describe("per-document limits in the worker", () => {
     const { row, seconds, attempts } = await ingest(bot.id, "empty.pdf", emptyPages);
     expect(row.status).toBe("FAILED");
     expect(row.errorMessage).toBe(
-      "Processing stopped after 3 s, the time the Test plan allows for one document (maxDocProcessingSeconds). Split it into smaller files, or move to a plan with a higher limit.",
+      "Processing stopped after 3 s. Limit reached: 3 seconds of processing per document on the Test plan. Split it into smaller files, or move to a plan with a higher limit.",
     );
     expect(attempts).toBe(1);
     // 3 s of processing plus queueing and the status write, on a shared machine.

@@ -1,7 +1,7 @@
 /**
  * The worker process: reads env, checks Redis will never evict queued jobs and the schema
  * is migrated, connects storage and the embedders (the platform's, and each workspace's
- * own BYOK settings per job), runs the ingest worker and its ops server (health). On
+ * own BYOK settings per job), runs the ingest worker and its ops server (health, metrics). On
  * SIGTERM (see runService) running jobs hand themselves back to the queue at their next
  * checkpoint, then Redis and the database close.
  */
@@ -10,6 +10,7 @@ import { createDb } from "@docent/db/client";
 import { assertDatabaseReady } from "@docent/db/ready";
 import { resolveEmbedder } from "@docent/embeddings";
 import { assertNoEviction, createRedis, RedisEvictionPolicyError } from "@docent/queue/redis";
+import { createMetricsRegistry } from "@docent/service-kit/metrics";
 import { createStorageFromEnv } from "@docent/storage/env";
 import { workerEnvSchema } from "./env";
 import { startOpsServer } from "./ops-server";
@@ -44,6 +45,7 @@ await runService({
     const testDelay = env.NODE_ENV === "test" ? env.DOCENT_TEST_EMBED_DELAY_MS : 0;
     await removeOrphanSpools();
 
+    const metrics = createMetricsRegistry({ service: "worker", processMetrics: true });
     const ingest = createIngestWorker({
       db: database.db,
       sql: database.sql,
@@ -65,11 +67,13 @@ await runService({
       outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
       fetchOptions: { maxBytes: env.URL_FETCH_MAX_BYTES, timeoutMs: env.URL_FETCH_TIMEOUT_MS },
       testEmbedDelayMs: testDelay,
+      metrics,
     });
     const ops = await startOpsServer({
       host: env.HOST,
       port: env.WORKER_OPS_PORT,
       isShuttingDown,
+      metrics: { registry: metrics, token: env.METRICS_TOKEN },
       checks: {
         postgres: () => database.sql`select 1`,
         redis: () => redis.ping(),

@@ -1,11 +1,13 @@
 /**
- * The worker's small HTTP server for operators: `GET /healthz` (the process answers) and
+ * The worker's small HTTP server for operators: `GET /healthz` (the process answers),
  * `GET /readyz` (Redis and PostgreSQL answer and the BullMQ worker is running; 503 while
- * shutting down). The image's HEALTHCHECK calls `/readyz`. The worker has no other HTTP
+ * shutting down) and `GET /metrics` (Prometheus; a bearer METRICS_TOKEN when one is set).
+ * The image's HEALTHCHECK calls `/readyz`. The worker has no other HTTP
  * surface, so this is plain node:http rather than a framework.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type Registry, serveMetrics } from "@docent/service-kit/metrics";
 import { checkReadiness, type ReadinessCheck } from "@docent/service-kit/readiness";
 
 export interface OpsServerOptions {
@@ -14,6 +16,8 @@ export interface OpsServerOptions {
   checks: Record<string, ReadinessCheck>;
   isShuttingDown(): boolean;
   timeoutMs?: number;
+  /** Served at /metrics; `token` (METRICS_TOKEN) is then required as a bearer token. */
+  metrics?: { registry: Registry; token?: string | undefined };
 }
 
 export interface OpsServer {
@@ -25,7 +29,9 @@ export interface OpsServer {
 
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const timeoutMs = options.timeoutMs ?? 2000;
+  const metrics = options.metrics && serveMetrics(options.metrics.registry, { token: options.metrics.token });
   const server = createServer((request, response) => {
+    if (metrics?.(request, response)) return;
     const send = (status: number, body: unknown) => {
       response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
       response.end(JSON.stringify(body));

@@ -19,11 +19,13 @@ import {
 import { sharedGuardedFetch } from "@docent/outbound";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
+import type { Registry } from "@docent/service-kit/metrics";
 import type { ObjectStorage } from "@docent/storage";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
-import { createLockWatch, wrapProcessor } from "./processors/base";
+import { createWorkerMetrics } from "./metrics";
+import { createLockWatch, requestIdOf, wrapProcessor } from "./processors/base";
 import { recordDocumentFailure, recordOutageWait } from "./processors/failure";
 import { processIngestDocument, type EmbedderLike, type IngestDeps } from "./processors/ingest-document";
 import { startReaper } from "./reaper";
@@ -52,6 +54,8 @@ export interface IngestWorkerOptions {
   outageDeadlineMs: number;
   fetchOptions?: IngestDeps["fetchOptions"];
   testEmbedDelayMs?: number;
+  /** Where the worker's metrics go (the ops server serves it at /metrics); none when unset. */
+  metrics?: Registry;
 }
 
 /**
@@ -74,20 +78,31 @@ export function createIngestWorker(options: IngestWorkerOptions) {
   const { logger } = options;
   const shutdown = new AbortController();
   const queue = createIngestQueue({ connection: options.redis, prefix: options.queuePrefix });
+  const metrics = options.metrics ? createWorkerMetrics(options.metrics, queue) : undefined;
+  const embedder = metrics ? metrics.embedder(options.embedder) : options.embedder;
+  const resolveEmbedder = options.embedderFor;
+  const embedderFor: IngestDeps["embedderFor"] =
+    resolveEmbedder && metrics
+      ? async (workspaceId) => {
+          const resolved = await resolveEmbedder(workspaceId);
+          return resolved && metrics.embedder(resolved);
+        }
+      : resolveEmbedder;
   const deps: IngestDeps = {
     db: options.db,
     sql: options.sql,
     storage: options.storage,
     redis: options.redis,
     queuePrefix: options.queuePrefix,
-    embedder: options.embedder,
-    embedderFor: options.embedderFor,
+    embedder,
+    embedderFor,
     logger,
     embedBatchSize: options.embedBatchSize,
     progressIntervalMs: options.progressIntervalMs,
     fetchOptions: options.fetchOptions ?? {},
     shutdownSignal: shutdown.signal,
     testEmbedDelayMs: options.testEmbedDelayMs,
+    metrics,
   };
 
   const locks = createLockWatch();
@@ -95,12 +110,12 @@ export function createIngestWorker(options: IngestWorkerOptions) {
     {
       name: "ingest-document",
       run: (payload, { log, lockLost }) =>
-        processIngestDocument(deps, payload, log.child({ documentId: payload.documentId }), { id: randomUUID(), lockLost }),
+        processIngestDocument(deps, payload, log, { id: randomUUID(), lockLost }),
       onFailure: (payload, failure, log) => recordDocumentFailure(deps, payload, failure, log),
       onOutageWait: (payload, wait) => recordOutageWait(deps, payload, wait),
     },
     logger,
-    { outage: outageRetryPolicy(options.outageDeadlineMs), locks },
+    { outage: outageRetryPolicy(options.outageDeadlineMs), locks, metrics },
   );
 
   const worker = new Worker<IngestDocumentPayload>(QUEUE_NAMES.ingest, processor, {
@@ -118,7 +133,7 @@ export function createIngestWorker(options: IngestWorkerOptions) {
     locks.lost(jobIds);
   });
   worker.on("failed", (job, error) => {
-    logger.warn({ jobId: job?.id, err: error, attemptsMade: job?.attemptsMade }, "job attempt failed");
+    logger.warn({ jobId: job?.id, ...requestIdOf(job), err: error, attemptsMade: job?.attemptsMade }, "job attempt failed");
     // A job that stalled too often never reached the processor's failure handling.
     if (job && /stalled more than allowable limit/i.test(error.message)) {
       void recordDocumentFailure(
@@ -131,8 +146,8 @@ export function createIngestWorker(options: IngestWorkerOptions) {
           message:
             "The worker stopped repeatedly while processing this document (it may be too large or malformed).",
         },
-        logger,
-      ).catch((e: unknown) => logger.error({ err: e }, "recording the stalled failure failed"));
+        logger.child({ jobId: job.id, ...requestIdOf(job) }),
+      ).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, "recording the stalled failure failed"));
     }
   });
   worker.on("stalled", (jobId) => logger.warn({ jobId }, "job stalled; re-queued for another attempt"));
@@ -150,7 +165,7 @@ export function createIngestWorker(options: IngestWorkerOptions) {
             queuePrefix: options.queuePrefix,
             logger: logger.child({ component: "reaper" }),
             staleAfterMs: options.reaper.staleAfterMs,
-            embedderFor: async (workspaceId) => (await options.embedderFor?.(workspaceId)) ?? options.embedder,
+            embedderFor: async (workspaceId) => (await embedderFor?.(workspaceId)) ?? embedder,
           },
           options.reaper.intervalMs,
         );

@@ -20,7 +20,10 @@ export const analyticsQuerySchema = z
 export type AnalyticsQuery = z.infer<typeof analyticsQuerySchema>;
 
 const volume = {
+  /** Answered questions; the latency, tokens and feedback below are theirs. */
   queries: z.number().int().min(0),
+  /** Search API calls (`POST /v1/bots/:botId/retrieve`), metered apart from questions. */
+  retrievals: z.number().int().min(0),
   /** Median and 95th percentile answer time; null when no answer has a time. */
   p50Ms: z.number().nullable(),
   p95Ms: z.number().nullable(),

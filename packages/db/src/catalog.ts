@@ -1,11 +1,14 @@
 /**
  * The catalog every installation needs: plans (Free, Pro, Business) and bot templates.
- * `ensureCatalog` upserts them by their stable code/slug, so running it at every start-up
- * or seed is safe and picks up edited limits and texts.
+ * `ensureCatalog` runs at every API start-up and seed: it adds the catalog plans that are
+ * missing and never touches existing ones, so an operator's edits (admin screen) survive
+ * restarts and upgrades; templates are upserted by slug (operators do not edit them).
+ * The Unlimited plan is added only when asked for (DEFAULT_PLAN=unlimited).
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Executor } from "./client";
 import { type RagConfig, ragConfigSchema } from "./json";
+import { makeDefaultPlan } from "./queries/plans";
 import { plans, templates } from "./schema";
 
 type PlanSeed = Omit<typeof plans.$inferInsert, "id" | "createdAt" | "updatedAt">;
@@ -14,7 +17,11 @@ type TemplateSeed = Omit<typeof templates.$inferInsert, "id" | "createdAt" | "up
   sampleQueries: string[];
 };
 
-/** Free carries seed 000's column defaults; Pro and Business scale them for paying teams. */
+/**
+ * Free carries seed 000's column defaults; Pro and Business scale them for paying teams.
+ * Each search allowance (maxRetrievalsPerMonth) is five times the question allowance: a
+ * search costs an embedding call and index reads, no LLM tokens.
+ */
 export const planCatalog: PlanSeed[] = [
   {
     code: "free",
@@ -26,6 +33,7 @@ export const planCatalog: PlanSeed[] = [
     maxTotalDocumentStorageGb: 1,
     maxFileSizeMb: 10,
     maxQueriesPerMonth: 1000,
+    maxRetrievalsPerMonth: 5000,
     maxDocProcessingJobsPerMonth: 10,
     allowAdvancedRagConfig: false,
     maxPdfPages: 500,
@@ -42,6 +50,7 @@ export const planCatalog: PlanSeed[] = [
     maxTotalDocumentStorageGb: 10,
     maxFileSizeMb: 50,
     maxQueriesPerMonth: 10_000,
+    maxRetrievalsPerMonth: 50_000,
     maxDocProcessingJobsPerMonth: 500,
     allowAdvancedRagConfig: true,
     maxPdfPages: 2_000,
@@ -54,17 +63,46 @@ export const planCatalog: PlanSeed[] = [
     description: "Many bots and large knowledge bases for a whole company.",
     priceMonthly: "99.00",
     maxBots: 25,
-    maxDocumentsPerBot: 1000,
+    // A 5,000-document knowledge base fits twice over, and can be re-indexed in a month.
+    maxDocumentsPerBot: 10_000,
     maxTotalDocumentStorageGb: 100,
     maxFileSizeMb: 100,
     maxQueriesPerMonth: 100_000,
-    maxDocProcessingJobsPerMonth: 5000,
+    maxRetrievalsPerMonth: 500_000,
+    maxDocProcessingJobsPerMonth: 20_000,
     allowAdvancedRagConfig: true,
     maxPdfPages: 10_000,
     maxDocProcessingSeconds: 1_800,
     isActive: true,
   },
 ];
+
+/**
+ * For a single-tenant installation (DEFAULT_PLAN=unlimited): no quotas at all. The two
+ * per-document processing bounds stay, generous, because they protect the worker from one
+ * pathological file (20,000 empty PDF pages held a worker for 14 minutes) rather than meter
+ * anyone's use; raise them on the admin screen if a real document needs more.
+ */
+export const unlimitedPlan: PlanSeed = {
+  code: "unlimited",
+  name: "Unlimited",
+  description: "No limits on bots, documents, storage, questions or searches.",
+  priceMonthly: "0.00",
+  maxBots: null,
+  maxDocumentsPerBot: null,
+  maxTotalDocumentStorageGb: null,
+  maxFileSizeMb: null,
+  maxQueriesPerMonth: null,
+  maxRetrievalsPerMonth: null,
+  maxDocProcessingJobsPerMonth: null,
+  allowAdvancedRagConfig: true,
+  maxPdfPages: 50_000,
+  maxDocProcessingSeconds: 7_200,
+  isActive: true,
+};
+
+/** Plans `DEFAULT_PLAN` may name that start-up creates when missing. */
+export const optionalCatalogPlans: PlanSeed[] = [unlimitedPlan];
 
 const rag = (input: Partial<RagConfig>): RagConfig => ragConfigSchema.parse(input);
 
@@ -135,30 +173,29 @@ export const templateCatalog: TemplateSeed[] = [
   },
 ];
 
-/** Upserts every plan and template (by code / slug). */
-export async function ensureCatalog(db: Executor): Promise<void> {
+export class UnknownPlanError extends Error {
+  constructor(readonly code: string) {
+    super(
+      `no plan with code "${code}": use one of ${[...planCatalog, ...optionalCatalogPlans].map((p) => p.code).join(", ")}, ` +
+        "or a plan created on the admin screen",
+    );
+    this.name = "UnknownPlanError";
+  }
+}
+
+/**
+ * Adds the catalog plans that are missing (by code; a plan whose name an operator already
+ * gave another plan is skipped too) and never changes existing plans; upserts the
+ * templates. With `defaultPlan`, that plan (created first when it is an optional catalog
+ * plan such as "unlimited") becomes the one new workspaces start on; without it, the
+ * default stays whatever the database says (the admin screen sets it).
+ */
+export async function ensureCatalog(db: Executor, options: { defaultPlan?: string } = {}): Promise<void> {
+  const optional = optionalCatalogPlans.filter((p) => p.code === options.defaultPlan);
   await db
     .insert(plans)
-    .values(planCatalog)
-    .onConflictDoUpdate({
-      target: plans.code,
-      set: {
-        name: sql`excluded.name`,
-        description: sql`excluded.description`,
-        priceMonthly: sql`excluded.price_monthly`,
-        maxBots: sql`excluded.max_bots`,
-        maxDocumentsPerBot: sql`excluded.max_documents_per_bot`,
-        maxTotalDocumentStorageGb: sql`excluded.max_total_document_storage_gb`,
-        maxFileSizeMb: sql`excluded.max_file_size_mb`,
-        maxQueriesPerMonth: sql`excluded.max_queries_per_month`,
-        maxDocProcessingJobsPerMonth: sql`excluded.max_doc_processing_jobs_per_month`,
-        allowAdvancedRagConfig: sql`excluded.allow_advanced_rag_config`,
-        maxPdfPages: sql`excluded.max_pdf_pages`,
-        maxDocProcessingSeconds: sql`excluded.max_doc_processing_seconds`,
-        isActive: sql`excluded.is_active`,
-        updatedAt: new Date(),
-      },
-    });
+    .values([...planCatalog, ...optional])
+    .onConflictDoNothing();
   await db
     .insert(templates)
     .values(templateCatalog)
@@ -174,4 +211,19 @@ export async function ensureCatalog(db: Executor): Promise<void> {
         updatedAt: new Date(),
       },
     });
+  if (options.defaultPlan) {
+    await setDefaultPlan(db, options.defaultPlan);
+  } else {
+    // A fresh database: Free, as new workspaces always started on.
+    await db.execute(
+      sql`update ${plans} set is_default = true where code = 'free' and not exists (select 1 from ${plans} where is_default)`,
+    );
+  }
+}
+
+/** Makes the plan with `code` the one new workspaces start on (and no other). */
+export async function setDefaultPlan(db: Executor, code: string): Promise<void> {
+  const [plan] = await db.select({ id: plans.id, isDefault: plans.isDefault }).from(plans).where(eq(plans.code, code));
+  if (!plan) throw new UnknownPlanError(code);
+  if (!plan.isDefault) await makeDefaultPlan(db, plan.id);
 }

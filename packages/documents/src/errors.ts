@@ -3,6 +3,8 @@
  * message that names the problem for the person who sent the request; the route module
  * converts them with the host app's error factory.
  */
+import { limitReachedMessage } from "@docent/db/limits";
+
 export type DocumentsErrorCode =
   | "bot_not_found"
   | "document_not_found"
@@ -40,12 +42,14 @@ export const documentErrors = {
   invalidInput: (message: string, details?: Record<string, unknown>) =>
     new DocumentsError("invalid_input", 400, message, details),
   emptyFile: () => new DocumentsError("empty_file", 422, "The file is empty."),
-  fileTooLarge: (maxBytes: number) =>
+  fileTooLarge: (maxBytes: number, planName?: string) =>
     new DocumentsError(
       "file_too_large",
       413,
-      `The file is larger than your plan allows (${Math.floor(maxBytes / (1024 * 1024))} MB).`,
-      { maxBytes },
+      planName
+        ? `The file is too large. ${limitReachedMessage("fileSize", maxBytes, planName)}`
+        : `The file is larger than ${Math.floor(maxBytes / (1024 * 1024))} MB.`,
+      { limit: "fileSize", maxBytes, ...(planName ? { plan: planName } : {}) },
     ),
 };
 

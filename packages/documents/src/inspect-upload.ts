@@ -54,14 +54,14 @@ export class UploadInspector extends Transform {
   /** The first problem found; the storage upload's own error only says the stream broke. */
   failure: DocumentsError | undefined;
 
-  constructor(private readonly options: { maxBytes: number; nameHint?: string; detect?: DetectFn }) {
+  constructor(private readonly options: { maxBytes: number; planName?: string; nameHint?: string; detect?: DetectFn }) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
     if (this.size > this.options.maxBytes) {
-      return this.fail(documentErrors.fileTooLarge(this.options.maxBytes), callback);
+      return this.fail(documentErrors.fileTooLarge(this.options.maxBytes, this.options.planName), callback);
     }
     this.hash.update(chunk);
     this.keepTail(chunk);

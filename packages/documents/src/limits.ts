@@ -15,9 +15,15 @@ import {
 } from "@docent/db/queries/usage";
 import { DocumentsError } from "./errors";
 
+/** The largest upload a workspace may add, and the plan that says so (for the error message). */
+export interface FileSizeLimit {
+  bytes: number;
+  planName?: string;
+}
+
 export interface DocumentLimits {
-  /** Largest single upload accepted for the workspace, in bytes. */
-  maxFileBytes(db: Executor, workspaceId: string): Promise<number>;
+  /** Largest single upload accepted for the workspace. */
+  maxFileBytes(db: Executor, workspaceId: string): Promise<FileSizeLimit>;
   /**
    * Throws a 402 DocumentsError (plan_limit_reached) when one more document of `sizeBytes` would exceed the
    * plan. Called before reading an upload and again inside the insert transaction.
@@ -32,7 +38,7 @@ export interface DocumentLimits {
 
 /** For tests and self-hosted installs without plans. */
 export const unlimitedLimits: DocumentLimits = {
-  maxFileBytes: async () => Number.MAX_SAFE_INTEGER,
+  maxFileBytes: async () => ({ bytes: Number.MAX_SAFE_INTEGER }),
   assertCanAddDocument: async () => {},
   assertCanProcess: async () => {},
 };
@@ -66,7 +72,9 @@ async function asDocumentsError(check: () => Promise<void>): Promise<void> {
 export function createPlanLimits(): DocumentLimits {
   return {
     async maxFileBytes(db, workspaceId) {
-      return planLimits(await getCurrentPlan(db, workspaceId)).fileSize;
+      const plan = await getCurrentPlan(db, workspaceId);
+      // No limit on the plan: the API's DOCUMENT_UPLOAD_MAX_BYTES still bounds the upload.
+      return { bytes: planLimits(plan).fileSize ?? Number.MAX_SAFE_INTEGER, planName: plan.name };
     },
     async assertCanAddDocument(db, { workspaceId, botId, sizeBytes }) {
       await lockWorkspaceQuota(db, workspaceId);

@@ -132,7 +132,8 @@ describe("POST /bots/:botId/documents (upload)", () => {
     expect(row!.key).toMatch(new RegExp(`^workspaces/${workspace.id}/bots/${bot.id}/documents/${doc.id}/[0-9a-f-]{36}$`));
     expect(row!.key).not.toContain("Guide");
     const job = await queue.getJob(`${doc.id}-v1`);
-    expect(job?.data).toEqual({ documentId: doc.id, botId: bot.id, workspaceId: workspace.id, version: 1 });
+    // The request's id rides along, for the worker's log lines (Fastify's own ids here).
+    expect(job?.data).toEqual({ documentId: doc.id, botId: bot.id, workspaceId: workspace.id, version: 1, requestId: expect.stringMatching(/^req-\d+$/) });
   });
 
   it.each([
@@ -150,7 +151,7 @@ describe("POST /bots/:botId/documents (upload)", () => {
   });
 
   it("refuses a file over the plan's size limit with 413 and keeps no partial object", async () => {
-    limits = { ...unlimitedLimits, maxFileBytes: async () => 100_000 };
+    limits = { ...unlimitedLimits, maxFileBytes: async () => ({ bytes: 100_000 }) };
     const before = storedFiles().length;
     const res = await upload(bot.id, "big.txt", "All work and no play. ".repeat(10_000));
     expect(res.statusCode).toBe(413);
@@ -167,7 +168,7 @@ describe("POST /bots/:botId/documents (upload)", () => {
     const second = await upload(small.id, "two.txt", "Second document text.");
     expect(second.statusCode).toBe(402);
     expect(second.json()).toMatchObject({ error: "plan_limit_reached", details: { limit: "documentsPerBot", max: 1 } });
-    expect(second.json().message).toMatch(/1 documents per bot/);
+    expect(second.json().message).toBe("Limit reached: 1 document per bot on the Free plan.");
   });
 
   it("refuses a request that is not multipart", async () => {

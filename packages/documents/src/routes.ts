@@ -197,6 +197,7 @@ export const documentRoutes: FastifyPluginAsync<DocumentRoutesOptions> = async (
       createdBy: caller?.userId ?? null,
       fileName: file.filename,
       stream: file.file,
+      requestId: request.id,
     });
     return reply.code(201).send(document);
   });
@@ -205,7 +206,7 @@ export const documentRoutes: FastifyPluginAsync<DocumentRoutesOptions> = async (
     const { botId } = parse(botParams, request.params, "path");
     const body = parse(urlBody, request.body, "body");
     const caller = await authorize(request, botId, scope);
-    const document = await service.addUrl({ botId, ...body, createdBy: caller?.userId ?? null });
+    const document = await service.addUrl({ botId, ...body, createdBy: caller?.userId ?? null, requestId: request.id });
     return reply.code(201).send(document);
   });
 
@@ -213,7 +214,7 @@ export const documentRoutes: FastifyPluginAsync<DocumentRoutesOptions> = async (
     const { botId } = parse(botParams, request.params, "path");
     const body = parse(textBody, request.body, "body");
     const caller = await authorize(request, botId, scope);
-    const document = await service.addText({ botId, ...body, createdBy: caller?.userId ?? null });
+    const document = await service.addText({ botId, ...body, createdBy: caller?.userId ?? null, requestId: request.id });
     return reply.code(201).send(document);
   });
 
@@ -227,7 +228,7 @@ export const documentRoutes: FastifyPluginAsync<DocumentRoutesOptions> = async (
   route("reindexAllDocuments", "POST", "/bots/:botId/documents/reindex", "documents:write", async (request, reply, scope) => {
     const { botId } = parse(botParams, request.params, "path");
     await authorize(request, botId, scope);
-    return reply.code(202).send(await service.reindexAll(botId));
+    return reply.code(202).send(await service.reindexAll(botId, { requestId: request.id }));
   });
 
   route("streamDocumentEvents", "GET", "/bots/:botId/documents/events", "bots:read", async (request, reply, scope) => {
@@ -303,7 +304,7 @@ export const documentRoutes: FastifyPluginAsync<DocumentRoutesOptions> = async (
     async (request, reply, scope) => {
       const { botId, documentId } = parse(documentParams, request.params, "path");
       await authorize(request, botId, scope);
-      return reply.code(202).send(await service.reindex(botId, documentId));
+      return reply.code(202).send(await service.reindex(botId, documentId, { requestId: request.id }));
     },
   );
 

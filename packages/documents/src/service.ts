@@ -22,7 +22,7 @@ import type { ObjectStorage } from "@docent/storage";
 import type { Redis } from "ioredis";
 import { DocumentsError, documentErrors } from "./errors";
 import { UploadInspector, type DetectFn } from "./inspect-upload";
-import { createPlanLimits, type DocumentLimits } from "./limits";
+import { createPlanLimits, type DocumentLimits, type FileSizeLimit } from "./limits";
 import { purgeDeletedDocument } from "./purge";
 import {
   getBotContext,
@@ -102,7 +102,15 @@ export interface DocumentsServiceDeps {
   detect?: DetectFn;
 }
 
-export interface AddFileInput {
+/**
+ * The HTTP request behind an action, carried in its ingest job so the worker's log lines
+ * for the job name the request that queued it (x-request-id).
+ */
+export interface RequestContext {
+  requestId?: string;
+}
+
+export interface AddFileInput extends RequestContext {
   botId: string;
   createdBy?: string | null;
   /** The client's file name: a display field only, never part of a storage key. */
@@ -166,11 +174,17 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
    * Enqueues the row's current version. A failure here is logged, not thrown: the row is
    * PENDING and the worker's reaper enqueues PENDING documents whose job is missing.
    */
-  async function enqueue(row: DocumentRow, workspaceId: string) {
+  async function enqueue(row: DocumentRow, workspaceId: string, requestId: string | undefined) {
     try {
-      await enqueueIngest(queue, { documentId: row.id, botId: row.botId, workspaceId, version: row.version });
+      await enqueueIngest(queue, {
+        documentId: row.id,
+        botId: row.botId,
+        workspaceId,
+        version: row.version,
+        ...(requestId ? { requestId } : {}),
+      });
     } catch (error) {
-      logger.error({ err: error, documentId: row.id }, "enqueue failed; the reaper will retry");
+      logger.error({ err: error, documentId: row.id, requestId }, "enqueue failed; the reaper will retry");
     }
     await publish(row);
   }
@@ -190,9 +204,9 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   }
 
   /** Streams a body to a fresh key through the inspector; deletes the object on any failure. */
-  async function storeOriginal(bot: BotContext, documentId: string, body: Readable, maxBytes: number, nameHint?: string) {
+  async function storeOriginal(bot: BotContext, documentId: string, body: Readable, limit: FileSizeLimit, nameHint?: string) {
     const key = documentStorageKey(bot.workspaceId, bot.id, documentId);
-    const inspector = new UploadInspector({ maxBytes, nameHint, detect: deps.detect });
+    const inspector = new UploadInspector({ maxBytes: limit.bytes, planName: limit.planName, nameHint, detect: deps.detect });
     const piping = pipeline(body, inspector).catch(() => {});
     try {
       await storage.put(key, inspector, { contentType: "application/octet-stream" });
@@ -213,10 +227,10 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       // Refuse early, before reading the body, when the plan is already full.
       await limits.assertCanAddDocument(db, { workspaceId: bot.workspaceId, botId: bot.id, sizeBytes: 0 });
       await limits.assertCanProcess(db, bot.workspaceId, 1);
-      const maxBytes = await limits.maxFileBytes(db, bot.workspaceId);
+      const maxSize = await limits.maxFileBytes(db, bot.workspaceId);
       const name = cleanDisplayName(input.fileName);
       const documentId = randomUUID();
-      const { key, info } = await storeOriginal(bot, documentId, input.stream, maxBytes, name);
+      const { key, info } = await storeOriginal(bot, documentId, input.stream, maxSize, name);
       let row: DocumentRow;
       try {
         row = await createRow(bot, {
@@ -233,12 +247,12 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         await storage.delete(key).catch(() => {});
         throw error;
       }
-      logger.info({ documentId, botId: bot.id, kind: info.kind, sizeBytes: info.sizeBytes }, "document uploaded");
-      await enqueue(row, bot.workspaceId);
+      logger.info({ documentId, botId: bot.id, kind: info.kind, sizeBytes: info.sizeBytes, requestId: input.requestId }, "document uploaded");
+      await enqueue(row, bot.workspaceId, input.requestId);
       return toDocumentView(row);
     },
 
-    async addUrl(input: { botId: string; url: string; name?: string; createdBy?: string | null }): Promise<DocumentView> {
+    async addUrl(input: { botId: string; url: string; name?: string; createdBy?: string | null } & RequestContext): Promise<DocumentView> {
       const bot = await requireBot(input.botId);
       let url: URL;
       try {
@@ -258,19 +272,19 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         sourceType: "URL",
         sourceUrl: url.toString(),
       });
-      await enqueue(row, bot.workspaceId);
+      await enqueue(row, bot.workspaceId, input.requestId);
       return toDocumentView(row);
     },
 
-    async addText(input: { botId: string; name: string; text: string; createdBy?: string | null }): Promise<DocumentView> {
+    async addText(input: { botId: string; name: string; text: string; createdBy?: string | null } & RequestContext): Promise<DocumentView> {
       const bot = await requireBot(input.botId);
       if (input.text.trim().length === 0) throw documentErrors.invalidInput("text must not be empty.", { field: "text" });
       await limits.assertCanAddDocument(db, { workspaceId: bot.workspaceId, botId: bot.id, sizeBytes: 0 });
-      const maxBytes = await limits.maxFileBytes(db, bot.workspaceId);
+      const maxSize = await limits.maxFileBytes(db, bot.workspaceId);
       const documentId = randomUUID();
       const bytes = Buffer.from(input.text, "utf8");
       // Pasted text is stored like a file, so download and re-index work the same way.
-      const { key, info } = await storeOriginal(bot, documentId, Readable.from([bytes]), maxBytes, "text.txt");
+      const { key, info } = await storeOriginal(bot, documentId, Readable.from([bytes]), maxSize, "text.txt");
       try {
         const row = await createRow(bot, {
           id: documentId,
@@ -282,7 +296,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
           storageKey: key,
           contentHash: info.sha256,
         });
-        await enqueue(row, bot.workspaceId);
+        await enqueue(row, bot.workspaceId, input.requestId);
         return toDocumentView(row);
       } catch (error) {
         await storage.delete(key).catch(() => {});
@@ -327,18 +341,18 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       };
     },
 
-    async reindex(botId: string, documentId: string): Promise<DocumentView> {
+    async reindex(botId: string, documentId: string, context: RequestContext = {}): Promise<DocumentView> {
       const bot = await requireBot(botId);
       const current = await getDocument(db, botId, documentId);
       if (!current) throw documentErrors.documentNotFound();
       if (current.status !== "PENDING") await limits.assertCanProcess(db, bot.workspaceId, 1);
       const row = await requestReindex(db, botId, documentId);
       if (!row) throw documentErrors.documentNotFound();
-      await enqueue(row, bot.workspaceId);
+      await enqueue(row, bot.workspaceId, context.requestId);
       return toDocumentView(row);
     },
 
-    async reindexAll(botId: string): Promise<{ queued: number }> {
+    async reindexAll(botId: string, context: RequestContext = {}): Promise<{ queued: number }> {
       const bot = await requireBot(botId);
       const all = await listDocuments(db, botId, { limit: 100_000, offset: 0 });
       const needJobs = all.filter((d) => d.status !== "PENDING").length;
@@ -347,10 +361,16 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       try {
         await enqueueIngestBulk(
           queue,
-          rows.map((r) => ({ documentId: r.id, botId, workspaceId: bot.workspaceId, version: r.version })),
+          rows.map((r) => ({
+            documentId: r.id,
+            botId,
+            workspaceId: bot.workspaceId,
+            version: r.version,
+            ...(context.requestId ? { requestId: context.requestId } : {}),
+          })),
         );
       } catch (error) {
-        logger.error({ err: error, botId }, "bulk enqueue failed; the reaper will retry");
+        logger.error({ err: error, botId, requestId: context.requestId }, "bulk enqueue failed; the reaper will retry");
       }
       await Promise.all(rows.map((r) => publish(r)));
       return { queued: rows.length };

@@ -17,6 +17,12 @@ export const jobPayloadSchemas = {
     workspaceId: z.uuid(),
     /** The document's `version` when the job was made; an older job is dropped as stale. */
     version: z.number().int().min(1),
+    /**
+     * The id of the HTTP request that queued the job (x-request-id), on every log line of
+     * the job, so a failed document can be followed back to its upload. Absent on jobs the
+     * worker's reaper queues.
+     */
+    requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
   }),
 } as const;
 

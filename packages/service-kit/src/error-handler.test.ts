@@ -71,7 +71,7 @@ describe("error handler", () => {
     const response = await post(app, { name: "ok" });
     expect(response.statusCode).toBe(402);
     expect(response.json()).toMatchObject({ error: "QUOTA_EXCEEDED", details: { limit: "bots", max: 1 } });
-    expect(response.json().message).toContain("maxBots");
+    expect(response.json().message).toBe("Limit reached: 1 bot on the Free plan.");
   });
 
   it("answers malformed JSON, oversized bodies and rate limits in the same format", async () => {

@@ -1,7 +1,7 @@
 /**
- * The base Fastify instance of a Docent service: zod validation and serialisation,
- * request ids, security headers, cookies, the shared logger and the one error handler, in
- * a fixed order. Services add auth, rate limits, OpenAPI, health and their routes on top.
+ * The base Fastify instance of a Docent service: HTTP metrics, zod validation and
+ * serialisation, request ids, security headers, cookies, the shared logger and the one
+ * error handler, in a fixed order. Services add auth, rate limits, OpenAPI, health and their routes on top.
  */
 import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerErrorHandler } from "./error-handler";
 import type { Logger } from "./logger";
+import { registerHttpMetrics, type Registry } from "./metrics";
 import type { TrustProxy } from "./proxy-trust";
 import { genRequestId, registerRequestIdHeader } from "./request-id";
 
@@ -24,6 +25,8 @@ export interface ServiceAppOptions {
    * (CORS still decides who may read them).
    */
   resourcePolicy?: "same-origin" | "cross-origin";
+  /** Records every request's duration by route pattern, method and status (see metrics.ts). */
+  metrics?: Registry;
 }
 
 /**
@@ -50,6 +53,7 @@ export function createServiceApp(options: ServiceAppOptions) {
     return503OnClosing: true,
     forceCloseConnections: "idle",
   }).withTypeProvider<ZodTypeProvider>();
+  if (options.metrics) registerHttpMetrics(app, options.metrics);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // helmet's defaults (nosniff, no-referrer, COOP, HSTS...) with an API's CSP and no framing.

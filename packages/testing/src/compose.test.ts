@@ -87,6 +87,16 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("serves metrics on the compose network only: never on a published port", () => {
+    expect(services.api!.ports?.map((p) => p.target)).toEqual([3000]);
+    expect(services.chat!.ports?.map((p) => p.target)).toEqual([3001]);
+    for (const name of ["api", "chat"]) {
+      expect(services[name]!.environment!.METRICS_HOST, name).toBe("0.0.0.0");
+      expect(services[name]!.environment!.METRICS_PORT ?? undefined, name).toBeUndefined();
+    }
+    for (const name of ["api", "chat", "worker"]) expect(services[name]!.environment, name).toHaveProperty("METRICS_TOKEN");
+  });
+
   it("trusts X-Forwarded-For only from the nginx service", () => {
     for (const name of ["api", "chat"]) expect(services[name]!.environment!.TRUST_PROXY, name).toBe("admin");
   });

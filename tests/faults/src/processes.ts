@@ -50,7 +50,8 @@ export interface ServerProcess extends NodeProcess {
 
 /** Starts the api or chat service on a free port and waits until it listens. */
 export async function startServer(app: "api" | "chat", env: Record<string, string>): Promise<ServerProcess> {
-  const proc = startApp(app, { HOST: "127.0.0.1", PORT: "0", ...env });
+  // Metrics on a free port too: several services of a run share the host.
+  const proc = startApp(app, { HOST: "127.0.0.1", PORT: "0", METRICS_PORT: "0", ...env });
   const line = await Promise.race([
     proc.waitForLine(/Server listening at http:\/\/127\.0\.0\.1:\d+/, 60_000),
     proc.exited.then(({ code }) => {

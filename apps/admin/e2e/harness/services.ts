@@ -81,10 +81,10 @@ export async function startServices(options: {
       name: "api",
       cwd: "apps/api",
       entry: "src/server.ts",
-      env: { PORT: String(apiPort), HOST: "127.0.0.1", SMTP_URL: options.smtpUrl, PUBLIC_APP_URL: options.appUrl, ...options.apiEnv },
+      env: { PORT: String(apiPort), HOST: "127.0.0.1", METRICS_PORT: "0", SMTP_URL: options.smtpUrl, PUBLIC_APP_URL: options.appUrl, ...options.apiEnv },
       health: `http://127.0.0.1:${apiPort}/healthz`,
     },
-    { name: "chat", cwd: "apps/chat", entry: "src/server.ts", env: { CHAT_PORT: String(chatPort), CHAT_HOST: "127.0.0.1", PORT: String(chatPort) }, health: `http://127.0.0.1:${chatPort}/healthz` },
+    { name: "chat", cwd: "apps/chat", entry: "src/server.ts", env: { CHAT_PORT: String(chatPort), CHAT_HOST: "127.0.0.1", PORT: String(chatPort), METRICS_PORT: "0" }, health: `http://127.0.0.1:${chatPort}/healthz` },
     { name: "worker", cwd: "apps/worker", entry: "src/main.ts", env: { WORKER_CONCURRENCY: "2", PROGRESS_INTERVAL_MS: "100", WORKER_OPS_PORT: "0" }, health: null },
   ];
   const children: ChildProcess[] = [];

@@ -7,6 +7,8 @@
 import type { z } from "zod";
 import type {
   createApiKeyBodySchema,
+  createPlanBodySchema,
+  updatePlanBodySchema,
   createInvitationBodySchema,
   createBotBodySchema,
   createPromptBodySchema,
@@ -19,6 +21,8 @@ import type {
 import { consumeChatResponse, normaliseCitation, type StreamHandlers } from "@docent/widget/chat-stream";
 import { mutationHeaders, request, send, setCsrfToken, uploadWithProgress } from "./http";
 import type {
+  AdminPlan,
+  AdminWorkspace,
   AllowedOrigin,
   Analytics,
   PlatformDefaults,
@@ -32,6 +36,7 @@ import type {
   Invitation,
   InvitationPreview,
   Member,
+  PlanChangeResult,
   PlanUsage,
   Prompt,
   RetrievalMode,
@@ -224,6 +229,16 @@ export const api = {
       return { ...key, secret: key.secret ?? (body.secret as string) };
     },
     revoke: (workspaceId: string, apiKeyId: string) => request<void>("DELETE", `${ws(workspaceId)}/api-keys/${enc(apiKeyId)}`),
+  },
+
+  /** Platform administration (users with the platform role ADMIN). */
+  admin: {
+    plans: async () => unwrapList<AdminPlan>(await request("GET", `${API}/admin/plans`)),
+    createPlan: (input: In<typeof createPlanBodySchema>) => request<AdminPlan>("POST", `${API}/admin/plans`, { body: input }),
+    updatePlan: (planId: string, input: In<typeof updatePlanBodySchema>) => request<PlanChangeResult>("PATCH", `${API}/admin/plans/${enc(planId)}`, { body: input }),
+    workspaces: (query: { search?: string; limit?: number; offset?: number }) =>
+      request<{ items: AdminWorkspace[]; total: number }>("GET", `${API}/admin/workspaces`, { query }),
+    setWorkspacePlan: (workspaceId: string, planId: string) => request<PlanUsage>("PUT", `${API}/admin/workspaces/${enc(workspaceId)}/plan`, { body: { planId } }),
   },
 
   chat: {

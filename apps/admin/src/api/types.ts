@@ -4,6 +4,7 @@
  * shows as "—" rather than breaking the page.
  */
 import type {
+  AdminPlanDto,
   AllowedOriginDto,
   AuthMethodDto,
   AuthProvidersResponse,
@@ -153,6 +154,26 @@ export type TenantSettings = SettingsDto;
 export type ProviderSettings = SettingsDto["llm"];
 export type Provider = NonNullable<ProviderSettings["provider"]>;
 export type PlanUsage = UsageResponse;
+export type OverLimit = UsageResponse["overLimits"][number];
+/** A plan as platform admins see it (GET /v1/admin/plans). */
+export type AdminPlan = AdminPlanDto;
+/** Workspaces a plan edit left over their plan (PATCH /v1/admin/plans/:planId). */
+export interface PlanChangeResult {
+  plan: AdminPlan;
+  workspacesOverLimit: { total: number; items: { workspaceId: string; workspaceName: string; over: OverLimit[] }[] };
+}
+/** A row of the platform's workspace list (GET /v1/admin/workspaces). */
+export interface AdminWorkspace {
+  id: string;
+  name: string;
+  slug: string;
+  isPersonal: boolean;
+  ownerEmail: string | null;
+  memberCount: number;
+  botCount: number;
+  plan: { id: string; code: string; name: string } | null;
+  createdAt: string;
+}
 export interface UsageMeter {
   used: number;
   limit: number | null;

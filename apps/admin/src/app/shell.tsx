@@ -1,6 +1,6 @@
 /** The signed-in frame: sidebar with workspace switcher and navigation, then the page. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { BarChart3, Bot, CircleUserRound, CreditCard, KeyRound, LogOut, Settings, Users } from "lucide-react";
+import { BarChart3, Bot, Building2, CircleUserRound, CreditCard, KeyRound, Layers, LogOut, Settings, Users } from "lucide-react";
 import { useEffect } from "react";
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { api } from "../api/client";
@@ -89,6 +89,17 @@ export function AppShell() {
             <CircleUserRound aria-hidden="true" /> Your account
           </NavLink>
         </nav>
+        {user.role === "ADMIN" && (
+          <nav className="nav" aria-label="Platform">
+            <span className="nav-label">Platform</span>
+            <NavLink to={`${base}/platform/plans`}>
+              <Layers aria-hidden="true" /> Plans
+            </NavLink>
+            <NavLink to={`${base}/platform/workspaces`}>
+              <Building2 aria-hidden="true" /> All workspaces
+            </NavLink>
+          </nav>
+        )}
         <div className="sidebar-footer">
           <div className="user-chip">
             <span className="avatar-circle" aria-hidden="true">

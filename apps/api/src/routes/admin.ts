@@ -1,10 +1,19 @@
-/** /v1/admin: platform administration (users.role = ADMIN only). */
+/** /v1/admin: platform administration (users.role = ADMIN only): workspaces, users, plans. */
 import {
+  adminPlanSchema,
   adminUserPageSchema,
   adminUserParamsSchema,
   adminWorkspacePageSchema,
+  adminWorkspaceParamsSchema,
+  createPlanBodySchema,
   errorResponseSchema,
+  listOf,
   pageQuerySchema,
+  planChangeResultSchema,
+  planParamsSchema,
+  setWorkspacePlanBodySchema,
+  updatePlanBodySchema,
+  usageResponseSchema,
   userSchema,
 } from "@docent/contracts";
 import { requireSession } from "@docent/service-kit/auth";
@@ -60,4 +69,83 @@ export function registerAdminRoutes({ app, services }: RouteContext) {
       async (request) => services.admin.setSuspended(requireSession(request).userId, request.params.userId, suspended),
     );
   }
+
+  app.get(
+    "/v1/admin/plans",
+    {
+      config: { auth },
+      schema: {
+        operationId: "adminListPlans",
+        summary: "Every plan, offered or not, with how many workspaces are on it",
+        tags,
+        response: { 200: listOf(adminPlanSchema) },
+      },
+    },
+    async () => services.admin.plans(),
+  );
+
+  app.post(
+    "/v1/admin/plans",
+    {
+      config: { auth },
+      schema: {
+        operationId: "adminCreatePlan",
+        summary: "Create a plan (null limits: no limit)",
+        tags,
+        body: createPlanBodySchema,
+        response: { 201: adminPlanSchema, 409: errorResponseSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await services.admin.createPlan(request.body)),
+  );
+
+  app.patch(
+    "/v1/admin/plans/:planId",
+    {
+      config: { auth },
+      schema: {
+        operationId: "adminUpdatePlan",
+        summary: "Edit a plan's limits, texts, availability or default; lists the workspaces now over it",
+        description:
+          "Lowering a limit below what workspaces on the plan already use is allowed: they keep what they have, " +
+          "new bots, documents, questions or searches past the limit are refused, and the answer lists them.",
+        tags,
+        params: planParamsSchema,
+        body: updatePlanBodySchema,
+        response: { 200: planChangeResultSchema, 409: errorResponseSchema },
+      },
+    },
+    async (request) => services.admin.updatePlan(request.params.planId, request.body),
+  );
+
+  app.put(
+    "/v1/admin/workspaces/:workspaceId/plan",
+    {
+      config: { auth },
+      schema: {
+        operationId: "adminSetWorkspacePlan",
+        summary: "Move a workspace to a plan; answers its usage against the new plan",
+        tags,
+        params: adminWorkspaceParamsSchema,
+        body: setWorkspacePlanBodySchema,
+        response: { 200: usageResponseSchema },
+      },
+    },
+    async (request) => services.admin.setWorkspacePlan(request.params.workspaceId, request.body.planId),
+  );
+
+  app.get(
+    "/v1/admin/workspaces/:workspaceId/usage",
+    {
+      config: { auth },
+      schema: {
+        operationId: "adminGetWorkspaceUsage",
+        summary: "A workspace's plan and usage, with what it uses more of than the plan allows",
+        tags,
+        params: adminWorkspaceParamsSchema,
+        response: { 200: usageResponseSchema },
+      },
+    },
+    async (request) => services.admin.workspaceUsage(request.params.workspaceId),
+  );
 }

@@ -54,7 +54,7 @@ function assertRagConfigAllowed(plan: Plan, base: RagConfig, next: RagConfig) {
   for (const key of advancedRagConfigKeys) {
     if (JSON.stringify(base[key]) !== JSON.stringify(next[key])) {
       throw new PaymentRequiredError(
-        `The ${plan.name} plan does not allow changing ragConfig.${key} (allowAdvancedRagConfig); upgrade to tune retrieval.`,
+        `Retrieval tuning (ragConfig.${key}) is not included in the ${plan.name} plan; move to a plan that includes it.`,
         { code: "PLAN_UPGRADE_REQUIRED", details: { limit: "allowAdvancedRagConfig", field: `ragConfig.${key}` } },
       );
     }

@@ -19,10 +19,10 @@ import { type Mailbox, type ReceivedMail, startMailbox } from "@docent/testing/m
 import { useTestRedis } from "@docent/testing/redis";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll } from "vitest";
-import { buildApp } from "../app";
+import { type ApiDeps, buildApp } from "../app";
 import { apiEnvSchema } from "../env";
 
-export async function createTestApi(overrides: Record<string, string> = {}) {
+export async function createTestApi(overrides: Record<string, string> = {}, deps: Pick<ApiDeps, "metrics"> = {}) {
   const database = await useTestDatabase();
   const redis = useTestRedis();
   await ensureCatalog(database.db);
@@ -42,7 +42,7 @@ export async function createTestApi(overrides: Record<string, string> = {}) {
   const storage = createFsStorage(storageDir);
   const jobsRedis = createRedis(redis.url, "producer");
   const queue = createIngestQueue({ connection: jobsRedis, prefix: redis.prefix });
-  const app = await buildApp({ env, db: database.db, redis: redis.client, storage, queue, jobsRedis });
+  const app = await buildApp({ env, db: database.db, redis: redis.client, storage, queue, jobsRedis, ...deps });
   mailboxes.set(app, mailbox);
   afterAll(async () => {
     await app.close();

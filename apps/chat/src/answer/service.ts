@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
-import { getMonthlyQueries, insertQueryLog, recordDocumentRetrievals, reserveMonthlyQuery } from "@docent/db/queries/analytics";
+import { insertQueryLog, recordDocumentRetrievals } from "@docent/db/queries/analytics";
 import type { Bot } from "@docent/db/queries/bots";
 import { getQuestionTermCoverage } from "@docent/db/queries/answer-support";
 import {
@@ -18,7 +18,7 @@ import {
 } from "@docent/db/queries/conversations";
 import { getRecentMessages, insertCitations, insertMessage } from "@docent/db/queries/messages";
 import { getPrompt } from "@docent/db/queries/prompts";
-import { getCurrentPlan, incrementUsage, periodStartOf, QuotaExceededError } from "@docent/db/queries/usage";
+import { incrementUsage } from "@docent/db/queries/usage";
 import { ChatError, errors } from "../errors";
 import type { Responder } from "../llm/types";
 import type { RetrievalService } from "../retrieval/service";
@@ -27,6 +27,7 @@ import { countTokens } from "../llm/tokens";
 import { createCitationStream } from "./citations";
 import { buildPrompt } from "./prompt";
 import { type SupportPolicy, supportingChunks } from "./support";
+import { createQuota, type Quota } from "../usage/quota";
 
 export type Channel = "widget" | "api" | "playground";
 
@@ -96,6 +97,8 @@ export interface ChatServiceDeps {
   maxTokensCap: number;
   /** When a retrieved passage supports the question (strict mode and the offline reader). */
   support: SupportPolicy;
+  /** The monthly question allowance (default: the workspace's plan, from `db`). */
+  quota?: Quota;
   now?: () => Date;
 }
 
@@ -131,29 +134,7 @@ export function mostTokens(
 export function createChatService(deps: ChatServiceDeps) {
   const { db, retrieval, logger } = deps;
   const now = deps.now ?? (() => new Date());
-
-  async function reserveQuery(workspaceId: string) {
-    const at = now();
-    const periodStart = periodStartOf(at);
-    const plan = await getCurrentPlan(db, workspaceId);
-    const max = plan.maxQueriesPerMonth;
-    if (await reserveMonthlyQuery(db, { workspaceId, periodStart, max })) return;
-    const reset = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
-    throw new ChatError(
-      "QUOTA_EXCEEDED",
-      429,
-      `${QuotaExceededError.describe("queriesPerMonth", max, plan.name)} It resets on ${reset.toISOString().slice(0, 10)} (UTC).`,
-      {
-        details: {
-          limit: "queriesPerMonth",
-          max,
-          used: await getMonthlyQueries(db, workspaceId, periodStart),
-          plan: plan.name,
-          resetsAt: reset.toISOString(),
-        },
-      },
-    );
-  }
+  const quota = deps.quota ?? createQuota({ db, now });
 
   /** The retrieved chunks that support the question (see support.ts). */
   async function supportedSources(bot: Bot, question: string, retrieved: RetrievalResult): Promise<RetrievedChunk[]> {
@@ -191,7 +172,7 @@ export function createChatService(deps: ChatServiceDeps) {
         });
       }
     }
-    await reserveQuery(bot.workspaceId);
+    await quota.reserve(bot.workspaceId, "queries");
 
     const [retrieved, responder, prompt, history] = await Promise.all([
       retrieval.retrieve({ bot, query: message }),

@@ -1,6 +1,6 @@
 /**
- * Bot-scoped routes for admins and integrators: the retrieval test, chat, conversation
- * lists, transcripts and analytics. Session users chat in the "playground" channel, API keys in "api".
+ * Bot-scoped routes for admins and integrators: the search API (metered, also the admin's
+ * retrieval test), chat, conversation lists, transcripts and analytics. Session users chat in the "playground" channel, API keys in "api".
  */
 import { analyticsQuerySchema, analyticsResponseSchema } from "@docent/contracts/analytics";
 import { getBotAnalytics } from "@docent/db/queries/analytics";
@@ -23,7 +23,7 @@ const message = z
   .max(MAX_QUESTION_CHARS, `message must be at most ${MAX_QUESTION_CHARS} characters`);
 
 export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
-  const { authorizeBot, retrieval, chat, db, env } = deps;
+  const { authorizeBot, searches, chat, db, env } = deps;
 
   app.post(
     "/v1/bots/:botId/retrieve",
@@ -40,8 +40,9 @@ export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
       },
     },
     async (request) => {
-      const { bot } = await authorizeBot(request, request.params.botId, "chat");
-      return retrieval.retrieve({ bot, ...request.body });
+      const { bot, access } = await authorizeBot(request, request.params.botId, "chat");
+      // Metered: one search of the workspace's month, logged for analytics.
+      return searches.retrieve({ bot, ...request.body, channel: access.userId ? "playground" : "api", actor: actorOf(access) });
     },
   );
 

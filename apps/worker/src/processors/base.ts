@@ -1,6 +1,7 @@
 /**
  * The wrapper every processor runs in: validates the payload against the shared schema,
- * logs job id, attempt and duration, and sorts failures:
+ * logs job id, attempt, duration and the id of the request that queued the job on every
+ * line, and sorts failures:
  *
  * - a dependency outage (database, Redis, storage or embedding provider unreachable) does
  *   not use an attempt: the job is postponed with backoff (BullMQ's moveToDelayed skips
@@ -16,6 +17,7 @@ import { jobPayloadSchemas, type JobName, type JobPayload } from "@docent/queue/
 import type { OutageRetryPolicy } from "@docent/queue/options";
 import { dependencyOutage, type Dependency } from "@docent/service-kit/dependency-errors";
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from "bullmq";
+import type { JobOutcome, WorkerMetrics } from "../metrics";
 import { documentErrorMessage, isRetryable, LockLostError, ReleaseJobError } from "../pipeline/errors";
 
 export interface FailureInfo {
@@ -104,9 +106,17 @@ function humanDuration(ms: number): string {
   return `${Math.round(minutes / 60)} h`;
 }
 
+/** `{ requestId }` from a job's data when it carries a well-formed one, else nothing. */
+export function requestIdOf(job: Pick<Job, "data"> | undefined): { requestId?: string } {
+  const requestId = (job?.data as { requestId?: unknown } | undefined)?.requestId;
+  return typeof requestId === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(requestId) ? { requestId } : {};
+}
+
 export interface WrapOptions {
   outage: OutageRetryPolicy;
   locks?: LockWatch;
+  /** Counts each attempt by outcome, with its duration (docent_ingest_jobs_total). */
+  metrics?: Pick<WorkerMetrics, "job">;
 }
 
 export function wrapProcessor<N extends JobName, R>(
@@ -117,30 +127,38 @@ export function wrapProcessor<N extends JobName, R>(
   return async (job: Job, token?: string): Promise<R> => {
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
-    const log = logger.child({ jobId: job.id, job: definition.name, attempt });
+    // The request that queued the job (see jobs.ts) goes on every line this job logs.
+    let log = logger.child({ jobId: job.id, job: definition.name, attempt, ...requestIdOf(job) });
     const parsed = jobPayloadSchemas[definition.name].safeParse(job.data);
     if (!parsed.success) {
       log.error({ issues: parsed.error.issues }, "invalid job payload");
       throw new UnrecoverableError(`invalid payload: ${parsed.error.message}`);
     }
     const payload = parsed.data as JobPayload<N>;
+    // The object the job works on, on every line too (a document's id, for ingest jobs).
+    const subject = (payload as { documentId?: unknown }).documentId;
+    if (typeof subject === "string") log = log.child({ documentId: subject });
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);
+    const count = (outcome: JobOutcome) => options.metrics?.job(outcome, (performance.now() - started) / 1000);
     const lockLost = options.locks?.track(job.id!) ?? new AbortController().signal;
     log.info({ payload }, "job started");
     try {
       const result = await definition.run(payload, { job, log, lockLost });
       log.info({ durationMs: durationMs(), result }, "job finished");
+      count((result as { status?: unknown } | undefined)?.status === "skipped" ? "skipped" : "processed");
       return result;
     } catch (error) {
       if (error instanceof LockLostError) {
         // Neither complete nor fail it: the job is another worker's now.
         log.warn({ durationMs: durationMs() }, "job lock lost to another worker; stopped without committing");
+        count("lock_lost");
         throw new WaitingError();
       }
       if (error instanceof ReleaseJobError && token) {
         await job.moveToWait(token);
         log.info({ durationMs: durationMs() }, "job released for another worker (shutdown)");
+        count("released");
         throw new WaitingError();
       }
       const dependency = dependencyOutage(error);
@@ -151,6 +169,7 @@ export function wrapProcessor<N extends JobName, R>(
         const waitedMs = now - state.since;
         if (waitedMs < options.outage.deadlineMs) {
           await postpone(job, token, payload, { ...state, last: now, dependency }, log, error);
+          count("postponed");
           throw new DelayedError();
         }
         outageFailure = { dependency, waitedMs };
@@ -180,9 +199,11 @@ export function wrapProcessor<N extends JobName, R>(
             dependency: outageFailure.dependency,
           };
           await postpone(job, token, payload, { ...state, last: now }, log, recordError);
+          count("postponed");
           throw new DelayedError();
         }
       }
+      count(final ? "failed" : "retried");
       if (!retryable) throw new UnrecoverableError(message);
       throw error;
     } finally {

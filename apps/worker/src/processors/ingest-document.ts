@@ -24,6 +24,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import { botDocumentDeletions, botDocuments, bots } from "@docent/db/schema";
+import { limitReachedMessage } from "@docent/db/limits";
 import { getProcessingLimits, type ProcessingLimits } from "@docent/db/queries/usage";
 import { documentStorageKey, incrementProcessingJobs, purgeDeletedDocument } from "@docent/documents";
 import {
@@ -44,6 +45,7 @@ import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
 import { eq, sql as drizzleSql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
+import type { IngestStage, WorkerMetrics } from "../metrics";
 import { encodeChunkRow, regconfigOid } from "../pipeline/copy-chunks";
 import { LockLostError, PermanentDocumentError, ReleaseJobError, StaleJobError } from "../pipeline/errors";
 import { createProgressReporter, type ProgressReporter } from "../pipeline/progress";
@@ -80,6 +82,8 @@ export interface IngestDeps {
   shutdownSignal: AbortSignal;
   /** Tests only: pause before each embedding batch. */
   testEmbedDelayMs?: number;
+  /** Stage durations and chunk counts (docent_ingest_stage_duration_seconds, ...). */
+  metrics?: Pick<WorkerMetrics, "stage" | "chunks">;
 }
 
 export type IngestResult =
@@ -296,15 +300,16 @@ function checkpoint(deps: IngestDeps, run: IngestRun, deadline?: AbortSignal) {
 
 function tooManyPages(pages: number, plan: ProcessingLimits): PermanentDocumentError {
   return new PermanentDocumentError(
-    `The PDF has ${pages.toLocaleString("en-US")} pages; the ${plan.planName} plan processes PDFs of up to ` +
-      `${plan.maxPdfPages.toLocaleString("en-US")} pages (maxPdfPages). Split it into smaller files, or move to a plan with a higher limit.`,
+    `The PDF has ${pages.toLocaleString("en-US")} pages. ${limitReachedMessage("pdfPages", plan.maxPdfPages, plan.planName)} ` +
+      "Split it into smaller files, or move to a plan with a higher limit.",
   );
 }
 
 function tooSlow(plan: ProcessingLimits, cause: unknown): PermanentDocumentError {
   return new PermanentDocumentError(
-    `Processing stopped after ${plan.maxDocProcessingSeconds.toLocaleString("en-US")} s, the time the ${plan.planName} plan ` +
-      "allows for one document (maxDocProcessingSeconds). Split it into smaller files, or move to a plan with a higher limit.",
+    `Processing stopped after ${plan.maxDocProcessingSeconds.toLocaleString("en-US")} s. ` +
+      `${limitReachedMessage("processingSeconds", plan.maxDocProcessingSeconds, plan.planName)} ` +
+      "Split it into smaller files, or move to a plan with a higher limit.",
     { cause },
   );
 }
@@ -382,7 +387,13 @@ async function processAccepted(
   let committed = false;
   try {
     await progress.report("download", 2, { force: true });
+    let stageStarted = performance.now();
+    const stageDone = (stage: IngestStage) => {
+      deps.metrics?.stage(stage, (performance.now() - stageStarted) / 1000);
+      stageStarted = performance.now();
+    };
     source = await download(deps, doc, deadline);
+    stageDone("download");
     checkpoint(deps, run, deadline);
     const oid = await resolveTextSearchConfig(deps.sql, doc.language, log);
 
@@ -396,6 +407,8 @@ async function processAccepted(
       progress,
       limits,
     );
+    stageDone("extract");
+    let embedSeconds = 0;
     // Only a document that has chunks already can have reusable vectors.
     const mayReuse = doc.chunkCount > 0;
     let embedded = 0;
@@ -411,7 +424,9 @@ async function processAccepted(
       const missing = batch.filter((c) => !vectors.has(c.contentHash));
       if (missing.length > 0) {
         if (deps.testEmbedDelayMs) await sleep(deps.testEmbedDelayMs);
+        const embedStarted = performance.now();
         const result = await embedder.embed(missing.map((c) => c.content), deadline ? { signal: deadline } : undefined);
+        embedSeconds += (performance.now() - embedStarted) / 1000;
         if (result.length !== missing.length) {
           throw new Error(`embedder returned ${result.length} vectors for ${missing.length} texts`);
         }
@@ -459,12 +474,14 @@ async function processAccepted(
       await stream.close();
     }
     await spool.finish();
+    deps.metrics?.stage("embed", embedSeconds);
     if (spool.count === 0) {
       throw new PermanentDocumentError("No text could be extracted from this document.");
     }
     checkpoint(deps, run, deadline);
 
     await progress.report("store", 92, { force: true });
+    stageStarted = performance.now();
     const { previousStorageKey } = await commitChunks(deps.sql, {
       documentId: doc.id,
       version: payload.version,
@@ -474,6 +491,8 @@ async function processAccepted(
       source: source.source,
     });
     committed = true;
+    stageDone("store");
+    deps.metrics?.chunks(embedded, reused);
     if (previousStorageKey) {
       await deps.storage.delete(previousStorageKey).catch((error: unknown) => {
         log.warn({ err: error }, "previous stored original not deleted");

@@ -7,8 +7,8 @@ import {
   botDocuments,
   documentRetrievalStats,
   messageCitations,
-  usageCounters,
 } from "../schema";
+import { getMonthlyUsage, reserveMonthlyUsage } from "./usage";
 
 export type QueryLogInput = typeof analyticsQueryLogs.$inferInsert;
 
@@ -77,37 +77,27 @@ export async function recordDocumentRetrievals(
 }
 
 /**
- * Counts one query against this month's allowance if it is below `max`, in one atomic
- * upsert (no lock, no race between concurrent chats). Returns the count before this
- * query, or null when the allowance is used up.
+ * Counts one answered question against this month's allowance if it is below `max` (null:
+ * no limit); see `reserveMonthlyUsage`. Returns the count before this question, or null
+ * when the allowance is used up.
  */
-export async function reserveMonthlyQuery(
+export function reserveMonthlyQuery(
   db: Executor,
-  params: { workspaceId: string; periodStart: string; max: number },
+  params: { workspaceId: string; periodStart: string; max: number | null },
 ): Promise<{ used: number } | null> {
-  if (params.max <= 0) return null;
-  const rows = await db.execute<{ queries: number }>(sql`
-    insert into ${usageCounters} (workspace_id, period_start, queries)
-    values (${params.workspaceId}, ${params.periodStart}, 1)
-    on conflict (workspace_id, period_start) do update
-      set queries = ${usageCounters}.queries + 1, updated_at = now()
-      where ${usageCounters}.queries < ${params.max}
-    returning queries`);
-  const row = rows[0];
-  return row ? { used: Number(row.queries) - 1 } : null;
+  return reserveMonthlyUsage(db, { ...params, counter: "queries" });
 }
 
-/** The count of this month's queries (for the error message when the allowance is used up). */
-export async function getMonthlyQueries(db: Executor, workspaceId: string, periodStart: string): Promise<number> {
-  const [row] = await db
-    .select({ queries: usageCounters.queries })
-    .from(usageCounters)
-    .where(sql`${usageCounters.workspaceId} = ${workspaceId} and ${usageCounters.periodStart} = ${periodStart}`);
-  return row?.queries ?? 0;
+/** The count of this month's questions (for the error message when the allowance is used up). */
+export function getMonthlyQueries(db: Executor, workspaceId: string, periodStart: string): Promise<number> {
+  return getMonthlyUsage(db, { workspaceId, periodStart, counter: "queries" });
 }
 
 export interface AnalyticsVolume {
+  /** Answered questions (latency, tokens and feedback are theirs). */
   queries: number;
+  /** Search API calls (`POST /v1/bots/:botId/retrieve`). */
+  retrievals: number;
   p50Ms: number | null;
   p95Ms: number | null;
   tokensIn: number;
@@ -136,6 +126,7 @@ export interface BotAnalyticsParams {
 
 type VolumeRow = {
   queries: number | string;
+  retrievals: number | string;
   p50: number | string | null;
   p95: number | string | null;
   tokens_in: number | string;
@@ -147,6 +138,7 @@ type VolumeRow = {
 const nullableMs = (v: number | string | null) => (v === null ? null : Math.round(Number(v)));
 const volumeOf = (r: VolumeRow): AnalyticsVolume => ({
   queries: Number(r.queries),
+  retrievals: Number(r.retrievals),
   p50Ms: nullableMs(r.p50),
   p95Ms: nullableMs(r.p95),
   tokensIn: Number(r.tokens_in),
@@ -156,22 +148,23 @@ const volumeOf = (r: VolumeRow): AnalyticsVolume => ({
 });
 
 /**
- * Everything the analytics screen shows for one bot over whole UTC days: per-day volume,
- * latency percentiles, tokens and feedback (days without questions included as zeros),
- * the period's totals, the most cited documents and the questions with no good source.
+ * Everything the analytics screen shows for one bot over whole UTC days: per-day volume
+ * (questions, and search API calls apart), the questions' latency percentiles, tokens and
+ * feedback (days without questions included as zeros), the period's totals, the most cited documents and the questions with no good source.
  */
 export async function getBotAnalytics(db: Executor, params: BotAnalyticsParams): Promise<BotAnalytics> {
   const start = `${params.from}T00:00:00Z`;
   const end = new Date(Date.parse(`${params.to}T00:00:00Z`) + 86_400_000).toISOString();
   const logs = sql`
-    select l.id, l.message_id, l.created_at, l.response_time_ms, l.input_tokens, l.output_tokens, f.rating
+    select l.id, l.kind, l.message_id, l.created_at, l.response_time_ms, l.input_tokens, l.output_tokens, f.rating
     from ${analyticsQueryLogs} l
     left join ${analyticsFeedback} f on f.query_log_id = l.id
     where l.bot_id = ${params.botId} and l.created_at >= ${start}::timestamptz and l.created_at < ${end}::timestamptz`;
   const volume = sql`
-    count(logs.id)::int as queries,
-    percentile_cont(0.5) within group (order by logs.response_time_ms) as p50,
-    percentile_cont(0.95) within group (order by logs.response_time_ms) as p95,
+    count(logs.id) filter (where logs.kind = 'answer')::int as queries,
+    count(logs.id) filter (where logs.kind = 'retrieval')::int as retrievals,
+    percentile_cont(0.5) within group (order by logs.response_time_ms) filter (where logs.kind = 'answer') as p50,
+    percentile_cont(0.95) within group (order by logs.response_time_ms) filter (where logs.kind = 'answer') as p95,
     coalesce(sum(logs.input_tokens), 0)::bigint as tokens_in,
     coalesce(sum(logs.output_tokens), 0)::bigint as tokens_out,
     count(*) filter (where logs.rating = 1)::int as up,
@@ -203,6 +196,7 @@ export async function getBotAnalytics(db: Executor, params: BotAnalyticsParams):
         max(l.top_score) as top_score
       from ${analyticsQueryLogs} l
       where l.bot_id = ${params.botId} and l.created_at >= ${start}::timestamptz and l.created_at < ${end}::timestamptz
+        and l.kind = 'answer'
         and (l.source_documents_count = 0 or l.top_score is null or l.top_score < ${params.weakScore})
       group by lower(btrim(l.query_text))
       order by count desc, last_asked_at desc

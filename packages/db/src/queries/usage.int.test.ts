@@ -58,6 +58,7 @@ describe("catalog", () => {
     const after = await db.select().from(s.plans);
     expect(after.map((p) => p.id).sort()).toEqual(before.map((p) => p.id).sort());
     expect(after.map((p) => p.code).sort()).toEqual(["business", "free", "pro"]);
+    expect(after.filter((p) => p.isDefault).map((p) => p.code)).toEqual(["free"]);
     expect((await db.select().from(s.templates)).length).toBe(4);
     const free = planCatalog.find((p) => p.code === "free")!;
     expect(free).toMatchObject({ maxBots: 1, maxDocumentsPerBot: 5, maxTotalDocumentStorageGb: 1, maxQueriesPerMonth: 1000, maxDocProcessingJobsPerMonth: 10 });
@@ -79,23 +80,23 @@ describe("quotas", () => {
     const b = await bot(ws.id);
     const error = await assertWithinLimit(db, { workspaceId: ws.id, limit: "bots" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuotaExceededError);
-    expect((error as QuotaExceededError).message).toContain("maxBots");
+    expect((error as QuotaExceededError).message).toBe("Limit reached: 1 bot on the Free plan.");
     expect(error).toMatchObject({ statusCode: 402, code: "QUOTA_EXCEEDED", limit: "bots", max: 1, current: 1 });
 
     await db.insert(s.botDocuments).values(
       Array.from({ length: 5 }, (_, i) => ({ botId: b.id, name: `d${i}`, sizeBytes: 200 * 1024 * 1024 })),
     );
     await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id })).rejects.toThrow(
-      /maxDocumentsPerBot/,
+      "Limit reached: 5 documents per bot on the Free plan.",
     );
     const usage = await getUsage(db, ws.id);
     expect(usage).toMatchObject({ bots: 1, documents: 5, storageBytes: 5 * 200 * 1024 * 1024 });
     await expect(
       assertWithinLimit(db, { workspaceId: ws.id, limit: "storage", amount: 100 * 1024 * 1024 }),
-    ).rejects.toThrow(/maxTotalDocumentStorageGb/);
+    ).rejects.toThrow("Limit reached: 1 GB of document storage on the Free plan.");
     await assertWithinLimit(db, { workspaceId: ws.id, limit: "fileSize", amount: 10 * 1024 * 1024 });
     await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "fileSize", amount: 10 * 1024 * 1024 + 1 })).rejects.toThrow(
-      /maxFileSizeMb/,
+      "Limit reached: 10 MB per file on the Free plan.",
     );
   });
 
@@ -106,7 +107,7 @@ describe("quotas", () => {
     await incrementUsage(db, ws.id, { queries: 9_999, inputTokens: 50 }, june);
     await incrementUsage(db, ws.id, { queries: 1, outputTokens: 7 }, june);
     await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "queriesPerMonth", now: june })).rejects.toThrow(
-      /10000 queries per month \(maxQueriesPerMonth\)/,
+      "Limit reached: 10,000 questions per month on the Pro plan.",
     );
     await assertWithinLimit(db, { workspaceId: ws.id, limit: "queriesPerMonth", now: july });
     const juneUsage = await getUsage(db, ws.id, june);
@@ -116,7 +117,7 @@ describe("quotas", () => {
     await incrementUsage(db, ws.id, { processingJobs: 500 }, june);
     await expect(
       assertWithinLimit(db, { workspaceId: ws.id, limit: "processingJobsPerMonth", now: june }),
-    ).rejects.toThrow(/maxDocProcessingJobsPerMonth/);
+    ).rejects.toThrow("Limit reached: 500 document processing jobs per month on the Pro plan.");
     expect(periodStartOf(new Date("2026-12-31T23:59:59Z"))).toBe("2026-12-01");
   });
 

@@ -5,27 +5,27 @@
 import { and, asc, desc, eq, ilike, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { plans, subscriptions, workspaceMembers, workspaces } from "../schema";
+import { getDefaultPlan } from "./plans";
 
 export type Workspace = typeof workspaces.$inferSelect;
 export type WorkspaceRole = (typeof workspaceMembers.$inferSelect)["role"];
 
-/** The plan every new workspace starts on. */
-export const DEFAULT_PLAN_CODE = "free";
+export { DEFAULT_PLAN_CODE } from "./plans";
 
 /**
- * Inserts the workspace, its OWNER membership and a subscription to `planCode`. Call inside
- * a transaction. Fails when the plan is missing (run `ensureCatalog` at start-up).
+ * Inserts the workspace, its OWNER membership and a subscription to `planCode`, or to the
+ * default plan (DEFAULT_PLAN or the admin screen; Free unless changed). Call inside a
+ * transaction. Fails when the plan is missing (run `ensureCatalog` at start-up).
  */
 export async function createWorkspaceWithOwner(
   tx: Executor,
   input: { name: string; slug: string; ownerId: string; isPersonal?: boolean; planCode?: string; now?: Date },
 ): Promise<Workspace> {
   const now = input.now ?? new Date();
-  const [plan] = await tx
-    .select({ id: plans.id })
-    .from(plans)
-    .where(eq(plans.code, input.planCode ?? DEFAULT_PLAN_CODE));
-  if (!plan) throw new Error(`plan "${input.planCode ?? DEFAULT_PLAN_CODE}" is missing; run the catalog seed`);
+  const [plan] = input.planCode
+    ? await tx.select({ id: plans.id }).from(plans).where(eq(plans.code, input.planCode))
+    : [await getDefaultPlan(tx)];
+  if (!plan) throw new Error(`plan "${input.planCode ?? "default"}" is missing; run the catalog seed`);
   const [workspace] = await tx
     .insert(workspaces)
     .values({ name: input.name, slug: input.slug, isPersonal: input.isPersonal ?? false, createdBy: input.ownerId })
@@ -81,7 +81,7 @@ export async function deleteWorkspace(db: Executor, workspaceId: string): Promis
   return rows.length > 0;
 }
 
-/** Platform-admin listing: every workspace with its owner e-mail, member and bot counts. */
+/** Platform-admin listing: every workspace with its owner e-mail, member and bot counts and plan. */
 export async function listAllWorkspaces(
   db: Executor,
   params: { limit: number; offset: number; search?: string },
@@ -96,6 +96,7 @@ export async function listAllWorkspaces(
       ownerEmail: sql<string | null>`(select u.email from workspace_members m join users u on u.id = m.user_id where m.workspace_id = "workspaces"."id" and m.role = 'OWNER' order by m.created_at limit 1)`,
       memberCount: sql<number>`(select count(*)::int from workspace_members m where m.workspace_id = "workspaces"."id")`,
       botCount: sql<number>`(select count(*)::int from bots b where b.workspace_id = "workspaces"."id")`,
+      plan: sql<{ id: string; code: string; name: string } | null>`(select json_build_object('id', p.id, 'code', p.code, 'name', p.name) from subscriptions s join plans p on p.id = s.plan_id where s.workspace_id = "workspaces"."id" and s.status <> 'CANCELED' limit 1)`,
     })
     .from(workspaces)
     .where(where)

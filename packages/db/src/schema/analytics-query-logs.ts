@@ -4,11 +4,14 @@ import { createdAt, id } from "./_columns";
 import { analyticsFeedback } from "./analytics-feedback";
 import { bots } from "./bots";
 import { conversations } from "./conversations";
-import { conversationChannel, modelProvider } from "./enums";
+import { conversationChannel, modelProvider, queryKind } from "./enums";
 import { messages } from "./messages";
 import { users } from "./users";
 
-/** One row per answered question (seed 000), the basis of every analytics chart. */
+/**
+ * One row per answered question (seed 000), the basis of every analytics chart, and one
+ * per search API call (`kind` = retrieval: no conversation, message, model or tokens).
+ */
 export const analyticsQueryLogs = pgTable(
   "analytics_query_logs",
   {
@@ -22,6 +25,7 @@ export const analyticsQueryLogs = pgTable(
     queryingUserId: uuid().references(() => users.id, { onDelete: "set null" }),
     sessionId: varchar({ length: 255 }),
     channel: conversationChannel().notNull(),
+    kind: queryKind().default("answer").notNull(),
     queryText: text().notNull(),
     llmModelUsed: varchar({ length: 200 }),
     llmProviderUsed: modelProvider(),

@@ -47,6 +47,8 @@ export const documentStatus = pgEnum("document_status", [
 export const widgetPosition = pgEnum("widget_position", ["bottom-right", "bottom-left"]);
 export const widgetTheme = pgEnum("widget_theme", ["light", "dark", "auto"]);
 export const conversationChannel = pgEnum("conversation_channel", ["widget", "api", "playground"]);
+/** What a query log records: an answered question, or a search API call (no answer). */
+export const queryKind = pgEnum("query_kind", ["answer", "retrieval"]);
 export const messageRole = pgEnum("message_role", ["USER", "ASSISTANT", "SYSTEM"]);
 /** What an e-mailed token proves or allows; see `email_tokens`. */
 export const emailTokenPurpose = pgEnum("email_token_purpose", ["signup", "verify_email", "password_reset"]);

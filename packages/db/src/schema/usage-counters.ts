@@ -15,7 +15,10 @@ export const usageCounters = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     /** First day of the calendar month (UTC) the counts belong to. */
     periodStart: date().notNull(),
+    /** Answered questions (every channel). */
     queries: integer().default(0).notNull(),
+    /** Calls of the search API (`POST /v1/bots/:botId/retrieve`). */
+    retrievals: integer().default(0).notNull(),
     processingJobs: integer().default(0).notNull(),
     inputTokens: bigint({ mode: "number" }).default(0).notNull(),
     outputTokens: bigint({ mode: "number" }).default(0).notNull(),

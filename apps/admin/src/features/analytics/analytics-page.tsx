@@ -17,11 +17,13 @@ type Range = "7" | "30" | "90";
 export function summarise(a: Analytics) {
   const sum = (f: (d: Analytics["daily"][number]) => number | undefined) => a.daily.reduce((n, d) => n + (f(d) ?? 0), 0);
   const queries = a.totals?.queries ?? sum((d) => d.queries);
+  const retrievals = a.totals?.retrievals ?? sum((d) => d.retrievals);
   const up = a.totals?.up ?? sum((d) => d.up);
   const down = a.totals?.down ?? sum((d) => d.down);
   const rated = up + down;
   return {
     queries,
+    retrievals,
     p50: a.totals?.p50Ms,
     p95: a.totals?.p95Ms,
     tokensIn: a.totals?.tokensIn ?? sum((d) => d.tokensIn),
@@ -70,7 +72,7 @@ export function AnalyticsPage() {
     <div className="stack lg">
       {header}
       <div className="grid-4">
-        <Stat label="Questions" value={number(s.queries)} sub={`last ${range} days`} />
+        <Stat label="Questions" value={number(s.queries)} sub={`last ${range} days · ${number(s.retrievals)} API ${s.retrievals === 1 ? "search" : "searches"}`} />
         <Stat label="Response time" value={ms(s.p50)} sub={`p95 ${ms(s.p95)}`} />
         <Stat label="Tokens" value={number(s.tokensIn + s.tokensOut)} sub={`${number(s.tokensIn)} in · ${number(s.tokensOut)} out`} />
         <Stat label="Helpful answers" value={s.satisfaction === null ? "—" : `${Math.round(s.satisfaction * 100)}%`} sub={`${s.up} up · ${s.down} down`} />

@@ -113,7 +113,7 @@ export function UploadQueue({ botId, documents, disabled }: { botId: string; doc
           </button>
         </div>
         <div className="small muted" data-testid="upload-hint">
-          PDF, DOCX, HTML, Markdown, text, CSV or JSON{plan ? ` · up to ${plan.maxFileSizeMb} MB each (${plan.name} plan)` : ""}
+          PDF, DOCX, HTML, Markdown, text, CSV or JSON{plan && plan.maxFileSizeMb !== null ? ` · up to ${plan.maxFileSizeMb} MB each (${plan.name} plan)` : ""}
         </div>
         <input
           ref={inputRef}
