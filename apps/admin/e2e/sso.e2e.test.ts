@@ -202,7 +202,9 @@ describe("single sign-on in a browser", () => {
     await signOutAtProvider();
     await page.getByRole("button", { name: "Continue with Keycloak" }).click();
     await signInAtProvider(owner.sub);
-    await page.waitForURL(/\/w\/[0-9a-f-]+\/bots$/);
+    // Back in the workspace: its bots, or the page the session was last on (the app keeps
+    // the path a sign-out interrupted, which may be the account page).
+    await page.waitForURL(/\/w\/[0-9a-f-]+\/(bots|account)$/);
     await page.getByText(owner.email).first().waitFor();
     expect(await usersWith(owner.email)).toBe(1);
   });

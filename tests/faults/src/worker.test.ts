@@ -144,6 +144,6 @@ describe("ingesting through dependency restarts", () => {
     await new Promise((r) => setTimeout(r, 5000));
     await startRedis(own);
     await expectAllProcessedExactly(docs);
-    for (const w of workers) expect(w.child.exitCode).toBeNull();
+    for (const w of workers) expect(w.child.exitCode, `a worker exited:\n${w.tail(40)}`).toBeNull();
   });
 });
