@@ -448,6 +448,23 @@ describe("admin app and widget in a browser", () => {
       await shot("16-dark-playground");
   });
 
+  step("measures retrieval with an evaluation set", ["renders the remaining screens"], async () => {
+    await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/evaluation`);
+    await page.getByLabel("New set name").fill("Warranty questions");
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await page.getByLabel("Question", { exact: true }).fill("How long is the blender warranty?");
+    await page.getByLabel("Document with the answer").selectOption({ label: "zephyr-manual.md" });
+    await page.getByRole("button", { name: "Add question" }).click();
+    await page.getByRole("list", { name: "Questions" }).getByText("How long is the blender warranty?").waitFor();
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    // The chat service queues the run on BullMQ and runs it: results per retrieval mode.
+    const results = page.getByRole("table", { name: "Run results" });
+    await results.waitFor({ timeout: 30_000 });
+    expect(await results.locator("tbody tr").count()).toBe(3);
+    await page.getByRole("button", { name: /Apply the best setting/ }).waitFor();
+    await shot("20-evaluation");
+  });
+
   step("a platform administrator creates a plan, moves the workspace to it, and lowers it under the workspace's use", ["creates a bot from a template"], async () => {
     await db.sql`update users set role = 'ADMIN' where email = ${state.email}`;
     await page.goto(`/w/${state.workspaceId}/bots`);

@@ -62,6 +62,7 @@ export const router = createBrowserRouter([
           { path: "playground", lazy: async () => ({ Component: (await import("./features/playground/playground-page")).PlaygroundPage }) },
           { path: "widget", lazy: async () => ({ Component: (await import("./features/widget/widget-page")).WidgetPage }) },
           { path: "conversations", lazy: async () => ({ Component: (await import("./features/conversations/conversations-page")).ConversationsPage }) },
+          { path: "evaluation", lazy: async () => ({ Component: (await import("./features/evals/evals-page")).EvalsPage }) },
           { path: "analytics", lazy: async () => ({ Component: (await import("./features/analytics/analytics-page")).AnalyticsPage }) },
         ],
       },

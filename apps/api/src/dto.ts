@@ -1,5 +1,6 @@
 /** Row -> response shape. Only fields listed in the contracts leave the API. */
 import type { AdminPlanDto, AllowedOriginDto, ApiKeyDto, BotDto, MemberDto, PlanDto, PromptDto, TemplateDto, UserDto, WidgetConfigDto, WorkspaceDto } from "@docent/contracts";
+import { readRagConfig } from "@docent/db/json";
 import type { ApiKey } from "@docent/db/queries/api-keys";
 import type { Bot } from "@docent/db/queries/bots";
 import type { MemberWithUser } from "@docent/db/queries/members";
@@ -52,7 +53,7 @@ export const botDto = (b: Bot): BotDto => ({
   description: b.description,
   publicId: b.publicId,
   templateId: b.templateId,
-  ragConfig: b.ragConfig,
+  ragConfig: readRagConfig(b.ragConfig),
   modelSettings: b.modelSettings,
   activePromptId: b.activePromptId,
   status: b.status,
@@ -115,7 +116,7 @@ export const templateDto = (t: Template): TemplateDto => ({
   name: t.name,
   description: t.description,
   category: t.category,
-  defaultRagConfig: t.defaultRagConfig,
+  defaultRagConfig: readRagConfig(t.defaultRagConfig),
   sampleSystemPrompt: t.sampleSystemPrompt,
   sampleQueries: t.sampleQueries,
   iconUrl: t.iconUrl,

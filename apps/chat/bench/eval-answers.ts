@@ -23,8 +23,12 @@
  *     never refuses by itself, so its figures are the gate's.
  *  3. A small question set over CSV, JSON and Markdown-with-code fixtures
  *     (answer-fixtures.ts), extracted and chunked by @docent/ingest.
+ *  4. Neighbouring context (ragConfig.context): containment, length and the prompt's source
+ *     tokens on an evenly spread sample of the bot holding every article, with the
+ *     retrieved chunks alone and widened by one neighbour either side, and the fixture
+ *     questions (Markdown guides with headings) widened to their section.
  *
- *   pnpm bench:answers [--articles N] [--limit N] [--strict-sample 2000] [--model-sample 300] [--concurrency 4] [--no-write]
+ *   pnpm bench:answers [--articles N] [--limit N] [--strict-sample 2000] [--model-sample 300] [--context-sample 2000] [--concurrency 4] [--no-write]
  *
  * Subset runs (`--articles`, `--limit`) never rewrite docs/benchmarks.md.
  * Needs DATABASE_URL (a role that may CREATE DATABASE) and REDIS_URL.
@@ -48,6 +52,7 @@ import { lexicalSupport } from "../src/answer/support";
 import { chatEnvSchema } from "../src/env";
 import { createExtractiveResponder, EXTRACTIVE_PREFIX } from "../src/llm/extractive";
 import { createOpenAiResponder } from "../src/llm/openai-responder";
+import { countTokens } from "../src/llm/tokens";
 import type { Responder } from "../src/llm/types";
 import { createRetrievalService } from "../src/retrieval/service";
 import { fixtureDocuments, fixtureQuestions } from "./answer-fixtures";
@@ -62,6 +67,7 @@ const args = parseArgs({
     /** Questions asked end to end of both half-corpus bots (every question in the sweep). */
     "strict-sample": { type: "string", default: "2000" },
     "model-sample": { type: "string", default: "300" },
+    "context-sample": { type: "string", default: "2000" },
     concurrency: { type: "string", default: "4" },
     "no-write": { type: "boolean", default: false },
     dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
@@ -168,6 +174,7 @@ async function main() {
   const concurrency = positiveInt("--concurrency", args.concurrency!);
   const modelSample = positiveInt("--model-sample", args["model-sample"]!);
   const strictSample = positiveInt("--strict-sample", args["strict-sample"]!);
+  const contextSample = positiveInt("--context-sample", args["context-sample"]!);
   const env = chatEnvSchema.parse({});
   const serverUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@127.0.0.1:5432/docent";
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -302,6 +309,48 @@ async function main() {
       fixtureRows.push([q.question, ok ? "yes" : "no", String(words), `\`${a.content.replace(/\n/g, " ⏎ ").replace(/`/g, "'").slice(0, 160).replace(/\|/g, "\\|")}\``]);
     }
     console.log(`fixtures: ${fixtureHits}/${fixtureQuestions.length}`);
+
+    // 4. Neighbouring context: what the reader gets and gives with wider passages.
+    const withContext = (bot: Bot, context: Bot["ragConfig"]["context"]): Bot => ({ ...bot, ragConfig: { ...bot.ragConfig, context } });
+    const sourceTokens: number[] = [];
+    const recorder: Responder = {
+      ...extractive,
+      generate: (request, onToken) => {
+        sourceTokens.push(request.sources.reduce((n, src) => n + countTokens(src.content), 0));
+        return extractive.generate(request, onToken);
+      },
+    };
+    const recording = serviceWith(recorder);
+    const contextVariants = [
+      { label: "retrieved chunks only (default)", context: { neighbours: 0, sameSection: false, maxTokens: 1500 } },
+      { label: "± 1 neighbour, 1,500 extra tokens", context: { neighbours: 1, sameSection: false, maxTokens: 1500 } },
+      { label: "± 2 neighbours, 3,000 extra tokens", context: { neighbours: 2, sameSection: false, maxTokens: 3000 } },
+    ];
+    const contextQuestions = spread(contextSample);
+    const contextRows: (string | number)[][] = [];
+    for (const variant of contextVariants) {
+      sourceTokens.length = 0;
+      const hits: boolean[] = [];
+      const words: number[] = [];
+      const t4 = performance.now();
+      const bot = withContext(all, variant.context);
+      await pool(contextQuestions, concurrency, async (q, i) => {
+        const a = await recording.ask({ bot, message: q.question, channel: "api", actor: {} });
+        const text = normalise(a.content);
+        hits[i] = !a.refused && q.answers.some((g) => text.includes(normalise(g)));
+        if (!a.refused) words.push(answerWords(a.content, EXTRACTIVE_PREFIX));
+      });
+      let fixtureOk = 0;
+      const fixtureBot = withContext(fixtures, { ...variant.context, sameSection: variant.context.neighbours > 0 });
+      for (const q of fixtureQuestions) {
+        const a = await recording.ask({ bot: fixtureBot, message: q.question, channel: "api", actor: {} });
+        if (!a.refused && q.expect.every((e) => a.content.toLowerCase().includes(e.toLowerCase()))) fixtureOk++;
+      }
+      const meanTokens = Math.round(sourceTokens.reduce((a, b) => a + b, 0) / Math.max(1, sourceTokens.length));
+      const row = [variant.label, contextQuestions.length, f3(hits.filter(Boolean).length / contextQuestions.length), `${median(words)} words`, `${meanTokens}`, `${fixtureOk} of ${fixtureQuestions.length}`, `${((performance.now() - t4) / 1000).toFixed(0)} s`];
+      console.log("context", row.join(" | "));
+      contextRows.push(row);
+    }
     const totalS = (performance.now() - started) / 1000;
 
     const section = [
@@ -352,6 +401,14 @@ async function main() {
       `${fixtureQuestions.length} questions over a CSV package table, a JSON release list and two Markdown guides with code blocks (apps/chat/bench/answer-fixtures.ts; our own documents, extracted and chunked by @docent/ingest), asked of one bot holding all four. Answered: **${fixtureHits} of ${fixtureQuestions.length}** (every expected text in the answer), median length ${median(fixtureLengths)} words.`,
       "",
       table(["question", "answered", "words", "answer"], fixtureRows),
+      "",
+      "### Neighbouring context",
+      "",
+      `The answer step can widen each retrieved passage with its neighbouring chunks and its section (\`ragConfig.context\`, src/answer/context.ts; citations still name the retrieved chunk). Same answer service and offline reader, on ${contextQuestions.length} evenly spread questions of the bot holding every article, and on the fixture questions (there with the section too: the Markdown guides have headings; SQuAD's plain-text articles have none). "Source tokens" is the mean size of the sources handed to the reader per answer (cl100k).`,
+      "",
+      table(["passages", "questions", "containment", "median length", "source tokens", "fixtures answered", "time"], contextRows),
+      "",
+      "The offline reader quotes the units that best match the question, so wider passages mostly give it more to choose from; with a model, whole procedures and tables are what the widening is for, at the cost of the extra prompt tokens shown.",
     ].join("\n");
     console.log(section);
     if (subset) console.log("subset run: docs/benchmarks.md left as it is");

@@ -15,6 +15,7 @@ import { createEmbeddingMetrics, createMetricsRegistry, type Registry } from "@d
 import { registerHealthRoutes } from "@docent/service-kit/health";
 import { proxyTrust } from "@docent/service-kit/proxy-trust";
 import { registerRateLimit } from "@docent/service-kit/rate-limit";
+import type { EvalQueue } from "@docent/queue/evals";
 import type { Redis } from "ioredis";
 import { type ChatService, createChatService } from "./answer/service";
 import { createFeedbackService, type FeedbackService } from "./answer/feedback";
@@ -22,13 +23,19 @@ import type { ChatEnv } from "./env";
 import { createChatMetrics } from "./metrics";
 import { ChatError } from "./errors";
 import { type AuthorizeBot, createBotAuthorizer } from "./http/auth";
+import { createEvalService, type EvalService } from "./evals/service";
+import { type EvalWorker, startEvalWorker } from "./evals/worker";
 import { createLimiter, type Limiter } from "./http/rate-limit";
 import { createResponderResolver } from "./llm/resolve";
 import type { Responder } from "./llm/types";
+import { createRerankerResolver, type RerankerFor } from "./retrieval/rerank";
+import { createSearchService, type SearchService } from "./retrieval/search";
 import { createRetrievalService, type RetrievalService } from "./retrieval/service";
 import type { QueryEmbedder } from "./retrieval/types";
 import { botRoutes } from "./routes/bots";
 import { feedbackRoutes } from "./routes/feedback";
+import { evalRoutes } from "./routes/evals";
+import { mcpRoutes } from "./routes/mcp";
 import { openAiRoutes } from "./routes/openai";
 import { platformRoutes } from "./routes/platform";
 import { widgetRoutes } from "./routes/widget";
@@ -43,6 +50,7 @@ export interface BuildAppOptions {
   /** Overrides for tests; by default built from env and the workspace's settings. */
   embedderFor?: (workspaceId: string) => Promise<QueryEmbedder>;
   responderFor?: (workspaceId: string, botModel: string | null) => Promise<Responder>;
+  rerankerFor?: RerankerFor;
   /** Reports readiness failures while the server drains on SIGTERM. */
   isShuttingDown?: () => boolean;
   /**
@@ -52,6 +60,13 @@ export interface BuildAppOptions {
   workspaceFetch?: typeof fetch;
   /** Where metrics go (server.ts serves it on the metrics listener); a fresh one by default. */
   metrics?: Registry;
+  /** Where evaluation runs are queued; without it, starting a run answers 503. */
+  evalQueue?: EvalQueue;
+  /**
+   * Consume the evaluation queue in this process (server.ts: EVAL_WORKER_CONCURRENCY > 0).
+   * The worker stops (a run in progress goes back to the queue) before the server closes.
+   */
+  evalWorker?: { connection: Redis; prefix: string; concurrency: number };
 }
 
 /** What route modules receive. */
@@ -59,12 +74,15 @@ export interface AppDeps {
   env: ChatEnv;
   db: DbHandle["db"];
   retrieval: RetrievalService;
-  /** The search API: retrieval metered against the plan and logged for analytics. */
+  /** The search API: search metered against the plan and logged for analytics (/retrieve, MCP). */
   searches: MeteredRetrieval;
+  /** Retrieval followed by the bot's reranking: what answers, evaluations and the metered search use. */
+  search: SearchService;
   chat: ChatService;
   feedback: FeedbackService;
   limiter: Limiter;
   authorizeBot: AuthorizeBot;
+  evals: EvalService;
 }
 
 function secretOpener(env: ChatEnv): SecretBox | null {
@@ -78,7 +96,7 @@ export async function buildApp(options: BuildAppOptions) {
   const metrics = createChatMetrics(registry);
   const embeddingMetrics = createEmbeddingMetrics(registry);
   const box = secretOpener(env);
-  const open = (ciphertext: string, workspaceId: string, field: "llm" | "embedding") => {
+  const open = (ciphertext: string, workspaceId: string, field: "llm" | "embedding" | "rerank") => {
     if (!box) {
       throw new ChatError("ENCRYPTION_NOT_CONFIGURED", 500, "This server cannot read workspace API keys: DOCENT_ENCRYPTION_KEYS is not set");
     }
@@ -101,6 +119,21 @@ export async function buildApp(options: BuildAppOptions) {
       maxScanTuples: env.RETRIEVAL_MAX_SCAN_TUPLES,
     },
   }));
+  const rerankerFor =
+    options.rerankerFor ??
+    createRerankerResolver({
+      db,
+      platform: {
+        provider: env.RERANK_PROVIDER,
+        url: env.RERANK_URL,
+        model: env.RERANK_MODEL,
+        apiKey: env.RERANK_API_KEY,
+        timeoutMs: env.RERANK_TIMEOUT_MS,
+      },
+      decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "rerank"),
+      workspaceFetch,
+    });
+  const search = createSearchService({ retrieval, rerankerFor, logger: logger.child({ component: "search" }) });
   const resolveResponder =
     options.responderFor ??
     createResponderResolver({
@@ -120,7 +153,7 @@ export async function buildApp(options: BuildAppOptions) {
   const quota = createQuota({ db });
   const chat = metrics.answers(createChatService({
     db,
-    retrieval,
+    retrieval: search,
     quota,
     responderFor,
     logger: logger.child({ component: "answer" }),
@@ -131,11 +164,13 @@ export async function buildApp(options: BuildAppOptions) {
     env,
     db,
     retrieval,
-    searches: createMeteredRetrieval({ db, retrieval, quota }),
+    searches: createMeteredRetrieval({ db, search, quota }),
+    search,
     chat,
     feedback: createFeedbackService({ db }),
     limiter: createLimiter(redis, env.CHAT_REDIS_PREFIX),
     authorizeBot: createBotAuthorizer(db),
+    evals: createEvalService({ db, queue: options.evalQueue ?? null, maxQuestions: env.EVAL_MAX_QUESTIONS, responderFor }),
   };
 
   // Widget routes are called from customers' pages: resources may be shared cross-origin.
@@ -146,6 +181,15 @@ export async function buildApp(options: BuildAppOptions) {
     resourcePolicy: "cross-origin",
     metrics: registry,
   });
+  // A response finished while the service drains closes its connection: a keep-alive
+  // socket left idle after an in-flight request (an MCP tool call, a JSON answer) would
+  // otherwise hold the shutdown until the client's keep-alive ends.
+  if (options.isShuttingDown) {
+    const shuttingDown = options.isShuttingDown;
+    app.addHook("onSend", async (_request, reply) => {
+      if (shuttingDown()) reply.header("connection", "close");
+    });
+  }
   // Rate limits before auth, so requests with a forged key count against their address.
   await registerRateLimit(app, {
     redis,
@@ -167,6 +211,16 @@ export async function buildApp(options: BuildAppOptions) {
   });
   await app.register(botRoutes(deps));
   await app.register(feedbackRoutes(deps));
+  await app.register(mcpRoutes(deps));
+  await app.register(evalRoutes(deps));
+  if (options.evalWorker) {
+    const worker: EvalWorker = startEvalWorker({
+      ...options.evalWorker,
+      runner: { db, search, logger: logger.child({ component: "evals" }), concurrency: env.EVAL_RUN_CONCURRENCY },
+      logger: logger.child({ component: "evals" }),
+    });
+    app.addHook("preClose", () => worker.close());
+  }
   await app.register(openAiRoutes(deps));
   await app.register(platformRoutes(deps));
   await app.register(widgetRoutes(deps));

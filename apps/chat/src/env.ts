@@ -49,6 +49,17 @@ export const chatEnvSchema = z.object({
   CHAT_MIN_RELEVANT_SIMILARITY: z.coerce.number().min(0).max(1).default(0.3),
   /** Analytics: a question whose best retrieval score (0-1) is below this found no good source. */
   ANALYTICS_WEAK_SCORE: z.coerce.number().min(0).max(1).default(0.2),
+  /**
+   * Platform reranker for bots that turn reranking on (a workspace's own reranker wins):
+   * `tei` or the Cohere shape (`cohere`, `jina`, `vllm`) at RERANK_URL, the full endpoint
+   * (Cohere's and Jina's public ones are the defaults). Trusted like LLM_BASE_URL.
+   */
+  RERANK_PROVIDER: z.enum(["tei", "cohere", "jina", "vllm"]).optional(),
+  RERANK_URL: optionalUrl,
+  RERANK_MODEL: z.string().min(1).optional(),
+  RERANK_API_KEY: z.string().optional(),
+  /** Per rerank request, platform's or workspace's; past it the mode's order is kept. */
+  RERANK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   RETRIEVAL_EXACT_SCAN_MAX_CHUNKS: z.coerce.number().int().min(0).default(5_000),
   /** Bots under this share of the chunk table are scanned exactly (up to the next limit). */
   RETRIEVAL_HNSW_MIN_SHARE: z.coerce.number().min(0).max(1).default(0.05),
@@ -66,6 +77,14 @@ export const chatEnvSchema = z.object({
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Namespace of this service's Redis keys (rate limits, token budgets). */
   CHAT_REDIS_PREFIX: z.string().min(1).default("docent:chat"),
+  /** BullMQ key prefix of the evaluation queue; every service of one installation uses the same. */
+  QUEUE_PREFIX: z.string().min(1).default("docent"),
+  /** Evaluation runs this replica runs at once (0: it only serves requests; another replica runs them). */
+  EVAL_WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(8).default(1),
+  /** Questions retrieved at once within one evaluation run. */
+  EVAL_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  /** Most questions one evaluation set may hold. */
+  EVAL_MAX_QUESTIONS: z.coerce.number().int().min(1).max(100_000).default(20_000),
   /** SIGTERM: longest wait for in-flight answers; keep below the orchestrator's grace period. */
   SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField,
   ...embeddingEnvSchema.shape,

@@ -17,7 +17,7 @@ export async function buildTestApp(
   db: TestDatabase,
   redis: TestRedis,
   env: Record<string, string> = {},
-  overrides: Pick<BuildAppOptions, "embedderFor" | "responderFor" | "workspaceFetch" | "metrics"> = {},
+  overrides: Pick<BuildAppOptions, "embedderFor" | "responderFor" | "workspaceFetch" | "metrics" | "rerankerFor" | "evalQueue" | "evalWorker"> = {},
 ) {
   const parsed = parseEnv(chatEnvSchema, {
     NODE_ENV: "test",

@@ -1,5 +1,6 @@
 /** Minimal tenant rows for worker tests: a user, a workspace and a bot. */
 import type { Database } from "@docent/db/client";
+import { defaultRagConfig } from "@docent/db/json";
 import { bots, users, workspaces } from "@docent/db/schema";
 import { randomBytes } from "node:crypto";
 
@@ -18,6 +19,7 @@ export async function seedBot(db: Database, options: { language?: string; chunkS
       publicId: `pub${tag}`,
       language: options.language ?? "english",
       ragConfig: {
+        ...defaultRagConfig,
         chunkSize: options.chunkSize ?? 400,
         chunkOverlap: options.chunkOverlap ?? 60,
         topK: 5,

@@ -25,11 +25,26 @@ export const ragConfigPatchSchema = z.strictObject({
       keyword: z.number().min(0).max(10).optional(),
     })
     .optional(),
+  rerank: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      topN: z.number().int().min(2).max(100).optional().describe("Candidates of the mode sent to the reranker, 2-100."),
+    })
+    .optional()
+    .describe("Rerank the mode's top N with the workspace's (or platform's) reranker; the mode's order is kept when it fails."),
+  context: z
+    .strictObject({
+      neighbours: z.number().int().min(0).max(5).optional().describe("Chunks added either side of each retrieved one."),
+      sameSection: z.boolean().optional().describe("Add the rest of the retrieved chunk's section (same heading path)."),
+      maxTokens: z.number().int().min(0).max(8000).optional().describe("Extra tokens all widened passages may add together."),
+    })
+    .optional()
+    .describe("Answers: widen retrieved passages with their neighbours or section; citations still name the retrieved chunk."),
 });
 export type RagConfigPatch = z.infer<typeof ragConfigPatchSchema>;
 
 /** The RAG settings a plan without `allowAdvancedRagConfig` may not change. */
-export const advancedRagConfigKeys = ["retrievalMode", "minScore", "fusionWeights"] as const;
+export const advancedRagConfigKeys = ["retrievalMode", "minScore", "fusionWeights", "rerank"] as const;
 
 export const modelSettingsPatchSchema = z.strictObject({
   model: z.string().trim().min(1).max(200).nullable().optional(),

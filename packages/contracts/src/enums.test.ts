@@ -10,6 +10,7 @@ describe("enum mirrors", () => {
     ["workspaceRoles", schema.workspaceRole.enumValues],
     ["botStatuses", schema.botStatus.enumValues],
     ["modelProviders", schema.modelProvider.enumValues],
+    ["rerankProviders", schema.rerankProvider.enumValues],
     ["widgetPositions", schema.widgetPosition.enumValues],
     ["widgetThemes", schema.widgetTheme.enumValues],
     ["subscriptionStatuses", schema.subscriptionStatus.enumValues],

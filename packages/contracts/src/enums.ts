@@ -8,6 +8,7 @@ export const workspaceRoles = ["OWNER", "ADMIN", "MEMBER"] as const;
 export type WorkspaceRole = (typeof workspaceRoles)[number];
 export const botStatuses = ["CREATING", "PROCESSING_DOCUMENTS", "READY", "ERROR", "UPDATING", "DISABLED"] as const;
 export const modelProviders = ["openai", "openai_compatible", "ollama", "vllm", "lmstudio", "local"] as const;
+export const rerankProviders = ["tei", "cohere", "jina", "vllm"] as const;
 export const widgetPositions = ["bottom-right", "bottom-left"] as const;
 export const widgetThemes = ["light", "dark", "auto"] as const;
 export const subscriptionStatuses = ["TRIALING", "ACTIVE", "PAST_DUE", "CANCELED"] as const;

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { nullableTimestamp } from "./common";
-import { modelProviders } from "./enums";
+import { modelProviders, rerankProviders } from "./enums";
 
 const providerPatch = z.strictObject({
   provider: z.enum(modelProviders).nullable().optional(),
@@ -14,9 +14,22 @@ const providerPatch = z.strictObject({
   apiKey: z.string().trim().min(8).max(500).nullable().optional(),
 });
 
+/**
+ * The workspace's reranker: `tei` (text-embeddings-inference) or the Cohere shape
+ * (`cohere`, `jina`, `vllm`), at `url`, the full rerank endpoint (Cohere's and Jina's
+ * public ones when omitted). Bots use it when their rag config turns reranking on.
+ */
+const rerankPatch = z.strictObject({
+  provider: z.enum(rerankProviders).nullable().optional(),
+  url: z.url({ protocol: /^https?$/ }).max(500).nullable().optional(),
+  model: z.string().trim().min(1).max(200).nullable().optional(),
+  apiKey: z.string().trim().min(8).max(500).nullable().optional(),
+});
+
 export const updateSettingsBodySchema = z.strictObject({
   llm: providerPatch.optional(),
   embedding: providerPatch.optional(),
+  rerank: rerankPatch.optional(),
 });
 
 const providerView = z.object({
@@ -27,7 +40,15 @@ const providerView = z.object({
   apiKeyHint: z.string().nullable(),
 });
 
+const rerankView = z.object({
+  provider: z.enum(rerankProviders).nullable(),
+  url: z.string().nullable(),
+  model: z.string().nullable(),
+  hasApiKey: z.boolean(),
+  apiKeyHint: z.string().nullable(),
+});
+
 export const settingsSchema = z
-  .object({ llm: providerView, embedding: providerView, updatedAt: nullableTimestamp })
+  .object({ llm: providerView, embedding: providerView, rerank: rerankView, updatedAt: nullableTimestamp })
   .describe("TenantSettings");
 export type SettingsDto = z.infer<typeof settingsSchema>;

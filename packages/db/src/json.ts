@@ -31,6 +31,30 @@ export const ragConfigSchema = z
         keyword: z.number().min(0).max(10).default(1),
       })
       .default({ vector: 0.01, keyword: 1 }),
+    /**
+     * Reorder the top `topN` results of the mode with the workspace's (or platform's)
+     * reranker before keeping `topK`. Without a reranker configured it has no effect; when
+     * the reranker fails, the mode's own order is kept.
+     */
+    rerank: z
+      .object({
+        enabled: z.boolean().default(false),
+        topN: z.number().int().min(2).max(100).default(20),
+      })
+      .default({ enabled: false, topN: 20 }),
+    /**
+     * Answers only: widen each retrieved passage with its neighbours in the document
+     * (`neighbours` chunks either side) and/or the rest of its section (same heading path),
+     * best passage first, until `maxTokens` extra tokens are used. Citations still name the
+     * retrieved chunk.
+     */
+    context: z
+      .object({
+        neighbours: z.number().int().min(0).max(5).default(0),
+        sameSection: z.boolean().default(false),
+        maxTokens: z.number().int().min(0).max(8000).default(1500),
+      })
+      .default({ neighbours: 0, sameSection: false, maxTokens: 1500 }),
   })
   .refine((c) => c.chunkOverlap < c.chunkSize, {
     message: "chunkOverlap must be smaller than chunkSize",
@@ -38,6 +62,15 @@ export const ragConfigSchema = z
   });
 export type RagConfig = z.infer<typeof ragConfigSchema>;
 export const defaultRagConfig: RagConfig = ragConfigSchema.parse({});
+
+/**
+ * A stored rag config with the defaults of settings added since it was saved (rerank,
+ * context): the column holds whatever shape was current when the bot was last saved.
+ */
+export function readRagConfig(stored: RagConfig): RagConfig {
+  const parsed = ragConfigSchema.safeParse(stored);
+  return parsed.success ? parsed.data : { ...defaultRagConfig, ...stored };
+}
 
 export const modelSettingsSchema = z.object({
   /** Chat model name; null uses the workspace's or platform's default model. */
@@ -90,3 +123,48 @@ export const apiKeyScopes = [
   "analytics:read",
 ] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
+/**
+ * What an evaluation question expects retrieval to find: a document, and optionally the
+ * exact chunk or a passage of text (a chunk of that document holding the text counts).
+ * With the document alone, any of its chunks counts.
+ */
+export const evalExpectationSchema = z.strictObject({
+  documentId: z.uuid(),
+  chunkId: z.uuid().optional(),
+  text: z.string().trim().min(1).max(2000).optional(),
+});
+export type EvalExpectation = z.infer<typeof evalExpectationSchema>;
+
+/** One retrieval setting an evaluation run scores. */
+export const evalRunConfigSchema = z.strictObject({
+  mode: z.enum(retrievalModes),
+  /** Hybrid only; the bot's own when omitted. */
+  fusionWeights: z
+    .strictObject({ vector: z.number().min(0).max(10), keyword: z.number().min(0).max(10) })
+    .optional(),
+  /** Rerank the top N with the workspace's reranker (the bot's setting when omitted). */
+  rerank: z.boolean().optional(),
+});
+export type EvalRunConfig = z.infer<typeof evalRunConfigSchema>;
+
+export interface EvalMetrics {
+  /** Share of questions with a relevant chunk in the top k (k = 1, 3, 5, 10). */
+  recall: { "1": number; "3": number; "5": number; "10": number };
+  /** Mean reciprocal rank of the first relevant chunk, cut at 10. */
+  mrr: number;
+  ndcg10: number;
+}
+
+export interface EvalConfigResult {
+  config: EvalRunConfig;
+  /** "hybrid 0.01/1", "keyword +rerank": how the admin shows the setting. */
+  label: string;
+  metrics: EvalMetrics;
+  /** Questions scored, and those skipped because no chunk matches what they expect. */
+  judged: number;
+  unjudged: number;
+  /** Reranker failures during the run (their questions were scored in the mode's order). */
+  rerankFailures: number;
+  ms: number;
+}

@@ -3,3 +3,4 @@ export * from "./options";
 export * from "./producer";
 export * from "./redis";
 export * from "./status";
+export * from "./evals";

@@ -7,6 +7,8 @@ import { z } from "zod";
 export const QUEUE_NAMES = {
   /** Document (re)indexing: download, extract, chunk, embed, store. */
   ingest: "docent-ingest",
+  /** Evaluation runs: score a bot's evaluation set (produced and consumed by the chat service). */
+  evals: "docent-evals",
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -24,11 +26,16 @@ export const jobPayloadSchemas = {
      */
     requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
   }),
+  "eval-run": z.object({
+    runId: z.uuid(),
+    botId: z.uuid(),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobPayloadSchemas;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N]>;
 export type IngestDocumentPayload = JobPayload<"ingest-document">;
+export type EvalRunPayload = JobPayload<"eval-run">;
 
 /**
  * One job per (document, version). BullMQ ignores an `add` whose id already exists, so a

@@ -1,5 +1,6 @@
 /** Tenants for the fault tests: a workspace, a bot, and an API key with every scope. */
 import type { Database } from "@docent/db/client";
+import { defaultRagConfig } from "@docent/db/json";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import { bots, users, workspaces } from "@docent/db/schema";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
@@ -21,6 +22,7 @@ export async function seedTenant(db: Database, ragConfig: { chunkSize?: number; 
       status: "READY",
       language: "english",
       ragConfig: {
+        ...defaultRagConfig,
         chunkSize: ragConfig.chunkSize ?? 400,
         chunkOverlap: ragConfig.chunkOverlap ?? 60,
         topK: 5,

@@ -31,6 +31,12 @@ import type {
   BotDocument,
   Channel,
   ConversationSummary,
+  EvalExpectation,
+  EvalMiss,
+  EvalRun,
+  EvalRunConfig,
+  EvalSetDetail,
+  EvalSetSummary,
   CreatedApiKey,
   FeedbackFilter,
   Invitation,
@@ -269,6 +275,29 @@ export const api = {
     },
     analytics: (botId: string, range: { from: string; to: string }) => request<Analytics>("GET", `${CHAT}/bots/${enc(botId)}/analytics`, { query: range }),
     platformDefaults: () => request<PlatformDefaults>("GET", `${CHAT}/platform/defaults`),
+  },
+
+  evals: {
+    sets: async (botId: string) => unwrapList<EvalSetSummary>(await request("GET", `${CHAT}/bots/${enc(botId)}/eval-sets`), "items"),
+    create: (botId: string, input: { name: string; description?: string | null }) =>
+      request<EvalSetSummary>("POST", `${CHAT}/bots/${enc(botId)}/eval-sets`, { body: input }),
+    get: (botId: string, setId: string) => request<EvalSetDetail>("GET", `${CHAT}/bots/${enc(botId)}/eval-sets/${enc(setId)}`, { query: { limit: 200 } }),
+    remove: (botId: string, setId: string) => request<void>("DELETE", `${CHAT}/bots/${enc(botId)}/eval-sets/${enc(setId)}`),
+    addQuestion: (botId: string, setId: string, input: { question: string; expected: (EvalExpectation | { document: string; text?: string })[] }) =>
+      request<unknown>("POST", `${CHAT}/bots/${enc(botId)}/eval-sets/${enc(setId)}/questions`, { body: { questions: [input] } }),
+    removeQuestion: (botId: string, setId: string, questionId: string) =>
+      request<void>("DELETE", `${CHAT}/bots/${enc(botId)}/eval-sets/${enc(setId)}/questions/${enc(questionId)}`),
+    import: (botId: string, setId: string, input: { format: "csv" | "json"; content: string }) =>
+      request<{ imported: number }>("POST", `${CHAT}/bots/${enc(botId)}/eval-sets/${enc(setId)}/import`, { body: input }),
+    fromConversation: (botId: string, setId: string, input: { messageId: string; question?: string; expected: EvalExpectation[] }) =>
+      request<unknown>("POST", `${CHAT}/bots/${enc(botId)}/eval-sets/${enc(setId)}/from-conversation`, { body: input }),
+    generate: (botId: string, setId: string, count: number, withModel = false) =>
+      request<{ generated: number }>("POST", `${CHAT}/bots/${enc(botId)}/eval-sets/${enc(setId)}/generate`, { body: { count, withModel } }),
+    run: (botId: string, setId: string, configs?: EvalRunConfig[]) =>
+      request<EvalRun>("POST", `${CHAT}/bots/${enc(botId)}/eval-sets/${enc(setId)}/runs`, { body: configs ? { configs } : {} }),
+    getRun: (botId: string, runId: string) => request<EvalRun>("GET", `${CHAT}/bots/${enc(botId)}/eval-runs/${enc(runId)}`),
+    misses: async (botId: string, runId: string, configIndex: number) =>
+      unwrapList<EvalMiss>(await request("GET", `${CHAT}/bots/${enc(botId)}/eval-runs/${enc(runId)}/misses`, { query: { config: configIndex, limit: 100 } }), "items"),
   },
   send,
 };

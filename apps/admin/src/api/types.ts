@@ -115,6 +115,8 @@ export interface RetrievedChunk {
   vector?: { rank: number; score: number; distance?: number };
   keyword?: { rank: number; score: number; bm25?: number };
   hybrid?: { rank: number; score: number };
+  /** The reranker's rank and relevance score, when the bot reranks. */
+  rerank?: { rank: number; score: number };
 }
 
 export interface ConversationSummary {
@@ -183,4 +185,73 @@ export interface UsageMeter {
 export interface PlatformDefaults {
   llm: { provider: string; model: string; extractive: boolean };
   embedding: { provider: string; model: string | null };
+}
+
+/** Evaluation sets and runs (chat service). */
+export interface EvalExpectation {
+  documentId: string;
+  chunkId?: string;
+  text?: string;
+}
+export interface EvalRunConfig {
+  mode: RetrievalMode;
+  fusionWeights?: { vector: number; keyword: number };
+  rerank?: boolean;
+}
+export interface EvalMetrics {
+  recall: { "1": number; "3": number; "5": number; "10": number };
+  mrr: number;
+  ndcg10: number;
+}
+export interface EvalConfigResult {
+  config: EvalRunConfig;
+  label: string;
+  metrics: EvalMetrics;
+  judged: number;
+  unjudged: number;
+  rerankFailures: number;
+  ms: number;
+}
+export interface EvalRun {
+  id: string;
+  setId: string;
+  status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
+  configs: EvalRunConfig[];
+  results: EvalConfigResult[] | null;
+  questionCount: number;
+  progress: number;
+  totalSteps: number;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  best: { index: number; label: string; config: EvalRunConfig; ragConfigPatch: { retrievalMode: RetrievalMode; fusionWeights?: { vector: number; keyword: number }; rerank?: { enabled: boolean } } } | null;
+}
+export interface EvalQuestion {
+  id: string;
+  question: string;
+  expected: EvalExpectation[];
+  source: "MANUAL" | "IMPORT" | "CONVERSATION" | "GENERATED";
+  synthetic: boolean;
+  createdAt: string;
+}
+export interface EvalSetSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  questionCount: number;
+  syntheticCount: number;
+  latestRun: EvalRun | null;
+  createdAt: string;
+}
+export interface EvalSetDetail extends Omit<EvalSetSummary, "latestRun" | "syntheticCount"> {
+  questions: EvalQuestion[];
+  runs: EvalRun[];
+}
+export interface EvalMiss {
+  id: string;
+  configIndex: number;
+  question: string;
+  expected: EvalExpectation[];
+  kind: "miss" | "unjudged";
+  retrieved: { chunkId: string; documentId: string; documentName: string; page: number | null; score: number; snippet: string }[];
 }

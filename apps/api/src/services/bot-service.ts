@@ -10,7 +10,7 @@ import {
   type updateBotBodySchema,
 } from "@docent/contracts/bots";
 import type { Database } from "@docent/db/client";
-import { type ModelSettings, type RagConfig, defaultModelSettings, defaultRagConfig, modelSettingsSchema, ragConfigSchema } from "@docent/db/json";
+import { type ModelSettings, type RagConfig, defaultModelSettings, defaultRagConfig, modelSettingsSchema, ragConfigSchema, readRagConfig } from "@docent/db/json";
 import { countDocumentsAndChunks, createBot, deleteBot, getBot, listBots, updateBot } from "@docent/db/queries/bots";
 import { addOrigin, listOrigins, removeOrigin } from "@docent/db/queries/origins";
 import {
@@ -35,8 +35,16 @@ function issuesAt(prefix: string, error: z.ZodError) {
 }
 
 /** Merges a partial RAG config over `base` and validates the result as a whole. */
-export function mergeRagConfig(base: RagConfig, patch: RagConfigPatch | undefined, path: string): RagConfig {
-  const merged = { ...base, ...patch, fusionWeights: { ...base.fusionWeights, ...patch?.fusionWeights } };
+export function mergeRagConfig(stored: RagConfig, patch: RagConfigPatch | undefined, path: string): RagConfig {
+  // Configs stored before a setting existed lack it: its default applies.
+  const base = readRagConfig(stored);
+  const merged = {
+    ...base,
+    ...patch,
+    fusionWeights: { ...base.fusionWeights, ...patch?.fusionWeights },
+    rerank: { ...base.rerank, ...patch?.rerank },
+    context: { ...base.context, ...patch?.context },
+  };
   const result = ragConfigSchema.safeParse(merged);
   if (!result.success) throw new ValidationError(issuesAt(path, result.error));
   return result.data;
@@ -49,8 +57,9 @@ function mergeModelSettings(base: ModelSettings, patch: ModelSettingsPatch | und
 }
 
 /** Plans without `allowAdvancedRagConfig` may keep, but not change, the advanced settings. */
-function assertRagConfigAllowed(plan: Plan, base: RagConfig, next: RagConfig) {
+function assertRagConfigAllowed(plan: Plan, stored: RagConfig, next: RagConfig) {
   if (plan.allowAdvancedRagConfig) return;
+  const base = readRagConfig(stored);
   for (const key of advancedRagConfigKeys) {
     if (JSON.stringify(base[key]) !== JSON.stringify(next[key])) {
       throw new PaymentRequiredError(

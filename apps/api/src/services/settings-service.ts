@@ -10,6 +10,10 @@
  * self-hosted model server on a private network; cloud-metadata addresses are refused
  * either way. This is the check at save time; chat and worker check again when they
  * connect (@docent/outbound), since DNS answers can change.
+ *
+ * The optional reranker follows the same rules: its URL (the full rerank endpoint) is
+ * checked the same way, its key sealed with the field "rerank"; TEI and vLLM have no
+ * public default, so they need a URL.
  */
 import type { SettingsDto } from "@docent/contracts/settings";
 import type { Database } from "@docent/db/client";
@@ -21,6 +25,14 @@ import { UnsafeUrlError } from "@docent/ingest/errors";
 import { checkUrl, type ResolvedAddress } from "@docent/ingest/fetch";
 
 type Field = "llm" | "embedding";
+type RerankPatch = {
+  provider?: TenantSettings["rerankProvider"];
+  url?: string | null;
+  model?: string | null;
+  apiKey?: string | null;
+};
+/** Rerank providers with a public endpoint of their own (see chat's retrieval/rerank.ts). */
+const DEFAULT_URL_RERANKERS: ReadonlySet<string> = new Set(["cohere", "jina"]);
 type ProviderPatch = {
   provider?: TenantSettings["llmProvider"];
   baseUrl?: string | null;
@@ -44,7 +56,14 @@ function view(row: TenantSettings | undefined, viewer: SettingsViewer): Settings
     hasApiKey: Boolean(row?.[`${field}ApiKeyCiphertext`]),
     apiKeyHint: viewer.canManage ? (row?.[`${field}ApiKeyHint`] ?? null) : null,
   });
-  return { llm: side("llm"), embedding: side("embedding"), updatedAt: row ? row.updatedAt.toISOString() : null };
+  const rerank = {
+    provider: row?.rerankProvider ?? null,
+    url: row?.rerankUrl ?? null,
+    model: row?.rerankModel ?? null,
+    hasApiKey: Boolean(row?.rerankApiKeyCiphertext),
+    apiKeyHint: viewer.canManage ? (row?.rerankApiKeyHint ?? null) : null,
+  };
+  return { llm: side("llm"), embedding: side("embedding"), rerank, updatedAt: row ? row.updatedAt.toISOString() : null };
 }
 
 export interface SettingsServiceDeps {
@@ -61,8 +80,9 @@ export function createSettingsService({ db, secretBox, allowPrivateModelUrls = f
    * Refuses base URLs on private, loopback, link-local or unresolvable hosts (private ones
    * pass with ALLOW_PRIVATE_MODEL_URLS; cloud-metadata addresses never do).
    */
-  async function assertAllowedBaseUrl(field: Field, baseUrl: string | null | undefined) {
+  async function assertAllowedBaseUrl(field: Field | "rerank", baseUrl: string | null | undefined) {
     if (!baseUrl) return;
+    const name = field === "rerank" ? "rerank.url" : `${field}.baseUrl`;
     try {
       await checkUrl(baseUrl, { ...(lookup ? { lookup } : {}), allowPrivate: allowPrivateModelUrls });
     } catch (error) {
@@ -71,10 +91,10 @@ export function createSettingsService({ db, secretBox, allowPrivateModelUrls = f
       if (allowPrivateModelUrls && !(error instanceof UnsafeUrlError)) return;
       const reason = error instanceof Error ? error.message : String(error);
       throw new ValidationError(
-        [{ path: `body.${field}.baseUrl`, message: reason }],
+        [{ path: `body.${name}`, message: reason }],
         allowPrivateModelUrls
-          ? `${field}.baseUrl is not allowed: ${reason}`
-          : `${field}.baseUrl is not allowed: ${reason} Model base URLs must be public; an operator can set ` +
+          ? `${name} is not allowed: ${reason}`
+          : `${name} is not allowed: ${reason} Model base URLs must be public; an operator can set ` +
               "ALLOW_PRIVATE_MODEL_URLS=true for a self-hosted model server on a private network.",
       );
     }
@@ -91,6 +111,42 @@ export function createSettingsService({ db, secretBox, allowPrivateModelUrls = f
     }
   }
 
+  function assertRerankUrlNamed(current: TenantSettings | undefined, patch: RerankPatch | undefined) {
+    if (!patch) return;
+    const provider = patch.provider !== undefined ? patch.provider : (current?.rerankProvider ?? null);
+    const url = patch.url !== undefined ? patch.url : (current?.rerankUrl ?? null);
+    if (provider && !DEFAULT_URL_RERANKERS.has(provider) && !url) {
+      const message = `the ${provider} reranker needs its endpoint URL (for example http://tei.example.com:8080/rerank); only cohere and jina have a default.`;
+      throw new ValidationError([{ path: "body.rerank.url", message }], `rerank.url is required: ${message}`);
+    }
+  }
+
+  function sealKey(workspaceId: string, field: Field | "rerank", apiKey: string) {
+    if (!secretBox) {
+      throw new ServiceUnavailableError("Storing provider keys needs DOCENT_ENCRYPTION_KEYS to be configured", {
+        code: "ENCRYPTION_NOT_CONFIGURED",
+        retryable: false,
+      });
+    }
+    return secretBox.seal(apiKey, byokAad(workspaceId, field));
+  }
+
+  function rerankColumns(workspaceId: string, patch: RerankPatch | undefined): TenantSettingsPatch {
+    if (!patch) return {};
+    const out: TenantSettingsPatch = {};
+    if (patch.provider !== undefined) out.rerankProvider = patch.provider;
+    if (patch.url !== undefined) out.rerankUrl = patch.url;
+    if (patch.model !== undefined) out.rerankModel = patch.model;
+    if (patch.apiKey === null) {
+      out.rerankApiKeyCiphertext = null;
+      out.rerankApiKeyHint = null;
+    } else if (patch.apiKey !== undefined) {
+      out.rerankApiKeyCiphertext = sealKey(workspaceId, "rerank", patch.apiKey);
+      out.rerankApiKeyHint = secretHint(patch.apiKey);
+    }
+    return out;
+  }
+
   function columns(workspaceId: string, field: Field, patch: ProviderPatch | undefined): TenantSettingsPatch {
     if (!patch) return {};
     const out: TenantSettingsPatch = {};
@@ -101,13 +157,7 @@ export function createSettingsService({ db, secretBox, allowPrivateModelUrls = f
       out[`${field}ApiKeyCiphertext`] = null;
       out[`${field}ApiKeyHint`] = null;
     } else if (patch.apiKey !== undefined) {
-      if (!secretBox) {
-        throw new ServiceUnavailableError("Storing provider keys needs DOCENT_ENCRYPTION_KEYS to be configured", {
-          code: "ENCRYPTION_NOT_CONFIGURED",
-          retryable: false,
-        });
-      }
-      out[`${field}ApiKeyCiphertext`] = secretBox.seal(patch.apiKey, byokAad(workspaceId, field));
+      out[`${field}ApiKeyCiphertext`] = sealKey(workspaceId, field, patch.apiKey);
       out[`${field}ApiKeyHint`] = secretHint(patch.apiKey);
     }
     return out;
@@ -119,14 +169,20 @@ export function createSettingsService({ db, secretBox, allowPrivateModelUrls = f
     },
 
     /** Only OWNER/ADMIN reach this route, so the answer carries the hints. */
-    async update(workspaceId: string, input: { llm?: ProviderPatch; embedding?: ProviderPatch }) {
+    async update(workspaceId: string, input: { llm?: ProviderPatch; embedding?: ProviderPatch; rerank?: RerankPatch }) {
       const manager = { canManage: true };
       const current = await getTenantSettings(db, workspaceId);
       assertBaseUrlNamed("llm", current, input.llm);
       assertBaseUrlNamed("embedding", current, input.embedding);
       await assertAllowedBaseUrl("llm", input.llm?.baseUrl);
       await assertAllowedBaseUrl("embedding", input.embedding?.baseUrl);
-      const patch = { ...columns(workspaceId, "llm", input.llm), ...columns(workspaceId, "embedding", input.embedding) };
+      assertRerankUrlNamed(current, input.rerank);
+      await assertAllowedBaseUrl("rerank", input.rerank?.url);
+      const patch = {
+        ...columns(workspaceId, "llm", input.llm),
+        ...columns(workspaceId, "embedding", input.embedding),
+        ...rerankColumns(workspaceId, input.rerank),
+      };
       if (Object.keys(patch).length === 0) return view(current, manager);
       return view(await upsertTenantSettings(db, workspaceId, patch), manager);
     },

@@ -21,10 +21,11 @@ import { getPrompt } from "@docent/db/queries/prompts";
 import { incrementUsage } from "@docent/db/queries/usage";
 import { ChatError, errors } from "../errors";
 import type { Responder } from "../llm/types";
-import type { RetrievalService } from "../retrieval/service";
+import type { RetrieveParams } from "../retrieval/service";
 import type { RetrievalResult, RetrievedChunk } from "../retrieval/types";
 import { countTokens } from "../llm/tokens";
 import { createCitationStream } from "./citations";
+import { widenSources } from "./context";
 import { buildPrompt } from "./prompt";
 import { type SupportPolicy, supportingChunks } from "./support";
 import { createQuota, type Quota } from "../usage/quota";
@@ -90,7 +91,8 @@ export interface ChatAnswer {
 
 export interface ChatServiceDeps {
   db: Database;
-  retrieval: RetrievalService;
+  /** Retrieval; the app passes the search service (retrieval/search.ts), which adds the bot's reranking. */
+  retrieval: { retrieve(params: RetrieveParams): Promise<RetrievalResult> };
   responderFor(workspaceId: string, botModel: string | null): Promise<Responder>;
   logger: Logger;
   /** Platform cap on generated tokens (LLM_MAX_TOKENS). */
@@ -192,9 +194,12 @@ export function createChatService(deps: ChatServiceDeps) {
     const gated = settings.strict || responder.extractive;
     const sources = gated ? await supportedSources(bot, message, retrieved) : retrieved.chunks;
     const refuse = gated && sources.length === 0;
+    // Neighbouring context (the bot's rag config): the model may read more than the chunk
+    // it cites.
+    const widened = refuse ? new Map<string, string>() : await widenSources(db, bot.id, sources, bot.ragConfig.context);
     const promptSources = sources.map((c, i) => ({
       index: i + 1,
-      content: c.content,
+      content: widened.get(c.chunkId) ?? c.content,
       score: c.score,
       documentName: c.documentName,
       page: c.page,

@@ -36,6 +36,8 @@ export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
           mode: z.enum(retrievalModes).optional(),
           topK: z.number().int().min(1).max(50).optional(),
           minScore: z.number().min(0).max(1).optional(),
+          /** Rerank (or not) whatever the bot's setting, to compare both orders. */
+          rerank: z.boolean().optional(),
         }),
       },
     },

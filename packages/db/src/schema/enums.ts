@@ -23,6 +23,13 @@ export const modelProvider = pgEnum("model_provider", [
   "local",
 ]);
 
+/**
+ * Rerank services by the wire shape they speak: `tei` (Hugging Face text-embeddings-inference:
+ * `{ query, texts }` -> `[{ index, score }]`), and the Cohere shape that Cohere, Jina and
+ * vLLM share (`{ model, query, documents, top_n }` -> `{ results: [{ index, relevance_score }] }`).
+ */
+export const rerankProvider = pgEnum("rerank_provider", ["tei", "cohere", "jina", "vllm"]);
+
 export const botStatus = pgEnum("bot_status", [
   "CREATING",
   "PROCESSING_DOCUMENTS",
@@ -52,3 +59,7 @@ export const queryKind = pgEnum("query_kind", ["answer", "retrieval"]);
 export const messageRole = pgEnum("message_role", ["USER", "ASSISTANT", "SYSTEM"]);
 /** What an e-mailed token proves or allows; see `email_tokens`. */
 export const emailTokenPurpose = pgEnum("email_token_purpose", ["signup", "verify_email", "password_reset"]);
+
+/** Where an evaluation question came from; GENERATED ones are synthetic. */
+export const evalQuestionSource = pgEnum("eval_question_source", ["MANUAL", "IMPORT", "CONVERSATION", "GENERATED"]);
+export const evalRunStatus = pgEnum("eval_run_status", ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]);

@@ -27,3 +27,5 @@ export * from "./analytics-query-logs";
 export * from "./analytics-feedback";
 export * from "./document-retrieval-stats";
 export * from "./bot-search-stats";
+export * from "./eval-sets";
+export * from "./eval-runs";

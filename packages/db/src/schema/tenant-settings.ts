@@ -1,7 +1,7 @@
 import { relations } from "drizzle-orm";
 import { pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
 import { timestamps } from "./_columns";
-import { modelProvider } from "./enums";
+import { modelProvider, rerankProvider } from "./enums";
 import { workspaces } from "./workspaces";
 
 /**
@@ -27,6 +27,16 @@ export const tenantSettings = pgTable("tenant_settings", {
   embeddingModel: varchar({ length: 200 }),
   embeddingApiKeyCiphertext: text(),
   embeddingApiKeyHint: varchar({ length: 32 }),
+  /**
+   * Optional reranker (bots turn it on in their rag config). `rerankUrl` is the full
+   * endpoint, e.g. "http://tei:8080/rerank"; null uses the provider's public endpoint
+   * (Cohere, Jina). Its key is sealed like the others, with the field "rerank".
+   */
+  rerankProvider: rerankProvider(),
+  rerankUrl: text(),
+  rerankModel: varchar({ length: 200 }),
+  rerankApiKeyCiphertext: text(),
+  rerankApiKeyHint: varchar({ length: 32 }),
   ...timestamps(),
 });
 

@@ -36,7 +36,7 @@ export function parseKeyRing(value: string): KeyRing {
   return { primaryKeyId, keys };
 }
 
-export const byokAad = (workspaceId: string, field: "llm" | "embedding") => `tenant_settings:${workspaceId}:${field}`;
+export const byokAad = (workspaceId: string, field: "llm" | "embedding" | "rerank") => `tenant_settings:${workspaceId}:${field}`;
 
 export interface SecretBox {
   seal(plaintext: string, aad: string): string;

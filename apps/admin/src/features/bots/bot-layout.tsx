@@ -1,5 +1,5 @@
 /** A bot's header and section tabs; each tab is its own route. */
-import { BarChart3, Bot as BotIcon, ChevronRight, FileText, MessageSquareText, MessagesSquare, PanelsTopLeft, ScrollText, SlidersHorizontal } from "lucide-react";
+import { BarChart3, Bot as BotIcon, ChevronRight, FileText, FlaskConical, MessageSquareText, MessagesSquare, PanelsTopLeft, ScrollText, SlidersHorizontal } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router";
 import { useWorkspace } from "../../app/session";
 import { ErrorMessage, Loading } from "../../ui/feedback";
@@ -11,6 +11,7 @@ const tabs = [
   { to: "documents", label: "Documents", icon: FileText },
   { to: "prompts", label: "Prompts", icon: ScrollText },
   { to: "retrieval", label: "Retrieval", icon: SlidersHorizontal },
+  { to: "evaluation", label: "Evaluation", icon: FlaskConical },
   { to: "playground", label: "Playground", icon: MessageSquareText },
   { to: "widget", label: "Widget", icon: PanelsTopLeft },
   { to: "conversations", label: "Conversations", icon: MessagesSquare },

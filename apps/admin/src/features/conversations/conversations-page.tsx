@@ -8,6 +8,8 @@ import { dateTime, ms, relativeTime } from "../../lib/format";
 import { Badge, EmptyState, ErrorMessage, Loading, SkeletonRows } from "../../ui/feedback";
 import { Field, Input, Select } from "../../ui/form";
 import { Card } from "../../ui/layout";
+import { useWorkspace } from "../../app/session";
+import { AddToEvalSet } from "../evals/add-to-set";
 import { useBot } from "../bots/use-bot";
 import { CitationPanel } from "../chat/citation-panel";
 import { MessageContent, PlainText } from "../chat/message-content";
@@ -122,6 +124,7 @@ export function askerLabel(channel: Channel | undefined): string {
 }
 
 function TranscriptView({ botId, conversationId }: { botId: string; conversationId: string }) {
+  const { canManage } = useWorkspace();
   const transcript = useQuery({ queryKey: ["transcript", botId, conversationId], queryFn: () => api.chat.transcript(botId, conversationId) });
   const [citation, setCitation] = useState<Citation | null>(null);
   if (transcript.isPending) return <Card><Loading label="Loading transcript…" /></Card>;
@@ -156,6 +159,7 @@ function TranscriptView({ botId, conversationId }: { botId: string; conversation
                   )}
                   {m.feedback?.comment && <span>“{m.feedback.comment}”</span>}
                 </div>
+                {canManage && m.role === "ASSISTANT" && m.feedback?.rating === -1 && <AddToEvalSet botId={botId} messageId={m.id} />}
               </div>
             </div>
           ))}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatWeight, validateRagConfig } from "./retrieval-page";
 
-const base = { chunkSize: 400, chunkOverlap: 60, topK: 5, retrievalMode: "hybrid" as const, minScore: 0, fusionWeights: { vector: 1, keyword: 1 } };
+const base = { chunkSize: 400, chunkOverlap: 60, topK: 5, retrievalMode: "hybrid" as const, minScore: 0, fusionWeights: { vector: 1, keyword: 1 }, rerank: { enabled: false, topN: 20 }, context: { neighbours: 0, sameSection: false, maxTokens: 1500 } };
 
 describe("validateRagConfig", () => {
   it("accepts the defaults", () => expect(validateRagConfig(base)).toEqual({}));

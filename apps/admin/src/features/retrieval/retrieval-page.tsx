@@ -1,4 +1,7 @@
-/** Retrieval settings (chunking, top-k, mode, min score, fusion weights) and a live retrieval test. */
+/**
+ * Retrieval settings (chunking, top-k, mode, min score, fusion weights, reranking,
+ * neighbouring context for answers) and a live retrieval test.
+ */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Search } from "lucide-react";
 import { type FormEvent, useEffect, useState } from "react";
@@ -7,10 +10,11 @@ import type { RagConfig, RetrievalMode, RetrievedChunk } from "../../api/types";
 import { useWorkspace } from "../../app/session";
 import { Button } from "../../ui/button";
 import { Alert, EmptyState, ErrorMessage, Loading } from "../../ui/feedback";
-import { Field, Input, Segmented } from "../../ui/form";
+import { Checkbox, Field, Input, Segmented } from "../../ui/form";
 import { Card } from "../../ui/layout";
 import { useToast } from "../../ui/toast";
 import { botKey, useBot } from "../bots/use-bot";
+import { EvalCheck } from "../evals/eval-check";
 import "./retrieval.css";
 
 const modes: { value: RetrievalMode; label: string }[] = [
@@ -35,8 +39,15 @@ export function validateRagConfig(c: RagConfig): Partial<Record<keyof RagConfig,
   else if (c.chunkOverlap >= c.chunkSize) errors.chunkOverlap = "Must be smaller than the chunk size.";
   if (!Number.isInteger(c.topK) || c.topK < 1 || c.topK > 50) errors.topK = "Between 1 and 50.";
   if (!(c.minScore >= 0 && c.minScore <= 1)) errors.minScore = "Between 0 and 1.";
+  const topN = c.rerank?.topN ?? 20;
+  if (!Number.isInteger(topN) || topN < 2 || topN > 100) errors.rerank = "Rerank between 2 and 100 candidates.";
+  const ctx = c.context ?? { neighbours: 0, sameSection: false, maxTokens: 1500 };
+  if (!Number.isInteger(ctx.neighbours) || ctx.neighbours < 0 || ctx.neighbours > 5) errors.context = "Neighbours: 0 to 5 chunks either side.";
+  else if (!Number.isInteger(ctx.maxTokens) || ctx.maxTokens < 0 || ctx.maxTokens > 8000) errors.context = "Extra tokens: 0 to 8000.";
   return errors;
 }
+
+const contextOf = (c: RagConfig) => c.context ?? { neighbours: 0, sameSection: false, maxTokens: 1500 };
 
 export function RetrievalPage() {
   const { botId, ref, data: bot } = useBot();
@@ -57,6 +68,10 @@ export function RetrievalPage() {
   if (!bot || !config) return <Loading />;
   const errors = validateRagConfig(config);
   const chunkingChanged = config.chunkSize !== bot.ragConfig.chunkSize || config.chunkOverlap !== bot.ragConfig.chunkOverlap;
+  const searchChanged =
+    config.retrievalMode !== bot.ragConfig.retrievalMode ||
+    JSON.stringify(config.fusionWeights) !== JSON.stringify(bot.ragConfig.fusionWeights) ||
+    (config.rerank?.enabled ?? false) !== (bot.ragConfig.rerank?.enabled ?? false);
   const set = <K extends keyof RagConfig>(k: K, v: RagConfig[K]) => setConfig({ ...config, [k]: v });
   const num = (v: string) => (v === "" ? Number.NaN : Number(v));
   const submit = (e: FormEvent) => {
@@ -108,7 +123,35 @@ export function RetrievalPage() {
               </div>
             )}
           </fieldset>
+          <fieldset className="stack" disabled={!canManage}>
+            <legend className="label">Reranking</legend>
+            <Checkbox
+              label="Rerank the best candidates with the workspace's reranker"
+              checked={config.rerank?.enabled ?? false}
+              onChange={(e) => set("rerank", { topN: config.rerank?.topN ?? 20, enabled: e.target.checked })}
+            />
+            <Field label="Candidates to rerank" hint="The mode's top N go to the reranker; the best top-k are kept. If it fails, the mode's order is used." error={errors.rerank}>
+              <Input type="number" min={2} max={100} value={Number.isNaN(config.rerank?.topN) ? "" : (config.rerank?.topN ?? 20)} onChange={(e) => set("rerank", { enabled: config.rerank?.enabled ?? false, topN: num(e.target.value) })} />
+            </Field>
+          </fieldset>
+          <fieldset className="stack" disabled={!canManage}>
+            <legend className="label">Context for answers</legend>
+            <div className="grid-2">
+              <Field label="Neighbouring chunks" hint="Added either side of each retrieved passage, so procedures and tables stay whole." error={errors.context}>
+                <Input type="number" min={0} max={5} value={Number.isNaN(config.context?.neighbours) ? "" : (config.context?.neighbours ?? 0)} onChange={(e) => set("context", { ...contextOf(config), neighbours: num(e.target.value) })} />
+              </Field>
+              <Field label="Extra tokens at most" hint="All widened passages together.">
+                <Input type="number" min={0} max={8000} value={Number.isNaN(config.context?.maxTokens) ? "" : (config.context?.maxTokens ?? 1500)} onChange={(e) => set("context", { ...contextOf(config), maxTokens: num(e.target.value) })} />
+              </Field>
+            </div>
+            <Checkbox
+              label="Add the rest of the passage's section (same heading)"
+              checked={config.context?.sameSection ?? false}
+              onChange={(e) => set("context", { ...contextOf(config), sameSection: e.target.checked })}
+            />
+          </fieldset>
           <ErrorMessage error={save.error} />
+          {canManage && searchChanged && Object.keys(errors).length === 0 && <EvalCheck botId={botId} saved={bot.ragConfig} proposed={config} />}
           {canManage && (
             <div className="row">
               <Button type="submit" variant="primary" loading={save.isPending} disabled={Object.keys(errors).length > 0}>
@@ -196,6 +239,7 @@ function ChunkResult({ chunk }: { chunk: RetrievedChunk }) {
         <ModeScore label="Vector" value={chunk.vector} />
         <ModeScore label="Keyword" value={chunk.keyword} />
         {chunk.hybrid && <ModeScore label="Hybrid" value={chunk.hybrid} />}
+        {chunk.rerank && <ModeScore label="Reranker" value={chunk.rerank} />}
       </div>
     </li>
   );

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRound } from "lucide-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { api } from "../../api/client";
-import type { PlatformDefaults, Provider, ProviderSettings } from "../../api/types";
+import type { PlatformDefaults, Provider, ProviderSettings, TenantSettings } from "../../api/types";
 import { useWorkspace } from "../../app/session";
 import { Button } from "../../ui/button";
 import { Alert, ErrorMessage, Loading } from "../../ui/feedback";
@@ -54,6 +54,37 @@ export function platformDefaultLabel(kind: "llm" | "embedding", defaults: Platfo
   return `Platform default (${defaults.embedding.model ?? defaults.embedding.provider})`;
 }
 
+type RerankProvider = NonNullable<TenantSettings["rerank"]["provider"]>;
+const rerankers: { value: RerankProvider | ""; label: string }[] = [
+  { value: "", label: "None (or the platform's, if it has one)" },
+  { value: "tei", label: "Text Embeddings Inference (/rerank)" },
+  { value: "cohere", label: "Cohere" },
+  { value: "jina", label: "Jina" },
+  { value: "vllm", label: "vLLM (/v1/rerank)" },
+];
+
+interface RerankSection {
+  provider: RerankProvider | "";
+  url: string;
+  model: string;
+  key: string;
+  clearKey: boolean;
+}
+
+const fromRerank = (s: TenantSettings["rerank"] | undefined): RerankSection => ({ provider: s?.provider ?? "", url: s?.url ?? "", model: s?.model ?? "", key: "", clearKey: false });
+
+/** The reranker's PATCH body, keys handled as for the model providers. */
+export function rerankPatch(s: RerankSection) {
+  const body: { provider: RerankProvider | null; url: string | null; model: string | null; apiKey?: string | null } = {
+    provider: s.provider || null,
+    url: s.url.trim() || null,
+    model: s.model.trim() || null,
+  };
+  if (s.clearKey) body.apiKey = null;
+  else if (s.key.trim()) body.apiKey = s.key.trim();
+  return body;
+}
+
 const fromSettings = (s: ProviderSettings | undefined): Section => ({
   provider: s?.provider ?? "",
   baseUrl: s?.baseUrl ?? "",
@@ -71,14 +102,16 @@ export function SettingsPage() {
   const defaults = useQuery({ queryKey: ["platform-defaults"], queryFn: () => api.chat.platformDefaults(), staleTime: 5 * 60_000 });
   const [llm, setLlm] = useState<Section>(fromSettings(undefined));
   const [emb, setEmb] = useState<Section>(fromSettings(undefined));
+  const [rerank, setRerank] = useState<RerankSection>(fromRerank(undefined));
   useEffect(() => {
     if (settings.data) {
       setLlm(fromSettings(settings.data.llm));
       setEmb(fromSettings(settings.data.embedding));
+      setRerank(fromRerank(settings.data.rerank));
     }
   }, [settings.data]);
   const save = useMutation({
-    mutationFn: () => api.workspaces.updateSettings(workspaceId, { llm: settingsPatch(llm), embedding: settingsPatch(emb) }),
+    mutationFn: () => api.workspaces.updateSettings(workspaceId, { llm: settingsPatch(llm), embedding: settingsPatch(emb), rerank: rerankPatch(rerank) }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: key });
       notify("Settings saved", "success");
@@ -100,6 +133,7 @@ export function SettingsPage() {
           <ProviderCard title="Answer model (LLM)" section={llm} onChange={setLlm} hint={settings.data?.llm.hasApiKey ? (settings.data.llm.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="gpt-4o-mini" defaultLabel={platformDefaultLabel("llm", defaults.data)} defaultModel={defaults.data && !defaults.data.llm.extractive ? defaults.data.llm.model : undefined} />
           <ProviderCard title="Embedding model" section={emb} onChange={setEmb} hint={settings.data?.embedding.hasApiKey ? (settings.data.embedding.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="text-embedding-3-small" defaultLabel={platformDefaultLabel("embedding", defaults.data)} defaultModel={defaults.data?.embedding.model ?? undefined} />
           {embeddingChanged && <Alert tone="warning">Changing the embedding model means existing documents must be re-indexed before questions can be answered with it.</Alert>}
+          <RerankCard section={rerank} onChange={setRerank} hint={settings.data?.rerank?.hasApiKey ? (settings.data.rerank.apiKeyHint ?? "saved") : null} disabled={!canManage} />
           <ErrorMessage error={save.error} />
           {canManage && (
             <div>
@@ -164,6 +198,38 @@ function ProviderCard({
             <Checkbox label="Remove the saved key" checked={section.clearKey} onChange={(e) => set({ clearKey: e.target.checked, key: "" })} />
           </div>
         )}
+      </fieldset>
+    </Card>
+  );
+}
+
+function RerankCard({ section, onChange, hint, disabled }: { section: RerankSection; onChange(s: RerankSection): void; hint: string | null | undefined; disabled: boolean }) {
+  const set = (change: Partial<RerankSection>) => onChange({ ...section, ...change });
+  return (
+    <Card title="Reranker (optional)">
+      <fieldset className="stack" disabled={disabled} style={{ border: "none", padding: 0, margin: 0 }}>
+        <p className="small muted">Bots that turn reranking on (Retrieval tab) send their best candidates here; if it fails or is slow, their own ranking is used.</p>
+        <div className="grid-2">
+          <Field label="Provider">
+            <Select value={section.provider} onChange={(e) => set({ provider: e.target.value as RerankProvider | "" })}>
+              {rerankers.map((p) => (
+                <option key={p.value} value={p.value}>
+                  {p.label}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label="Model">
+            <Input value={section.model} onChange={(e) => set({ model: e.target.value })} placeholder="rerank-v3.5" />
+          </Field>
+        </div>
+        <Field label="Endpoint URL" hint="The full rerank endpoint, e.g. http://tei.example.com/rerank; Cohere and Jina have defaults. Public addresses only unless the operator allows private model servers.">
+          <Input type="url" value={section.url} onChange={(e) => set({ url: e.target.value })} placeholder="https://api.cohere.com/v2/rerank" />
+        </Field>
+        <Field label="API key" hint={hint ? `A key is saved (${hint}). Type a new one to replace it.` : "Stored encrypted and never shown again."}>
+          <Input type="password" autoComplete="off" value={section.key} onChange={(e) => set({ key: e.target.value, clearKey: false })} placeholder={hint ?? ""} />
+        </Field>
+        {hint && <Checkbox label="Remove the saved key" checked={section.clearKey} onChange={(e) => set({ clearKey: e.target.checked, key: "" })} />}
       </fieldset>
     </Card>
   );
