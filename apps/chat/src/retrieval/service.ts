@@ -3,16 +3,14 @@
  * (BM25 in Postgres) or hybrid (weighted RRF of both, each leg fetched deeper than
  * top-k). Every query is scoped to the bot; the caller has already checked the bot
  * belongs to the principal's workspace.
+ *
+ * The question is embedded first (an HTTP call for remote embedders, never inside a
+ * transaction); then both legs and the chunks' details are read from one snapshot of the
+ * bot's index, so a re-index committing meanwhile shows wholly old or wholly new chunks.
  */
 import type { Database } from "@docent/db/client";
 import type { RetrievalMode } from "@docent/db/json";
-import {
-  estimateTotalChunks,
-  getBotIndexInfo,
-  getChunkDetails,
-  searchChunksByKeyword,
-  searchChunksByVector,
-} from "@docent/db/queries/retrieval";
+import { type RetrievalSnapshot, retrievalSnapshot } from "@docent/db/queries/retrieval";
 import { ChatError } from "../errors";
 import { type FusedHit, fuseReciprocalRank } from "./fusion";
 import type { QueryEmbedder, RetrievalBot, RetrievalResult, RetrievedChunk } from "./types";
@@ -75,46 +73,45 @@ const now = () => performance.now();
 export function createRetrievalService({ db, embedderFor, tuning: overrides }: RetrievalServiceDeps) {
   const tuning = { ...defaultRetrievalTuning, ...overrides };
 
-  async function vectorLeg(bot: RetrievalBot, query: string, limit: number, chunkCount: number, chunkModel: string | null) {
-    if (chunkCount === 0 || chunkModel === null) {
-      return { hits: [], exact: true, embedMs: 0, searchMs: 0, model: null as string | null };
-    }
-    const t0 = now();
-    const embedder = await embedderFor(bot.workspaceId);
-    if (embedder.id !== chunkModel) {
+  /** The workspace's embedder, refused when it is not the model the bot's chunks carry. */
+  function checkModel(embedderId: string, chunkModel: string) {
+    if (embedderId !== chunkModel) {
       throw new ChatError(
         "EMBEDDING_MODEL_MISMATCH",
         409,
-        `This bot's documents were embedded with "${chunkModel}" but the workspace now embeds questions with "${embedder.id}". Re-index the bot's documents (or restore the previous embedding settings) before using vector or hybrid retrieval.`,
-        { details: { chunksModel: chunkModel, queryModel: embedder.id } },
+        `This bot's documents were embedded with "${chunkModel}" but the workspace now embeds questions with "${embedderId}". Re-index the bot's documents (or restore the previous embedding settings) before using vector or hybrid retrieval.`,
+        { details: { chunksModel: chunkModel, queryModel: embedderId } },
       );
     }
+  }
+
+  async function embedQuery(bot: RetrievalBot, query: string) {
+    const t0 = now();
+    const embedder = await embedderFor(bot.workspaceId);
     const [embedding] = await embedder.embed([query]);
     if (!embedding) throw new ChatError("EMBEDDING_FAILED", 502, "The embedder returned no vector", { retryable: true });
-    const t1 = now();
+    return { model: embedder.id, embedding, ms: now() - t0 };
+  }
+
+  async function vectorLeg(snapshot: RetrievalSnapshot, query: { model: string; embedding: number[] }, limit: number) {
+    const { chunkCount, embeddingModel: chunkModel } = snapshot.info;
+    if (chunkCount === 0 || chunkModel === null) return { hits: [], exact: true, ms: 0, model: null };
+    checkModel(query.model, chunkModel);
+    const t0 = now();
     let exact = chunkCount <= tuning.exactScanMaxChunks;
     if (!exact) {
-      const total = Math.max(await estimateTotalChunks(db), chunkCount);
-      const share = chunkCount / total;
+      const share = chunkCount / Math.max(snapshot.totalChunksEstimate, chunkCount);
       exact =
         (share < tuning.hnswMinShare && chunkCount <= tuning.exactScanMaxLowShareChunks) ||
         // The walk must visit about limit / share tuples to find `limit` of this bot's rows;
         // past the scan budget it would give up early.
         limit / share > tuning.maxScanTuples / 2;
     }
-    const want = Math.min(limit, chunkCount);
-    let hits = await searchChunksByVector(db, {
-      botId: bot.id,
-      embedding,
-      limit,
-      exact,
-      efSearch: tuning.efSearch,
-      maxScanTuples: tuning.maxScanTuples,
-    });
-    if (!exact && hits.length < want) {
+    let hits = await snapshot.nearest({ embedding: query.embedding, limit, exact });
+    if (!exact && hits.length < Math.min(limit, chunkCount)) {
       // The iterative scan hit its budget before finding enough of this bot's rows.
       exact = true;
-      hits = await searchChunksByVector(db, { botId: bot.id, embedding, limit, exact });
+      hits = await snapshot.nearest({ embedding: query.embedding, limit, exact });
     }
     const stray = hits.find((h) => h.embeddingModel !== chunkModel);
     if (stray) {
@@ -124,7 +121,15 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
         `This bot's chunks mix embedding models ("${chunkModel}", "${stray.embeddingModel}"); re-index its documents.`,
       );
     }
-    return { hits, exact, embedMs: t1 - t0, searchMs: now() - t1, model: embedder.id };
+    return { hits, exact, ms: now() - t0, model: query.model };
+  }
+
+  async function keywordLeg(snapshot: RetrievalSnapshot, bot: RetrievalBot, query: string, limit: number) {
+    const t0 = now();
+    const hits = snapshot.info.chunkCount === 0
+      ? []
+      : await snapshot.bm25({ query, textSearchConfig: bot.language, limit, ...tuning.bm25 });
+    return { hits, ms: now() - t0 };
   }
 
   async function retrieve(params: RetrieveParams): Promise<RetrievalResult> {
@@ -134,78 +139,71 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
     const topK = params.topK ?? bot.ragConfig.topK;
     const minScore = params.minScore ?? bot.ragConfig.minScore;
     const weights = params.fusionWeights ?? bot.ragConfig.fusionWeights;
-    const info = await getBotIndexInfo(db, bot.id);
     const depth =
       mode === "hybrid" ? Math.max(topK * tuning.hybridDepthFactor, tuning.hybridMinDepth, topK) : topK;
 
     const wantVector = mode === "vector" || (mode === "hybrid" && weights.vector > 0);
     const wantKeyword = mode === "keyword" || (mode === "hybrid" && weights.keyword > 0);
-    const [vector, keyword] = await Promise.all([
-      wantVector ? vectorLeg(bot, query, depth, info.chunkCount, info.embeddingModel) : null,
-      wantKeyword
-        ? (async () => {
-            const t0 = now();
-            const hits = info.chunkCount === 0 ? [] : await searchChunksByKeyword(db, {
-              botId: bot.id,
-              query,
-              textSearchConfig: bot.language,
-              limit: depth,
-              ...tuning.bm25,
-            });
-            return { hits, ms: now() - t0 };
-          })()
-        : null,
-    ]);
+    const embedded = wantVector ? await embedQuery(bot, query) : null;
 
-    const vectorHits = (vector?.hits ?? []).map((h) => ({ id: h.id, score: Math.max(0, 1 - h.distance), distance: h.distance }));
-    const keywordHits = (keyword?.hits ?? []).map((h) => ({ id: h.id, score: h.normalized, bm25: h.score }));
-    const vectorById = new Map(vectorHits.map((h, i) => [h.id, { ...h, rank: i + 1 }]));
-    const keywordById = new Map(keywordHits.map((h, i) => [h.id, { ...h, rank: i + 1 }]));
+    const hnsw = { limit: depth, efSearch: tuning.efSearch, maxScanTuples: tuning.maxScanTuples };
+    return retrievalSnapshot(db, { botId: bot.id, hnsw }, async (snapshot) => {
+      // One connection: the legs' statements queue on it, back to back.
+      const [vector, keyword] = await Promise.all([
+        embedded ? vectorLeg(snapshot, embedded, depth) : null,
+        wantKeyword ? keywordLeg(snapshot, bot, query, depth) : null,
+      ]);
 
-    let ranked: FusedHit[];
-    if (mode === "hybrid") {
-      ranked = fuseReciprocalRank({ vector: vectorHits, keyword: keywordHits }, weights);
-    } else {
-      const list = mode === "vector" ? vectorHits : keywordHits;
-      ranked = list.map((h) => ({ id: h.id, score: h.score, rrf: 0 }));
-    }
-    ranked = ranked.filter((h) => h.score >= minScore).slice(0, topK);
+      const vectorHits = (vector?.hits ?? []).map((h) => ({ id: h.id, score: Math.max(0, 1 - h.distance), distance: h.distance }));
+      const keywordHits = (keyword?.hits ?? []).map((h) => ({ id: h.id, score: h.normalized, bm25: h.score }));
+      const vectorById = new Map(vectorHits.map((h, i) => [h.id, { ...h, rank: i + 1 }]));
+      const keywordById = new Map(keywordHits.map((h, i) => [h.id, { ...h, rank: i + 1 }]));
 
-    const details = await getChunkDetails(db, bot.id, ranked.map((h) => h.id));
-    const chunks: RetrievedChunk[] = [];
-    for (const hit of ranked) {
-      const d = details.get(hit.id);
-      if (!d) continue; // deleted between the search and now
-      const v = vectorById.get(hit.id);
-      const k = keywordById.get(hit.id);
-      chunks.push({
-        chunkId: d.id,
-        documentId: d.documentId,
-        documentName: d.documentName,
-        chunkIndex: d.chunkIndex,
-        content: d.content,
-        page: d.metadata.page ?? null,
-        headingPath: d.metadata.headingPath ?? [],
-        score: hit.score,
-        rank: chunks.length + 1,
-        ...(v ? { vector: { rank: v.rank, score: v.score, distance: v.distance } } : {}),
-        ...(k ? { keyword: { rank: k.rank, score: k.score, bm25: k.bm25 } } : {}),
-        ...(mode === "hybrid" ? { hybrid: { rank: chunks.length + 1, score: hit.score } } : {}),
+      let ranked: FusedHit[];
+      if (mode === "hybrid") {
+        ranked = fuseReciprocalRank({ vector: vectorHits, keyword: keywordHits }, weights);
+      } else {
+        const list = mode === "vector" ? vectorHits : keywordHits;
+        ranked = list.map((h) => ({ id: h.id, score: h.score, rrf: 0 }));
+      }
+      ranked = ranked.filter((h) => h.score >= minScore).slice(0, topK);
+
+      const details = await snapshot.details(ranked.map((h) => h.id));
+      const chunks: RetrievedChunk[] = ranked.map((hit, i) => {
+        const d = details.get(hit.id);
+        // The legs and this lookup read the same snapshot: a ranked chunk is always there.
+        if (!d) throw new Error(`retrieval: ranked chunk ${hit.id} is missing from its own snapshot`);
+        const v = vectorById.get(hit.id);
+        const k = keywordById.get(hit.id);
+        return {
+          chunkId: d.id,
+          documentId: d.documentId,
+          documentName: d.documentName,
+          chunkIndex: d.chunkIndex,
+          content: d.content,
+          page: d.metadata.page ?? null,
+          headingPath: d.metadata.headingPath ?? [],
+          score: hit.score,
+          rank: i + 1,
+          ...(v ? { vector: { rank: v.rank, score: v.score, distance: v.distance } } : {}),
+          ...(k ? { keyword: { rank: k.rank, score: k.score, bm25: k.bm25 } } : {}),
+          ...(mode === "hybrid" ? { hybrid: { rank: i + 1, score: hit.score } } : {}),
+        };
       });
-    }
-    return {
-      mode,
-      topK,
-      embeddingModel: vector?.model ?? null,
-      exactScan: vector ? vector.exact : null,
-      chunks,
-      timingsMs: {
-        embed: round(vector?.embedMs ?? 0),
-        vector: round(vector?.searchMs ?? 0),
-        keyword: round(keyword?.ms ?? 0),
-        total: round(now() - started),
-      },
-    };
+      return {
+        mode,
+        topK,
+        embeddingModel: vector?.model ?? null,
+        exactScan: vector ? vector.exact : null,
+        chunks,
+        timingsMs: {
+          embed: round(embedded?.ms ?? 0),
+          vector: round(vector?.ms ?? 0),
+          keyword: round(keyword?.ms ?? 0),
+          total: round(now() - started),
+        },
+      };
+    });
   }
 
   return { retrieve, tuning };

@@ -40,49 +40,60 @@ export const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
  */
 const noJit = sql`select set_config('jit', 'off', true)`;
 
+/** The HNSW walk's settings for the current transaction (set_config(..., true) = SET LOCAL). */
+const hnswSettings = (p: { limit: number; efSearch: number; maxScanTuples: number; forceIndex?: boolean }) => sql`
+  set_config('hnsw.iterative_scan', 'relaxed_order', true),
+  set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(p.efSearch, p.limit)))}, true),
+  set_config('hnsw.max_scan_tuples', ${String(p.maxScanTuples)}, true),
+  set_config('enable_sort', ${p.forceIndex ? "off" : "on"}, true),
+  set_config('jit', 'off', true)`;
+
 /**
- * Nearest chunks of one bot. The HNSW path runs in its own transaction so the
- * `SET LOCAL`-style settings (through set_config(..., true)) apply to this query only.
- * With `relaxed_order` an iterative scan may return rows slightly out of order, so the
- * limited rows are materialised and sorted again.
+ * Nearest chunks of one bot, in its own transaction so the HNSW settings apply to this
+ * query only (benchmarks; the chat service searches inside `retrievalSnapshot`).
  */
 export async function searchChunksByVector(
   db: Database,
-  { botId, embedding, limit, exact, efSearch = 100, maxScanTuples = 20_000, forceIndex = false }: VectorSearchParams,
+  { efSearch = 100, maxScanTuples = 20_000, forceIndex = false, ...params }: VectorSearchParams,
+): Promise<VectorHit[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select ${hnswSettings({ limit: params.limit, efSearch, maxScanTuples, forceIndex })}`);
+    return nearestChunks(tx, params);
+  });
+}
+
+/**
+ * Nearest chunks of one bot, with the transaction's settings. The exact scan compares
+ * every chunk of the bot; the HNSW path relies on iterative scans, which with
+ * `relaxed_order` may return rows slightly out of order, so the limited rows are
+ * materialised and sorted again.
+ */
+async function nearestChunks(
+  tx: Executor,
+  { botId, embedding, limit, exact }: Pick<VectorSearchParams, "botId" | "embedding" | "limit" | "exact">,
 ): Promise<VectorHit[]> {
   const q = vectorLiteral(embedding);
-  if (exact) {
-    // `+ 0` keeps the planner off the HNSW index: the ORDER BY no longer matches the
-    // indexed operator, so it filters by bot (btree) and sorts the distances exactly.
-    return db.transaction(async (tx) => {
-      await tx.execute(noJit);
-      const rows = await tx.execute<{ id: string; distance: number; embedding_model: string }>(sql`
+  // `+ 0` keeps the planner off the HNSW index: the ORDER BY no longer matches the
+  // indexed operator, so it filters by bot (btree) and sorts the distances exactly.
+  const rows = await tx.execute<{ id: string; distance: number; embedding_model: string }>(
+    exact
+      ? sql`
         select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
         from bot_document_chunks c
         where c.bot_id = ${botId}
         order by (c.embedding <=> ${q}::vector) + 0
-        limit ${limit}`);
-      return rows.map((r) => ({ id: r.id, distance: Number(r.distance), embeddingModel: r.embedding_model }));
-    });
-  }
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select
-      set_config('hnsw.iterative_scan', 'relaxed_order', true),
-      set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(efSearch, limit)))}, true),
-      set_config('hnsw.max_scan_tuples', ${String(maxScanTuples)}, true),
-      set_config('enable_sort', ${forceIndex ? "off" : "on"}, true),
-      set_config('jit', 'off', true)`);
-    const rows = await tx.execute<{ id: string; distance: number; embedding_model: string }>(sql`
-      with nearest as materialized (
-        select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
-        from bot_document_chunks c
-        where c.bot_id = ${botId}
-        order by c.embedding <=> ${q}::vector
-        limit ${limit}
-      )
-      select id, distance, embedding_model from nearest order by distance`);
-    return rows.map((r) => ({ id: r.id, distance: Number(r.distance), embeddingModel: r.embedding_model }));
-  });
+        limit ${limit}`
+      : sql`
+        with nearest as materialized (
+          select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
+          from bot_document_chunks c
+          where c.bot_id = ${botId}
+          order by c.embedding <=> ${q}::vector
+          limit ${limit}
+        )
+        select id, distance, embedding_model from nearest order by distance`,
+  );
+  return rows.map((r) => ({ id: r.id, distance: Number(r.distance), embeddingModel: r.embedding_model }));
 }
 
 export interface KeywordHit {
@@ -132,53 +143,58 @@ interface QueryTerm {
  * result is the answer; otherwise a second pass scores the chunks holding any essential
  * term. Either way the ranking equals BM25 over all matching chunks.
  */
-export async function searchChunksByKeyword(
-  db: Database,
-  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, firstPassPostings = 20_000 }: KeywordSearchParams,
-): Promise<KeywordHit[]> {
+export async function searchChunksByKeyword(db: Database, params: KeywordSearchParams): Promise<KeywordHit[]> {
   return db.transaction(async (tx) => {
     await tx.execute(noJit);
-    const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
-      with q as (
-        select distinct t.term
-        from unnest(tsvector_to_array(to_tsvector(${textSearchConfig}::regconfig, ${query}))) as t(term)
-      ),
-      stats as (
-        select chunk_count::float8 as n,
-               greatest(total_length::float8 / nullif(chunk_count, 0), 1) as avgdl
-        from bot_search_stats where bot_id = ${botId} and chunk_count > 0
-      )
-      select q.term, s.doc_freq, ln(1 + (stats.n - s.doc_freq + 0.5) / (s.doc_freq + 0.5)) as idf, stats.avgdl
-      from q
-      join bot_term_stats s on s.bot_id = ${botId} and s.term = q.term
-      cross join stats
-      where s.doc_freq > 0
-      order by s.doc_freq, q.term`);
-    if (rows.length === 0) return [];
-    const avgdl = Number(rows[0]!.avgdl);
-    // Rarest first: the order of decreasing bounds.
-    const terms: QueryTerm[] = rows.map((r) => ({
-      term: r.term,
-      docFreq: Number(r.doc_freq),
-      idf: Number(r.idf),
-      bound: Number(r.idf) * (k1 + 1),
-    }));
-    const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
-    const score = (selecting: number) =>
-      scoreKeywordCandidates(tx, { botId, terms, selecting: terms.slice(0, selecting), avgdl, limit, k1, b });
-
-    let firstPass = 1;
-    let postings = terms[0]!.docFreq;
-    while (firstPass < terms.length && postings + terms[firstPass]!.docFreq <= firstPassPostings) {
-      postings += terms[firstPass]!.docFreq;
-      firstPass++;
-    }
-    let hits = await score(firstPass);
-    const threshold = hits.length >= limit ? hits[limit - 1]!.score : 0;
-    const essential = essentialTermCount(terms, threshold);
-    if (essential > firstPass) hits = await score(essential);
-    return hits.map((h) => ({ ...h, normalized: maxScore > 0 ? Math.min(1, h.score / maxScore) : 0 }));
+    return bm25TopK(tx, params);
   });
+}
+
+/** `searchChunksByKeyword` within the caller's transaction (and its settings). */
+async function bm25TopK(
+  tx: Executor,
+  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, firstPassPostings = 20_000 }: KeywordSearchParams,
+): Promise<KeywordHit[]> {
+  const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
+    with q as (
+      select distinct t.term
+      from unnest(tsvector_to_array(to_tsvector(${textSearchConfig}::regconfig, ${query}))) as t(term)
+    ),
+    stats as (
+      select chunk_count::float8 as n,
+             greatest(total_length::float8 / nullif(chunk_count, 0), 1) as avgdl
+      from bot_search_stats where bot_id = ${botId} and chunk_count > 0
+    )
+    select q.term, s.doc_freq, ln(1 + (stats.n - s.doc_freq + 0.5) / (s.doc_freq + 0.5)) as idf, stats.avgdl
+    from q
+    join bot_term_stats s on s.bot_id = ${botId} and s.term = q.term
+    cross join stats
+    where s.doc_freq > 0
+    order by s.doc_freq, q.term`);
+  if (rows.length === 0) return [];
+  const avgdl = Number(rows[0]!.avgdl);
+  // Rarest first: the order of decreasing bounds.
+  const terms: QueryTerm[] = rows.map((r) => ({
+    term: r.term,
+    docFreq: Number(r.doc_freq),
+    idf: Number(r.idf),
+    bound: Number(r.idf) * (k1 + 1),
+  }));
+  const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
+  const score = (selecting: number) =>
+    scoreKeywordCandidates(tx, { botId, terms, selecting: terms.slice(0, selecting), avgdl, limit, k1, b });
+
+  let firstPass = 1;
+  let postings = terms[0]!.docFreq;
+  while (firstPass < terms.length && postings + terms[firstPass]!.docFreq <= firstPassPostings) {
+    postings += terms[firstPass]!.docFreq;
+    firstPass++;
+  }
+  let hits = await score(firstPass);
+  const threshold = hits.length >= limit ? hits[limit - 1]!.score : 0;
+  const essential = essentialTermCount(terms, threshold);
+  if (essential > firstPass) hits = await score(essential);
+  return hits.map((h) => ({ ...h, normalized: maxScore > 0 ? Math.min(1, h.score / maxScore) : 0 }));
 }
 
 /**
@@ -243,7 +259,7 @@ export interface ChunkDetails {
 }
 
 /** Display fields of retrieved chunks; the bot filter makes a foreign id return nothing. */
-export async function getChunkDetails(
+async function getChunkDetails(
   db: Executor,
   botId: string,
   ids: string[],
@@ -285,20 +301,44 @@ export interface BotIndexInfo {
   embeddingModel: string | null;
 }
 
-/** Chunk count (from the trigger-maintained stats) and the model the chunks were embedded with. */
-export async function getBotIndexInfo(db: Executor, botId: string): Promise<BotIndexInfo> {
-  const [row] = await db.execute<{ chunk_count: string | null; embedding_model: string | null }>(sql`
-    select (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
-           (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model`);
-  return {
-    chunkCount: Number(row?.chunk_count ?? 0),
-    embeddingModel: row?.embedding_model ?? null,
-  };
+/** One bot's index as of one moment: every read below sees the same committed state. */
+export interface RetrievalSnapshot {
+  /** Chunk count (from the trigger-maintained stats) and the chunks' embedding model. */
+  info: BotIndexInfo;
+  /** Rows in the whole chunk table, from the planner's statistics (cheap, approximate). */
+  totalChunksEstimate: number;
+  nearest(params: Pick<VectorSearchParams, "embedding" | "limit" | "exact">): Promise<VectorHit[]>;
+  bm25(params: Omit<KeywordSearchParams, "botId">): Promise<KeywordHit[]>;
+  details(ids: string[]): Promise<Map<string, ChunkDetails>>;
 }
 
-/** Rows in the whole chunk table, from the planner's statistics (cheap, approximate). */
-export async function estimateTotalChunks(db: Executor): Promise<number> {
-  const [row] = await db.execute<{ n: number }>(sql`
-    select greatest(reltuples, 0)::float8 as n from pg_class where oid = 'bot_document_chunks'::regclass`);
-  return Number(row?.n ?? 0);
+/**
+ * Runs `read` against one consistent view of a bot's index: a REPEATABLE READ, read-only
+ * transaction on one connection, so a re-index that commits meanwhile (the worker swaps a
+ * document's chunks in one transaction) is seen wholly or not at all, by both legs and by
+ * the detail lookup alike. The first statement applies the transaction's settings (JIT
+ * off, the HNSW walk's) and reads the bot's index info in the same round trip.
+ */
+export async function retrievalSnapshot<T>(
+  db: Database,
+  { botId, hnsw }: { botId: string; hnsw: { limit: number; efSearch: number; maxScanTuples: number } },
+  read: (snapshot: RetrievalSnapshot) => Promise<T>,
+): Promise<T> {
+  return db.transaction(
+    async (tx) => {
+      const [row] = await tx.execute<{ chunk_count: string | null; embedding_model: string | null; total: number }>(sql`
+        select ${hnswSettings(hnsw)},
+               (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
+               (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
+               (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total`);
+      return read({
+        info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null },
+        totalChunksEstimate: Number(row?.total ?? 0),
+        nearest: (params) => nearestChunks(tx, { botId, ...params }),
+        bm25: (params) => bm25TopK(tx, { botId, ...params }),
+        details: (ids) => getChunkDetails(tx, botId, ids),
+      });
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
 }
