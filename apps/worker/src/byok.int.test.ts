@@ -16,7 +16,7 @@ import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/cryp
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddingServer, hashVector } from "../test/embedding-server";
 import { longMarkdown } from "../test/fixtures";
-import { createRig, settled, waitForDocument } from "../test/harness";
+import { createRig, finishedJob, settled, waitForDocument } from "../test/harness";
 import { seedBot } from "../test/seed";
 import { workerEnvSchema } from "./env";
 import { workspaceEmbedderFor } from "./worker";
@@ -139,8 +139,8 @@ describe("without DOCENT_ENCRYPTION_KEYS", () => {
     const row = await waitForDocument(lockedRig.database.sql, doc.id, settled);
     expect(row.status).toBe("FAILED");
     expect(row.errorMessage).toBe("This server cannot read workspace API keys: DOCENT_ENCRYPTION_KEYS is not set");
-    const job = await lockedRig.queue.getJob(`${doc.id}-v1`);
-    expect(job?.attemptsMade).toBe(1);
+    const job = await finishedJob(lockedRig.queue, doc.id);
+    expect(job.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe("failed");
     expect(embeddings.calls.length).toBe(before);
   });

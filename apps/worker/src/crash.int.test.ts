@@ -56,7 +56,7 @@ describe("worker crash safety", () => {
       select processing_jobs as jobs from usage_counters where workspace_id = ${workspace.id}`;
     expect(usage?.jobs).toBe(1);
     rescuer.child.kill("SIGTERM");
-    expect((await rescuer.exited).code).toBe(0);
+    expect((await rescuer.exited).code, rescuer.lines.slice(-30).join("\n")).toBe(0);
   });
 
   it("SIGTERM releases the running job and exits cleanly; the next worker completes it", async () => {
@@ -69,7 +69,7 @@ describe("worker crash safety", () => {
     await waitForDocument(database.sql, doc.id, (r) => r.stage === "embed" && r.progress >= 30);
     worker.child.kill("SIGTERM");
     const exit = await worker.exited;
-    expect(exit.code).toBe(0);
+    expect(exit.code, worker.lines.slice(-30).join("\n")).toBe(0);
     expect(worker.lines.some((l) => /job released/.test(l))).toBe(true);
     expect(worker.lines.some((l) => /shutdown complete/.test(l))).toBe(true);
     // Released, not stalled: the job is waiting for the next worker right away.
@@ -81,6 +81,6 @@ describe("worker crash safety", () => {
     expect(row.status).toBe("PROCESSED");
     expect((await chunkStats(doc.id)).total).toBe(cleanRunChunks);
     next.child.kill("SIGTERM");
-    expect((await next.exited).code).toBe(0);
+    expect((await next.exited).code, next.lines.slice(-30).join("\n")).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { enqueueIngest } from "@docent/queue/producer";
 import { describe, expect, it } from "vitest";
 import * as fixtures from "../test/fixtures";
-import { createRig, settled, waitForDocument } from "../test/harness";
+import { createRig, finishedJob, settled, waitForDocument } from "../test/harness";
 import { seedBot } from "../test/seed";
 import { reapStuckDocuments } from "./reaper";
 
@@ -106,8 +106,8 @@ describe("failures", () => {
     expect(row.status).toBe("FAILED");
     expect(row.errorMessage).toMatch(/pdf/i);
     expect(row.errorMessage).not.toMatch(/at \w+ \(|node_modules/);
-    const job = await rig.queue.getJob(`${doc.id}-v1`);
-    expect(job?.attemptsMade).toBe(1);
+    const job = await finishedJob(rig.queue, doc.id);
+    expect(job.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe("failed");
   });
 });

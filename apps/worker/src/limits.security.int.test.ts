@@ -13,7 +13,7 @@ import { ensureCatalog } from "@docent/db/catalog";
 import { plans, subscriptions } from "@docent/db/schema";
 import { makeDocxZipBomb, makeEmptyPagesPdf } from "@docent/ingest/testing";
 import { describe, expect, it } from "vitest";
-import { createRig, settled, waitForDocument } from "../test/harness";
+import { createRig, finishedJob, settled, waitForDocument } from "../test/harness";
 import { seedBot } from "../test/seed";
 
 const rig = await createRig();
@@ -24,8 +24,9 @@ async function ingest(botId: string, fileName: string, bytes: Uint8Array) {
   const started = performance.now();
   const doc = await rig.service.addFile({ botId, fileName, stream: Readable.from([Buffer.from(bytes)]) });
   const row = await waitForDocument(rig.database.sql, doc.id, settled, 120_000);
-  const job = await rig.queue.getJob(`${doc.id}-v1`);
-  return { row, seconds: (performance.now() - started) / 1000, attempts: job?.attemptsMade };
+  const seconds = (performance.now() - started) / 1000;
+  const job = await finishedJob(rig.queue, doc.id);
+  return { row, seconds, attempts: job.attemptsMade };
 }
 
 describe("per-document limits in the worker", () => {

@@ -125,3 +125,18 @@ export async function waitForDocument(
 }
 
 export const settled = (row: { status: string }) => row.status === "PROCESSED" || row.status === "FAILED";
+
+/**
+ * The document's job once BullMQ has finished with it (completed or failed). The document
+ * row commits before BullMQ records the outcome and `attemptsMade`, so read the job after this.
+ */
+export async function finishedJob(queue: { getJob(id: string): Promise<import("bullmq").Job | undefined> }, documentId: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await queue.getJob(`${documentId}-v1`);
+    const state = await job?.getState();
+    if (job && (state === "completed" || state === "failed")) return job;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the job of document ${documentId} to finish (state ${state})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
