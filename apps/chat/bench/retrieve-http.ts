@@ -1,0 +1,271 @@
+/**
+ * The search API over HTTP at scale: one bot holding N chunks (100,000 by default) of real
+ * English, the chat server (src/server.ts) in a child process with its default settings
+ * (offline embedder), and one keep-alive client posting `POST /v1/bots/:botId/retrieve`
+ * (topK 10) with questions of 13-17 words, one mode at a time. Records client-side
+ * p50/p95 per mode, the server's own `timingsMs` (embedding, each leg, total inside
+ * retrieve()), and an authenticated no-op for the cost of HTTP + auth alone.
+ *
+ * Chunk text: SQuAD v1.1 dev paragraphs (../shared/datasets) cut into sentences and
+ * re-chunked into 60-120-word windows starting at random sentences, so term statistics
+ * are those of English prose (stop words, a long tail); questions are SQuAD's own.
+ *
+ *   pnpm --filter @docent/chat bench:retrieve-http [--chunks 100000] [--queries 200] [--no-write]
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { defaultRagConfig } from "@docent/db/json";
+import { createApiKey } from "@docent/db/queries/api-keys";
+import * as s from "@docent/db/schema";
+import { createLocalEmbedder } from "@docent/embeddings";
+import { newApiKey } from "@docent/service-kit/crypto/tokens";
+import { machine, table, writeSection } from "./report";
+import { createScratchDatabase } from "./scratch-db";
+
+const args = parseArgs({
+  options: {
+    chunks: { type: "string", default: "100000" },
+    queries: { type: "string", default: "200" },
+    port: { type: "string", default: "3902" },
+    dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
+    "no-write": { type: "boolean", default: false },
+  },
+}).values;
+
+const N = Number(args.chunks);
+const Q = Number(args.queries);
+const WARMUP = 20;
+const modes = ["vector", "keyword", "hybrid"] as const;
+
+// Deterministic PRNG (mulberry32), so runs are comparable.
+let seed = 0x2545f491;
+function rand() {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+const pct = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const esc = (t: string) => t.replace(/\\/g, "\\\\").replace(/\t/g, " ").replace(/\n/g, " ");
+const words = (t: string) => t.trim().split(/\s+/).length;
+
+interface Squad {
+  data: { paragraphs: { context: string; qas: { question: string }[] }[] }[];
+}
+
+function corpus(path: string) {
+  const squad = JSON.parse(readFileSync(path, "utf8")) as Squad;
+  const sentences: string[] = [];
+  const questions: string[] = [];
+  for (const article of squad.data) {
+    for (const p of article.paragraphs) {
+      sentences.push(...p.context.split(/(?<=[.!?])\s+/).filter((x) => x.length > 0));
+      for (const qa of p.qas) if (words(qa.question) >= 13 && words(qa.question) <= 17) questions.push(qa.question);
+    }
+  }
+  return { sentences, questions };
+}
+
+/** A chunk: consecutive sentences from a random start, 60-120 words. */
+function chunkText(sentences: string[]) {
+  const target = 60 + Math.floor(rand() * 60);
+  let i = Math.floor(rand() * sentences.length);
+  const out: string[] = [];
+  let n = 0;
+  while (n < target) {
+    const sentence = sentences[i++ % sentences.length]!;
+    out.push(sentence);
+    n += words(sentence);
+  }
+  return out.join(" ");
+}
+
+interface ModeResult {
+  mode: string;
+  p50: number;
+  p95: number;
+  server: { embed: number; vector: number; keyword: number; total: number };
+  serverTotalP95: number;
+  chunks: number;
+}
+
+async function main() {
+  const t0 = performance.now();
+  const { sentences, questions: pool } = corpus(args.dataset!);
+  // An even spread of the 13-17-word questions.
+  const questions = Array.from({ length: Q + WARMUP }, (_, i) => pool[Math.floor((i * pool.length) / (Q + WARMUP))]!);
+  const meanWords = questions.reduce((sum, q) => sum + words(q), 0) / questions.length;
+
+  const serverUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@127.0.0.1:5432/docent";
+  const scratch = await createScratchDatabase(serverUrl, "http");
+  let child: ReturnType<typeof spawn> | undefined;
+  try {
+    const { db } = scratch;
+    await db.insert(s.plans).values({ code: "free", name: "Free", maxQueriesPerMonth: null, maxRetrievalsPerMonth: null });
+    const [ws] = await db.insert(s.workspaces).values({ name: "http bench", slug: "http-bench" }).returning();
+    const [bot] = await db
+      .insert(s.bots)
+      .values({ workspaceId: ws!.id, name: "Search bench", publicId: "http-bench-bot", status: "READY", ragConfig: { ...defaultRagConfig, topK: 10 } })
+      .returning();
+    const [doc] = await db.insert(s.botDocuments).values({ botId: bot!.id, name: "squad-rechunked.txt", status: "PROCESSED" }).returning();
+    const key = newApiKey();
+    await createApiKey(db, { workspaceId: ws!.id, botId: null, createdBy: null, name: "bench", prefix: key.prefix, keyHash: key.hash, scopes: ["chat"], expiresAt: null });
+
+    // Bulk load as an operator would: indexes dropped, COPY, indexes rebuilt as migrated.
+    const [hnsw] = await scratch.sql<{ def: string }[]>`select pg_get_indexdef('bot_document_chunks_embedding_hnsw'::regclass) as def`;
+    const [gin] = await scratch.sql<{ def: string }[]>`select pg_get_indexdef('bot_document_chunks_search_vector_gin'::regclass) as def`;
+    await scratch.sql`drop index bot_document_chunks_embedding_hnsw`;
+    await scratch.sql`drop index bot_document_chunks_search_vector_gin`;
+    const embedder = createLocalEmbedder();
+    const loadStart = performance.now();
+    let chunkWords = 0;
+    async function* rows() {
+      for (let start = 0; start < N; start += 1000) {
+        const texts = Array.from({ length: Math.min(1000, N - start) }, () => chunkText(sentences));
+        for (const t of texts) chunkWords += words(t);
+        const vectors = await embedder.embed(texts);
+        let out = "";
+        texts.forEach((content, j) => {
+          out += `${randomUUID()}\t${bot!.id}\t${doc!.id}\t${start + j}\t${esc(content)}\t${"0".repeat(64)}\t${Math.round(content.length / 4)}\t{"charStart":0,"charEnd":${content.length}}\t[${vectors[j]!.join(",")}]\t${embedder.id}\tenglish\n`;
+        });
+        yield out;
+        if ((start / 1000) % 20 === 19) console.log(`  copied ${start + 1000}/${N}`);
+      }
+    }
+    const copy = await scratch.sql`copy bot_document_chunks (id, bot_id, document_id, chunk_index, content, content_hash, token_count, metadata, embedding, embedding_model, text_search_config) from stdin`.writable();
+    await pipeline(Readable.from(rows()), copy);
+    const loadS = (performance.now() - loadStart) / 1000;
+    // How often each SQuAD sentence recurs across the chunks (the corpus is small).
+    const recurrence = chunkWords / sentences.reduce((sum, x) => sum + words(x), 0);
+    const indexStart = performance.now();
+    await scratch.sql.unsafe("set maintenance_work_mem = '1GB'");
+    await scratch.sql.unsafe("set max_parallel_maintenance_workers = 2");
+    await scratch.sql.unsafe(hnsw!.def);
+    await scratch.sql.unsafe(gin!.def);
+    await scratch.sql`vacuum analyze bot_document_chunks`;
+    const indexS = (performance.now() - indexStart) / 1000;
+    console.log(`loaded ${N} chunks in ${loadS.toFixed(0)} s, indexes in ${indexS.toFixed(0)} s`);
+
+    const port = Number(args.port);
+    child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        LOG_LEVEL: "warn",
+        DATABASE_URL: scratch.url,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        METRICS_PORT: "off",
+        EVAL_WORKER_CONCURRENCY: "0",
+        CHAT_RATE_LIMIT_PER_MINUTE: "1000000",
+        LLM_BASE_URL: "",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/readyz`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (i > 150) throw new Error("chat server did not start");
+      await sleep(200);
+    }
+    const headers = { authorization: `Bearer ${key.secret}`, "content-type": "application/json" };
+    const url = `${base}/v1/bots/${bot!.id}/retrieve`;
+
+    async function timed(body: object) {
+      const start = performance.now();
+      const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+      const json = (await response.json()) as { chunks: unknown[]; timingsMs: ModeResult["server"] };
+      const took = performance.now() - start;
+      if (!response.ok) throw new Error(`retrieve answered ${response.status}: ${JSON.stringify(json)}`);
+      return { took, json };
+    }
+
+    // HTTP + API-key auth + bot lookup alone: the same route with a body it refuses.
+    const baseline: number[] = [];
+    for (let i = 0; i < Q; i++) {
+      const start = performance.now();
+      const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query: "" }) });
+      await response.arrayBuffer();
+      if (response.status !== 400) throw new Error(`baseline answered ${response.status}`);
+      baseline.push(performance.now() - start);
+    }
+
+    const results: ModeResult[] = [];
+    for (const mode of modes) {
+      for (const query of questions.slice(0, WARMUP)) await timed({ query, mode, topK: 10 });
+      const took: number[] = [];
+      const server: ModeResult["server"][] = [];
+      let chunks = 0;
+      for (const query of questions.slice(WARMUP)) {
+        const r = await timed({ query, mode, topK: 10 });
+        took.push(r.took);
+        server.push(r.json.timingsMs);
+        chunks += r.json.chunks.length;
+      }
+      const mean = (f: (t: ModeResult["server"]) => number) => server.reduce((sum, t) => sum + f(t), 0) / server.length;
+      results.push({
+        mode,
+        p50: pct(took, 50),
+        p95: pct(took, 95),
+        server: { embed: mean((t) => t.embed), vector: mean((t) => t.vector), keyword: mean((t) => t.keyword), total: mean((t) => t.total) },
+        serverTotalP95: pct(server.map((t) => t.total), 95),
+        chunks: chunks / Q,
+      });
+      console.log(JSON.stringify(results.at(-1)));
+    }
+
+    const section = [
+      "## The search API over HTTP (one client, 13-17-word questions)",
+      "",
+      `Reproduce: \`DATABASE_URL=postgres://docent:docent@127.0.0.1:5432/docent pnpm --filter @docent/chat bench:retrieve-http\` (apps/chat/bench/retrieve-http.ts; about ${Math.ceil((performance.now() - t0) / 60_000)} minutes). One bot holding ${N.toLocaleString("en-US")} chunks: SQuAD v1.1 dev paragraphs re-chunked into 60-120-word windows of English prose (each sentence recurs in about ${recurrence.toFixed(0)} chunks, which raises rare words' document frequencies above a real corpus's), embedded by the offline embedder, loaded with COPY, indexes rebuilt as migrated (load ${loadS.toFixed(0)} s, indexes ${indexS.toFixed(0)} s). The chat server (\`src/server.ts\`, default settings) runs in a child process; one keep-alive client posts \`POST /v1/bots/:botId/retrieve\` (topK 10) with ${Q} SQuAD questions of 13-17 words (mean ${meanWords.toFixed(1)}) per mode after ${WARMUP} warm-up requests. Every call is metered (usage counter) and logged for analytics, as in production. Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}, 2 cores shared with other work.`,
+      "",
+      table(
+        ["mode", "HTTP p50", "HTTP p95", "server retrieve() p95", "mean embed", "mean vector leg", "mean keyword leg", "mean retrieve()", "chunks returned"],
+        [
+          ...results.map((r) => [
+            r.mode,
+            ms(r.p50),
+            ms(r.p95),
+            ms(r.serverTotalP95),
+            ms(r.server.embed),
+            ms(r.server.vector),
+            ms(r.server.keyword),
+            ms(r.server.total),
+            r.chunks.toFixed(1),
+          ]),
+          ["(refused body: HTTP, key and bot lookup only)", ms(pct(baseline, 50)), ms(pct(baseline, 95)), "", "", "", "", "", ""],
+        ],
+      ),
+      "",
+      "Targets (issue #18, 100,000 chunks, one client, 15-word questions): vector p95 <= 15 ms, keyword p95 <= 25 ms, hybrid p95 <= 40 ms.",
+    ].join("\n");
+    console.log(section);
+    if (!args["no-write"]) writeSection("bench:retrieve-http", section);
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    }
+    await scratch.drop();
+  }
+}
+
+await main();
