@@ -7,16 +7,13 @@
  *
  *   pnpm --filter @docent/chat load:chat [--connections 50] [--duration 60]
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createReadStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { createLogger } from "@docent/config/logger";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import * as s from "@docent/db/schema";
@@ -30,6 +27,7 @@ import { createFsStorage } from "@docent/storage";
 import { spawnWorker } from "@docent/worker/start-command";
 import autocannon from "autocannon";
 import { addDocument } from "../test-support/fixtures";
+import { type BenchChatServer, startChatServer } from "./chat-server";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
 
@@ -64,7 +62,7 @@ async function main() {
   const serverUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@127.0.0.1:5432/docent";
   const scratch = await createScratchDatabase(serverUrl, "load");
   const port = Number(args.port);
-  let child: ReturnType<typeof spawn> | undefined;
+  let server: BenchChatServer | undefined;
   try {
     const { db } = scratch;
     await db.insert(s.plans).values({ code: "free", name: "Free", maxQueriesPerMonth: 10_000_000 });
@@ -84,31 +82,8 @@ async function main() {
     const key = newApiKey();
     await createApiKey(db, { workspaceId: ws!.id, botId: null, createdBy: null, name: "load", prefix: key.prefix, keyHash: key.hash, scopes: ["chat"], expiresAt: null });
 
-    child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-      cwd: fileURLToPath(new URL("..", import.meta.url)),
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        LOG_LEVEL: "warn",
-        DATABASE_URL: scratch.url,
-        DATABASE_POOL_MAX: "20",
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        CHAT_RATE_LIMIT_PER_MINUTE: "1000000",
-        LLM_BASE_URL: "",
-      },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (i > 100) throw new Error("chat server did not start");
-      await sleep(200);
-    }
+    server = await startChatServer({ databaseUrl: scratch.url, port, env: { DATABASE_POOL_MAX: "20" } });
+    const { base } = server;
     const url = `${base}/v1/bots/${bot!.id}/chat`;
     const headers = { authorization: `Bearer ${key.secret}`, "content-type": "application/json" };
     const probe = await fetch(url, { method: "POST", headers, body: JSON.stringify({ message: questions[0], stream: true }) });
@@ -234,11 +209,7 @@ async function main() {
   } finally {
     // Let the server finish the requests autocannon abandoned at the deadline and exit
     // before its database is dropped.
-    if (child && child.exitCode === null) {
-      const exited = once(child, "exit");
-      child.kill("SIGTERM");
-      await Promise.race([exited, sleep(20_000)]);
-    }
+    await server?.stop();
     await scratch.drop();
   }
 }

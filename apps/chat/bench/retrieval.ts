@@ -25,6 +25,7 @@ import { defaultRagConfig } from "@docent/db/json";
 import { searchChunksByVector } from "@docent/db/queries/retrieval";
 import * as s from "@docent/db/schema";
 import { createRetrievalService } from "../src/retrieval/service";
+import { mulberry32 } from "./random";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
 
@@ -45,15 +46,8 @@ const Q = Number(args.queries);
 const DIM = 768;
 const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
 
-// Deterministic PRNG (mulberry32) and Gaussian samples, so runs are comparable.
-let seed = 0x9e3779b9;
-function rand() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+// Deterministic PRNG and Gaussian samples, so runs are comparable.
+const rand = mulberry32(0x9e3779b9);
 function gauss() {
   return Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
 }

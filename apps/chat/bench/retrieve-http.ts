@@ -12,20 +12,18 @@
  *
  *   pnpm --filter @docent/chat bench:retrieve-http [--chunks 100000] [--queries 200] [--no-write]
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { defaultRagConfig } from "@docent/db/json";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
+import { type BenchChatServer, startChatServer } from "./chat-server";
+import { mulberry32 } from "./random";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
 
@@ -44,15 +42,7 @@ const Q = Number(args.queries);
 const WARMUP = 20;
 const modes = ["vector", "keyword", "hybrid"] as const;
 
-// Deterministic PRNG (mulberry32), so runs are comparable.
-let seed = 0x2545f491;
-function rand() {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const rand = mulberry32(0x2545f491);
 
 const pct = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -111,7 +101,7 @@ async function main() {
 
   const serverUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@127.0.0.1:5432/docent";
   const scratch = await createScratchDatabase(serverUrl, "http");
-  let child: ReturnType<typeof spawn> | undefined;
+  let server: BenchChatServer | undefined;
   try {
     const { db } = scratch;
     await db.insert(s.plans).values({ code: "free", name: "Free", maxQueriesPerMonth: null, maxRetrievalsPerMonth: null });
@@ -159,33 +149,8 @@ async function main() {
     const indexS = (performance.now() - indexStart) / 1000;
     console.log(`loaded ${N} chunks in ${loadS.toFixed(0)} s, indexes in ${indexS.toFixed(0)} s`);
 
-    const port = Number(args.port);
-    child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-      cwd: fileURLToPath(new URL("..", import.meta.url)),
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        LOG_LEVEL: "warn",
-        DATABASE_URL: scratch.url,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        METRICS_PORT: "off",
-        EVAL_WORKER_CONCURRENCY: "0",
-        CHAT_RATE_LIMIT_PER_MINUTE: "1000000",
-        LLM_BASE_URL: "",
-      },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/readyz`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (i > 150) throw new Error("chat server did not start");
-      await sleep(200);
-    }
+    server = await startChatServer({ databaseUrl: scratch.url, port: Number(args.port), env: { EVAL_WORKER_CONCURRENCY: "0" } });
+    const { base } = server;
     const headers = { authorization: `Bearer ${key.secret}`, "content-type": "application/json" };
     const url = `${base}/v1/bots/${bot!.id}/retrieve`;
 
@@ -260,10 +225,7 @@ async function main() {
     console.log(section);
     if (!args["no-write"]) writeSection("bench:retrieve-http", section);
   } finally {
-    if (child && child.exitCode === null) {
-      child.kill("SIGTERM");
-      await once(child, "exit");
-    }
+    await server?.stop();
     await scratch.drop();
   }
 }
