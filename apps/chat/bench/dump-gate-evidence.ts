@@ -1,7 +1,9 @@
 /**
- * Dumps, for every SQuAD question asked of both half-corpus bots, what the support gate
- * sees at answer time (retrieval result, question coverage, the retrieved chunks' lexemes
- * per sentence), so the gate's decision can be fitted offline (bench/fit-gate.ts).
+ * Dumps, for every SQuAD question asked of both half-corpus bots (ingested as in
+ * bench:answers), what the support gate sees at answer time: the retrieval result and the
+ * question's coverage (getQuestionTermCoverage: its words, their IDF, where they occur
+ * sentence by sentence); bench/fit-gate.ts fits the gate's weights from it. --keep leaves
+ * the scratch database in place (its URL is in the dump) to query it again; drop it by hand.
  *
  *   pnpm tsx bench/dump-gate-evidence.ts --out /tmp/gate-evidence.json [--articles N] [--limit N]
  */
@@ -36,7 +38,14 @@ interface Squad {
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < items.length) { const i = next++; await fn(items[i]!, i); } }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
 }
 
 async function createBenchBot(db: Database, workspaceId: string, name: string): Promise<Bot> {
@@ -57,13 +66,14 @@ try {
     await ingestThroughWorker({ db, databaseUrl: scratch.url, redisUrl: process.env.REDIS_URL!, botId: bot.id, documents: documents.filter((_, i) => i % 2 === h) });
   }
   await db.execute(sql`analyze bot_document_chunks`);
-  let questions = squad.data.flatMap((article, a) => article.paragraphs.flatMap((p) => p.qas.map((qa) => ({ question: qa.question, answers: qa.answers.map((x) => x.text), article: a }))));
+  let questions = squad.data.flatMap((article, a) =>
+    article.paragraphs.flatMap((p) => p.qas.map((qa) => ({ question: qa.question, answers: qa.answers.map((x) => x.text), article: a }))),
+  );
   const limit = args.limit ? Number(args.limit) : undefined;
   if (limit !== undefined) questions = questions.filter((_, i) => i % Math.max(1, Math.floor(questions.length / limit)) === 0).slice(0, limit);
-  // Every chunk's sentences as lexeme sequences, once.
-  const chunkRows = await db.execute<{ id: string; bot_id: string; content: string }>(sql`select id, bot_id, content from bot_document_chunks`);
-  const chunks: Record<string, { bot: number; content: string }> = {};
-  for (const r of chunkRows) chunks[r.id] = { bot: halves.findIndex((b) => b.id === r.bot_id), content: r.content };
+  // The chunks' text, to read the evidence by eye.
+  const chunkRows = await db.execute<{ id: string; content: string }>(sql`select id, content from bot_document_chunks`);
+  const chunks = Object.fromEntries(chunkRows.map((r) => [r.id, r.content]));
   const embedder = createLocalEmbedder();
   const retrieval = createRetrievalService({ db, embedderFor: async () => embedder });
   const out: unknown[] = [];
@@ -75,7 +85,14 @@ try {
         ? await getQuestionTermCoverage(db, { botId: bot.id, question: q.question, textSearchConfig: bot.language, chunkIds: r.chunks.map((c) => c.chunkId) })
         : { chunkCount: 0, terms: [] };
       row[h === 0 ? "even" : "odd"] = {
-        chunks: r.chunks.map((c) => ({ id: c.chunkId, rank: c.rank, score: c.score, vector: c.vector?.score ?? null, keyword: c.keyword?.score ?? null, bm25: c.keyword?.bm25 ?? null, keywordRank: c.keyword?.rank ?? null, vectorRank: c.vector?.rank ?? null })),
+        chunks: r.chunks.map((c) => ({
+          id: c.chunkId,
+          rank: c.rank,
+          score: c.score,
+          vector: c.vector?.score ?? null,
+          keyword: c.keyword?.score ?? null,
+          bm25: c.keyword?.bm25 ?? null,
+        })),
         coverage,
       };
     }

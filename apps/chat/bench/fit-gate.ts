@@ -9,7 +9,7 @@
  * threshold is the one whose worse error rate is lowest on those questions; the
  * odd-numbered questions are reported as held out.
  *
- *   pnpm exec tsx bench/dump-gate-evidence.ts --keep --out /tmp/gate-evidence.json
+ *   pnpm exec tsx bench/dump-gate-evidence.ts --out /tmp/gate-evidence.json
  *   pnpm exec tsx bench/fit-gate.ts --evidence /tmp/gate-evidence.json
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -40,7 +40,10 @@ interface Dump {
 
 const dump = JSON.parse(readFileSync(args.evidence!, "utf8")) as Dump;
 
-/** The sentence hits and question positions the service's query returns, from the kept database. */
+/**
+ * Dumps made before getQuestionTermCoverage returned sentences (the first fit's) lack
+ * them: they are read from the kept database with the same SQL, all chunks at once.
+ */
 async function completeEvidence() {
   const cache = `${args.evidence}.sentences.json`;
   if (!existsSync(cache)) {
@@ -127,7 +130,7 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => row[n]! / (row[i]! || 1));
 }
 
-await completeEvidence();
+if (dump.questions.some((q) => q.even.coverage.sentences === undefined)) await completeEvidence();
 const features = dump.questions.map((q) => {
   const side = (h: 0 | 1) => {
     const s = h === 0 ? q.even : q.odd;

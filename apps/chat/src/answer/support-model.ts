@@ -8,7 +8,7 @@
  * questions are held out (docs/benchmarks.md). Newton's method, L2 penalty 0.001. Refit
  * (it prints this block) with, from apps/chat:
  *
- *   pnpm exec tsx bench/dump-gate-evidence.ts --keep --out /tmp/gate-evidence.json
+ *   pnpm exec tsx bench/dump-gate-evidence.ts --out /tmp/gate-evidence.json
  *   pnpm exec tsx bench/fit-gate.ts --evidence /tmp/gate-evidence.json
  *
  * The default threshold (CHAT_MIN_SUPPORT, env.ts) is the one fit-gate.ts prints: the

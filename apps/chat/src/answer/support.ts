@@ -3,8 +3,8 @@
  * answer only from passages that do. Each passage gets a support score, 0-1: a small
  * logistic model (support-model.ts) over lexical evidence (support-features.ts): how much
  * of the question's IDF-weighted words the passage, its best sentence and its best two
- * sentences hold, whether the question's phrases and its rarest words appear, how much of
- * the question the bot never speaks of at all. Sharing common words with the question is
+ * sentences hold, how many of the question's word pairs it has side by side, how much
+ * rare evidence it holds, how much of the question the bot never speaks of at all. Sharing common words with the question is
  * far from enough; a passage holding the question's rare words, close together, passes
  * even when a few common ones are missing.
  *
@@ -48,10 +48,7 @@ export function supportingChunks(
   policy: SupportPolicy,
 ): RetrievedChunk[] {
   const terms = weighTerms(coverage);
-  const features = passageFeatures(
-    chunks.map((c) => c.chunkId),
-    coverage,
-  );
+  const features = passageFeatures(chunks.map((c) => c.chunkId), coverage);
   const semantic = !isLexicalEmbedder(embeddingModel);
   const scoreOf = (c: RetrievedChunk) => {
     const f = features.get(c.chunkId);
