@@ -48,7 +48,7 @@ import { chunkDocument, extract } from "@docent/ingest";
 import { sql } from "drizzle-orm";
 import { startTestLlmServer } from "../test-support/llm-server";
 import { createChatService } from "../src/answer/service";
-import { lexicalSupport } from "../src/answer/support";
+import { supportScores } from "../src/answer/support";
 import { chatEnvSchema } from "../src/env";
 import { createExtractiveResponder, EXTRACTIVE_PREFIX } from "../src/llm/extractive";
 import { createOpenAiResponder } from "../src/llm/openai-responder";
@@ -243,7 +243,7 @@ async function main() {
       const r = await retrieval.retrieve({ bot, query: q.question });
       if (r.chunks.length === 0) return 0;
       const coverage = await getQuestionTermCoverage(db, { botId: bot.id, question: q.question, textSearchConfig: bot.language, chunkIds: r.chunks.map((c) => c.chunkId) });
-      return Math.max(0, ...lexicalSupport(coverage).values());
+      return Math.max(0, ...supportScores(r.chunks.map((c) => c.chunkId), coverage).values());
     };
     const own: number[] = [];
     const foreign: number[] = [];
@@ -251,7 +251,7 @@ async function main() {
       own[i] = await bestSupport(holder(q), q);
       foreign[i] = await bestSupport(stranger(q), q);
     });
-    const grid = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.58, 0.6, 0.62, 0.65, 0.7];
+    const grid = [...new Set([0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, env.CHAT_MIN_SUPPORT])].sort((a, b) => a - b);
     const rates = (t: number, part: 0 | 1) => {
       const idx = questions.map((_, i) => i).filter((i) => i % 2 === part);
       return {
@@ -373,7 +373,7 @@ async function main() {
       "",
       "### Strict mode: answered when the bot holds the article, refused when it does not",
       "",
-      `Each question is asked of the half-corpus bot holding its article (wrongly refused if refused) and of the other half (wrongly answered if answered). A passage supports a question when it holds at least \`CHAT_MIN_SUPPORT\` (default ${env.CHAT_MIN_SUPPORT}) of the question's IDF-weighted words (src/answer/support.ts); the gate is the same code for offline answers and for a model.`,
+      `Each question is asked of the half-corpus bot holding its article (wrongly refused if refused) and of the other half (wrongly answered if answered). A passage supports a question when its support score reaches \`CHAT_MIN_SUPPORT\` (default ${env.CHAT_MIN_SUPPORT}): a logistic model over lexical evidence (how much of the question's IDF-weighted words the passage and its best sentences hold, the question's word pairs found side by side, the words the bot never uses; src/answer/support.ts), its weights fitted on the even-numbered questions by bench/fit-gate.ts. The gate is the same code for offline answers and for a model.`,
       "",
       table(
         ["run", "questions (each asked of both bots)", "wrongly refused", "wrongly answered"],

@@ -41,10 +41,11 @@ export const chatEnvSchema = z.object({
   LLM_MAX_TOKENS: z.coerce.number().int().min(16).max(32_000).default(1024),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
   /**
-   * Strict mode and offline answers: a passage supports the question when it holds this
-   * share of the question's IDF-weighted words (docs/benchmarks.md measures the choice)...
+   * Strict mode and offline answers: a passage supports the question when its support
+   * score (answer/support-model.ts: the fitted chance, 0-1, that it does) reaches this;
+   * lower answers more, higher refuses more (docs/benchmarks.md measures the choice)...
    */
-  CHAT_MIN_SUPPORT: z.coerce.number().min(0).max(1).default(0.6),
+  CHAT_MIN_SUPPORT: z.coerce.number().min(0).max(1).default(0.43),
   /** ...or, with a semantic (non-local) embedder, from this cosine similarity. */
   CHAT_MIN_RELEVANT_SIMILARITY: z.coerce.number().min(0).max(1).default(0.3),
   /** Analytics: a question whose best retrieval score (0-1) is below this found no good source. */
