@@ -133,9 +133,10 @@ export const settled = (row: { status: string }) => row.status === "PROCESSED" |
 export async function finishedJob(queue: { getJob(id: string): Promise<import("bullmq").Job | undefined> }, documentId: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = await queue.getJob(`${documentId}-v1`);
-    const state = await job?.getState();
-    if (job && (state === "completed" || state === "failed")) return job;
+    const state = await (await queue.getJob(`${documentId}-v1`))?.getState();
+    // Read again once finished: a job read before its move still holds the old counts.
+    const job = state === "completed" || state === "failed" ? await queue.getJob(`${documentId}-v1`) : undefined;
+    if (job) return job;
     if (Date.now() > deadline) throw new Error(`timed out waiting for the job of document ${documentId} to finish (state ${state})`);
     await new Promise((r) => setTimeout(r, 50));
   }
