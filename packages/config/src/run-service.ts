@@ -71,6 +71,11 @@ export async function runService<S extends z.ZodObject>(options: RunServiceOptio
   process.on("unhandledRejection", (reason) => {
     logger.error({ err: reason }, "unhandled promise rejection");
   });
+  // Node would print the stack and exit 1; the same exit, with the error as a log line.
+  process.on("uncaughtException", (error) => {
+    logger.fatal({ err: error }, `uncaught exception: ${describeCause(error)}`);
+    process.exit(1);
+  });
 
   let service: RunningService;
   try {
