@@ -5,7 +5,7 @@
  * question (null when the gate refused). bench/tune-reader.ts replays the reader on the
  * dump in seconds, without the database.
  *
- *   pnpm tsx bench/dump-reader-requests.ts --out /tmp/reader-requests.json [--every 3]
+ *   pnpm tsx bench/dump-reader-requests.ts --out /tmp/reader-requests.json [--every 2 [--offset 1]]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -27,6 +27,8 @@ const args = parseArgs({
   options: {
     out: { type: "string", default: "/tmp/reader-requests.json" },
     every: { type: "string", default: "1" },
+    /** With --every: which residue to keep, to dump questions not tuned on. */
+    offset: { type: "string", default: "0" },
     concurrency: { type: "string", default: "4" },
     dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
   },
@@ -64,7 +66,7 @@ try {
   const questions = squad.data
     .flatMap((article) => article.paragraphs.flatMap((p) => p.qas.map((qa) => ({ question: qa.question, answers: qa.answers.map((x) => x.text) }))))
     .map((q, i) => ({ ...q, i }))
-    .filter((q) => q.i % every === 0);
+    .filter((q) => q.i % every === Number(args.offset));
   const embedder = createLocalEmbedder();
   const retrieval = createRetrievalService({ db, embedderFor: async () => embedder });
   const extractive = createExtractiveResponder();
