@@ -278,9 +278,9 @@ function wanted(question: string): Wanted | null {
 }
 
 /**
- * The default budget spends the issue's length allowance (median <= 60 words): 55 gives a
- * median of 58-59 words on SQuAD v1.1 dev and containment +0.005 over 50 (bench/tune-reader.ts,
- * held-out half).
+ * The default budget uses the answer-length target (median <= 60 words, docs/benchmarks.md):
+ * 55 gives a median of 58-59 words on SQuAD v1.1 dev and containment +0.005 over 50
+ * (bench/tune-reader.ts, held-out half).
  */
 export function createExtractiveResponder({ maxUnits = 3, wordBudget = 55 }: ExtractiveOptions = {}): Responder {
   return {
