@@ -119,6 +119,11 @@ async function expectAllProcessedExactly(docs: { id: string; expectedChunks: num
     const count = counts.find((c) => c.documentId === doc.id);
     expect(count, doc.id).toEqual({ documentId: doc.id, total: doc.expectedChunks, distinct: doc.expectedChunks });
   }
+  // The rows commit before BullMQ records the jobs' completion: read the jobs after it.
+  await until(async () => {
+    const states = await Promise.all(ids.map(async (id) => (await queue.getJob(`${id}-v1`))?.getState()));
+    return states.every((state) => state === "completed");
+  }, "every job to complete");
   const jobs = await Promise.all(ids.map((id) => queue.getJob(`${id}-v1`)));
   // Only the successful run counts; an outage spends no attempt.
   expect(jobs.map((j) => j?.attemptsMade)).toEqual(ids.map(() => 1));
