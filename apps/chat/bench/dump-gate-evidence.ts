@@ -19,6 +19,7 @@ import { sql } from "drizzle-orm";
 import { createRetrievalService } from "../src/retrieval/service";
 import { ingestThroughWorker } from "./ingest-through-worker";
 import { createScratchDatabase } from "./scratch-db";
+import { defaultSquadPath, pool, type Squad } from "./squad";
 
 const args = parseArgs({
   options: {
@@ -28,25 +29,9 @@ const args = parseArgs({
     concurrency: { type: "string", default: "4" },
     /** Keep the scratch database (its URL and bot ids go into the output) to query it again. */
     keep: { type: "boolean", default: false },
-    dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
+    dataset: { type: "string", default: defaultSquadPath },
   },
 }).values;
-
-interface Squad {
-  data: { title: string; paragraphs: { context: string; qas: { question: string; answers: { text: string }[] }[] }[] }[];
-}
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
 
 async function createBenchBot(db: Database, workspaceId: string, name: string): Promise<Bot> {
   const [row] = await db.insert(s.bots).values({ workspaceId, name, publicId: `gate-${name}`, status: "READY", ragConfig: defaultRagConfig }).returning();

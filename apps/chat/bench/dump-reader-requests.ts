@@ -22,6 +22,7 @@ import type { PromptSource, Responder } from "../src/llm/types";
 import { createRetrievalService } from "../src/retrieval/service";
 import { ingestThroughWorker } from "./ingest-through-worker";
 import { createScratchDatabase } from "./scratch-db";
+import { defaultSquadPath, pool, type Squad } from "./squad";
 
 const args = parseArgs({
   options: {
@@ -30,25 +31,9 @@ const args = parseArgs({
     /** With --every: which residue to keep, to dump questions not tuned on. */
     offset: { type: "string", default: "0" },
     concurrency: { type: "string", default: "4" },
-    dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
+    dataset: { type: "string", default: defaultSquadPath },
   },
 }).values;
-
-interface Squad {
-  data: { title: string; paragraphs: { context: string; qas: { question: string; answers: { text: string }[] }[] }[] }[];
-}
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
 
 const squad = JSON.parse(readFileSync(args.dataset!, "utf8")) as Squad;
 const env = chatEnvSchema.parse({});

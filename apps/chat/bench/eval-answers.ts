@@ -59,6 +59,7 @@ import { fixtureDocuments, fixtureQuestions } from "./answer-fixtures";
 import { ingestThroughWorker } from "./ingest-through-worker";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
+import { defaultSquadPath, pool, type Squad } from "./squad";
 
 const args = parseArgs({
   options: {
@@ -70,13 +71,9 @@ const args = parseArgs({
     "context-sample": { type: "string", default: "2000" },
     concurrency: { type: "string", default: "4" },
     "no-write": { type: "boolean", default: false },
-    dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
+    dataset: { type: "string", default: defaultSquadPath },
   },
 }).values;
-
-interface Squad {
-  data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { text: string }[] }[] }[] }[];
-}
 
 interface Question {
   question: string;
@@ -105,18 +102,6 @@ const answerWords = (text: string, prefix: string) =>
     .replace(prefix, "")
     .split(/\s+/)
     .filter((w) => w && !/^\[\d+\][.,;:]?$/.test(w) && !/^```/.test(w)).length;
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);

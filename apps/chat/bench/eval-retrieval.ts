@@ -28,6 +28,7 @@ import { createRetrievalService } from "../src/retrieval/service";
 import { ingestThroughWorker } from "./ingest-through-worker";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
+import { defaultSquadPath, pool, type Squad } from "./squad";
 
 const args = parseArgs({
   options: {
@@ -39,13 +40,9 @@ const args = parseArgs({
     "no-write": { type: "boolean", default: false },
     /** Keep the scratch database (its name is printed) for EXPLAIN sessions. */
     keep: { type: "boolean", default: false },
-    dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
+    dataset: { type: "string", default: defaultSquadPath },
   },
 }).values;
-
-interface Squad {
-  data: { title: string; paragraphs: { context: string; qas: { id: string; question: string; answers: { answer_start: number; text: string }[] }[] }[] }[];
-}
 
 function positiveInt(flag: string, value: string): number {
   const n = Number(value);
@@ -60,18 +57,6 @@ function sentenceAt(text: string, offset: number): string {
     if (offset >= seg.index && offset < seg.index + seg.segment.length) return norm(seg.segment);
   }
   return norm(text);
-}
-
-async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
 }
 
 type Metrics = { r1: number; r5: number; r10: number; mrr: number; ndcg10: number };

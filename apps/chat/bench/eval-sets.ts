@@ -26,18 +26,15 @@ import { sql } from "drizzle-orm";
 import { ingestThroughWorker } from "./ingest-through-worker";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
+import { defaultSquadPath, type Squad } from "./squad";
 
 const args = parseArgs({
   options: {
     articles: { type: "string" },
     "no-write": { type: "boolean", default: false },
-    dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
+    dataset: { type: "string", default: defaultSquadPath },
   },
 }).values;
-
-interface Squad {
-  data: { title: string; paragraphs: { context: string; qas: { question: string; answers: { answer_start: number; text: string }[] }[] }[] }[];
-}
 
 const norm = (t: string) => t.replace(/\s+/g, " ").trim();
 const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });

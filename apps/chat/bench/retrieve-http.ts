@@ -26,13 +26,14 @@ import { type BenchChatServer, startChatServer } from "./chat-server";
 import { mulberry32 } from "./random";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
+import { defaultSquadPath, type Squad } from "./squad";
 
 const args = parseArgs({
   options: {
     chunks: { type: "string", default: "100000" },
     queries: { type: "string", default: "200" },
     port: { type: "string", default: "3902" },
-    dataset: { type: "string", default: new URL("../../../../shared/datasets/squad-v1.1-dev.json", import.meta.url).pathname },
+    dataset: { type: "string", default: defaultSquadPath },
     "no-write": { type: "boolean", default: false },
   },
 }).values;
@@ -51,10 +52,6 @@ const pct = (xs: number[], p: number) => {
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const esc = (t: string) => t.replace(/\\/g, "\\\\").replace(/\t/g, " ").replace(/\n/g, " ");
 const words = (t: string) => t.trim().split(/\s+/).length;
-
-interface Squad {
-  data: { paragraphs: { context: string; qas: { question: string }[] }[] }[];
-}
 
 function corpus(path: string) {
   const squad = JSON.parse(readFileSync(path, "utf8")) as Squad;
