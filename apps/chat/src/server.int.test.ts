@@ -4,50 +4,15 @@
  * stream runs to its `done` event with the whole answer, new requests are turned away,
  * and the process logs its shutdown and exits 0 well within SHUTDOWN_TIMEOUT_MS.
  */
-import { fileURLToPath } from "node:url";
-import { createLocalEmbedder } from "@docent/embeddings";
-import { useTestDatabase } from "@docent/testing/db";
-import { assertBuilt, freePort, spawnService, type ServiceProcess } from "@docent/testing/process";
-import { useTestRedis } from "@docent/testing/redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApiKey, parseSse } from "../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
-import { startTestLlmServer } from "../test-support/llm-server";
+import { describe, expect, it } from "vitest";
+import { parseSse } from "../test-support/app";
+import { createChatProcessRig } from "../test-support/process-rig";
 
-const chatDir = fileURLToPath(new URL("..", import.meta.url));
-const db = await useTestDatabase();
-const redis = useTestRedis();
-await ensureFreePlan(db.db);
-const llm = await startTestLlmServer({ pieceDelayMs: 60 });
-const words = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
-llm.setReply(() => `The warranty lasts three years [1]. ${words}.`);
-const { workspace, bot } = await createWorkspaceWithBot(db.db);
-await addDocument(db.db, createLocalEmbedder(), bot, "warranty.txt", ["Every router carries a three-year warranty covering hardware defects."]);
-const key = await createTestApiKey(db.db, workspace.id);
-let service: ServiceProcess | undefined;
-beforeAll(() => assertBuilt(chatDir));
-afterAll(async () => {
-  if (service?.child.exitCode === null) service.child.kill("SIGKILL");
-  await llm.close();
-});
+const { bot, key, start } = await createChatProcessRig({ pieceDelayMs: 60, replyWords: 40, wordPrefix: "word" });
 
 describe("the chat process", () => {
   it("finishes a streaming answer on SIGTERM, then exits 0", async () => {
-    const port = await freePort();
-    service = spawnService(chatDir, {
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      METRICS_PORT: "0",
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      CHAT_REDIS_PREFIX: redis.prefix,
-      LLM_BASE_URL: llm.baseUrl,
-      LLM_API_KEY: "test-key",
-      LLM_MODEL: "test-model",
-      SHUTDOWN_TIMEOUT_MS: "15000",
-    });
-    await service.waitForLine(/"msg":"chat service listening"/);
-    const base = `http://127.0.0.1:${port}`;
+    const { service, base } = await start({ SHUTDOWN_TIMEOUT_MS: "15000" });
 
     const streaming = fetch(`${base}/v1/bots/${bot.id}/chat`, {
       method: "POST",

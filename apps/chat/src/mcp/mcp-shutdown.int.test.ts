@@ -4,52 +4,19 @@
  * SIGTERM comes. The call completes, the process exits 0 at once after it, far within
  * SHUTDOWN_TIMEOUT_MS.
  */
-import { fileURLToPath } from "node:url";
-import { useTestDatabase } from "@docent/testing/db";
-import { assertBuilt, freePort, spawnService, type ServiceProcess } from "@docent/testing/process";
-import { useTestRedis } from "@docent/testing/redis";
-import { createLocalEmbedder } from "@docent/embeddings";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApiKey } from "../../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
-import { startTestLlmServer } from "../../test-support/llm-server";
+import { describe, expect, it } from "vitest";
+import { createChatProcessRig } from "../../test-support/process-rig";
 
-const chatDir = fileURLToPath(new URL("../..", import.meta.url));
-const db = await useTestDatabase();
-const redis = useTestRedis();
-await ensureFreePlan(db.db);
-const llm = await startTestLlmServer({ pieceDelayMs: 40 });
-llm.setReply(() => `The warranty lasts three years [1]. ${Array.from({ length: 20 }, (_, i) => `w${i}`).join(" ")}.`);
-const { workspace, bot } = await createWorkspaceWithBot(db.db);
-await addDocument(db.db, createLocalEmbedder(), bot, "warranty.txt", ["Every router carries a three-year warranty covering hardware defects."]);
-const key = await createTestApiKey(db.db, workspace.id);
-let service: ServiceProcess | undefined;
-beforeAll(() => assertBuilt(chatDir));
-afterAll(async () => {
-  if (service?.child.exitCode === null) service.child.kill("SIGKILL");
-  await llm.close();
-});
+const { bot, key, start } = await createChatProcessRig({ pieceDelayMs: 40, replyWords: 20, wordPrefix: "w" });
 
 describe("MCP and SIGTERM", () => {
   it("finishes the tool call in flight and exits 0 without waiting for the idle MCP client", async () => {
-    const port = await freePort();
-    service = spawnService(chatDir, {
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      CHAT_REDIS_PREFIX: redis.prefix,
-      LLM_BASE_URL: llm.baseUrl,
-      LLM_API_KEY: "test-key",
-      LLM_MODEL: "test-model",
-      SHUTDOWN_TIMEOUT_MS: "20000",
-    });
-    await service.waitForLine(/"msg":"chat service listening"/);
+    const { service, base } = await start({ SHUTDOWN_TIMEOUT_MS: "20000" });
     const client = new Client({ name: "shutdown-test", version: "1.0.0" });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/v1/mcp/${bot.publicId}`), {
+      new StreamableHTTPClientTransport(new URL(`${base}/v1/mcp/${bot.publicId}`), {
         requestInit: { headers: { authorization: `Bearer ${key}` } },
       }),
     );
