@@ -5,8 +5,8 @@
  * The image's HEALTHCHECK calls `/readyz`. The worker has no other HTTP
  * surface, so this is plain node:http rather than a framework.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
+import { type HttpListener, listenHttp } from "@docent/service-kit/http-listener";
 import { type Registry, serveMetrics } from "@docent/service-kit/metrics";
 import { checkReadiness, type ReadinessCheck } from "@docent/service-kit/readiness";
 
@@ -20,12 +20,7 @@ export interface OpsServerOptions {
   metrics?: { registry: Registry; token?: string | undefined };
 }
 
-export interface OpsServer {
-  server: Server;
-  /** The bound port (useful when `port` was 0). */
-  port: number;
-  close(): Promise<void>;
-}
+export type OpsServer = HttpListener;
 
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const timeoutMs = options.timeoutMs ?? 2000;
@@ -47,20 +42,5 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     }
     send(404, { error: "NOT_FOUND" });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return {
-    server,
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenHttp(server, options.host, options.port);
 }

@@ -10,12 +10,12 @@
  * ops server; either way METRICS_TOKEN, when set, is required as a bearer token.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { StartupError } from "@docent/config/run-service";
 import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import { z } from "zod";
+import { type HttpListener, listenHttp } from "./http-listener";
 
 export { Registry };
 
@@ -208,12 +208,7 @@ export function serveMetrics(
   };
 }
 
-export interface MetricsServer {
-  server: Server;
-  /** The bound port (useful when `port` was 0). */
-  port: number;
-  close(): Promise<void>;
-}
+export type MetricsServer = HttpListener;
 
 /** A listener that serves only `/metrics` (api and chat keep it off their public port). */
 export async function startMetricsServer(options: {
@@ -229,22 +224,7 @@ export async function startMetricsServer(options: {
       response.end(JSON.stringify({ error: "NOT_FOUND" }));
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return {
-    server,
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenHttp(server, options.host, options.port);
 }
 
 /**
