@@ -12,11 +12,12 @@ import { useTestDatabase } from "@docent/testing/db";
 import { type Mailbox, startMailbox } from "@docent/testing/mailbox";
 import type {} from "@docent/testing/global-setup";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { launchBrowser } from "./harness/browser";
 import { buildAdmin, distDir } from "./harness/build";
 import { freePort, type Services, startServices } from "./harness/services";
 import { type RunningServer, serveAdmin, servePage } from "./harness/static-server";
+import { createSteps } from "./harness/steps";
 
 const shots = resolve(import.meta.dirname, "../../../docs/screenshots");
 /** Payloads that must show up as text and never run. Each bumps window.__xss if it executes. */
@@ -96,29 +97,12 @@ describe("admin app and widget in a browser", () => {
   };
   const usedMails = new Set<object>();
 
-  /**
-   * The steps build on each other: after one fails, the later ones fail at once (naming
-   * the broken step) instead of each waiting for its own timeout. A failure carries the
-   * tail of the services' logs.
-   */
-  const failed = new Set<string>();
-  const step = (name: string, needs: string[], fn: () => Promise<void>) =>
-    it(name, async () => {
-      const blocker = needs.find((n) => failed.has(n));
-      if (blocker) {
-        failed.add(name);
-        throw new Error(`not run: it needs the step "${blocker}", which failed`);
-      }
-      try {
-        await fn();
-      } catch (error) {
-        failed.add(name);
-        const logs = ["api", "chat", "worker"]
-          .map((n) => `--- ${n} ---\n${(services?.tail(n, 60) ?? "").split("\n").filter((l) => !l.includes('"msg":"incoming request"') && !l.includes('"msg":"request completed"')).slice(-12).join("\n")}`)
-          .join("\n");
-        throw new Error(`${(error as Error).message}\n${logs}`, { cause: error });
-      }
-    });
+  /** Steps (harness/steps.ts); a failure carries the services' last log lines, request lines left out. */
+  const step = createSteps(() =>
+    ["api", "chat", "worker"]
+      .map((n) => `--- ${n} ---\n${(services?.tail(n, 60) ?? "").split("\n").filter((l) => !l.includes('"msg":"incoming request"') && !l.includes('"msg":"request completed"')).slice(-12).join("\n")}`)
+      .join("\n"),
+  );
 
   step("signs up and lands in the new workspace", [], async () => {
     await page.goto("/signup");

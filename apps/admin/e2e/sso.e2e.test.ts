@@ -18,6 +18,7 @@ import { launchBrowser } from "./harness/browser";
 import { buildAdmin, distDir } from "./harness/build";
 import { freePort, type Services, startServices } from "./harness/services";
 import { type RunningServer, serveAdmin } from "./harness/static-server";
+import { createSteps } from "./harness/steps";
 
 const db = await useTestDatabase();
 const shots = resolve(import.meta.dirname, "../../../docs/screenshots");
@@ -77,21 +78,7 @@ describe("single sign-on in a browser", () => {
     await mailbox?.close();
   });
 
-  const failed = new Set<string>();
-  const step = (name: string, needs: string[], fn: () => Promise<void>) =>
-    it(name, async () => {
-      const blocker = needs.find((n) => failed.has(n));
-      if (blocker) {
-        failed.add(name);
-        throw new Error(`not run: it needs the step "${blocker}", which failed`);
-      }
-      try {
-        await fn();
-      } catch (error) {
-        failed.add(name);
-        throw new Error(`${(error as Error).message}\n--- api ---\n${services?.tail("api", 20) ?? ""}`, { cause: error });
-      }
-    });
+  const step = createSteps(() => `--- api ---\n${services?.tail("api", 20) ?? ""}`);
 
   /** At the provider's login page: who signs in. */
   const signInAtProvider = async (sub: string) => {
