@@ -280,7 +280,9 @@ export function createChatService(deps: ChatServiceDeps) {
           };
         });
     const latencyMs = Math.round(performance.now() - started);
-    const at = now();
+    // Strictly after the question (a fast answer can land in the same millisecond), so
+    // transcripts ordered by time never show the answer first.
+    const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
 
     await db.transaction(async (tx) => {
       if (!conversation) {
