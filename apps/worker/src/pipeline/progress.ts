@@ -6,7 +6,7 @@
  * job (this worker lost its lock), the write changes nothing and the job stops early.
  */
 import type { Logger } from "@docent/config/logger";
-import { publishDocumentStatus } from "@docent/queue/status";
+import { announceDocumentStatus } from "@docent/queue/status";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
 import { LockLostError, StaleJobError } from "./errors";
@@ -68,20 +68,12 @@ export function createProgressReporter(deps: {
            and not exists (select 1 from bot_document_deletions where document_id = ${document.id})
      returning chunk_count as "chunkCount"`;
       if (rows.length === 0) throw await whyNotCurrent(sql, document);
-      try {
-        await publishDocumentStatus(deps.redis, deps.prefix, {
-          documentId: document.id,
-          botId: document.botId,
-          version: document.version,
-          status: "PROCESSING",
-          stage,
-          progress,
-          chunkCount: rows[0]!.chunkCount,
-          errorMessage: null,
-        });
-      } catch (error) {
-        deps.logger.warn({ err: error }, "status publish failed");
-      }
+      await announceDocumentStatus(
+        deps.redis,
+        deps.prefix,
+        { ...document, status: "PROCESSING", stage, progress, chunkCount: rows[0]!.chunkCount, errorMessage: null },
+        (error) => deps.logger.warn({ err: error }, "status publish failed"),
+      );
     },
   };
 }

@@ -3,7 +3,7 @@
  * publishes it. Only the job's own version is touched: a newer re-index owns the row.
  */
 import type { Logger } from "@docent/config/logger";
-import { publishDocumentStatus } from "@docent/queue/status";
+import { announceDocumentStatus } from "@docent/queue/status";
 import type { Dependency } from "@docent/service-kit/dependency-errors";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
@@ -19,16 +19,15 @@ async function publishRow(
   status: "PROCESSING" | "FAILED",
   message: string,
 ) {
-  await publishDocumentStatus(deps.redis, deps.queuePrefix, {
-    documentId: document.documentId,
+  await announceDocumentStatus(deps.redis, deps.queuePrefix, {
+    id: document.documentId,
     botId: document.botId,
     version: document.version,
     status,
     stage: null,
-    progress: row.progress,
-    chunkCount: row.chunkCount,
+    ...row,
     errorMessage: message,
-  }).catch(() => {});
+  });
 }
 
 export async function recordDocumentFailure(

@@ -40,7 +40,7 @@ import {
   type SourceKind,
 } from "@docent/ingest";
 import type { IngestDocumentPayload } from "@docent/queue/jobs";
-import { publishDocumentStatus } from "@docent/queue/status";
+import { announceDocumentStatus } from "@docent/queue/status";
 import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
 import { eq, sql as drizzleSql } from "drizzle-orm";
 import type { Redis } from "ioredis";
@@ -503,8 +503,8 @@ async function processAccepted(
       await finishDeletion(deps, doc.id, log);
       return { status: "skipped", reason: "deleted" };
     }
-    await publishDocumentStatus(deps.redis, deps.queuePrefix, {
-      documentId: doc.id,
+    await announceDocumentStatus(deps.redis, deps.queuePrefix, {
+      id: doc.id,
       botId: doc.botId,
       version: payload.version,
       status: "PROCESSED",
@@ -512,7 +512,7 @@ async function processAccepted(
       progress: 100,
       chunkCount: spool.count,
       errorMessage: null,
-    }).catch(() => {});
+    });
     log.info({ chunks: spool.count, embedded, reused, model }, "document processed");
     return { status: "processed", chunks: spool.count, embedded, reused };
   } catch (error) {
