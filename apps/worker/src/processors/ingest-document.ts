@@ -23,7 +23,8 @@ import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
-import { botDocumentDeletions, botDocuments, bots } from "@docent/db/schema";
+import { claimDocumentRun, lockDocumentForIngest, startDocumentProcessing, type StoredSource } from "@docent/db/queries/bot-documents";
+import { isDeletionRecorded } from "@docent/db/queries/document-deletions";
 import { limitReachedMessage } from "@docent/db/limits";
 import { getProcessingLimits, type ProcessingLimits } from "@docent/db/queries/usage";
 import { documentStorageKey, incrementProcessingJobs, purgeDeletedDocument } from "@docent/documents";
@@ -42,7 +43,6 @@ import {
 import type { IngestDocumentPayload } from "@docent/queue/jobs";
 import { announceDocumentStatus } from "@docent/queue/status";
 import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
-import { eq, sql as drizzleSql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
 import type { IngestStage, WorkerMetrics } from "../metrics";
@@ -50,7 +50,7 @@ import { encodeChunkRow, regconfigOid } from "../pipeline/copy-chunks";
 import { LockLostError, PermanentDocumentError, ReleaseJobError, StaleJobError } from "../pipeline/errors";
 import { createProgressReporter, type ProgressReporter } from "../pipeline/progress";
 import { TupleSpool } from "../pipeline/spool";
-import { commitChunks, loadReusableEmbeddings, type StoredSource } from "../pipeline/store";
+import { commitChunks, loadReusableEmbeddings } from "../pipeline/store";
 
 export const EMBEDDING_DIMENSIONS = 768;
 
@@ -123,33 +123,19 @@ async function acceptJob(
   runId: string,
 ): Promise<AcceptedDocument | { skipped: string; deleted?: true }> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({
-        doc: botDocuments,
-        workspaceId: bots.workspaceId,
-        language: bots.language,
-        ragConfig: bots.ragConfig,
-        deleted: drizzleSql<boolean>`exists (select 1 from ${botDocumentDeletions} where ${botDocumentDeletions.documentId} = ${botDocuments.id})`,
-      })
-      .from(botDocuments)
-      .innerJoin(bots, eq(bots.id, botDocuments.botId))
-      .where(eq(botDocuments.id, payload.documentId))
-      .for("update", { of: botDocuments });
+    const row = await lockDocumentForIngest(tx, payload.documentId);
     if (!row) return { skipped: "document deleted" };
     if (row.deleted) return { skipped: "document deleted", deleted: true };
     const { doc } = row;
     if (doc.version !== payload.version) return { skipped: `superseded by version ${doc.version}` };
     if (doc.status === "PROCESSED" || doc.status === "FAILED") return { skipped: `already ${doc.status}` };
     if (doc.status === "PENDING") {
-      await tx
-        .update(botDocuments)
-        .set({ status: "PROCESSING", stage: "download", progress: 0, errorMessage: null, ingestRunId: runId })
-        .where(eq(botDocuments.id, doc.id));
+      await startDocumentProcessing(tx, { documentId: doc.id, runId });
       // Counted once per accepted (document, version): retries and stalled re-runs find
       // the row already PROCESSING and do not count again.
       await incrementProcessingJobs(tx, row.workspaceId);
     } else {
-      await tx.update(botDocuments).set({ ingestRunId: runId }).where(eq(botDocuments.id, doc.id));
+      await claimDocumentRun(tx, { documentId: doc.id, runId });
     }
     return {
       id: doc.id,
@@ -329,12 +315,6 @@ async function finishDeletion(deps: IngestDeps, documentId: string, log: Logger)
   }
 }
 
-async function wasDeleted(sql: postgres.Sql, documentId: string): Promise<boolean> {
-  const [row] = await sql<{ deleted: boolean }[]>`
-    select exists (select 1 from bot_document_deletions where document_id = ${documentId}) as deleted`;
-  return row?.deleted ?? false;
-}
-
 export async function processIngestDocument(
   deps: IngestDeps,
   payload: IngestDocumentPayload,
@@ -372,7 +352,7 @@ async function processAccepted(
 ): Promise<IngestResult> {
   const { deadline } = limits;
   const progress = createProgressReporter({
-    sql: deps.sql,
+    db: deps.db,
     redis: deps.redis,
     prefix: deps.queuePrefix,
     logger: log,
@@ -499,7 +479,7 @@ async function processAccepted(
       });
     }
     // A deletion recorded while the commit ran: the commit saw none, so finish it now.
-    if (await wasDeleted(deps.sql, doc.id)) {
+    if (await isDeletionRecorded(deps.db, doc.id)) {
       await finishDeletion(deps, doc.id, log);
       return { status: "skipped", reason: "deleted" };
     }
