@@ -29,7 +29,7 @@ import type postgres from "postgres";
 import type { Redis } from "ioredis";
 import { dependencyNoun } from "./processors/base";
 import { recordDocumentFailure } from "./processors/failure";
-import type { EmbedderLike } from "./processors/ingest-document";
+import type { EmbedderLike } from "./pipeline/embed";
 
 /** Documents looked at per sweep; the rest wait for the next pass. */
 const BATCH = 200;
