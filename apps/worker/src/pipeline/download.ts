@@ -8,6 +8,7 @@ import type { StoredSource } from "@docent/db/queries/bot-documents";
 import { documentStorageKey } from "@docent/documents";
 import { DETECT_HEAD_BYTES, detectFileType, fetchUrlSafely, type FetchUrlOptions, type SourceKind } from "@docent/ingest";
 import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
+import type { AcceptedDocument } from "./accept";
 import { PermanentDocumentError } from "./errors";
 
 export interface DownloadDeps {
@@ -15,18 +16,6 @@ export interface DownloadDeps {
   fetchOptions: Pick<FetchUrlOptions, "maxBytes" | "timeoutMs" | "allowAddress" | "lookup">;
   /** Aborted on SIGTERM: a fetch in flight stops. */
   shutdownSignal: AbortSignal;
-}
-
-/** The fields of the document row the download reads. */
-export interface DocumentSource {
-  id: string;
-  botId: string;
-  workspaceId: string;
-  name: string;
-  sourceType: string;
-  sourceUrl: string | null;
-  storageKey: string | null;
-  sizeBytes: number;
 }
 
 export interface Downloaded {
@@ -63,7 +52,7 @@ async function readAll(stream: Readable, expectedSize: number): Promise<Buffer> 
 /** The source bytes: the stored original, or the URL fetched (and then stored) anew. */
 export async function download(
   deps: DownloadDeps,
-  doc: DocumentSource,
+  doc: AcceptedDocument,
   deadline: AbortSignal | undefined,
 ): Promise<Downloaded> {
   if (doc.sourceType === "URL") {
