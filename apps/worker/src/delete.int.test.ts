@@ -30,7 +30,7 @@ const recording = (inner: ObjectStorage): ObjectStorage => ({
 
 const rig = await createRig({
   concurrency: 1,
-  testEmbedDelayMs: 150,
+  embedDelayMs: 150,
   workerStorage: async (s3) => recording(s3.storage),
   fetchOptions: { allowAddress: (address) => address === "127.0.0.1" },
 });

@@ -76,7 +76,7 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   URL_FETCH_TIMEOUT_MS: ms(20_000),
   /**
    * Tests only (ignored unless NODE_ENV=test): sleep this long before each embedding
-   * batch, so a kill test can catch the worker mid-document.
+   * call (see test-hooks.ts), so a kill test can catch the worker mid-document.
    */
   DOCENT_TEST_EMBED_DELAY_MS: z.coerce.number().int().min(0).default(0),
 });

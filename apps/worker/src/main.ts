@@ -15,7 +15,8 @@ import { createStorageFromEnv } from "@docent/storage/env";
 import { workerEnvSchema } from "./env";
 import { startOpsServer } from "./ops-server";
 import { removeOrphanSpools, removeOwnSpoolDir } from "./pipeline/spool";
-import type { EmbedderLike } from "./processors/ingest-document";
+import type { EmbedderLike } from "./pipeline/embed";
+import { withEmbedDelay } from "./test-hooks";
 import { createIngestWorker, workspaceEmbedderFor } from "./worker";
 
 await runService({
@@ -40,9 +41,11 @@ await runService({
     });
     await assertDatabaseReady(database.sql, env.DATABASE_URL);
     const storage = createStorageFromEnv(env);
-    const embedder: EmbedderLike = resolveEmbedder({ env });
-    const embedderFor = workspaceEmbedderFor(database.db, env);
-    const testDelay = env.NODE_ENV === "test" ? env.DOCENT_TEST_EMBED_DELAY_MS : 0;
+    const platformEmbedder: EmbedderLike = resolveEmbedder({ env });
+    const { embedder, embedderFor } = withEmbedDelay(
+      { embedder: platformEmbedder, embedderFor: workspaceEmbedderFor(database.db, env) },
+      env.NODE_ENV === "test" ? env.DOCENT_TEST_EMBED_DELAY_MS : 0,
+    );
     await removeOrphanSpools();
 
     const metrics = createMetricsRegistry({ service: "worker", processMetrics: true });
@@ -66,7 +69,6 @@ await runService({
       reaper: { intervalMs: env.REAPER_INTERVAL_MS, staleAfterMs: env.REAPER_STALE_AFTER_MS },
       outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
       fetchOptions: { maxBytes: env.URL_FETCH_MAX_BYTES, timeoutMs: env.URL_FETCH_TIMEOUT_MS },
-      testEmbedDelayMs: testDelay,
       metrics,
     });
     const ops = await startOpsServer({

@@ -14,6 +14,12 @@
  */
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
+import {
+  listOutageFailures,
+  listStaleDocuments,
+  requeueOutageFailure,
+  touchDocument,
+} from "@docent/db/queries/bot-documents";
 import { purgeDeletedDocument } from "@docent/documents";
 import { enqueueIngest, type IngestQueue } from "@docent/queue/producer";
 import { ingestJobId } from "@docent/queue/jobs";
@@ -23,7 +29,10 @@ import type postgres from "postgres";
 import type { Redis } from "ioredis";
 import { dependencyNoun } from "./processors/base";
 import { recordDocumentFailure } from "./processors/failure";
-import type { EmbedderLike } from "./processors/ingest-document";
+import type { EmbedderLike } from "./pipeline/embed";
+
+/** Documents looked at per sweep; the rest wait for the next pass. */
+const BATCH = 200;
 
 export interface ReaperDeps {
   db: Database;
@@ -49,16 +58,7 @@ export interface ReapResult {
 
 export async function reapStuckDocuments(deps: ReaperDeps): Promise<ReapResult> {
   const result: ReapResult = { requeued: 0, failed: 0, retried: 0, purged: 0 };
-  const stuck = await deps.sql<
-    { id: string; botId: string; workspaceId: string; version: number; status: string }[]
-  >`
-    select d.id, d.bot_id as "botId", b.workspace_id as "workspaceId", d.version, d.status
-      from bot_documents d join bots b on b.id = d.bot_id
-     where d.status in ('PENDING', 'PROCESSING')
-       and d.updated_at < now() - make_interval(secs => ${deps.staleAfterMs / 1000})
-       and not exists (select 1 from bot_document_deletions x where x.document_id = d.id)
-     order by d.updated_at
-     limit 200`;
+  const stuck = await listStaleDocuments(deps.db, { staleAfterMs: deps.staleAfterMs, limit: BATCH });
   for (const doc of stuck) {
     const job = await deps.queue.getJob(ingestJobId(doc.id, doc.version));
     const state = job ? await job.getState() : "missing";
@@ -83,7 +83,7 @@ export async function reapStuckDocuments(deps: ReaperDeps): Promise<ReapResult> 
         workspaceId: doc.workspaceId,
         version: doc.version,
       });
-      await deps.sql`update bot_documents set updated_at = now() where id = ${doc.id} and version = ${doc.version}`;
+      await touchDocument(deps.db, { documentId: doc.id, version: doc.version });
       log.warn("document was stuck without a job; re-enqueued");
       result.requeued++;
     }
@@ -106,32 +106,19 @@ async function answers(deps: ReaperDeps, dependency: Dependency, workspaceId: st
 }
 
 async function retryOutageFailures(deps: ReaperDeps): Promise<number> {
-  const failed = await deps.sql<
-    { id: string; botId: string; workspaceId: string; version: number; dependency: Dependency }[]
-  >`
-    select d.id, d.bot_id as "botId", b.workspace_id as "workspaceId", d.version,
-           d.outage_dependency as dependency
-      from bot_documents d join bots b on b.id = d.bot_id
-     where d.status = 'FAILED' and d.outage_dependency is not null
-       and not exists (select 1 from bot_document_deletions x where x.document_id = d.id)
-     order by d.updated_at
-     limit 200`;
+  const failed = await listOutageFailures(deps.db, { limit: BATCH });
   const available = new Map<string, boolean>();
   let retried = 0;
-  for (const doc of failed) {
+  for (const row of failed) {
+    // Written only from a job's outage (see processors/failure.ts), so always a Dependency.
+    const doc = { ...row, dependency: row.dependency as Dependency };
     const key = doc.dependency === "embedding" ? `embedding:${doc.workspaceId}` : doc.dependency;
     if (!available.has(key)) available.set(key, await answers(deps, doc.dependency, doc.workspaceId));
     if (!available.get(key)) continue;
     const reason = `Processing again: ${dependencyNoun(doc.dependency)} answers again after the outage that failed this document.`;
     // Back to PROCESSING (not PENDING), like a retry: the month's processing-job count
     // already includes this version.
-    const [row] = await deps.sql<{ id: string }[]>`
-      update bot_documents
-         set status = 'PROCESSING', stage = 'queued', progress = 0, error_message = ${reason},
-             outage_dependency = null, updated_at = now()
-       where id = ${doc.id} and version = ${doc.version} and status = 'FAILED' and outage_dependency is not null
-   returning id`;
-    if (!row) continue;
+    if (!(await requeueOutageFailure(deps.db, { documentId: doc.id, version: doc.version, reason }))) continue;
     const previous = await deps.queue.getJob(ingestJobId(doc.id, doc.version));
     await previous?.remove().catch(() => {});
     await enqueueIngest(deps.queue, { documentId: doc.id, botId: doc.botId, workspaceId: doc.workspaceId, version: doc.version });

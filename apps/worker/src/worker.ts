@@ -27,7 +27,8 @@ import type postgres from "postgres";
 import { createWorkerMetrics } from "./metrics";
 import { createLockWatch, requestIdOf, wrapProcessor } from "./processors/base";
 import { recordDocumentFailure, recordOutageWait } from "./processors/failure";
-import { processIngestDocument, type EmbedderLike, type IngestDeps } from "./processors/ingest-document";
+import type { EmbedderLike } from "./pipeline/embed";
+import { processIngestDocument, type IngestDeps } from "./processors/ingest-document";
 import { startReaper } from "./reaper";
 
 export interface IngestWorkerOptions {
@@ -53,7 +54,6 @@ export interface IngestWorkerOptions {
    */
   outageDeadlineMs: number;
   fetchOptions?: IngestDeps["fetchOptions"];
-  testEmbedDelayMs?: number;
   /** Where the worker's metrics go (the ops server serves it at /metrics); none when unset. */
   metrics?: Registry;
 }
@@ -101,7 +101,6 @@ export function createIngestWorker(options: IngestWorkerOptions) {
     progressIntervalMs: options.progressIntervalMs,
     fetchOptions: options.fetchOptions ?? {},
     shutdownSignal: shutdown.signal,
-    testEmbedDelayMs: options.testEmbedDelayMs,
     metrics,
   };
 

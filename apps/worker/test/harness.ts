@@ -12,7 +12,8 @@ import { startTestS3, type TestS3 } from "@docent/storage/testing";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll } from "vitest";
-import type { EmbedderLike } from "../src/processors/ingest-document";
+import type { EmbedderLike } from "../src/pipeline/embed";
+import { slowEmbedder } from "../src/test-hooks";
 import type { ReaperDeps } from "../src/reaper";
 import { createIngestWorker, type IngestWorkerOptions } from "../src/worker";
 
@@ -38,6 +39,8 @@ export async function createRig(
     startWorker?: boolean;
     /** The storage the worker reads through, made from the rig's S3 server (uploads go direct). */
     workerStorage?: (s3: TestS3) => Promise<IngestWorkerOptions["storage"]>;
+    /** Pause before each embedding call, so a test can act while a job is mid-way. */
+    embedDelayMs?: number;
   } = {},
 ) {
   const database = await useTestDatabase();
@@ -54,7 +57,7 @@ export async function createRig(
     logger,
     limits: unlimitedLimits,
   });
-  const { workerStorage, startWorker, ...workerOptions } = options;
+  const { workerStorage, startWorker, embedDelayMs, ...workerOptions } = options;
   const storage = workerStorage ? await workerStorage(s3) : s3.storage;
   const worker =
     startWorker === false
@@ -65,7 +68,7 @@ export async function createRig(
           storage,
           redis,
           queuePrefix: testRedis.prefix,
-          embedder: counting.embedder,
+          embedder: embedDelayMs ? slowEmbedder(counting.embedder, embedDelayMs) : counting.embedder,
           logger,
           concurrency: 2,
           timings: { lockDurationMs: 10_000, stalledIntervalMs: 5_000, maxStalledCount: 1 },

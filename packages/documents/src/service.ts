@@ -17,7 +17,7 @@ import {
   type IngestQueue,
 } from "@docent/queue/producer";
 import { ingestJobId } from "@docent/queue/jobs";
-import { publishDocumentStatus, type DocumentStatusEvent } from "@docent/queue/status";
+import { announceDocumentStatus, type DocumentStatusEvent } from "@docent/queue/status";
 import type { ObjectStorage } from "@docent/storage";
 import type { Redis } from "ioredis";
 import { DocumentsError, documentErrors } from "./errors";
@@ -154,20 +154,9 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   }
 
   async function publish(row: DocumentRow, status?: DocumentStatusEvent["status"]) {
-    try {
-      await publishDocumentStatus(redis, prefix, {
-        documentId: row.id,
-        botId: row.botId,
-        version: row.version,
-        status: status ?? row.status,
-        stage: row.stage,
-        progress: row.progress,
-        chunkCount: row.chunkCount,
-        errorMessage: row.errorMessage,
-      });
-    } catch (error) {
-      logger.warn({ err: error, documentId: row.id }, "could not publish document status");
-    }
+    await announceDocumentStatus(redis, prefix, { ...row, status: status ?? row.status }, (error) =>
+      logger.warn({ err: error, documentId: row.id }, "could not publish document status"),
+    );
   }
 
   /**

@@ -31,6 +31,45 @@ export async function publishDocumentStatus(
   await redis.publish(documentStatusChannel(prefix, event.botId), JSON.stringify(event));
 }
 
+/** A document as its status message reports it (a `bot_documents` row has these fields). */
+export interface DocumentStatusSource {
+  id: string;
+  botId: string;
+  version: number;
+  status: DocumentStatusEvent["status"];
+  stage: string | null;
+  progress: number;
+  chunkCount: number;
+  errorMessage: string | null;
+}
+
+/**
+ * Publishes the document's status message. Never throws: the row stays the source of
+ * truth, so a lost message only leaves an open page behind until it reloads; `onError`
+ * hears why.
+ */
+export async function announceDocumentStatus(
+  redis: Redis,
+  prefix: string,
+  document: DocumentStatusSource,
+  onError?: (error: unknown) => void,
+): Promise<void> {
+  try {
+    await publishDocumentStatus(redis, prefix, {
+      documentId: document.id,
+      botId: document.botId,
+      version: document.version,
+      status: document.status,
+      stage: document.stage,
+      progress: document.progress,
+      chunkCount: document.chunkCount,
+      errorMessage: document.errorMessage,
+    });
+  } catch (error) {
+    onError?.(error);
+  }
+}
+
 export function parseDocumentStatusMessage(message: string): DocumentStatusEvent | undefined {
   try {
     const result = documentStatusEventSchema.safeParse(JSON.parse(message));

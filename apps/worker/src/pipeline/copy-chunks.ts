@@ -6,6 +6,7 @@
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { Logger } from "@docent/config/logger";
 import type postgres from "postgres";
 
 export interface ChunkRow {
@@ -94,6 +95,16 @@ export function encodeChunkRow(row: ChunkRow, regconfigOid: number): Buffer {
 export async function regconfigOid(sql: postgres.Sql | postgres.TransactionSql, config: string): Promise<number> {
   const [row] = await sql<{ oid: number }[]>`select ${config}::regconfig::oid::int as oid`;
   return row!.oid;
+}
+
+/** The bot's text-search configuration as an OID; an unknown name falls back to 'simple'. */
+export async function resolveTextSearchConfig(sql: postgres.Sql, language: string, log: Logger): Promise<number> {
+  try {
+    return await regconfigOid(sql, language);
+  } catch {
+    log.warn({ language }, "unknown text search configuration; using 'simple'");
+    return regconfigOid(sql, "simple");
+  }
 }
 
 /** Streams already-encoded tuples into bot_document_chunks inside the caller's transaction. */

@@ -6,12 +6,14 @@
  * job (this worker lost its lock), the write changes nothing and the job stops early.
  */
 import type { Logger } from "@docent/config/logger";
-import { publishDocumentStatus } from "@docent/queue/status";
+import type { Database } from "@docent/db/client";
+import { getDocumentClaim, recordDocumentProgress, type DocumentStage } from "@docent/db/queries/bot-documents";
+import { announceDocumentStatus } from "@docent/queue/status";
 import type { Redis } from "ioredis";
-import type postgres from "postgres";
 import { LockLostError, StaleJobError } from "./errors";
 
-export type Stage = "download" | "extract" | "chunk" | "embed" | "store";
+/** The stages a run reports (`queued` is the reaper's, before a run starts). */
+export type Stage = Exclude<DocumentStage, "queued">;
 
 export interface ProgressReporter {
   report(stage: Stage, progress: number, options?: { force?: boolean }): Promise<void>;
@@ -26,11 +28,8 @@ export interface RunningDocument {
 }
 
 /** Why a write guarded by `document` changed nothing: the error that stops the job. */
-export async function whyNotCurrent(sql: postgres.Sql, document: RunningDocument): Promise<Error> {
-  const [row] = await sql<{ version: number; status: string; runId: string | null; deleted: boolean }[]>`
-    select version, status, ingest_run_id as "runId",
-           exists (select 1 from bot_document_deletions where document_id = ${document.id}) as deleted
-      from bot_documents where id = ${document.id}`;
+export async function whyNotCurrent(db: Database, document: RunningDocument): Promise<Error> {
+  const row = await getDocumentClaim(db, document.id);
   if (!row || row.deleted) return new StaleJobError("deleted");
   if (row.version !== document.version) return new StaleJobError("superseded");
   if (row.status !== "PROCESSING") return new StaleJobError("finished");
@@ -39,14 +38,14 @@ export async function whyNotCurrent(sql: postgres.Sql, document: RunningDocument
 }
 
 export function createProgressReporter(deps: {
-  sql: postgres.Sql;
+  db: Database;
   redis: Redis;
   prefix: string;
   logger: Logger;
   document: RunningDocument;
   intervalMs: number;
 }): ProgressReporter {
-  const { sql, document } = deps;
+  const { db, document } = deps;
   let lastStage: Stage | undefined;
   let lastProgress = -1;
   let lastWrite = 0;
@@ -60,28 +59,18 @@ export function createProgressReporter(deps: {
       lastStage = stage;
       lastProgress = progress;
       lastWrite = now;
-      const rows = await sql<{ chunkCount: number }[]>`
-        update bot_documents
-           set stage = ${stage}, progress = ${progress}, updated_at = now()
-         where id = ${document.id} and version = ${document.version} and status = 'PROCESSING'
-           and ingest_run_id = ${document.runId}
-           and not exists (select 1 from bot_document_deletions where document_id = ${document.id})
-     returning chunk_count as "chunkCount"`;
-      if (rows.length === 0) throw await whyNotCurrent(sql, document);
-      try {
-        await publishDocumentStatus(deps.redis, deps.prefix, {
-          documentId: document.id,
-          botId: document.botId,
-          version: document.version,
-          status: "PROCESSING",
-          stage,
-          progress,
-          chunkCount: rows[0]!.chunkCount,
-          errorMessage: null,
-        });
-      } catch (error) {
-        deps.logger.warn({ err: error }, "status publish failed");
-      }
+      const row = await recordDocumentProgress(
+        db,
+        { documentId: document.id, version: document.version, runId: document.runId },
+        { stage, progress },
+      );
+      if (!row) throw await whyNotCurrent(db, document);
+      await announceDocumentStatus(
+        deps.redis,
+        deps.prefix,
+        { ...document, status: "PROCESSING", stage, progress, chunkCount: row.chunkCount, errorMessage: null },
+        (error) => deps.logger.warn({ err: error }, "status publish failed"),
+      );
     },
   };
 }

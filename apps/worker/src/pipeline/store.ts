@@ -6,16 +6,10 @@
  * claimed it (this worker lost its lock), nothing is written.
  */
 import type { Readable } from "node:stream";
+import { lockDocumentForCommit, markDocumentProcessed, type StoredSource } from "@docent/db/queries/bot-documents";
 import type postgres from "postgres";
 import { copyChunkTuples } from "./copy-chunks";
 import { LockLostError, StaleJobError } from "./errors";
-
-export interface StoredSource {
-  storageKey: string;
-  mimeType: string;
-  sizeBytes: number;
-  contentHash: string;
-}
 
 export interface CommitInput {
   documentId: string;
@@ -35,26 +29,19 @@ export async function commitChunks(
   input: CommitInput,
 ): Promise<{ previousStorageKey: string | null }> {
   return sql.begin(async (tx) => {
-    const [doc] = await tx<{ version: number; storageKey: string | null; runId: string | null; deleted: boolean }[]>`
-      select version, storage_key as "storageKey", ingest_run_id as "runId",
-             exists (select 1 from bot_document_deletions where document_id = ${input.documentId}) as deleted
-        from bot_documents
-       where id = ${input.documentId} for update`;
+    const doc = await lockDocumentForCommit(tx, input.documentId);
     if (!doc || doc.deleted) throw new StaleJobError("deleted");
     if (doc.version !== input.version) throw new StaleJobError("superseded");
     if (doc.runId !== input.runId) throw new LockLostError();
 
     await tx`delete from bot_document_chunks where document_id = ${input.documentId}`;
     const source = input.source;
-    await tx`
-      update bot_documents
-         set status = 'PROCESSED', stage = null, progress = 100, error_message = null, outage_dependency = null,
-             chunk_count = ${input.chunkCount}, processed_at = now(), updated_at = now(),
-             storage_key = ${source ? source.storageKey : doc.storageKey},
-             mime_type = coalesce(${source?.mimeType ?? null}, mime_type),
-             size_bytes = coalesce(${source?.sizeBytes ?? null}, size_bytes),
-             content_hash = coalesce(${source?.contentHash ?? null}, content_hash)
-       where id = ${input.documentId}`;
+    await markDocumentProcessed(tx, {
+      documentId: input.documentId,
+      chunkCount: input.chunkCount,
+      storageKey: source ? source.storageKey : doc.storageKey,
+      source,
+    });
     // The COPY goes last: its statement trigger takes the bot's BM25 term-statistics row
     // locks (shared by every document of the bot), and from here only COMMIT remains, so
     // another document's commit waits on them for one round trip, not two.

@@ -3,32 +3,32 @@
  * publishes it. Only the job's own version is touched: a newer re-index owns the row.
  */
 import type { Logger } from "@docent/config/logger";
-import { publishDocumentStatus } from "@docent/queue/status";
+import type { Database } from "@docent/db/client";
+import { failDocument, noteDocumentProcessing, type DocumentCounters } from "@docent/db/queries/bot-documents";
+import { announceDocumentStatus } from "@docent/queue/status";
 import type { Dependency } from "@docent/service-kit/dependency-errors";
 import type { Redis } from "ioredis";
-import type postgres from "postgres";
 import { dependencyNoun } from "./base";
 
-type Deps = { sql: postgres.Sql; redis: Redis; queuePrefix: string };
+type Deps = { db: Database; redis: Redis; queuePrefix: string };
 type DocumentRef = { documentId: string; botId: string; version: number };
 
 async function publishRow(
   deps: Deps,
   document: DocumentRef,
-  row: { progress: number; chunkCount: number },
+  row: DocumentCounters,
   status: "PROCESSING" | "FAILED",
   message: string,
 ) {
-  await publishDocumentStatus(deps.redis, deps.queuePrefix, {
-    documentId: document.documentId,
+  await announceDocumentStatus(deps.redis, deps.queuePrefix, {
+    id: document.documentId,
     botId: document.botId,
     version: document.version,
     status,
     stage: null,
-    progress: row.progress,
-    chunkCount: row.chunkCount,
+    ...row,
     errorMessage: message,
-  }).catch(() => {});
+  });
 }
 
 export async function recordDocumentFailure(
@@ -40,19 +40,10 @@ export async function recordDocumentFailure(
   const message = failure.final
     ? failure.message
     : `Attempt ${failure.attempt} of ${failure.maxAttempts} failed (${failure.message}); retrying.`;
-  const rows = failure.final
-    ? await deps.sql<{ progress: number; chunkCount: number }[]>`
-        update bot_documents
-           set status = 'FAILED', stage = null, error_message = ${message},
-               outage_dependency = ${failure.outage ?? null}, updated_at = now()
-         where id = ${document.documentId} and version = ${document.version}
-           and status in ('PENDING', 'PROCESSING')
-     returning progress, chunk_count as "chunkCount"`
-    : await deps.sql<{ progress: number; chunkCount: number }[]>`
-        update bot_documents set error_message = ${message}, updated_at = now()
-         where id = ${document.documentId} and version = ${document.version} and status = 'PROCESSING'
-     returning progress, chunk_count as "chunkCount"`;
-  const row = rows[0];
+  const target = { documentId: document.documentId, version: document.version, message };
+  const row = failure.final
+    ? await failDocument(deps.db, { ...target, outageDependency: failure.outage ?? null })
+    : await noteDocumentProcessing(deps.db, target);
   if (!row) return;
   log.info({ final: failure.final, outage: failure.outage }, "failure recorded on document");
   await publishRow(deps, document, row, failure.final ? "FAILED" : "PROCESSING", message);
@@ -65,9 +56,10 @@ export async function recordOutageWait(
   wait: { dependency: Dependency; since: Date },
 ): Promise<void> {
   const message = `Waiting for ${dependencyNoun(wait.dependency)}, unreachable since ${wait.since.toISOString()}; processing resumes automatically once it answers.`;
-  const rows = await deps.sql<{ progress: number; chunkCount: number }[]>`
-    update bot_documents set error_message = ${message}, updated_at = now()
-     where id = ${document.documentId} and version = ${document.version} and status = 'PROCESSING'
- returning progress, chunk_count as "chunkCount"`;
-  if (rows[0]) await publishRow(deps, document, rows[0], "PROCESSING", message);
+  const row = await noteDocumentProcessing(deps.db, {
+    documentId: document.documentId,
+    version: document.version,
+    message,
+  });
+  if (row) await publishRow(deps, document, row, "PROCESSING", message);
 }
