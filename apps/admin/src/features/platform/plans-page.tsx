@@ -12,9 +12,10 @@ import type { AdminPlan, PlanChangeResult } from "../../api/types";
 import { number } from "../../lib/format";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
-import { Alert, Badge, EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
+import { Alert, Badge, EmptyState, ErrorMessage } from "../../ui/feedback";
 import { Checkbox, Field, Input, Textarea } from "../../ui/form";
 import { Card, PageHeader } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { useToast } from "../../ui/toast";
 import { PlatformOnly } from "./platform-only";
 import { boundFields, formFromPlan, planBody, type PlanFormState, quotaFields } from "./plan-form";
@@ -63,59 +64,57 @@ function Plans() {
         </div>
       )}
       <Card padded={false}>
-        {plans.isPending ? (
-          <SkeletonRows />
-        ) : plans.error ? (
-          <div className="card-body">
-            <ErrorMessage error={plans.error} title="Could not load the plans" />
-          </div>
-        ) : plans.data.length === 0 ? (
-          <EmptyState icon={<Layers aria-hidden="true" />} title="No plans" action={action} />
-        ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Plans">
-              <thead>
-                <tr>
-                  <th scope="col">Plan</th>
-                  <th scope="col">Bots</th>
-                  <th scope="col">Documents per bot</th>
-                  <th scope="col">Storage</th>
-                  <th scope="col">Questions / month</th>
-                  <th scope="col">Searches / month</th>
-                  <th scope="col">Workspaces</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {plans.data.map((p) => (
-                  <tr key={p.id} data-plan={p.code}>
-                    <td>
-                      <div className="row wrap" style={{ gap: 6 }}>
-                        <strong>{p.name}</strong>
-                        <Badge plain>{p.code}</Badge>
-                        {p.isDefault && <Badge tone="primary">Default</Badge>}
-                        {!p.isActive && <Badge tone="warning">Not offered</Badge>}
-                      </div>
-                    </td>
-                    <td>{limit(p.maxBots)}</td>
-                    <td>{limit(p.maxDocumentsPerBot)}</td>
-                    <td>{limit(p.maxTotalDocumentStorageGb, " GB")}</td>
-                    <td>{limit(p.maxQueriesPerMonth)}</td>
-                    <td>{limit(p.maxRetrievalsPerMonth)}</td>
-                    <td>{number(p.workspaceCount)}</td>
-                    <td style={{ textAlign: "right" }}>
-                      <Button size="sm" aria-label={`Edit ${p.name}`} onClick={() => setEditing(p)}>
-                        Edit
-                      </Button>
-                    </td>
+        <QueryState
+          query={plans}
+          errorTitle="Could not load the plans"
+          empty={<EmptyState icon={<Layers aria-hidden="true" />} title="No plans" action={action} />}
+        >
+          {(list) => (
+            <div className="table-wrap">
+              <table className="table" aria-label="Plans">
+                <thead>
+                  <tr>
+                    <th scope="col">Plan</th>
+                    <th scope="col">Bots</th>
+                    <th scope="col">Documents per bot</th>
+                    <th scope="col">Storage</th>
+                    <th scope="col">Questions / month</th>
+                    <th scope="col">Searches / month</th>
+                    <th scope="col">Workspaces</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {list.map((p) => (
+                    <tr key={p.id} data-plan={p.code}>
+                      <td>
+                        <div className="row wrap" style={{ gap: 6 }}>
+                          <strong>{p.name}</strong>
+                          <Badge plain>{p.code}</Badge>
+                          {p.isDefault && <Badge tone="primary">Default</Badge>}
+                          {!p.isActive && <Badge tone="warning">Not offered</Badge>}
+                        </div>
+                      </td>
+                      <td>{limit(p.maxBots)}</td>
+                      <td>{limit(p.maxDocumentsPerBot)}</td>
+                      <td>{limit(p.maxTotalDocumentStorageGb, " GB")}</td>
+                      <td>{limit(p.maxQueriesPerMonth)}</td>
+                      <td>{limit(p.maxRetrievalsPerMonth)}</td>
+                      <td>{number(p.workspaceCount)}</td>
+                      <td style={{ textAlign: "right" }}>
+                        <Button size="sm" aria-label={`Edit ${p.name}`} onClick={() => setEditing(p)}>
+                          Edit
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </Card>
       <PlanDialog
         key={editing === null ? "closed" : editing === "new" ? "new" : editing.id}
