@@ -135,11 +135,7 @@ function PlanDialog({ plan, onClose, onSaved }: { plan: AdminPlan | "new" | null
   const queryClient = useQueryClient();
   const notify = useToast();
   const existing = plan !== null && plan !== "new" ? plan : null;
-  const {
-    register,
-    handleSubmit,
-    formState: { errors },
-  } = useForm<PlanFormState, unknown, PlanFormValues>({
+  const { register, handleSubmit, formState: { errors } } = useForm<PlanFormState, unknown, PlanFormValues>({
     resolver: schemaResolver(existing ? planFormSchema : newPlanFormSchema),
     defaultValues: formFromPlan(existing),
   });

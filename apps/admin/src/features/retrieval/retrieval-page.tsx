@@ -64,14 +64,7 @@ function RetrievalSettings({ bot }: { bot: Bot }) {
   const queryClient = useQueryClient();
   const notify = useToast();
   const saved = useMemo(() => withDefaults(bot.ragConfig), [bot.ragConfig]);
-  const {
-    register,
-    handleSubmit,
-    reset,
-    setValue,
-    watch,
-    formState: { errors },
-  } = useForm<RagConfig, unknown, RagConfig>({ resolver: ragConfigResolver, values: saved, mode: "onChange" });
+  const { register, handleSubmit, reset, setValue, watch, formState: { errors } } = useForm<RagConfig, unknown, RagConfig>({ resolver: ragConfigResolver, values: saved, mode: "onChange" });
   const save = useMutation({
     mutationFn: (ragConfig: RagConfig) => api.bots.update(ref, { ragConfig }),
     onSuccess: async () => {

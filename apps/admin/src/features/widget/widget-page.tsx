@@ -68,14 +68,7 @@ function AppearanceCard({ bot, botRef, stored }: { bot: Bot; botRef: BotRef; sto
   const notify = useToast();
   // A stored empty avatar means none; the API takes null for that, not "".
   const saved = useMemo(() => ({ ...editable(stored), avatarUrl: stored.avatarUrl || null }), [stored]);
-  const {
-    register,
-    handleSubmit,
-    reset,
-    setValue,
-    watch,
-    formState: { errors, isDirty },
-  } = useForm<WidgetSettings, unknown, WidgetUpdate>({ resolver: widgetResolver, values: saved, mode: "onChange" });
+  const { register, handleSubmit, reset, setValue, watch, formState: { errors, isDirty } } = useForm<WidgetSettings, unknown, WidgetUpdate>({ resolver: widgetResolver, values: saved, mode: "onChange" });
   const save = useMutation({
     mutationFn: (update: WidgetUpdate) => api.widget.update(botRef, update),
     onSuccess: async () => {
