@@ -1,15 +1,12 @@
+import "./app/zod-jitless";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import { config as zodConfig } from "zod";
 import { ApiError } from "./api/http";
 import { router } from "./router";
 import { ToastProvider } from "./ui/toast";
 import "./ui/theme.css";
-
-// The admin's CSP has no 'unsafe-eval': zod must not probe for `new Function` (its JIT).
-zodConfig({ jitless: true });
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -8,9 +8,10 @@ import { useWorkspace } from "../../app/session";
 import { dateTime, relativeTime } from "../../lib/format";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
-import { Alert, Badge, EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
+import { Alert, Badge, EmptyState, ErrorMessage } from "../../ui/feedback";
 import { Checkbox, Field, Input, Select } from "../../ui/form";
 import { Card, PageHeader } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { useToast } from "../../ui/toast";
 import { botsKey } from "../bots/bots-page";
 
@@ -55,70 +56,70 @@ export function ApiKeysPage() {
       <PageHeader title="API keys" description="Keys let your servers call Docent's API. Send them as `Authorization: Bearer <key>`; never put them in a web page." actions={action} />
       {created && <NewKeyBanner created={created} onDismiss={() => setCreated(null)} />}
       <Card padded={false}>
-        {keys.isPending ? (
-          <SkeletonRows />
-        ) : keys.error ? (
-          <div className="card-body">
-            <ErrorMessage error={keys.error} title="Could not load API keys" />
-          </div>
-        ) : keys.data.length === 0 ? (
-          <EmptyState icon={<KeyRound aria-hidden="true" />} title="No API keys" action={action}>
-            Create a key to use the REST API, upload documents from scripts, or point an OpenAI SDK at your bot.
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="API keys">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.data.map((k) => {
-                  const state = keyState(k);
-                  return (
-                    <tr key={k.id}>
-                      <td>
-                        <div className="row">
-                          <strong>{k.name}</strong>
-                          {state !== "active" && <Badge tone={state === "revoked" ? "danger" : "warning"}>{state === "revoked" ? "Revoked" : "Expired"}</Badge>}
-                        </div>
-                      </td>
-                      <td>
-                        <code>{k.prefix}…</code>
-                      </td>
-                      <td>
-                        <div className="row wrap" style={{ gap: 4 }}>
-                          {k.scopes.map((s) => (
-                            <Badge key={s} plain>
-                              {s}
-                            </Badge>
-                          ))}
-                        </div>
-                      </td>
-                      <td className="muted">{k.lastUsedAt ? relativeTime(k.lastUsedAt) : "Never"}</td>
-                      <td className="muted">{k.expiresAt ? dateTime(k.expiresAt) : "Never"}</td>
-                      <td style={{ textAlign: "right" }}>
-                        {canManage && state !== "revoked" && (
-                          <Button size="sm" variant="danger" onClick={() => setRevoking(k)}>
-                            Revoke
-                          </Button>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <QueryState
+          query={keys}
+          errorTitle="Could not load API keys"
+          empty={
+            <EmptyState icon={<KeyRound aria-hidden="true" />} title="No API keys" action={action}>
+              Create a key to use the REST API, upload documents from scripts, or point an OpenAI SDK at your bot.
+            </EmptyState>
+          }
+        >
+          {(list) => (
+            <div className="table-wrap">
+              <table className="table" aria-label="API keys">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Key</th>
+                    <th scope="col">Scopes</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col">Expires</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((k) => {
+                    const state = keyState(k);
+                    return (
+                      <tr key={k.id}>
+                        <td>
+                          <div className="row">
+                            <strong>{k.name}</strong>
+                            {state !== "active" && <Badge tone={state === "revoked" ? "danger" : "warning"}>{state === "revoked" ? "Revoked" : "Expired"}</Badge>}
+                          </div>
+                        </td>
+                        <td>
+                          <code>{k.prefix}…</code>
+                        </td>
+                        <td>
+                          <div className="row wrap" style={{ gap: 4 }}>
+                            {k.scopes.map((s) => (
+                              <Badge key={s} plain>
+                                {s}
+                              </Badge>
+                            ))}
+                          </div>
+                        </td>
+                        <td className="muted">{k.lastUsedAt ? relativeTime(k.lastUsedAt) : "Never"}</td>
+                        <td className="muted">{k.expiresAt ? dateTime(k.expiresAt) : "Never"}</td>
+                        <td style={{ textAlign: "right" }}>
+                          {canManage && state !== "revoked" && (
+                            <Button size="sm" variant="danger" onClick={() => setRevoking(k)}>
+                              Revoke
+                            </Button>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </Card>
       <CreateKeyDialog
         open={creating}

@@ -7,6 +7,7 @@
  * "Continue with …" for the identity providers the operator configured (see sso.tsx),
  * and only those when password sign-in is turned off.
  */
+import { passwordSchema } from "@docent/contracts/auth";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BookOpenCheck, MailCheck, Quote, ShieldCheck, Sparkles } from "lucide-react";
 import { type FormEvent, useState } from "react";
@@ -20,8 +21,8 @@ import { Alert, ErrorMessage, Loading } from "../../ui/feedback";
 import { Field, Input } from "../../ui/form";
 import { pendingLink, SsoButtons, useSignInOptions } from "./sso";
 
-/** Mirrors the API's password rule (contracts `passwordSchema`), so the form says it before the server does. */
-const MIN_PASSWORD = 10;
+/** The API's own password rule, so the form says it before the server does. */
+const MIN_PASSWORD = passwordSchema.minLength ?? 1;
 
 export function AuthLayout({ children }: { children: React.ReactNode }) {
   return (

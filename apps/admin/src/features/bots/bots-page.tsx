@@ -9,9 +9,10 @@ import { useWorkspace } from "../../app/session";
 import { number, relativeTime } from "../../lib/format";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
-import { EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
+import { EmptyState, ErrorMessage } from "../../ui/feedback";
 import { Field, Input, Textarea } from "../../ui/form";
 import { Card, PageHeader } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { BotStatusBadge } from "./status";
 import "./bots.css";
 
@@ -32,68 +33,69 @@ export function BotsPage() {
     <>
       <PageHeader title="Bots" description="Each bot answers from its own documents, with its own prompt, retrieval settings and widget." actions={newBot} />
       <Card padded={false}>
-        {bots.isPending ? (
-          <SkeletonRows rows={4} />
-        ) : bots.error ? (
-          <div className="card-body">
-            <ErrorMessage error={bots.error} title="Could not load bots" />
-          </div>
-        ) : bots.data.length === 0 ? (
-          <EmptyState icon={<BotIcon aria-hidden="true" />} title="No bots yet" action={newBot}>
-            Create a bot from a template, add your documents, and it is ready to answer questions.
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Bot</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Documents</th>
-                  <th scope="col">Chunks</th>
-                  <th scope="col">Last activity</th>
-                </tr>
-              </thead>
-              <tbody>
-                {bots.data.map((bot) => (
-                  <tr key={bot.id} className="clickable" onClick={() => navigate(`/w/${workspaceId}/bots/${bot.id}`)}>
-                    <td>
-                      <div className="row">
-                        <span className="bot-icon sm" aria-hidden="true">
-                          <BotIcon />
-                        </span>
-                        <div className="stack" style={{ gap: 0 }}>
-                          <a
-                            href={`/w/${workspaceId}/bots/${bot.id}`}
-                            onClick={(e) => {
-                              e.preventDefault();
-                              navigate(`/w/${workspaceId}/bots/${bot.id}`);
-                            }}
-                            style={{ fontWeight: 600, color: "var(--fg)" }}
-                          >
-                            {bot.name}
-                          </a>
-                          {bot.description && <span className="small muted truncate">{bot.description}</span>}
-                        </div>
-                      </div>
-                    </td>
-                    <td>
-                      <BotStatusBadge status={bot.status} />
-                    </td>
-                    <td>
-                      <span className="row" style={{ gap: 5 }}>
-                        <FileText aria-hidden="true" style={{ width: 14, color: "var(--fg-subtle)" }} />
-                        {number(bot.documentCount)}
-                      </span>
-                    </td>
-                    <td>{number(bot.chunkCount)}</td>
-                    <td className="muted">{relativeTime(bot.lastActivityAt ?? bot.createdAt)}</td>
+        <QueryState
+          query={bots}
+          errorTitle="Could not load bots"
+          rows={4}
+          empty={
+            <EmptyState icon={<BotIcon aria-hidden="true" />} title="No bots yet" action={newBot}>
+              Create a bot from a template, add your documents, and it is ready to answer questions.
+            </EmptyState>
+          }
+        >
+          {(list) => (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Bot</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Documents</th>
+                    <th scope="col">Chunks</th>
+                    <th scope="col">Last activity</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {list.map((bot) => (
+                    <tr key={bot.id} className="clickable" onClick={() => navigate(`/w/${workspaceId}/bots/${bot.id}`)}>
+                      <td>
+                        <div className="row">
+                          <span className="bot-icon sm" aria-hidden="true">
+                            <BotIcon />
+                          </span>
+                          <div className="stack" style={{ gap: 0 }}>
+                            <a
+                              href={`/w/${workspaceId}/bots/${bot.id}`}
+                              onClick={(e) => {
+                                e.preventDefault();
+                                navigate(`/w/${workspaceId}/bots/${bot.id}`);
+                              }}
+                              style={{ fontWeight: 600, color: "var(--fg)" }}
+                            >
+                              {bot.name}
+                            </a>
+                            {bot.description && <span className="small muted truncate">{bot.description}</span>}
+                          </div>
+                        </div>
+                      </td>
+                      <td>
+                        <BotStatusBadge status={bot.status} />
+                      </td>
+                      <td>
+                        <span className="row" style={{ gap: 5 }}>
+                          <FileText aria-hidden="true" style={{ width: 14, color: "var(--fg-subtle)" }} />
+                          {number(bot.documentCount)}
+                        </span>
+                      </td>
+                      <td>{number(bot.chunkCount)}</td>
+                      <td className="muted">{relativeTime(bot.lastActivityAt ?? bot.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </Card>
       <CreateBotDialog open={creating} onClose={() => setCreating(false)} />
     </>

@@ -5,9 +5,10 @@ import { useState } from "react";
 import { api } from "../../api/client";
 import type { Channel, Citation, ConversationSummary, FeedbackFilter } from "../../api/types";
 import { dateTime, ms, relativeTime } from "../../lib/format";
-import { Badge, EmptyState, ErrorMessage, Loading, SkeletonRows } from "../../ui/feedback";
+import { Badge, EmptyState, ErrorMessage, Loading } from "../../ui/feedback";
 import { Field, Input, Select } from "../../ui/form";
 import { Card } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { useWorkspace } from "../../app/session";
 import { AddToEvalSet } from "../evals/add-to-set";
 import { useBot } from "../bots/use-bot";
@@ -57,23 +58,24 @@ export function ConversationsPage() {
       </div>
       <div className="conversations-layout">
         <Card padded={false} title="Conversations">
-          {list.isPending ? (
-            <SkeletonRows rows={5} />
-          ) : list.error ? (
-            <div className="card-body">
-              <ErrorMessage error={list.error} title="Could not load conversations" />
-            </div>
-          ) : list.data.length === 0 ? (
-            <EmptyState icon={<MessagesSquare aria-hidden="true" />} title="No conversations match">
-              Conversations from the widget, the API and the playground appear here.
-            </EmptyState>
-          ) : (
-            <ul className="conversation-list" aria-label="Conversations">
-              {list.data.map((c) => (
-                <ConversationRow key={c.id} c={c} selected={c.id === selected} onSelect={() => setSelected(c.id)} />
-              ))}
-            </ul>
-          )}
+          <QueryState
+            query={list}
+            errorTitle="Could not load conversations"
+            rows={5}
+            empty={
+              <EmptyState icon={<MessagesSquare aria-hidden="true" />} title="No conversations match">
+                Conversations from the widget, the API and the playground appear here.
+              </EmptyState>
+            }
+          >
+            {(items) => (
+              <ul className="conversation-list" aria-label="Conversations">
+                {items.map((c) => (
+                  <ConversationRow key={c.id} c={c} selected={c.id === selected} onSelect={() => setSelected(c.id)} />
+                ))}
+              </ul>
+            )}
+          </QueryState>
         </Card>
         {selected ? (
           <TranscriptView botId={botId} conversationId={selected} />

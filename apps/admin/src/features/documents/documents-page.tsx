@@ -8,9 +8,10 @@ import { useWorkspace } from "../../app/session";
 import { bytes, number, relativeTime } from "../../lib/format";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
-import { EmptyState, ErrorMessage, ProgressBar, SkeletonRows } from "../../ui/feedback";
+import { EmptyState, ErrorMessage, ProgressBar } from "../../ui/feedback";
 import { Field, Input, Textarea } from "../../ui/form";
 import { Card } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { useToast } from "../../ui/toast";
 import { DocumentStatusBadge } from "../bots/status";
 import { useBot } from "../bots/use-bot";
@@ -112,95 +113,96 @@ export function DocumentsPage() {
           </div>
         }
       >
-        {docs.isPending ? (
-          <SkeletonRows rows={4} />
-        ) : docs.error ? (
-          <div className="card-body">
-            <ErrorMessage error={docs.error} title="Could not load documents" />
-          </div>
-        ) : list.length === 0 ? (
-          <EmptyState icon={<FileText aria-hidden="true" />} title="No documents yet">
-            Upload files, add a web page or paste text. The bot answers only from what you add here.
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Documents">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Chunks</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Updated</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((doc) => (
-                  <tr key={doc.id} data-document={doc.name}>
-                    <td>
-                      <div className="doc-name">
-                        <span className="upload-icon" aria-hidden="true">
-                          {doc.sourceType === "URL" ? <Globe /> : <FileText />}
-                        </span>
-                        <div className="stack" style={{ gap: 0, minWidth: 0 }}>
-                          <span className="truncate" style={{ fontWeight: 550 }}>
-                            {doc.name}
-                          </span>
-                          <span className="small subtle">{doc.sourceType === "URL" && doc.sourceUrl ? doc.sourceUrl : sourceLabel[doc.sourceType] ?? doc.sourceType}</span>
-                          {doc.status === "FAILED" && doc.errorMessage && <span className="doc-error">{doc.errorMessage}</span>}
-                        </div>
-                      </div>
-                    </td>
-                    <td>
-                      {doc.status === "PROCESSING" ? (
-                        <div className="doc-progress stack" style={{ gap: 4 }}>
-                          <span className="small muted">
-                            {stageLabel(doc.stage)} · {doc.progress}%
-                          </span>
-                          <ProgressBar value={doc.progress} label={`${doc.name}: processing`} />
-                        </div>
-                      ) : (
-                        <DocumentStatusBadge status={doc.status} />
-                      )}
-                    </td>
-                    <td>{doc.status === "PROCESSED" ? number(doc.chunkCount) : "—"}</td>
-                    <td className="muted">{bytes(doc.sizeBytes)}</td>
-                    <td className="muted">{relativeTime(doc.updatedAt ?? doc.createdAt)}</td>
-                    <td>
-                      <div className="row" style={{ justifyContent: "flex-end", gap: 2 }}>
-                        {doc.sourceType !== "MANUAL_TEXT" && doc.sourceType !== "URL" && (
-                          <a className="btn ghost icon sm" href={api.documents.downloadUrl(botId, doc.id)} aria-label={`Download ${doc.name}`} title="Download original" download>
-                            <Download aria-hidden="true" />
-                          </a>
-                        )}
-                        {canManage && (
-                          <>
-                            <Button
-                              size="sm"
-                              variant="ghost"
-                              iconOnly={doc.status !== "FAILED"}
-                              aria-label={`${doc.status === "FAILED" ? "Retry" : "Re-index"} ${doc.name}`}
-                              title={doc.status === "FAILED" ? "Retry" : "Re-index"}
-                              icon={<RefreshCw aria-hidden="true" />}
-                              onClick={() => reindex.mutate(doc)}
-                              disabled={doc.status === "PENDING" || doc.status === "PROCESSING"}
-                            >
-                              {doc.status === "FAILED" ? "Retry" : null}
-                            </Button>
-                            <Button size="sm" variant="ghost" iconOnly aria-label={`Delete ${doc.name}`} title="Delete" icon={<Trash2 aria-hidden="true" />} onClick={() => setConfirmDelete(doc)} />
-                          </>
-                        )}
-                      </div>
-                    </td>
+        <QueryState
+          query={docs}
+          errorTitle="Could not load documents"
+          rows={4}
+          empty={
+            <EmptyState icon={<FileText aria-hidden="true" />} title="No documents yet">
+              Upload files, add a web page or paste text. The bot answers only from what you add here.
+            </EmptyState>
+          }
+        >
+          {() => (
+            <div className="table-wrap">
+              <table className="table" aria-label="Documents">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Chunks</th>
+                    <th scope="col">Size</th>
+                    <th scope="col">Updated</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {list.map((doc) => (
+                    <tr key={doc.id} data-document={doc.name}>
+                      <td>
+                        <div className="doc-name">
+                          <span className="upload-icon" aria-hidden="true">
+                            {doc.sourceType === "URL" ? <Globe /> : <FileText />}
+                          </span>
+                          <div className="stack" style={{ gap: 0, minWidth: 0 }}>
+                            <span className="truncate" style={{ fontWeight: 550 }}>
+                              {doc.name}
+                            </span>
+                            <span className="small subtle">{doc.sourceType === "URL" && doc.sourceUrl ? doc.sourceUrl : sourceLabel[doc.sourceType] ?? doc.sourceType}</span>
+                            {doc.status === "FAILED" && doc.errorMessage && <span className="doc-error">{doc.errorMessage}</span>}
+                          </div>
+                        </div>
+                      </td>
+                      <td>
+                        {doc.status === "PROCESSING" ? (
+                          <div className="doc-progress stack" style={{ gap: 4 }}>
+                            <span className="small muted">
+                              {stageLabel(doc.stage)} · {doc.progress}%
+                            </span>
+                            <ProgressBar value={doc.progress} label={`${doc.name}: processing`} />
+                          </div>
+                        ) : (
+                          <DocumentStatusBadge status={doc.status} />
+                        )}
+                      </td>
+                      <td>{doc.status === "PROCESSED" ? number(doc.chunkCount) : "—"}</td>
+                      <td className="muted">{bytes(doc.sizeBytes)}</td>
+                      <td className="muted">{relativeTime(doc.updatedAt ?? doc.createdAt)}</td>
+                      <td>
+                        <div className="row" style={{ justifyContent: "flex-end", gap: 2 }}>
+                          {doc.sourceType !== "MANUAL_TEXT" && doc.sourceType !== "URL" && (
+                            <a className="btn ghost icon sm" href={api.documents.downloadUrl(botId, doc.id)} aria-label={`Download ${doc.name}`} title="Download original" download>
+                              <Download aria-hidden="true" />
+                            </a>
+                          )}
+                          {canManage && (
+                            <>
+                              <Button
+                                size="sm"
+                                variant="ghost"
+                                iconOnly={doc.status !== "FAILED"}
+                                aria-label={`${doc.status === "FAILED" ? "Retry" : "Re-index"} ${doc.name}`}
+                                title={doc.status === "FAILED" ? "Retry" : "Re-index"}
+                                icon={<RefreshCw aria-hidden="true" />}
+                                onClick={() => reindex.mutate(doc)}
+                                disabled={doc.status === "PENDING" || doc.status === "PROCESSING"}
+                              >
+                                {doc.status === "FAILED" ? "Retry" : null}
+                              </Button>
+                              <Button size="sm" variant="ghost" iconOnly aria-label={`Delete ${doc.name}`} title="Delete" icon={<Trash2 aria-hidden="true" />} onClick={() => setConfirmDelete(doc)} />
+                            </>
+                          )}
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </Card>
       <AddTextDialog botId={botId} open={textOpen} onClose={() => setTextOpen(false)} onAdded={refresh} />
       <Dialog

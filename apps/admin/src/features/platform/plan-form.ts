@@ -1,8 +1,10 @@
 /**
- * The plan form's text fields and the API body they make: an empty quota means "no limit"
- * (null), a number is sent as typed (the API refuses negative or absurd ones, naming the
- * field), anything else is caught here before sending.
+ * The plan form: its text fields, and the schema that turns them into the API's body. An
+ * empty quota means "no limit" (null) and anything else must be a number; the bounds and
+ * their messages ("bots cannot be negative") are the API's own (`@docent/contracts`).
  */
+import { createPlanBodySchema, planLimitsFields } from "@docent/contracts/admin";
+import { z } from "zod";
 import type { AdminPlan } from "../../api/types";
 
 export const quotaFields = [
@@ -23,16 +25,56 @@ export const boundFields = [
 type QuotaKey = (typeof quotaFields)[number]["key"];
 type BoundKey = (typeof boundFields)[number]["key"];
 
-export interface PlanFormState {
-  code: string;
-  name: string;
-  description: string;
-  priceMonthly: string;
-  limits: Record<QuotaKey | BoundKey, string>;
-  allowAdvancedRagConfig: boolean;
-  isActive: boolean;
-  isDefault: boolean;
-}
+/** Typed text to a quota: empty for no limit, else a number the API's bounds then judge. */
+const quota = (limit: z.ZodType<number | null, number | null>) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(-?\d+(\.\d+)?)?$/, "Enter a number, or leave empty for no limit")
+    .transform((raw) => (raw === "" ? null : Number(raw)))
+    .pipe(limit);
+
+/** Typed text to a per-document bound, which always needs a value. */
+const bound = (limit: z.ZodType<number, number>) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, "Enter a whole number")
+    .transform(Number)
+    .pipe(limit);
+
+const { shape: createPlan } = createPlanBodySchema;
+
+/** The form of an existing plan (its code never changes, so it is not checked). */
+export const planFormSchema = z.object({
+  code: z.string(),
+  name: createPlan.name,
+  description: z
+    .string()
+    .transform((text) => text.trim() || null)
+    .pipe(createPlan.description.unwrap()),
+  priceMonthly: z.string().trim().pipe(createPlan.priceMonthly.unwrap()),
+  limits: z.object({
+    maxBots: quota(planLimitsFields.maxBots),
+    maxDocumentsPerBot: quota(planLimitsFields.maxDocumentsPerBot),
+    maxTotalDocumentStorageGb: quota(planLimitsFields.maxTotalDocumentStorageGb),
+    maxFileSizeMb: quota(planLimitsFields.maxFileSizeMb),
+    maxQueriesPerMonth: quota(planLimitsFields.maxQueriesPerMonth),
+    maxRetrievalsPerMonth: quota(planLimitsFields.maxRetrievalsPerMonth),
+    maxDocProcessingJobsPerMonth: quota(planLimitsFields.maxDocProcessingJobsPerMonth),
+    maxPdfPages: bound(planLimitsFields.maxPdfPages),
+    maxDocProcessingSeconds: bound(planLimitsFields.maxDocProcessingSeconds),
+  } satisfies Record<QuotaKey | BoundKey, z.ZodType>),
+  allowAdvancedRagConfig: z.boolean(),
+  isActive: z.boolean(),
+  isDefault: z.boolean(),
+});
+
+/** A new plan's form: its code is checked as the API checks it. */
+export const newPlanFormSchema = planFormSchema.extend({ code: z.string().trim().pipe(createPlan.code) });
+
+export type PlanFormState = z.input<typeof planFormSchema>;
+export type PlanFormValues = z.output<typeof planFormSchema>;
 
 const text = (n: number | null) => (n === null ? "" : String(n));
 
@@ -67,30 +109,14 @@ export function formFromPlan(plan: AdminPlan | null): PlanFormState {
   };
 }
 
-/** The request body, or the fields that are not numbers (by label). */
-export function planBody(form: PlanFormState): { body: Record<string, unknown>; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  const limits: Record<string, number | null> = {};
-  for (const { key } of quotaFields) {
-    const raw = form.limits[key].trim();
-    if (raw === "") limits[key] = null;
-    else if (/^-?\d+(\.\d+)?$/.test(raw)) limits[key] = Number(raw);
-    else errors[key] = "Enter a number, or leave empty for no limit";
-  }
-  for (const { key } of boundFields) {
-    const raw = form.limits[key].trim();
-    if (/^-?\d+$/.test(raw)) limits[key] = Number(raw);
-    else errors[key] = "Enter a whole number";
-  }
+/** The fields both create and update send (the code and the default flag are added by the caller). */
+export function planBody(values: PlanFormValues) {
   return {
-    body: {
-      name: form.name.trim(),
-      description: form.description.trim() || null,
-      priceMonthly: form.priceMonthly.trim(),
-      ...limits,
-      allowAdvancedRagConfig: form.allowAdvancedRagConfig,
-      isActive: form.isActive,
-    },
-    errors,
+    name: values.name,
+    description: values.description,
+    priceMonthly: values.priceMonthly,
+    ...values.limits,
+    allowAdvancedRagConfig: values.allowAdvancedRagConfig,
+    isActive: values.isActive,
   };
 }

@@ -6,18 +6,21 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Layers, Plus } from "lucide-react";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
 import { api } from "../../api/client";
 import type { AdminPlan, PlanChangeResult } from "../../api/types";
 import { number } from "../../lib/format";
+import { schemaResolver } from "../../lib/schema-form";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
-import { Alert, Badge, EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
+import { Alert, Badge, EmptyState, ErrorMessage } from "../../ui/feedback";
 import { Checkbox, Field, Input, Textarea } from "../../ui/form";
 import { Card, PageHeader } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { useToast } from "../../ui/toast";
 import { PlatformOnly } from "./platform-only";
-import { boundFields, formFromPlan, planBody, type PlanFormState, quotaFields } from "./plan-form";
+import { boundFields, formFromPlan, newPlanFormSchema, planBody, planFormSchema, type PlanFormState, type PlanFormValues, quotaFields } from "./plan-form";
 
 export const plansKey = ["admin", "plans"] as const;
 const limit = (n: number | null, unit = "") => (n === null ? "No limit" : `${number(n)}${unit}`);
@@ -63,59 +66,57 @@ function Plans() {
         </div>
       )}
       <Card padded={false}>
-        {plans.isPending ? (
-          <SkeletonRows />
-        ) : plans.error ? (
-          <div className="card-body">
-            <ErrorMessage error={plans.error} title="Could not load the plans" />
-          </div>
-        ) : plans.data.length === 0 ? (
-          <EmptyState icon={<Layers aria-hidden="true" />} title="No plans" action={action} />
-        ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="Plans">
-              <thead>
-                <tr>
-                  <th scope="col">Plan</th>
-                  <th scope="col">Bots</th>
-                  <th scope="col">Documents per bot</th>
-                  <th scope="col">Storage</th>
-                  <th scope="col">Questions / month</th>
-                  <th scope="col">Searches / month</th>
-                  <th scope="col">Workspaces</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {plans.data.map((p) => (
-                  <tr key={p.id} data-plan={p.code}>
-                    <td>
-                      <div className="row wrap" style={{ gap: 6 }}>
-                        <strong>{p.name}</strong>
-                        <Badge plain>{p.code}</Badge>
-                        {p.isDefault && <Badge tone="primary">Default</Badge>}
-                        {!p.isActive && <Badge tone="warning">Not offered</Badge>}
-                      </div>
-                    </td>
-                    <td>{limit(p.maxBots)}</td>
-                    <td>{limit(p.maxDocumentsPerBot)}</td>
-                    <td>{limit(p.maxTotalDocumentStorageGb, " GB")}</td>
-                    <td>{limit(p.maxQueriesPerMonth)}</td>
-                    <td>{limit(p.maxRetrievalsPerMonth)}</td>
-                    <td>{number(p.workspaceCount)}</td>
-                    <td style={{ textAlign: "right" }}>
-                      <Button size="sm" aria-label={`Edit ${p.name}`} onClick={() => setEditing(p)}>
-                        Edit
-                      </Button>
-                    </td>
+        <QueryState
+          query={plans}
+          errorTitle="Could not load the plans"
+          empty={<EmptyState icon={<Layers aria-hidden="true" />} title="No plans" action={action} />}
+        >
+          {(list) => (
+            <div className="table-wrap">
+              <table className="table" aria-label="Plans">
+                <thead>
+                  <tr>
+                    <th scope="col">Plan</th>
+                    <th scope="col">Bots</th>
+                    <th scope="col">Documents per bot</th>
+                    <th scope="col">Storage</th>
+                    <th scope="col">Questions / month</th>
+                    <th scope="col">Searches / month</th>
+                    <th scope="col">Workspaces</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {list.map((p) => (
+                    <tr key={p.id} data-plan={p.code}>
+                      <td>
+                        <div className="row wrap" style={{ gap: 6 }}>
+                          <strong>{p.name}</strong>
+                          <Badge plain>{p.code}</Badge>
+                          {p.isDefault && <Badge tone="primary">Default</Badge>}
+                          {!p.isActive && <Badge tone="warning">Not offered</Badge>}
+                        </div>
+                      </td>
+                      <td>{limit(p.maxBots)}</td>
+                      <td>{limit(p.maxDocumentsPerBot)}</td>
+                      <td>{limit(p.maxTotalDocumentStorageGb, " GB")}</td>
+                      <td>{limit(p.maxQueriesPerMonth)}</td>
+                      <td>{limit(p.maxRetrievalsPerMonth)}</td>
+                      <td>{number(p.workspaceCount)}</td>
+                      <td style={{ textAlign: "right" }}>
+                        <Button size="sm" aria-label={`Edit ${p.name}`} onClick={() => setEditing(p)}>
+                          Edit
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryState>
       </Card>
       <PlanDialog
         key={editing === null ? "closed" : editing === "new" ? "new" : editing.id}
@@ -134,30 +135,24 @@ function PlanDialog({ plan, onClose, onSaved }: { plan: AdminPlan | "new" | null
   const queryClient = useQueryClient();
   const notify = useToast();
   const existing = plan !== null && plan !== "new" ? plan : null;
-  const [form, setForm] = useState<PlanFormState>(() => formFromPlan(existing));
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { register, handleSubmit, formState: { errors } } = useForm<PlanFormState, unknown, PlanFormValues>({
+    resolver: schemaResolver(existing ? planFormSchema : newPlanFormSchema),
+    defaultValues: formFromPlan(existing),
+  });
   const save = useMutation({
-    mutationFn: async (): Promise<PlanChangeResult | null> => {
-      const { body, errors: found } = planBody(form);
-      setErrors(found);
-      if (Object.keys(found).length > 0) throw new Error("Some limits are not numbers; see the fields marked.");
-      const makeDefault = form.isDefault && !existing?.isDefault ? { isDefault: true as const } : {};
+    mutationFn: async (values: PlanFormValues): Promise<PlanChangeResult | null> => {
+      const body = planBody(values);
+      const makeDefault = values.isDefault && !existing?.isDefault ? { isDefault: true as const } : {};
       if (existing) return api.admin.updatePlan(existing.id, { ...body, ...makeDefault });
-      await api.admin.createPlan({ ...body, code: form.code.trim(), ...makeDefault } as Parameters<typeof api.admin.createPlan>[0]);
+      await api.admin.createPlan({ ...body, code: values.code, ...makeDefault });
       return null;
     },
-    onSuccess: async (result) => {
-      notify(existing ? `Plan “${form.name.trim()}” saved` : `Plan “${form.name.trim()}” created`, "success");
+    onSuccess: async (result, values) => {
+      notify(existing ? `Plan “${values.name}” saved` : `Plan “${values.name}” created`, "success");
       await queryClient.invalidateQueries({ queryKey: ["admin"] });
       onSaved(result);
     },
   });
-  const set = (patch: Partial<PlanFormState>) => setForm((f) => ({ ...f, ...patch }));
-  const setLimit = (key: keyof PlanFormState["limits"], value: string) => setForm((f) => ({ ...f, limits: { ...f.limits, [key]: value } }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
     <Dialog
       open={plan !== null}
@@ -173,26 +168,26 @@ function PlanDialog({ plan, onClose, onSaved }: { plan: AdminPlan | "new" | null
         </>
       }
     >
-      <form id="plan-form" className="stack" onSubmit={submit} noValidate>
+      <form id="plan-form" className="stack" onSubmit={handleSubmit((values) => save.mutate(values))} noValidate>
         <div className="grid-2">
-          <Field label="Name">
-            <Input value={form.name} onChange={(e) => set({ name: e.target.value })} required maxLength={100} />
+          <Field label="Name" error={errors.name?.message}>
+            <Input {...register("name")} required maxLength={100} />
           </Field>
           {existing ? (
             <Field label="Code" hint="A plan's code never changes.">
-              <Input value={form.code} readOnly />
+              <Input {...register("code")} readOnly />
             </Field>
           ) : (
-            <Field label="Code" hint="Lower-case letters, digits and dashes, e.g. team-plus. It never changes.">
-              <Input value={form.code} onChange={(e) => set({ code: e.target.value })} required maxLength={32} />
+            <Field label="Code" hint="Lower-case letters, digits and dashes, e.g. team-plus. It never changes." error={errors.code?.message}>
+              <Input {...register("code")} required maxLength={32} />
             </Field>
           )}
         </div>
-        <Field label="Description">
-          <Textarea rows={2} value={form.description} onChange={(e) => set({ description: e.target.value })} maxLength={500} />
+        <Field label="Description" error={errors.description?.message}>
+          <Textarea rows={2} {...register("description")} maxLength={500} />
         </Field>
-        <Field label="Price per month" hint="Shown to customers; Docent bills nothing itself.">
-          <Input value={form.priceMonthly} onChange={(e) => set({ priceMonthly: e.target.value })} inputMode="decimal" />
+        <Field label="Price per month" hint="Shown to customers; Docent bills nothing itself." error={errors.priceMonthly?.message}>
+          <Input {...register("priceMonthly")} inputMode="decimal" />
         </Field>
         <h3 style={{ fontSize: 14 }}>Limits</h3>
         <p className="small muted" style={{ marginTop: -8 }}>
@@ -200,8 +195,8 @@ function PlanDialog({ plan, onClose, onSaved }: { plan: AdminPlan | "new" | null
         </p>
         <div className="grid-2">
           {quotaFields.map((f) => (
-            <Field key={f.key} label={f.label} error={errors[f.key]}>
-              <Input value={form.limits[f.key]} onChange={(e) => setLimit(f.key, e.target.value)} inputMode="decimal" placeholder="No limit" />
+            <Field key={f.key} label={f.label} error={errors.limits?.[f.key]?.message}>
+              <Input {...register(`limits.${f.key}`)} inputMode="decimal" placeholder="No limit" />
             </Field>
           ))}
         </div>
@@ -211,19 +206,14 @@ function PlanDialog({ plan, onClose, onSaved }: { plan: AdminPlan | "new" | null
         </p>
         <div className="grid-2">
           {boundFields.map((f) => (
-            <Field key={f.key} label={f.label} error={errors[f.key]}>
-              <Input value={form.limits[f.key]} onChange={(e) => setLimit(f.key, e.target.value)} inputMode="numeric" />
+            <Field key={f.key} label={f.label} error={errors.limits?.[f.key]?.message}>
+              <Input {...register(`limits.${f.key}`)} inputMode="numeric" />
             </Field>
           ))}
         </div>
-        <Checkbox label="Retrieval tuning (advanced RAG settings)" checked={form.allowAdvancedRagConfig} onChange={(e) => set({ allowAdvancedRagConfig: e.target.checked })} />
-        <Checkbox label="Offered (listed as an available plan)" checked={form.isActive} onChange={(e) => set({ isActive: e.target.checked })} />
-        <Checkbox
-          label="New workspaces start on this plan"
-          checked={form.isDefault}
-          disabled={existing?.isDefault}
-          onChange={(e) => set({ isDefault: e.target.checked })}
-        />
+        <Checkbox label="Retrieval tuning (advanced RAG settings)" {...register("allowAdvancedRagConfig")} />
+        <Checkbox label="Offered (listed as an available plan)" {...register("isActive")} />
+        <Checkbox label="New workspaces start on this plan" {...register("isDefault")} disabled={existing?.isDefault} />
         <ErrorMessage error={save.error} />
       </form>
     </Dialog>

@@ -9,9 +9,10 @@ import { useState } from "react";
 import { api } from "../../api/client";
 import type { AdminWorkspace, PlanUsage } from "../../api/types";
 import { dateTime, number } from "../../lib/format";
-import { Alert, EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
+import { Alert, EmptyState } from "../../ui/feedback";
 import { Field, Input, Select } from "../../ui/form";
 import { Card, PageHeader } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { useToast } from "../../ui/toast";
 import { PlatformOnly } from "./platform-only";
 import { plansKey } from "./plans-page";
@@ -68,63 +69,62 @@ function Workspaces() {
         </Field>
       </div>
       <Card padded={false}>
-        {workspaces.isPending ? (
-          <SkeletonRows />
-        ) : workspaces.error ? (
-          <div className="card-body">
-            <ErrorMessage error={workspaces.error} title="Could not load the workspaces" />
-          </div>
-        ) : workspaces.data.items.length === 0 ? (
-          <EmptyState icon={<Building2 aria-hidden="true" />} title="No workspaces found" />
-        ) : (
-          <div className="table-wrap">
-            <table className="table" aria-label="All workspaces">
-              <thead>
-                <tr>
-                  <th scope="col">Workspace</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Members</th>
-                  <th scope="col">Bots</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Plan</th>
-                </tr>
-              </thead>
-              <tbody>
-                {workspaces.data.items.map((w) => (
-                  <tr key={w.id} data-workspace={w.id}>
-                    <td>
-                      <strong>{w.name}</strong>
-                    </td>
-                    <td className="muted">{w.ownerEmail ?? "—"}</td>
-                    <td>{number(w.memberCount)}</td>
-                    <td>{number(w.botCount)}</td>
-                    <td className="muted">{dateTime(w.createdAt)}</td>
-                    <td>
-                      <Select
-                        aria-label={`Plan of ${w.name}`}
-                        value={w.plan?.id ?? ""}
-                        disabled={move.isPending || !plans.data}
-                        onChange={(e) => move.mutate({ workspace: w, planId: e.target.value })}
-                      >
-                        {!w.plan && <option value="">Default plan</option>}
-                        {plans.data?.map((p) => (
-                          <option key={p.id} value={p.id}>
-                            {p.name}
-                          </option>
-                        ))}
-                      </Select>
-                    </td>
+        <QueryState
+          query={workspaces}
+          errorTitle="Could not load the workspaces"
+          isEmpty={(page) => page.items.length === 0}
+          empty={<EmptyState icon={<Building2 aria-hidden="true" />} title="No workspaces found" />}
+        >
+          {(page) => (
+            <div className="table-wrap">
+              <table className="table" aria-label="All workspaces">
+                <thead>
+                  <tr>
+                    <th scope="col">Workspace</th>
+                    <th scope="col">Owner</th>
+                    <th scope="col">Members</th>
+                    <th scope="col">Bots</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Plan</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            {workspaces.data.total > workspaces.data.items.length && (
-              <p className="small muted" style={{ padding: "10px 16px" }}>
-                Showing {workspaces.data.items.length} of {number(workspaces.data.total)}; search to find others.
-              </p>
-            )}
-          </div>
-        )}
+                </thead>
+                <tbody>
+                  {page.items.map((w) => (
+                    <tr key={w.id} data-workspace={w.id}>
+                      <td>
+                        <strong>{w.name}</strong>
+                      </td>
+                      <td className="muted">{w.ownerEmail ?? "—"}</td>
+                      <td>{number(w.memberCount)}</td>
+                      <td>{number(w.botCount)}</td>
+                      <td className="muted">{dateTime(w.createdAt)}</td>
+                      <td>
+                        <Select
+                          aria-label={`Plan of ${w.name}`}
+                          value={w.plan?.id ?? ""}
+                          disabled={move.isPending || !plans.data}
+                          onChange={(e) => move.mutate({ workspace: w, planId: e.target.value })}
+                        >
+                          {!w.plan && <option value="">Default plan</option>}
+                          {plans.data?.map((p) => (
+                            <option key={p.id} value={p.id}>
+                              {p.name}
+                            </option>
+                          ))}
+                        </Select>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {page.total > page.items.length && (
+                <p className="small muted" style={{ padding: "10px 16px" }}>
+                  Showing {page.items.length} of {number(page.total)}; search to find others.
+                </p>
+              )}
+            </div>
+          )}
+        </QueryState>
       </Card>
     </>
   );

@@ -7,9 +7,10 @@ import type { Prompt } from "../../api/types";
 import { useWorkspace } from "../../app/session";
 import { relativeTime } from "../../lib/format";
 import { Button } from "../../ui/button";
-import { Badge, EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
+import { Badge, EmptyState, ErrorMessage } from "../../ui/feedback";
 import { Field, Textarea } from "../../ui/form";
 import { Card } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { useToast } from "../../ui/toast";
 import { botKey, useBot } from "../bots/use-bot";
 import { PromptDiff } from "./prompt-diff";
@@ -84,29 +85,26 @@ export function PromptsPage() {
           )
         }
       >
-        {prompts.isPending ? (
-          <SkeletonRows />
-        ) : prompts.error ? (
-          <div className="card-body">
-            <ErrorMessage error={prompts.error} />
-          </div>
-        ) : sorted.length === 0 ? (
-          <p className="card-body muted small">No versions yet. Write the first prompt on the right.</p>
-        ) : (
-          <ul className="version-list" aria-label="Prompt versions">
-            {sorted.map((p) => (
-              <li key={p.id}>
-                <button type="button" aria-current={selected?.id === p.id && selectedId !== "new" ? "true" : undefined} onClick={() => setSelectedId(p.id)}>
-                  <span className="row">
-                    <strong>Version {p.version}</strong>
-                    {p.isActive && <Badge tone="success">Active</Badge>}
-                  </span>
-                  <span className="small muted">{p.name || relativeTime(p.createdAt)}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryState
+          query={prompts}
+          empty={<p className="card-body muted small">No versions yet. Write the first prompt on the right.</p>}
+        >
+          {() => (
+            <ul className="version-list" aria-label="Prompt versions">
+              {sorted.map((p) => (
+                <li key={p.id}>
+                  <button type="button" aria-current={selected?.id === p.id && selectedId !== "new" ? "true" : undefined} onClick={() => setSelectedId(p.id)}>
+                    <span className="row">
+                      <strong>Version {p.version}</strong>
+                      {p.isActive && <Badge tone="success">Active</Badge>}
+                    </span>
+                    <span className="small muted">{p.name || relativeTime(p.createdAt)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryState>
       </Card>
       <Card
         title={selectedId === "new" || !selected ? "New version" : `Version ${selected.version}${selected.isActive ? " (active)" : ""}`}

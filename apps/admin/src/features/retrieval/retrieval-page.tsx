@@ -1,13 +1,17 @@
 /**
  * Retrieval settings (chunking, top-k, mode, min score, fusion weights, reranking,
- * neighbouring context for answers) and a live retrieval test.
+ * neighbouring context for answers) and a live retrieval test. The settings form
+ * validates with the API's own rag config schema.
  */
+import { botSchema } from "@docent/contracts/bots";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Search } from "lucide-react";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useMemo, useState } from "react";
+import { type FieldError, useForm } from "react-hook-form";
 import { api } from "../../api/client";
-import type { RagConfig, RetrievalMode, RetrievedChunk } from "../../api/types";
+import type { Bot, RagConfig, RetrievalMode, RetrievedChunk } from "../../api/types";
 import { useWorkspace } from "../../app/session";
+import { schemaResolver } from "../../lib/schema-form";
 import { Button } from "../../ui/button";
 import { Alert, EmptyState, ErrorMessage, Loading } from "../../ui/feedback";
 import { Checkbox, Field, Input, Segmented } from "../../ui/form";
@@ -32,32 +36,35 @@ export function formatWeight(value: number): string {
   return Math.abs(Number(fixed) - value) < 1e-9 ? fixed : String(Number(value.toFixed(4)));
 }
 
-export function validateRagConfig(c: RagConfig): Partial<Record<keyof RagConfig, string>> {
-  const errors: Partial<Record<keyof RagConfig, string>> = {};
-  if (!Number.isInteger(c.chunkSize) || c.chunkSize < 100 || c.chunkSize > 4000) errors.chunkSize = "Between 100 and 4000 tokens.";
-  if (!Number.isInteger(c.chunkOverlap) || c.chunkOverlap < 0) errors.chunkOverlap = "A whole number, 0 or more.";
-  else if (c.chunkOverlap >= c.chunkSize) errors.chunkOverlap = "Must be smaller than the chunk size.";
-  if (!Number.isInteger(c.topK) || c.topK < 1 || c.topK > 50) errors.topK = "Between 1 and 50.";
-  if (!(c.minScore >= 0 && c.minScore <= 1)) errors.minScore = "Between 0 and 1.";
-  const topN = c.rerank?.topN ?? 20;
-  if (!Number.isInteger(topN) || topN < 2 || topN > 100) errors.rerank = "Rerank between 2 and 100 candidates.";
-  const ctx = c.context ?? { neighbours: 0, sameSection: false, maxTokens: 1500 };
-  if (!Number.isInteger(ctx.neighbours) || ctx.neighbours < 0 || ctx.neighbours > 5) errors.context = "Neighbours: 0 to 5 chunks either side.";
-  else if (!Number.isInteger(ctx.maxTokens) || ctx.maxTokens < 0 || ctx.maxTokens > 8000) errors.context = "Extra tokens: 0 to 8000.";
-  return errors;
+/** The API's own rag config schema: the form refuses what the API would refuse. */
+export const ragConfigSchema = botSchema.shape.ragConfig;
+
+/** A stored config with the defaults of settings added since it was saved, as the API reads it. */
+export function withDefaults(stored: RagConfig): RagConfig {
+  const parsed = ragConfigSchema.safeParse(stored);
+  return parsed.success ? parsed.data : stored;
 }
 
-const contextOf = (c: RagConfig) => c.context ?? { neighbours: 0, sameSection: false, maxTokens: 1500 };
+export const ragConfigResolver = schemaResolver<typeof ragConfigSchema, RagConfig>(ragConfigSchema);
+
+/** The overlap field's message: the shared schema words its overlap rule for developers. */
+export const overlapMessage = (error: FieldError | undefined) => (error?.type === "custom" ? "Must be smaller than the chunk size." : error?.message);
+
+const asNumber = { valueAsNumber: true } as const;
 
 export function RetrievalPage() {
-  const { botId, ref, data: bot } = useBot();
+  const { data: bot } = useBot();
+  if (!bot) return <Loading />;
+  return <RetrievalSettings bot={bot} />;
+}
+
+function RetrievalSettings({ bot }: { bot: Bot }) {
+  const { botId, ref } = useBot();
   const { canManage } = useWorkspace();
   const queryClient = useQueryClient();
   const notify = useToast();
-  const [config, setConfig] = useState<RagConfig | null>(null);
-  useEffect(() => {
-    if (bot) setConfig(bot.ragConfig);
-  }, [bot]);
+  const saved = useMemo(() => withDefaults(bot.ragConfig), [bot.ragConfig]);
+  const { register, handleSubmit, reset, setValue, watch, formState: { errors } } = useForm<RagConfig, unknown, RagConfig>({ resolver: ragConfigResolver, values: saved, mode: "onChange" });
   const save = useMutation({
     mutationFn: (ragConfig: RagConfig) => api.bots.update(ref, { ragConfig }),
     onSuccess: async () => {
@@ -65,32 +72,27 @@ export function RetrievalPage() {
       notify("Retrieval settings saved", "success");
     },
   });
-  if (!bot || !config) return <Loading />;
-  const errors = validateRagConfig(config);
-  const chunkingChanged = config.chunkSize !== bot.ragConfig.chunkSize || config.chunkOverlap !== bot.ragConfig.chunkOverlap;
+  const config = watch();
+  const invalid = Object.keys(errors).length > 0;
+  const chunkingChanged = config.chunkSize !== saved.chunkSize || config.chunkOverlap !== saved.chunkOverlap;
   const searchChanged =
-    config.retrievalMode !== bot.ragConfig.retrievalMode ||
-    JSON.stringify(config.fusionWeights) !== JSON.stringify(bot.ragConfig.fusionWeights) ||
-    (config.rerank?.enabled ?? false) !== (bot.ragConfig.rerank?.enabled ?? false);
-  const set = <K extends keyof RagConfig>(k: K, v: RagConfig[K]) => setConfig({ ...config, [k]: v });
-  const num = (v: string) => (v === "" ? Number.NaN : Number(v));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (Object.keys(errors).length === 0) save.mutate(config);
-  };
+    config.retrievalMode !== saved.retrievalMode ||
+    config.fusionWeights.vector !== saved.fusionWeights.vector ||
+    config.fusionWeights.keyword !== saved.fusionWeights.keyword ||
+    config.rerank.enabled !== saved.rerank.enabled;
 
   return (
     <div className="retrieval-layout">
       <Card title="Settings">
-        <form className="stack lg" onSubmit={submit}>
+        <form className="stack lg" onSubmit={handleSubmit((ragConfig) => save.mutate(ragConfig))}>
           <fieldset className="stack" disabled={!canManage}>
             <legend className="label">Chunking</legend>
             <div className="grid-2">
-              <Field label="Chunk size (tokens)" error={errors.chunkSize}>
-                <Input type="number" min={100} max={4000} value={Number.isNaN(config.chunkSize) ? "" : config.chunkSize} onChange={(e) => set("chunkSize", num(e.target.value))} />
+              <Field label="Chunk size (tokens)" error={errors.chunkSize?.message}>
+                <Input type="number" min={100} max={4000} {...register("chunkSize", { ...asNumber, deps: ["chunkOverlap"] })} />
               </Field>
-              <Field label="Overlap (tokens)" error={errors.chunkOverlap}>
-                <Input type="number" min={0} value={Number.isNaN(config.chunkOverlap) ? "" : config.chunkOverlap} onChange={(e) => set("chunkOverlap", num(e.target.value))} />
+              <Field label="Overlap (tokens)" error={overlapMessage(errors.chunkOverlap)}>
+                <Input type="number" min={0} {...register("chunkOverlap", asNumber)} />
               </Field>
             </div>
             {chunkingChanged && <Alert tone="info">New chunk settings apply to documents indexed from now on. Re-index existing documents on the Documents tab to apply them everywhere.</Alert>}
@@ -101,63 +103,55 @@ export function RetrievalPage() {
               <span className="label" id="mode-label">
                 Mode
               </span>
-              <Segmented<RetrievalMode> label="Retrieval mode" value={config.retrievalMode} options={modes} onChange={(v) => set("retrievalMode", v)} />
+              <Segmented<RetrievalMode> label="Retrieval mode" value={config.retrievalMode} options={modes} onChange={(v) => setValue("retrievalMode", v, { shouldDirty: true })} />
               <span className="hint">Hybrid fuses vector and keyword rankings; keyword ranks like BM25; vector uses embeddings.</span>
             </div>
             <div className="grid-2">
-              <Field label="Top-k" hint="Chunks given to the model per question." error={errors.topK}>
-                <Input type="number" min={1} max={50} value={Number.isNaN(config.topK) ? "" : config.topK} onChange={(e) => set("topK", num(e.target.value))} />
+              <Field label="Top-k" hint="Chunks given to the model per question." error={errors.topK?.message}>
+                <Input type="number" min={1} max={50} {...register("topK", asNumber)} />
               </Field>
-              <Field label={`Minimum score: ${config.minScore.toFixed(2)}`} hint="Weaker matches are dropped." error={errors.minScore}>
-                <input type="range" min={0} max={1} step={0.01} value={config.minScore} onChange={(e) => set("minScore", Number(e.target.value))} />
+              <Field label={`Minimum score: ${config.minScore.toFixed(2)}`} hint="Weaker matches are dropped." error={errors.minScore?.message}>
+                <input type="range" min={0} max={1} step={0.01} {...register("minScore", asNumber)} />
               </Field>
             </div>
             {config.retrievalMode === "hybrid" && (
               <div className="grid-2">
-                <Field label={`Vector weight: ${formatWeight(config.fusionWeights?.vector ?? 1)}`}>
-                  <input type="range" min={0} max={3} step={0.01} value={config.fusionWeights?.vector ?? 1} onChange={(e) => set("fusionWeights", { vector: Number(e.target.value), keyword: config.fusionWeights?.keyword ?? 1 })} />
+                <Field label={`Vector weight: ${formatWeight(config.fusionWeights.vector)}`}>
+                  <input type="range" min={0} max={3} step={0.01} {...register("fusionWeights.vector", asNumber)} />
                 </Field>
-                <Field label={`Keyword weight: ${formatWeight(config.fusionWeights?.keyword ?? 1)}`}>
-                  <input type="range" min={0} max={3} step={0.01} value={config.fusionWeights?.keyword ?? 1} onChange={(e) => set("fusionWeights", { keyword: Number(e.target.value), vector: config.fusionWeights?.vector ?? 1 })} />
+                <Field label={`Keyword weight: ${formatWeight(config.fusionWeights.keyword)}`}>
+                  <input type="range" min={0} max={3} step={0.01} {...register("fusionWeights.keyword", asNumber)} />
                 </Field>
               </div>
             )}
           </fieldset>
           <fieldset className="stack" disabled={!canManage}>
             <legend className="label">Reranking</legend>
-            <Checkbox
-              label="Rerank the best candidates with the workspace's reranker"
-              checked={config.rerank?.enabled ?? false}
-              onChange={(e) => set("rerank", { topN: config.rerank?.topN ?? 20, enabled: e.target.checked })}
-            />
-            <Field label="Candidates to rerank" hint="The mode's top N go to the reranker; the best top-k are kept. If it fails, the mode's order is used." error={errors.rerank}>
-              <Input type="number" min={2} max={100} value={Number.isNaN(config.rerank?.topN) ? "" : (config.rerank?.topN ?? 20)} onChange={(e) => set("rerank", { enabled: config.rerank?.enabled ?? false, topN: num(e.target.value) })} />
+            <Checkbox label="Rerank the best candidates with the workspace's reranker" {...register("rerank.enabled")} />
+            <Field label="Candidates to rerank" hint="The mode's top N go to the reranker; the best top-k are kept. If it fails, the mode's order is used." error={errors.rerank?.topN?.message}>
+              <Input type="number" min={2} max={100} {...register("rerank.topN", asNumber)} />
             </Field>
           </fieldset>
           <fieldset className="stack" disabled={!canManage}>
             <legend className="label">Context for answers</legend>
             <div className="grid-2">
-              <Field label="Neighbouring chunks" hint="Added either side of each retrieved passage, so procedures and tables stay whole." error={errors.context}>
-                <Input type="number" min={0} max={5} value={Number.isNaN(config.context?.neighbours) ? "" : (config.context?.neighbours ?? 0)} onChange={(e) => set("context", { ...contextOf(config), neighbours: num(e.target.value) })} />
+              <Field label="Neighbouring chunks" hint="Added either side of each retrieved passage, so procedures and tables stay whole." error={errors.context?.neighbours?.message}>
+                <Input type="number" min={0} max={5} {...register("context.neighbours", asNumber)} />
               </Field>
-              <Field label="Extra tokens at most" hint="All widened passages together.">
-                <Input type="number" min={0} max={8000} value={Number.isNaN(config.context?.maxTokens) ? "" : (config.context?.maxTokens ?? 1500)} onChange={(e) => set("context", { ...contextOf(config), maxTokens: num(e.target.value) })} />
+              <Field label="Extra tokens at most" hint="All widened passages together." error={errors.context?.maxTokens?.message}>
+                <Input type="number" min={0} max={8000} {...register("context.maxTokens", asNumber)} />
               </Field>
             </div>
-            <Checkbox
-              label="Add the rest of the passage's section (same heading)"
-              checked={config.context?.sameSection ?? false}
-              onChange={(e) => set("context", { ...contextOf(config), sameSection: e.target.checked })}
-            />
+            <Checkbox label="Add the rest of the passage's section (same heading)" {...register("context.sameSection")} />
           </fieldset>
           <ErrorMessage error={save.error} />
-          {canManage && searchChanged && Object.keys(errors).length === 0 && <EvalCheck botId={botId} saved={bot.ragConfig} proposed={config} />}
+          {canManage && searchChanged && !invalid && <EvalCheck botId={botId} saved={bot.ragConfig} proposed={config} />}
           {canManage && (
             <div className="row">
-              <Button type="submit" variant="primary" loading={save.isPending} disabled={Object.keys(errors).length > 0}>
+              <Button type="submit" variant="primary" loading={save.isPending} disabled={invalid}>
                 Save settings
               </Button>
-              <Button onClick={() => setConfig(bot.ragConfig)}>Reset</Button>
+              <Button onClick={() => reset(saved)}>Reset</Button>
             </div>
           )}
         </form>

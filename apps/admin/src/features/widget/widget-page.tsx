@@ -1,12 +1,16 @@
 /** The embeddable widget: appearance (with a live preview of the real widget), allowed origins, embed code. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Copy, Globe, Plus, Trash2 } from "lucide-react";
-import { type FormEvent, useEffect, useState } from "react";
+import { useMemo, useState } from "react";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
 import { normalizeOrigin } from "@docent/contracts/origins";
+import { updateWidgetBodySchema } from "@docent/contracts/widget";
 import { defaultWidgetConfig } from "@docent/widget/config";
 import { type BotRef, api } from "../../api/client";
-import type { WidgetSettings } from "../../api/types";
+import type { Bot, WidgetSettings } from "../../api/types";
 import { useWorkspace } from "../../app/session";
+import { schemaResolver } from "../../lib/schema-form";
 import { Button } from "../../ui/button";
 import { Alert, EmptyState, ErrorMessage, Loading } from "../../ui/feedback";
 import { Checkbox, Field, Input, Segmented, Select } from "../../ui/form";
@@ -16,7 +20,10 @@ import { useBot } from "../bots/use-bot";
 import { WidgetPreview } from "./widget-preview";
 import "./widget.css";
 
-const HEX = /^#[0-9a-fA-F]{6}$/;
+/** The appearance form refuses what the API's update schema refuses (empty texts, colours that are not #rrggbb). */
+export const widgetResolver = schemaResolver<typeof updateWidgetBodySchema, WidgetSettings>(updateWidgetBodySchema);
+type WidgetUpdate = z.output<typeof updateWidgetBodySchema>;
+const isHexColor = (value: string) => updateWidgetBodySchema.shape.primaryColor.safeParse(value).success;
 
 /** The widget's own defaults (what a visitor sees before any customisation), minus the bot name. */
 const { botName: _botName, ...widgetDefaults } = defaultWidgetConfig;
@@ -38,105 +45,13 @@ export function embedSnippet(publicId: string, origin: string): string {
 export function WidgetPage() {
   const { botId, ref, data: bot } = useBot();
   const { canManage } = useWorkspace();
-  const queryClient = useQueryClient();
-  const notify = useToast();
   const widget = useQuery({ queryKey: ["widget", botId], queryFn: () => api.widget.get(ref) });
-  const [draft, setDraft] = useState<WidgetSettings | null>(null);
-  useEffect(() => {
-    if (widget.data) setDraft(editable(widget.data));
-  }, [widget.data]);
-  const save = useMutation({
-    mutationFn: (s: WidgetSettings) => {
-      const { avatarUrl, ...rest } = s;
-      return api.widget.update(ref, { ...rest, ...(avatarUrl ? { avatarUrl } : { avatarUrl: null }) });
-    },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ["widget", botId] });
-      notify("Widget saved. Sites using it pick up the change on their next page load.", "success");
-    },
-  });
-
   if (widget.isPending || !bot) return <Loading />;
   if (widget.error) return <ErrorMessage error={widget.error} title="Could not load the widget settings" />;
-  if (!draft) return <Loading />;
-  const set = <K extends keyof WidgetSettings>(k: K, v: WidgetSettings[K]) => setDraft({ ...draft, [k]: v });
-  const colorError = (v: string) => (HEX.test(v) ? undefined : "Use a hex colour like #2563eb.");
-  const invalid = [draft.primaryColor, draft.textColor, draft.backgroundColor].some((c) => !HEX.test(c)) || !draft.headerText.trim();
-  const dirty = JSON.stringify(draft) !== JSON.stringify(editable(widget.data));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!invalid) save.mutate(draft);
-  };
-
   return (
     <div className="stack lg">
       <div className="widget-layout">
-        <Card title="Appearance">
-          <form className="stack" onSubmit={submit}>
-            <fieldset className="stack" disabled={!canManage}>
-              <Field label="Header text">
-                <Input value={draft.headerText} maxLength={100} onChange={(e) => set("headerText", e.target.value)} />
-              </Field>
-              <Field label="Greeting">
-                <Input value={draft.initialGreeting} maxLength={500} onChange={(e) => set("initialGreeting", e.target.value)} />
-              </Field>
-              <Field label="Input placeholder">
-                <Input value={draft.inputPlaceholder} maxLength={120} onChange={(e) => set("inputPlaceholder", e.target.value)} />
-              </Field>
-              <div className="grid-3">
-                <ColorField label="Primary colour" value={draft.primaryColor} error={colorError(draft.primaryColor)} onChange={(v) => set("primaryColor", v)} />
-                <ColorField label="Text on primary" value={draft.textColor} error={colorError(draft.textColor)} onChange={(v) => set("textColor", v)} />
-                <ColorField label="Background" value={draft.backgroundColor} error={colorError(draft.backgroundColor)} onChange={(v) => set("backgroundColor", v)} />
-              </div>
-              <div className="grid-2">
-                <div className="field">
-                  <span className="label">Theme</span>
-                  <Segmented
-                    label="Theme"
-                    value={draft.theme}
-                    options={[
-                      { value: "light", label: "Light" },
-                      { value: "dark", label: "Dark" },
-                      { value: "auto", label: "Auto" },
-                    ]}
-                    onChange={(v) => set("theme", v)}
-                  />
-                </div>
-                <Field label="Position">
-                  <Select value={draft.position} onChange={(e) => set("position", e.target.value as WidgetSettings["position"])}>
-                    <option value="bottom-right">Bottom right</option>
-                    <option value="bottom-left">Bottom left</option>
-                  </Select>
-                </Field>
-              </div>
-              <div className="grid-2">
-                <Field label={`Width: ${draft.width}px`}>
-                  <input type="range" min={280} max={800} step={10} value={draft.width} onChange={(e) => set("width", Number(e.target.value))} />
-                </Field>
-                <Field label={`Height: ${draft.height}px`}>
-                  <input type="range" min={360} max={1000} step={10} value={draft.height} onChange={(e) => set("height", Number(e.target.value))} />
-                </Field>
-              </div>
-              <Checkbox label="Show sources under answers" checked={draft.showSources} onChange={(e) => set("showSources", e.target.checked)} />
-            </fieldset>
-            <ErrorMessage error={save.error} />
-            {canManage && (
-              <div className="row">
-                <Button type="submit" variant="primary" loading={save.isPending} disabled={invalid || !dirty}>
-                  Save appearance
-                </Button>
-                {dirty && (
-                  <Button onClick={() => setDraft(editable(widget.data))} disabled={save.isPending}>
-                    Discard changes
-                  </Button>
-                )}
-              </div>
-            )}
-          </form>
-        </Card>
-        <Card title="Live preview" padded={false}>
-          <WidgetPreview botId={botId} publicId={bot.publicId} settings={draft} botName={bot.name} />
-        </Card>
+        <AppearanceCard bot={bot} botRef={ref} stored={widget.data} />
       </div>
       <div className="grid-2">
         <OriginsCard botRef={ref} canManage={canManage} />
@@ -146,11 +61,102 @@ export function WidgetPage() {
   );
 }
 
+/** The appearance form, validated with the API's own widget schema, and its live preview. */
+function AppearanceCard({ bot, botRef, stored }: { bot: Bot; botRef: BotRef; stored: Partial<WidgetSettings> }) {
+  const { canManage } = useWorkspace();
+  const queryClient = useQueryClient();
+  const notify = useToast();
+  // A stored empty avatar means none; the API takes null for that, not "".
+  const saved = useMemo(() => ({ ...editable(stored), avatarUrl: stored.avatarUrl || null }), [stored]);
+  const { register, handleSubmit, reset, setValue, watch, formState: { errors, isDirty } } = useForm<WidgetSettings, unknown, WidgetUpdate>({ resolver: widgetResolver, values: saved, mode: "onChange" });
+  const save = useMutation({
+    mutationFn: (update: WidgetUpdate) => api.widget.update(botRef, update),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["widget", bot.id] });
+      notify("Widget saved. Sites using it pick up the change on their next page load.", "success");
+    },
+  });
+  const draft = watch();
+  const invalid = Object.keys(errors).length > 0;
+  const setColor = (key: "primaryColor" | "textColor" | "backgroundColor") => (value: string) => setValue(key, value, { shouldDirty: true, shouldValidate: true });
+
+  return (
+    <>
+      <Card title="Appearance">
+        <form className="stack" onSubmit={handleSubmit((update) => save.mutate(update))}>
+          <fieldset className="stack" disabled={!canManage}>
+            <Field label="Header text" error={errors.headerText?.message}>
+              <Input maxLength={100} {...register("headerText")} />
+            </Field>
+            <Field label="Greeting" error={errors.initialGreeting?.message}>
+              <Input maxLength={500} {...register("initialGreeting")} />
+            </Field>
+            <Field label="Input placeholder" error={errors.inputPlaceholder?.message}>
+              <Input maxLength={120} {...register("inputPlaceholder")} />
+            </Field>
+            <div className="grid-3">
+              <ColorField label="Primary colour" value={draft.primaryColor} error={errors.primaryColor?.message} onChange={setColor("primaryColor")} />
+              <ColorField label="Text on primary" value={draft.textColor} error={errors.textColor?.message} onChange={setColor("textColor")} />
+              <ColorField label="Background" value={draft.backgroundColor} error={errors.backgroundColor?.message} onChange={setColor("backgroundColor")} />
+            </div>
+            <div className="grid-2">
+              <div className="field">
+                <span className="label">Theme</span>
+                <Segmented
+                  label="Theme"
+                  value={draft.theme}
+                  options={[
+                    { value: "light", label: "Light" },
+                    { value: "dark", label: "Dark" },
+                    { value: "auto", label: "Auto" },
+                  ]}
+                  onChange={(v) => setValue("theme", v, { shouldDirty: true })}
+                />
+              </div>
+              <Field label="Position">
+                <Select {...register("position")}>
+                  <option value="bottom-right">Bottom right</option>
+                  <option value="bottom-left">Bottom left</option>
+                </Select>
+              </Field>
+            </div>
+            <div className="grid-2">
+              <Field label={`Width: ${draft.width}px`} error={errors.width?.message}>
+                <input type="range" min={280} max={800} step={10} {...register("width", { valueAsNumber: true })} />
+              </Field>
+              <Field label={`Height: ${draft.height}px`} error={errors.height?.message}>
+                <input type="range" min={360} max={1000} step={10} {...register("height", { valueAsNumber: true })} />
+              </Field>
+            </div>
+            <Checkbox label="Show sources under answers" {...register("showSources")} />
+          </fieldset>
+          <ErrorMessage error={save.error} />
+          {canManage && (
+            <div className="row">
+              <Button type="submit" variant="primary" loading={save.isPending} disabled={invalid || !isDirty}>
+                Save appearance
+              </Button>
+              {isDirty && (
+                <Button onClick={() => reset(saved)} disabled={save.isPending}>
+                  Discard changes
+                </Button>
+              )}
+            </div>
+          )}
+        </form>
+      </Card>
+      <Card title="Live preview" padded={false}>
+        <WidgetPreview botId={bot.id} publicId={bot.publicId} settings={draft} botName={bot.name} />
+      </Card>
+    </>
+  );
+}
+
 function ColorField({ label, value, error, onChange }: { label: string; value: string; error: string | undefined; onChange(v: string): void }) {
   return (
     <Field label={label} error={error}>
       <div className="color-input">
-        <input type="color" className="input color" aria-label={`${label} picker`} value={HEX.test(value) ? value : "#000000"} onChange={(e) => onChange(e.target.value)} />
+        <input type="color" className="input color" aria-label={`${label} picker`} value={isHexColor(value) ? value : "#000000"} onChange={(e) => onChange(e.target.value)} />
         <Input value={value} maxLength={7} onChange={(e) => onChange(e.target.value.trim())} aria-label={`${label} hex value`} spellCheck={false} />
       </div>
     </Field>

@@ -12,9 +12,10 @@ import { dateTime } from "../../lib/format";
 import { sessionKey, useSession, useWorkspace } from "../../app/session";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
-import { Badge, EmptyState, ErrorMessage, SkeletonRows } from "../../ui/feedback";
+import { Badge, EmptyState, ErrorMessage } from "../../ui/feedback";
 import { Field, Input, Select } from "../../ui/form";
 import { Card, PageHeader } from "../../ui/layout";
+import { QueryState } from "../../ui/query-state";
 import { useToast } from "../../ui/toast";
 
 const roles: { value: WorkspaceRole; label: string; help: string }[] = [
@@ -165,67 +166,65 @@ export function MembersPage() {
           </Card>
         )}
         <Card padded={false}>
-          {members.isPending ? (
-            <SkeletonRows />
-          ) : members.error ? (
-            <div className="card-body">
-              <ErrorMessage error={members.error} title="Could not load members" />
-            </div>
-          ) : members.data.length === 0 ? (
-            <EmptyState icon={<Users aria-hidden="true" />} title="No members" />
-          ) : (
-            <table className="table" aria-label="Members">
-              <thead>
-                <tr>
-                  <th scope="col">Member</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.data.map((m) => (
-                  <tr key={m.userId}>
-                    <td>
-                      <div className="row">
-                        <span className="avatar-circle" aria-hidden="true">
-                          {(m.name || m.email).slice(0, 1).toUpperCase()}
-                        </span>
-                        <div className="stack" style={{ gap: 0 }}>
-                          <strong>
-                            {m.name || m.email}
-                            {m.userId === me ? " (you)" : ""}
-                          </strong>
-                          <span className="small muted">{m.email}</span>
-                        </div>
-                      </div>
-                    </td>
-                    <td style={{ width: 200 }}>
-                      {canManage ? (
-                        <Select aria-label={`Role of ${m.email}`} value={m.role} onChange={(e) => setMemberRole.mutate({ m, r: e.target.value as WorkspaceRole })}>
-                          {roles.map((r) => (
-                            <option key={r.value} value={r.value}>
-                              {r.label}
-                            </option>
-                          ))}
-                        </Select>
-                      ) : (
-                        roles.find((r) => r.value === m.role)?.label
-                      )}
-                    </td>
-                    <td style={{ textAlign: "right" }}>
-                      {(canManage || m.userId === me) && (
-                        <Button size="sm" variant="danger" onClick={() => remove.mutate(m)}>
-                          {m.userId === me ? "Leave" : "Remove"}
-                        </Button>
-                      )}
-                    </td>
+          <QueryState
+            query={members}
+            errorTitle="Could not load members"
+            empty={<EmptyState icon={<Users aria-hidden="true" />} title="No members" />}
+          >
+            {(list) => (
+              <table className="table" aria-label="Members">
+                <thead>
+                  <tr>
+                    <th scope="col">Member</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+                </thead>
+                <tbody>
+                  {list.map((m) => (
+                    <tr key={m.userId}>
+                      <td>
+                        <div className="row">
+                          <span className="avatar-circle" aria-hidden="true">
+                            {(m.name || m.email).slice(0, 1).toUpperCase()}
+                          </span>
+                          <div className="stack" style={{ gap: 0 }}>
+                            <strong>
+                              {m.name || m.email}
+                              {m.userId === me ? " (you)" : ""}
+                            </strong>
+                            <span className="small muted">{m.email}</span>
+                          </div>
+                        </div>
+                      </td>
+                      <td style={{ width: 200 }}>
+                        {canManage ? (
+                          <Select aria-label={`Role of ${m.email}`} value={m.role} onChange={(e) => setMemberRole.mutate({ m, r: e.target.value as WorkspaceRole })}>
+                            {roles.map((r) => (
+                              <option key={r.value} value={r.value}>
+                                {r.label}
+                              </option>
+                            ))}
+                          </Select>
+                        ) : (
+                          roles.find((r) => r.value === m.role)?.label
+                        )}
+                      </td>
+                      <td style={{ textAlign: "right" }}>
+                        {(canManage || m.userId === me) && (
+                          <Button size="sm" variant="danger" onClick={() => remove.mutate(m)}>
+                            {m.userId === me ? "Leave" : "Remove"}
+                          </Button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </QueryState>
         </Card>
       </div>
       <NewWorkspaceDialog open={newWorkspace} onClose={() => setNewWorkspace(false)} />
