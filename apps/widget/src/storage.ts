@@ -71,3 +71,12 @@ export class VisitorStore {
     this.save();
   }
 }
+
+/** The page's localStorage, or null where reading it throws (sandboxed frames, some privacy modes). */
+export function defaultStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,6 @@
 export * from "./types";
 export * from "./errors";
-export { detectFileType, sniffTextKind, isJsonPrefix, DETECT_HEAD_BYTES, mimeTypes, type DetectedFileType } from "./detect";
+export { detectFileType, sniffTextKind, isJsonPrefix, DETECT_HEAD_BYTES, mimeTypes, type DetectedFileType } from "./detect/index";
 export { inspectPdf, isEncryptedPdf, assertPdfLooksComplete, PDF_TAIL_BYTES, type PdfInspection } from "./pdf-inspect";
 export * from "./extract/index";
 export * from "./chunk";

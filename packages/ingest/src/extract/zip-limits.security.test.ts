@@ -5,7 +5,7 @@
  * streaming) before mammoth opens them, and fail with a message naming the limit.
  */
 import { describe, expect, it } from "vitest";
-import { DETECT_HEAD_BYTES, detectFileType } from "../detect";
+import { DETECT_HEAD_BYTES, detectFileType } from "../detect/index";
 import { ExtractionError } from "../errors";
 import { makeDocx, makeDocxWithEntries, makeDocxZipBomb } from "../testing/fixtures";
 import { extract } from "./index";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { detectFileType, isJsonPrefix } from "./detect";
-import { UnsupportedFileError } from "./errors";
-import { inspectPdf } from "./pdf-inspect";
-import { makeDocx, makePdf, makeZip, utf8 } from "./testing/fixtures";
+import { detectFileType, isJsonPrefix } from "./index";
+import { UnsupportedFileError } from "../errors";
+import { inspectPdf } from "../pdf-inspect";
+import { makeDocx, makePdf, makeZip, utf8 } from "../testing/fixtures";
 
 const kindOf = (bytes: Uint8Array, name?: string) => detectFileType(bytes, name).kind;
 

@@ -1,0 +1,43 @@
+/**
+ * The widget's two calls to the chat service: its appearance (`GET .../config`, which also
+ * tells whether this site may use the bot) and a question (`POST .../chat`, answered as an
+ * event stream). The admin preview swaps in its own transport for questions.
+ */
+import { errorMessageOf } from "./chat-stream";
+import { type WidgetConfig, resolveConfig } from "./config";
+
+export interface ChatRequest {
+  message: string;
+  conversationId?: string;
+  visitorId: string;
+}
+/** Sends one question; the default posts to the widget endpoint, the admin preview swaps in its own. */
+export type Transport = (request: ChatRequest, signal: AbortSignal) => Promise<Response>;
+
+const widgetEndpoint = (apiBase: string, publicId: string, path: string) =>
+  `${apiBase.replace(/\/$/, "")}/v1/widget/${encodeURIComponent(publicId)}/${path}`;
+
+export function widgetTransport(apiBase: string, publicId: string): Transport {
+  return (request, signal) =>
+    fetch(widgetEndpoint(apiBase, publicId, "chat"), {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      credentials: "omit",
+      body: JSON.stringify({ ...request, stream: true, pageUrl: location.href.slice(0, 2000) }),
+      signal,
+    });
+}
+
+/** The bot's appearance, or why the widget cannot be used here (a message to show). */
+export type RemoteConfig = { config: WidgetConfig } | { unavailable: string };
+
+export async function fetchWidgetConfig(apiBase: string, publicId: string): Promise<RemoteConfig> {
+  try {
+    const response = await fetch(widgetEndpoint(apiBase, publicId, "config"), { credentials: "omit", headers: { accept: "application/json" } });
+    if (!response.ok) return { unavailable: await errorMessageOf(response) };
+    return { config: resolveConfig(await response.json()) };
+  } catch {
+    // A refusal without CORS headers is unreadable to us and looks like a network error.
+    return { unavailable: "This assistant is not available on this site right now." };
+  }
+}
