@@ -17,20 +17,20 @@ import { proxyTrust } from "@docent/service-kit/proxy-trust";
 import { registerRateLimit } from "@docent/service-kit/rate-limit";
 import type { EvalQueue } from "@docent/queue/evals";
 import type { Redis } from "ioredis";
-import { type ChatService, createChatService } from "./answer/service";
-import { createFeedbackService, type FeedbackService } from "./answer/feedback";
+import { createChatService } from "./answer/service";
+import { createFeedbackService } from "./answer/feedback";
 import type { ChatEnv } from "./env";
 import { createChatMetrics } from "./metrics";
 import { ChatError } from "./errors";
-import { type AuthorizeBot, createBotAuthorizer } from "./http/auth";
-import { createEvalService, type EvalService } from "./evals/service";
+import { createBotAuthorizer } from "./http/auth";
+import { createEvalService } from "./evals/service";
 import { type EvalWorker, startEvalWorker } from "./evals/worker";
-import { createLimiter, type Limiter } from "./http/rate-limit";
+import { createLimiter } from "./http/rate-limit";
 import { createResponderResolver } from "./llm/resolve";
 import type { Responder } from "./llm/types";
 import { createRerankerResolver, type RerankerFor } from "./retrieval/rerank";
-import { createSearchService, type SearchService } from "./retrieval/search";
-import { createRetrievalService, type RetrievalService } from "./retrieval/service";
+import { createSearchService } from "./retrieval/search";
+import { createRetrievalService } from "./retrieval/service";
 import type { QueryEmbedder } from "./retrieval/types";
 import { botRoutes } from "./routes/bots";
 import { feedbackRoutes } from "./routes/feedback";
@@ -39,7 +39,8 @@ import { mcpRoutes } from "./routes/mcp";
 import { openAiRoutes } from "./routes/openai";
 import { platformRoutes } from "./routes/platform";
 import { widgetRoutes } from "./routes/widget";
-import { createMeteredRetrieval, type MeteredRetrieval } from "./usage/metered-retrieval";
+import type { AppDeps } from "./routes/deps";
+import { createMeteredRetrieval } from "./usage/metered-retrieval";
 import { createQuota } from "./usage/quota";
 
 export interface BuildAppOptions {
@@ -67,22 +68,6 @@ export interface BuildAppOptions {
    * The worker stops (a run in progress goes back to the queue) before the server closes.
    */
   evalWorker?: { connection: Redis; prefix: string; concurrency: number };
-}
-
-/** What route modules receive. */
-export interface AppDeps {
-  env: ChatEnv;
-  db: DbHandle["db"];
-  retrieval: RetrievalService;
-  /** The search API: search metered against the plan and logged for analytics (/retrieve, MCP). */
-  searches: MeteredRetrieval;
-  /** Retrieval followed by the bot's reranking: what answers, evaluations and the metered search use. */
-  search: SearchService;
-  chat: ChatService;
-  feedback: FeedbackService;
-  limiter: Limiter;
-  authorizeBot: AuthorizeBot;
-  evals: EvalService;
 }
 
 function secretOpener(env: ChatEnv): SecretBox | null {

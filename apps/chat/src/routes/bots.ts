@@ -9,7 +9,7 @@ import { retrievalModes } from "@docent/db/json";
 import { NotFoundError } from "@docent/service-kit/errors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AppDeps } from "../app";
+import type { AppDeps } from "./deps";
 import { MAX_QUESTION_CHARS } from "../answer/service";
 import { answerBody, streamAnswer } from "../http/answer-stream";
 import { actorOf } from "../http/auth";

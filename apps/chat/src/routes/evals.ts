@@ -6,7 +6,7 @@
 import { evalRunConfigSchema } from "@docent/db/json";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AppDeps } from "../app";
+import type { AppDeps } from "./deps";
 
 const identity = { auth: { kind: "identity" as const } };
 const botParams = z.object({ botId: z.uuid() });

@@ -1,7 +1,7 @@
 /** `POST /v1/messages/:messageId/feedback` for signed-in users and API keys. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AppDeps } from "../app";
+import type { AppDeps } from "./deps";
 
 export const feedbackBody = z.strictObject({
   rating: z.union([z.literal(1), z.literal(-1)]),

@@ -22,7 +22,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AppDeps } from "../app";
+import type { AppDeps } from "./deps";
 import { createBotMcpServer } from "../mcp/server";
 
 /** JSON-RPC 2.0 error codes: the spec's, and -32000 (server error) for everything HTTP-level. */

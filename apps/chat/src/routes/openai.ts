@@ -11,7 +11,7 @@ import { normalizeError } from "@docent/service-kit/error-handler";
 import { AppError, BadRequestError, DependencyUnavailableError, ForbiddenError } from "@docent/service-kit/errors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AppDeps } from "../app";
+import type { AppDeps } from "./deps";
 import { requireIdentity } from "@docent/service-kit/auth";
 import type { FastifyRequest } from "fastify";
 import { openSse } from "../http/sse";

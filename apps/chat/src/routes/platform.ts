@@ -5,7 +5,7 @@
  */
 import { LOCAL_EMBEDDER_ID } from "@docent/embeddings";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { AppDeps } from "../app";
+import type { AppDeps } from "./deps";
 import { requireIdentity } from "@docent/service-kit/auth";
 import { EXTRACTIVE_MODEL } from "../llm/extractive";
 

@@ -14,7 +14,7 @@ import { AppError, BadRequestError, ForbiddenError, NotFoundError, RateLimitedEr
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AppDeps } from "../app";
+import type { AppDeps } from "./deps";
 import type { AskEvents } from "../answer/service";
 import { answerBody, streamAnswer } from "../http/answer-stream";
 import { originAllowed } from "../http/origin";

@@ -12,7 +12,7 @@ import { migrationsFolder, runMigrations } from "../migrate";
 import postgres from "postgres";
 import { afterAll, inject } from "vitest";
 // Brings the ProvidedContext keys (databaseUrl, redisUrl, templateDatabase) into scope.
-import type {} from "./global-setup";
+import type {} from "./provided-context";
 
 function migrationsHash(): string {
   const hash = createHash("sha256");

@@ -5,15 +5,8 @@
  */
 import type { TestProject } from "vitest/node";
 import { ensureTemplateDatabase } from "./db";
+import type {} from "./provided-context";
 import { resolveTestServices } from "./services";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    redisUrl: string;
-    templateDatabase: string;
-  }
-}
 
 export default async function setup(project: TestProject) {
   const services = await resolveTestServices();

@@ -18,7 +18,7 @@ import type { SignInProvider } from "../../api/types";
 import { sessionKey, useSession } from "../../app/session";
 import { Button } from "../../ui/button";
 import { Alert, ErrorMessage, Loading } from "../../ui/feedback";
-import { AuthLayout, pendingInvitation, useAuthSuccess } from "./auth-pages";
+import { AuthLayout, pendingInvitation, pendingLink, useAuthSuccess } from "./auth-shared";
 
 export const signInOptionsKey = ["sign-in-options"] as const;
 
@@ -26,26 +26,6 @@ export const signInOptionsKey = ["sign-in-options"] as const;
 export function useSignInOptions() {
   return useQuery({ queryKey: signInOptionsKey, queryFn: api.auth.providers, staleTime: 5 * 60_000 });
 }
-
-/** Set when a provider login waits for its account's owner to sign in and confirm the link. */
-const PENDING_LINK = "docent-pending-link";
-export const pendingLink = {
-  get: () => {
-    try {
-      return sessionStorage.getItem(PENDING_LINK) !== null;
-    } catch {
-      return false;
-    }
-  },
-  set: (waiting: boolean) => {
-    try {
-      if (waiting) sessionStorage.setItem(PENDING_LINK, "1");
-      else sessionStorage.removeItem(PENDING_LINK);
-    } catch {
-      /* storage unavailable: the link offer is not shown after signing in */
-    }
-  },
-};
 
 /** Leaves for the provider; resolves only if that fails (the error is shown). */
 export function useStartSso() {

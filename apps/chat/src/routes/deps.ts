@@ -1,0 +1,26 @@
+/** What route modules receive from buildApp (app.ts). */
+import type { DbHandle } from "@docent/db/client";
+import type { ChatService } from "../answer/service";
+import type { FeedbackService } from "../answer/feedback";
+import type { ChatEnv } from "../env";
+import type { EvalService } from "../evals/service";
+import type { AuthorizeBot } from "../http/auth";
+import type { Limiter } from "../http/rate-limit";
+import type { SearchService } from "../retrieval/search";
+import type { RetrievalService } from "../retrieval/service";
+import type { MeteredRetrieval } from "../usage/metered-retrieval";
+
+export interface AppDeps {
+  env: ChatEnv;
+  db: DbHandle["db"];
+  retrieval: RetrievalService;
+  /** The search API: search metered against the plan and logged for analytics (/retrieve, MCP). */
+  searches: MeteredRetrieval;
+  /** Retrieval followed by the bot's reranking: what answers, evaluations and the metered search use. */
+  search: SearchService;
+  chat: ChatService;
+  feedback: FeedbackService;
+  limiter: Limiter;
+  authorizeBot: AuthorizeBot;
+  evals: EvalService;
+}
