@@ -16,8 +16,12 @@ import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { createFsStorage } from "@docent/storage";
-import { spawnWorker, type WorkerProcess } from "@docent/worker/start-command";
+import { appDir, type BenchmarkProcess, spawnForBenchmark } from "@docent/testing/process";
 import { and, eq, sql } from "drizzle-orm";
+
+/** The worker process as it ships (its `start` script), over this process's environment. */
+export const spawnWorker = (env: Record<string, string>): BenchmarkProcess =>
+  spawnForBenchmark(appDir("worker"), { WORKER_OPS_PORT: "0", ...env });
 
 export interface IngestThroughWorkerOptions {
   db: Database;
@@ -55,7 +59,7 @@ export async function ingestThroughWorker(options: IngestThroughWorkerOptions): 
     limits: unlimitedLimits,
   });
   const workerConcurrency = process.env.WORKER_CONCURRENCY;
-  let worker: WorkerProcess | undefined;
+  let worker: BenchmarkProcess | undefined;
   try {
     // Everything is queued before the worker starts, so its time is the pipeline's alone.
     await queue.pause();

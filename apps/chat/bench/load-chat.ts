@@ -24,10 +24,10 @@ import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
 import { createFsStorage } from "@docent/storage";
-import { spawnWorker } from "@docent/worker/start-command";
 import autocannon from "autocannon";
 import { addDocument } from "../test-support/fixtures";
 import { type BenchChatServer, startChatServer } from "./chat-server";
+import { spawnWorker } from "./ingest-through-worker";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
 

@@ -30,7 +30,8 @@ import { createFsStorage } from "@docent/storage";
 import postgres from "postgres";
 import { copyChunkTuples, encodeChunkRow } from "../src/pipeline/copy-chunks";
 import { workerEnvSchema } from "../src/env";
-import { spawnWorker, workerStartCommand, type WorkerProcess } from "../src/start-command";
+import type { BenchmarkProcess } from "@docent/testing/process";
+import { spawnWorker, workerStartCommand } from "../src/start-command";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const datasetPath = process.env.BENCH_SQUAD_PATH ?? join(repoRoot, "../shared/datasets/squad-v1.1-dev.json");
@@ -84,7 +85,7 @@ function buildCorpus(): { name: string; text: string }[] {
 }
 
 // ---------------------------------------------------------------- worker process
-function startWorker(env: Record<string, string>): WorkerProcess {
+function startWorker(env: Record<string, string>): BenchmarkProcess {
   // The worker's own `start` command (node flags included): what is measured is what ships.
   const worker = spawnWorker({ LOG_LEVEL: "warn", ...env });
   void worker.exited.then((code) => {
@@ -117,7 +118,7 @@ async function main() {
   const prefix = `docent-bench-${randomBytes(4).toString("hex")}`;
   const redis = createRedis(redisUrl, "worker");
   const handle = createDb({ url, max: 4, applicationName: "docent-bench" });
-  const workers: WorkerProcess[] = [];
+  const workers: BenchmarkProcess[] = [];
   try {
     await runMigrations(url);
     const [index] = await handle.sql<{ def: string }[]>`

@@ -4,9 +4,8 @@
  * tests spawn the worker with exactly these arguments, so the memory and signal behaviour
  * they measure is the one production runs.
  */
-import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { spawnService, startCommand, type ServiceProcess } from "@docent/testing/process";
+import { type BenchmarkProcess, spawnForBenchmark, spawnService, startCommand, type ServiceProcess } from "@docent/testing/process";
 
 export const workerDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -24,21 +23,7 @@ export function spawnWorkerProcess(env: Record<string, string>, options: { inher
   return spawnService(workerDir, { WORKER_OPS_PORT: "0", ...env }, options);
 }
 
-export interface WorkerProcess {
-  child: ChildProcess;
-  /** Resolves once the process is running; rejects if it could not be started. */
-  ready: Promise<void>;
-  exited: Promise<number | null>;
-  /** The last lines of its output, to show when it dies. */
-  output: () => string;
-}
-
 /** For benchmarks: the worker over this process's environment. */
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const service = spawnWorkerProcess(env, { inheritEnv: true });
-  const ready = new Promise<void>((resolve, reject) => {
-    service.child.once("error", reject);
-    service.child.once("spawn", () => resolve());
-  });
-  return { child: service.child, ready, exited: service.exited.then((e) => e.code), output: () => service.tail(40) };
+export function spawnWorker(env: Record<string, string>): BenchmarkProcess {
+  return spawnForBenchmark(workerDir, { WORKER_OPS_PORT: "0", ...env });
 }

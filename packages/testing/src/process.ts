@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The `start` script of the package in `packageDir` as argv, without its leading `exec`. */
 export function startCommand(packageDir: string): string[] {
@@ -93,6 +94,36 @@ export function spawnService(packageDir: string, env: Record<string, string>, op
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   return { child, exited, ...collectOutput(child) };
+}
+
+/**
+ * The folder of one of the repository's deployable apps, for a test or benchmark elsewhere
+ * that runs it as a process: apps never import each other's code (.dependency-cruiser.cjs),
+ * but a benchmark of chat may well need a worker running.
+ */
+export function appDir(app: "api" | "chat" | "worker"): string {
+  return fileURLToPath(new URL(`../../../apps/${app}/`, import.meta.url));
+}
+
+/** A service started for a benchmark. */
+export interface BenchmarkProcess {
+  child: ChildProcess;
+  /** Resolves once the process is running; rejects if it could not be started. */
+  ready: Promise<void>;
+  /** The exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** The last lines of its output, to show when it dies. */
+  output: () => string;
+}
+
+/** For benchmarks: the service in `packageDir` started as it ships, over this process's environment. */
+export function spawnForBenchmark(packageDir: string, env: Record<string, string>): BenchmarkProcess {
+  const service = spawnService(packageDir, env, { inheritEnv: true });
+  const ready = new Promise<void>((resolve, reject) => {
+    service.child.once("error", reject);
+    service.child.once("spawn", () => resolve());
+  });
+  return { child: service.child, ready, exited: service.exited.then((e) => e.code), output: () => service.tail(40) };
 }
 
 /** A TCP port that was free a moment ago (for services that need one before they start). */
