@@ -3,11 +3,11 @@
  * against the real API, chat service and worker on loopback, with a fresh database and
  * an in-process SMTP server receiving the API's mail. One journey, in order, as a new
  * customer would take it (the links in mail are followed as a person would); screenshots
- * of the main screens go to docs/screenshots/.
+ * of the main screens go to a temporary folder (`pnpm screenshots` refreshes docs/screenshots).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { useTestDatabase } from "@docent/testing/db";
 import { type Mailbox, startMailbox } from "@docent/testing/mailbox";
 import type {} from "@docent/testing/global-setup";
@@ -17,9 +17,10 @@ import { launchBrowser } from "./harness/browser";
 import { buildAdmin, distDir } from "./harness/build";
 import { freePort, type Services, startServices } from "./harness/services";
 import { type RunningServer, serveAdmin, servePage } from "./harness/static-server";
+import { screenshotDir } from "./harness/screenshots";
 import { createSteps } from "./harness/steps";
 
-const shots = resolve(import.meta.dirname, "../../../docs/screenshots");
+const shots = screenshotDir();
 /** Payloads that must show up as text and never run. Each bumps window.__xss if it executes. */
 const XSS_IMG = `<img src=x onerror="window.__xss=(window.__xss||0)+1">`;
 const XSS_SCRIPT = `<script>window.__xss=(window.__xss||0)+1</script>`;
@@ -46,7 +47,6 @@ describe("admin app and widget in a browser", () => {
   const xssCount = (target: Page = page) => target.evaluate(() => (window as unknown as { __xss?: number }).__xss ?? 0);
 
   beforeAll(async () => {
-    mkdirSync(shots, { recursive: true });
     mkdirSync(files, { recursive: true });
     writeFileSync(
       join(files, "zephyr-manual.md"),

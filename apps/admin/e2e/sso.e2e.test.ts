@@ -7,7 +7,6 @@
  * (503), not a broken one; a provider login with the address of a password account is
  * linked only after its owner signs in and confirms.
  */
-import { resolve } from "node:path";
 import { useTestDatabase } from "@docent/testing/db";
 import type {} from "@docent/testing/global-setup";
 import { type Mailbox, startMailbox } from "@docent/testing/mailbox";
@@ -18,10 +17,11 @@ import { launchBrowser } from "./harness/browser";
 import { buildAdmin, distDir } from "./harness/build";
 import { freePort, type Services, startServices } from "./harness/services";
 import { type RunningServer, serveAdmin } from "./harness/static-server";
+import { screenshotDir } from "./harness/screenshots";
 import { createSteps } from "./harness/steps";
 
 const db = await useTestDatabase();
-const shots = resolve(import.meta.dirname, "../../../docs/screenshots");
+const shots = screenshotDir();
 
 describe("single sign-on in a browser", () => {
   let services: Services;
