@@ -7,7 +7,7 @@
 import type { Logger } from "@docent/config/logger";
 import type { DbHandle } from "@docent/db/client";
 import { sharedGuardedFetch } from "@docent/outbound";
-import { createSessionManager, registerAuth } from "@docent/service-kit/auth";
+import { createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/service-kit/auth";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp } from "@docent/service-kit/fastify";
@@ -185,7 +185,7 @@ export async function buildApp(options: BuildAppOptions) {
   });
   registerAuth(app, {
     db,
-    sessions: createSessionManager({ db, secureCookies: env.NODE_ENV === "production" }),
+    sessions: createSessionManager({ db, ...sessionOptionsFromEnv(env) }),
   });
   registerHealthRoutes(app, {
     checks: {

@@ -1,6 +1,7 @@
 /** The chat service's configuration, parsed once at start-up. */
 import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
+import { sessionEnvFields } from "@docent/service-kit/auth/sessions";
 import { metricsEnvFields } from "@docent/service-kit/metrics";
 import { trustProxyField } from "@docent/service-kit/proxy-trust";
 import { embeddingEnvSchema } from "@docent/embeddings";
@@ -17,6 +18,8 @@ export const chatEnvSchema = z.object({
   /** Limit on one SQL statement of a request; past it the request answers 503. */
   DATABASE_STATEMENT_TIMEOUT_MS: envFields.databaseStatementTimeoutMs(30_000),
   REDIS_URL: envFields.redisUrl,
+  /** The API's session cookie, read here for the admin's playground and analytics: same values as the API's. */
+  ...sessionEnvFields,
   HOST: z.string().default("0.0.0.0"),
   PORT: envFields.port(3001),
   /**
