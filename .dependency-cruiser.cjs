@@ -2,7 +2,8 @@
  * The code's boundaries, checked by `pnpm lint:deps` (part of `pnpm lint`) and by the
  * test in tests/boundaries:
  *   apps/*      deployables; may import packages, never another app
- *   packages/*  shared libraries; never import an app
+ *   packages/*  shared libraries; never import an app; packages/contracts imports no
+ *               other package (the shapes the browser shares with the servers)
  *   tests/*     cross-service suites; may import apps and packages
  * and no import cycle anywhere (but between drizzle table files). Workspace imports (`@docent/db/queries/bots`) are
  * followed through node_modules to their source folders, so the rules see real paths.
@@ -23,6 +24,13 @@ module.exports = {
       severity: "error",
       from: { path: "^packages/" },
       to: { path: "^apps/" },
+    },
+    {
+      name: "contracts-stand-alone",
+      comment: "Contracts are the shapes clients and servers share (the admin bundles them): their code depends on no other package (their build and test configuration may use @docent/config).",
+      severity: "error",
+      from: { path: "^packages/contracts/src/" },
+      to: { path: "^(packages|apps)/", pathNot: "^packages/contracts/" },
     },
     {
       name: "no-cycles",

@@ -1,5 +1,5 @@
 /** Workspace API keys: created with the secret shown once, listed without it, revoked. */
-import type { ApiKeyScope } from "@docent/db/json";
+import type { ApiKeyScope } from "@docent/contracts/json";
 import type { Database } from "@docent/db/client";
 import { createApiKey, listApiKeys, revokeApiKey } from "@docent/db/queries/api-keys";
 import { getBot } from "@docent/db/queries/bots";

@@ -10,7 +10,7 @@ import {
   type updateBotBodySchema,
 } from "@docent/contracts/bots";
 import type { Database } from "@docent/db/client";
-import { type ModelSettings, type RagConfig, defaultModelSettings, defaultRagConfig, modelSettingsSchema, ragConfigSchema, readRagConfig } from "@docent/db/json";
+import { type ModelSettings, type RagConfig, defaultModelSettings, defaultRagConfig, modelSettingsSchema, ragConfigSchema, readRagConfig } from "@docent/contracts/json";
 import { countDocumentsAndChunks, createBot, deleteBot, getBot, listBots, updateBot } from "@docent/db/queries/bots";
 import { addOrigin, listOrigins, removeOrigin } from "@docent/db/queries/origins";
 import {
