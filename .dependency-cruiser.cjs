@@ -4,6 +4,7 @@
  *   apps/*      deployables; may import packages, never another app
  *   packages/*  shared libraries; never import an app; packages/contracts imports no
  *               other package (the shapes the browser shares with the servers)
+ *   apps/worker serves no HTTP API: no Fastify, no @docent/http-kit
  *   tests/*     cross-service suites; may import apps and packages
  * and no import cycle anywhere (but between drizzle table files). Workspace imports (`@docent/db/queries/bots`) are
  * followed through node_modules to their source folders, so the rules see real paths.
@@ -31,6 +32,13 @@ module.exports = {
       severity: "error",
       from: { path: "^packages/contracts/src/" },
       to: { path: "^(packages|apps)/", pathNot: "^packages/contracts/" },
+    },
+    {
+      name: "worker-without-http-framework",
+      comment: "The worker serves no HTTP API: it must not load Fastify or the HTTP half of the kit (@docent/http-kit), so its image does not install them.",
+      severity: "error",
+      from: { path: "^apps/worker/(src|test)/" },
+      to: { path: "^packages/http-kit/|node_modules/(fastify|@fastify/)" },
     },
     {
       name: "no-cycles",

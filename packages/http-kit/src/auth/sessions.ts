@@ -8,8 +8,8 @@ import type { Database } from "@docent/db/client";
 import { createSession, deleteSession, findActiveSession, touchSession } from "@docent/db/queries/sessions";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { newSessionToken, sha256Hex } from "../crypto/tokens";
-import { ForbiddenError } from "../errors";
+import { newSessionToken, sha256Hex } from "@docent/service-kit/crypto/tokens";
+import { ForbiddenError } from "@docent/service-kit/errors";
 import { csrfTokenFor } from "./csrf";
 import type { Identity } from "./principal";
 
