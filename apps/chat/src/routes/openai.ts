@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { AppDeps } from "../app";
 import { requireIdentity } from "@docent/service-kit/auth";
 import type { FastifyRequest } from "fastify";
-import { openSse } from "../http/sse";
+import { openSse } from "@docent/service-kit/sse";
 
 type ApiKeyIdentity = Extract<ReturnType<typeof requireIdentity>, { kind: "apiKey" }>;
 
