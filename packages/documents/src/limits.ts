@@ -8,7 +8,6 @@ import type { Executor } from "@docent/db/client";
 import {
   assertWithinLimit,
   getCurrentPlan,
-  incrementUsage,
   lockWorkspaceQuota,
   planLimits,
   QuotaExceededError,
@@ -42,11 +41,6 @@ export const unlimitedLimits: DocumentLimits = {
   assertCanAddDocument: async () => {},
   assertCanProcess: async () => {},
 };
-
-/** Counts one accepted processing job for the workspace's current month. */
-export async function incrementProcessingJobs(db: Executor, workspaceId: string): Promise<void> {
-  await incrementUsage(db, workspaceId, { processingJobs: 1 });
-}
 
 /** The shared quota error (402) as the documents service's error family. */
 async function asDocumentsError(check: () => Promise<void>): Promise<void> {

@@ -18,12 +18,11 @@ import {
 } from "@docent/queue/producer";
 import { ingestJobId } from "@docent/queue/jobs";
 import { announceDocumentStatus, type DocumentStatusEvent } from "@docent/queue/status";
-import type { ObjectStorage } from "@docent/storage";
+import { documentStorageKey, type ObjectStorage } from "@docent/storage";
 import type { Redis } from "ioredis";
 import { DocumentsError, documentErrors } from "./errors";
 import { UploadInspector, type DetectFn } from "./inspect-upload";
 import { createPlanLimits, type DocumentLimits, type FileSizeLimit } from "./limits";
-import { purgeDeletedDocument } from "./purge";
 import {
   getBotContext,
   getDocument,
@@ -37,9 +36,9 @@ import {
   type DocumentRow,
   type DocumentStatus,
   type NewDocumentRow,
-} from "./queries";
+  purgeDeletedDocument,
+} from "@docent/db/queries/documents";
 import { createStatusHub, type StatusListener } from "./status-hub";
-import { documentStorageKey } from "./storage-keys";
 
 /**
  * How long DELETE waits for the document row before leaving the removal to the worker

@@ -1,17 +1,23 @@
 /**
- * Data access for documents: plain functions over a Database or an open Transaction.
- * Every read and write is scoped by bot id as well as document id, so a document of
- * another bot (another tenant) is simply not found; a document whose deletion was
- * recorded is not found either, even while its row waits to be removed.
+ * The API's reads and writes of a bot's documents: plain functions over a Database or an
+ * open Transaction. Every read and write is scoped by bot id as well as document id, so a
+ * document of another bot (another tenant) is simply not found; a document whose deletion
+ * was recorded is not found either, even while its row waits to be removed.
+ * `purgeDeletedDocument` removes a deleted document for good (the API's DELETE, the
+ * worker at its next checkpoint, and the worker's reaper run it).
+ *
+ * The ingest worker's own reads and writes are in ./bot-documents.
  */
-import type { Executor } from "@docent/db/client";
-import { notDeleted } from "@docent/db/queries/document-deletions";
-import { botDocumentChunks, botDocumentDeletions, botDocuments, bots } from "@docent/db/schema";
+import type { Logger } from "@docent/config/logger";
 import { and, desc, eq, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { botDocumentDeletions, botDocuments, bots } from "../schema";
+import type { BotDocument } from "./bot-documents";
+import { notDeleted } from "./document-deletions";
 
-export type DocumentRow = typeof botDocuments.$inferSelect;
+export type DocumentRow = BotDocument;
 export type NewDocumentRow = typeof botDocuments.$inferInsert;
-export type DocumentStatus = DocumentRow["status"];
+export type { DocumentStatus } from "./bot-documents";
 
 export interface BotContext {
   id: string;
@@ -68,7 +74,7 @@ export async function getDocument(
 export async function listDocuments(
   db: Executor,
   botId: string,
-  options: { status?: DocumentStatus; limit: number; offset: number },
+  options: { status?: DocumentRow["status"]; limit: number; offset: number },
 ): Promise<DocumentRow[]> {
   return db
     .select()
@@ -141,10 +147,64 @@ export async function markDocumentDeleted(
   return marked.length > 0 ? row : undefined;
 }
 
-export async function countChunks(db: Executor, documentId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(botDocumentChunks)
-    .where(eq(botDocumentChunks.documentId, documentId));
-  return row?.n ?? 0;
+// ---- Removing a deleted document ----
+
+/** What purging needs of object storage (an @docent/storage ObjectStorage has it). */
+export interface StoredObjectRemover {
+  delete(key: string): Promise<void>;
+}
+
+export type PurgeOutcome = "purged" | "busy";
+
+/** SQLSTATE 55P03: the lock_timeout ran out while waiting for the row. */
+function isLockTimeout(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.code === "55P03") return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+/**
+ * Removes a deleted document for good: its row (the chunks go by cascade), its deletion
+ * record and its stored original. The DELETE request runs it at once with a short lock
+ * timeout; when a worker holds the row (an ingest commit in progress) that worker runs it
+ * instead at its next checkpoint, and the worker's reaper sweeps up anything left.
+ */
+export async function purgeDeletedDocument(
+  deps: { db: Executor; storage: StoredObjectRemover; logger: Pick<Logger, "warn"> },
+  documentId: string,
+  options: { lockTimeoutMs?: number } = {},
+): Promise<PurgeOutcome> {
+  // The stored original goes first: if storage is down this throws, the deletion stays
+  // recorded and is tried again later, instead of leaving an object nothing points to.
+  const [before] = await deps.db
+    .select({ storageKey: botDocuments.storageKey })
+    .from(botDocuments)
+    .where(eq(botDocuments.id, documentId));
+  if (before?.storageKey) await deps.storage.delete(before.storageKey);
+  let storageKey: string | null;
+  try {
+    storageKey = await deps.db.transaction(async (tx) => {
+      if (options.lockTimeoutMs) {
+        await tx.execute(sql`select set_config('lock_timeout', ${`${options.lockTimeoutMs}ms`}, true)`);
+      }
+      const [row] = await tx
+        .delete(botDocuments)
+        .where(eq(botDocuments.id, documentId))
+        .returning({ storageKey: botDocuments.storageKey });
+      await tx.delete(botDocumentDeletions).where(eq(botDocumentDeletions.documentId, documentId));
+      return row?.storageKey ?? null;
+    });
+  } catch (error) {
+    if (isLockTimeout(error)) return "busy";
+    throw error;
+  }
+  // A URL document's commit may have stored a newer original in between.
+  if (storageKey && storageKey !== before?.storageKey) {
+    await deps.storage.delete(storageKey).catch((error: unknown) => {
+      deps.logger.warn({ err: error, documentId }, "stored original of a deleted document not deleted");
+    });
+  }
+  return "purged";
 }
