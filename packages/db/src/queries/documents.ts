@@ -54,6 +54,9 @@ export async function lockBot(tx: Executor, botId: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** The bot's document with this id: another bot's (another tenant's) is not found. */
+const ofBot = (botId: string, documentId: string) => and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId));
+
 export async function insertDocument(db: Executor, values: NewDocumentRow): Promise<DocumentRow> {
   const [row] = await db.insert(botDocuments).values(values).returning();
   return row!;
@@ -64,10 +67,7 @@ export async function getDocument(
   botId: string,
   documentId: string,
 ): Promise<DocumentRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(botDocuments)
-    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId), notDeleted()));
+  const [row] = await db.select().from(botDocuments).where(and(ofBot(botId, documentId), notDeleted()));
   return row;
 }
 
@@ -110,7 +110,7 @@ export async function requestReindex(
   const [row] = await db
     .update(botDocuments)
     .set(requeueValues)
-    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId), notDeleted()))
+    .where(and(ofBot(botId, documentId), notDeleted()))
     .returning();
   return row;
 }
@@ -134,10 +134,7 @@ export async function markDocumentDeleted(
   botId: string,
   documentId: string,
 ): Promise<DocumentRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(botDocuments)
-    .where(and(eq(botDocuments.botId, botId), eq(botDocuments.id, documentId)));
+  const [row] = await db.select().from(botDocuments).where(ofBot(botId, documentId));
   if (!row) return undefined;
   const marked = await db
     .insert(botDocumentDeletions)
