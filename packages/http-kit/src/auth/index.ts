@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { looksLikeApiKey, sha256Hex } from "@docent/service-kit/crypto/tokens";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@docent/service-kit/errors";
 import { CSRF_HEADER, csrfTokenMatches, isSafeMethod } from "./csrf";
+import { missingPermission } from "./missing-permission";
 import {
   type Identity,
   type Permission,
@@ -152,14 +153,7 @@ export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
         throw new ForbiddenError("This API key is restricted to one bot");
       }
     }
-    if (!access.permissions.has(auth.permission)) {
-      throw new ForbiddenError(
-        access.apiKeyId
-          ? `This API key lacks the "${auth.permission}" scope`
-          : `Your role (${access.role}) does not allow this; "${auth.permission}" is needed`,
-        { details: { permission: auth.permission } },
-      );
-    }
+    if (!access.permissions.has(auth.permission)) throw missingPermission(access, auth.permission);
     request.access = access;
   }
 
