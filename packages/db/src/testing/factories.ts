@@ -28,6 +28,10 @@ let counter = 0;
 /** Short and unique across calls and test files: `<time><counter><random>`. */
 export const uniqueTag = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString("hex")}`;
 
+/** The fields a caller gave a value, so `{ language: undefined }` keeps the default. */
+const given = <T extends object>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+
 export function createUser(db: Executor, overrides: Partial<Parameters<typeof insertUser>[1]> = {}): Promise<User> {
   return insertUser(db, { email: `user-${uniqueTag()}@example.com`, ...overrides });
 }
@@ -85,17 +89,18 @@ export function createBot(
     initialPrompt?: { name: string; content: string } | null;
   },
 ): Promise<Bot> {
-  const { ragConfig, modelSettings, ...rest } = input;
+  const { workspaceId, ragConfig, modelSettings, ...rest } = input;
   return insertBot(db, {
+    workspaceId,
     name: "Support bot",
     description: null,
     templateId: null,
     createdBy: null,
     publicId: `pub_${uniqueTag()}`,
     language: "english",
-    ...rest,
-    ragConfig: { ...defaultRagConfig, ...ragConfig },
-    modelSettings: { ...defaultModelSettings, ...modelSettings },
+    ...given(rest),
+    ragConfig: { ...defaultRagConfig, ...given(ragConfig ?? {}) },
+    modelSettings: { ...defaultModelSettings, ...given(modelSettings ?? {}) },
   });
 }
 
