@@ -7,22 +7,22 @@
 import type { Database } from "@docent/db/client";
 import { createDocumentsService } from "@docent/documents";
 import type { IngestQueue } from "@docent/queue/producer";
-import { createBrowserBinding, registerAuth, createSessionManager } from "@docent/service-kit/auth";
+import { cookieSecure, createBrowserBinding, createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/http-kit/auth";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
-import { createServiceApp, type ServiceApp } from "@docent/service-kit/fastify";
-import { registerHealthRoutes } from "@docent/service-kit/health";
-import { createServiceLogger, type Logger } from "@docent/service-kit/logger";
+import { createServiceApp, type ServiceApp } from "@docent/http-kit/fastify";
+import { registerHealthRoutes } from "@docent/http-kit/health";
+import { createServiceLogger, type Logger } from "@docent/http-kit/logger";
 import { createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
-import { registerOpenApi } from "@docent/service-kit/openapi";
-import { proxyTrust } from "@docent/service-kit/proxy-trust";
-import { createAttemptLimiter, registerRateLimit } from "@docent/service-kit/rate-limit";
+import { registerOpenApi } from "@docent/http-kit/openapi";
+import { proxyTrust } from "@docent/http-kit/proxy-trust";
+import { createAttemptLimiter, registerRateLimit } from "@docent/http-kit/rate-limit";
 import { sql } from "drizzle-orm";
 import type { RouteOptions } from "fastify";
 import type { ObjectStorage } from "@docent/storage";
 import type { Redis } from "ioredis";
 import { registerBotAccess } from "./bot-access";
 import type { RouteContext } from "./context";
-import { cookieSecure, type ApiEnv } from "./env";
+import type { ApiEnv } from "./env";
 import { registerAdminRoutes } from "./routes/admin";
 import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuthRoutes } from "./routes/auth";
@@ -115,12 +115,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
     max: env.API_RATE_LIMIT_MAX,
     timeWindowMs: env.API_RATE_LIMIT_WINDOW_MS,
   });
-  const sessions = createSessionManager({
-    db,
-    cookieName: env.SESSION_COOKIE_NAME,
-    ttlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
-    secureCookies: cookieSecure(env),
-  });
+  const sessions = createSessionManager({ db, ...sessionOptionsFromEnv(env) });
   registerAuth(app, { db, sessions, publicPrefixes: ["/docs"] });
   registerBotAccess(app, { db });
   await registerOpenApi(app, {

@@ -13,7 +13,7 @@ import {
   requireIdentity,
   resolveWorkspaceAccess,
   type WorkspaceAccess,
-} from "@docent/service-kit/auth";
+} from "@docent/http-kit/auth";
 import { ForbiddenError, NotFoundError } from "@docent/service-kit/errors";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 

@@ -1,6 +1,6 @@
 /** Row -> response shape. Only fields listed in the contracts leave the API. */
 import type { AdminPlanDto, AllowedOriginDto, ApiKeyDto, BotDto, MemberDto, PlanDto, PromptDto, TemplateDto, UserDto, WidgetConfigDto, WorkspaceDto } from "@docent/contracts";
-import { readRagConfig } from "@docent/db/json";
+import { readRagConfig } from "@docent/contracts/json";
 import type { ApiKey } from "@docent/db/queries/api-keys";
 import type { Bot } from "@docent/db/queries/bots";
 import type { MemberWithUser } from "@docent/db/queries/members";

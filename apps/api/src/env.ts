@@ -1,9 +1,10 @@
 /** The API's configuration, parsed once at start-up; a bad value stops the process naming it. */
 import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
+import { sessionEnvFields } from "@docent/http-kit/auth/sessions";
 import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
 import { metricsEnvFields } from "@docent/service-kit/metrics";
-import { trustProxyField } from "@docent/service-kit/proxy-trust";
+import { trustProxyField } from "@docent/http-kit/proxy-trust";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 import { parseEmailDomains, readSsoConfig, ssoEnvFields } from "./sso/config";
@@ -31,10 +32,7 @@ export const apiEnvSchema = storageEnvSchema
     REDIS_KEY_PREFIX: z.string().min(1).max(64).default("docent:"),
     /** "kid:base64(32 bytes),..." ; the first key encrypts. Required in production. */
     DOCENT_ENCRYPTION_KEYS: encryptionKeysEnvField,
-    SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default("docent_session"),
-    SESSION_TTL_DAYS: positiveInt(30),
-    /** Secure cookies; defaults to true when NODE_ENV=production. */
-    COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+    ...sessionEnvFields,
     /** Who may set X-Forwarded-For: see @docent/service-kit/proxy-trust. */
     TRUST_PROXY: trustProxyField,
     API_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
@@ -123,5 +121,3 @@ export const apiEnvSchema = storageEnvSchema
 
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
-export const cookieSecure = (env: ApiEnv) =>
-  env.COOKIE_SECURE ? env.COOKIE_SECURE === "true" : env.NODE_ENV === "production";

@@ -7,7 +7,7 @@
  * reach it; the replay leaves out the answer service's citation checking. On a dump of every
  * second question it gave 0.774 / 55 words where bench:answers gave 0.773 / 55 on all.
  *
- *   pnpm tsx bench/tune-reader.ts [--in /tmp/reader-requests.json] [--misses 20] [--options '{"wordBudget":55}']
+ *   pnpm tsx bench/tune-reader.ts [--in /tmp/reader-requests.json] [--misses 20] [--options '{"clearMargin":0.2}']
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";

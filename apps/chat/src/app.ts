@@ -7,14 +7,14 @@
 import type { Logger } from "@docent/config/logger";
 import type { DbHandle } from "@docent/db/client";
 import { sharedGuardedFetch } from "@docent/outbound";
-import { createSessionManager, registerAuth } from "@docent/service-kit/auth";
+import { createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/http-kit/auth";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
-import { createServiceApp } from "@docent/service-kit/fastify";
+import { createServiceApp } from "@docent/http-kit/fastify";
 import { createEmbeddingMetrics, createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
-import { registerHealthRoutes } from "@docent/service-kit/health";
-import { proxyTrust } from "@docent/service-kit/proxy-trust";
-import { registerRateLimit } from "@docent/service-kit/rate-limit";
+import { registerHealthRoutes } from "@docent/http-kit/health";
+import { proxyTrust } from "@docent/http-kit/proxy-trust";
+import { registerRateLimit } from "@docent/http-kit/rate-limit";
 import type { EvalQueue } from "@docent/queue/evals";
 import type { Redis } from "ioredis";
 import { createChatService } from "./answer/service";
@@ -185,7 +185,7 @@ export async function buildApp(options: BuildAppOptions) {
   });
   registerAuth(app, {
     db,
-    sessions: createSessionManager({ db, secureCookies: env.NODE_ENV === "production" }),
+    sessions: createSessionManager({ db, ...sessionOptionsFromEnv(env) }),
   });
   registerHealthRoutes(app, {
     checks: {

@@ -1,8 +1,9 @@
 /** The chat service's configuration, parsed once at start-up. */
 import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
+import { sessionEnvFields } from "@docent/http-kit/auth/sessions";
 import { metricsEnvFields } from "@docent/service-kit/metrics";
-import { trustProxyField } from "@docent/service-kit/proxy-trust";
+import { trustProxyField } from "@docent/http-kit/proxy-trust";
 import { embeddingEnvSchema } from "@docent/embeddings";
 import { z } from "zod";
 
@@ -17,6 +18,8 @@ export const chatEnvSchema = z.object({
   /** Limit on one SQL statement of a request; past it the request answers 503. */
   DATABASE_STATEMENT_TIMEOUT_MS: envFields.databaseStatementTimeoutMs(30_000),
   REDIS_URL: envFields.redisUrl,
+  /** The API's session cookie, read here for the admin's playground and analytics: same values as the API's. */
+  ...sessionEnvFields,
   HOST: z.string().default("0.0.0.0"),
   PORT: envFields.port(3001),
   /**

@@ -6,7 +6,7 @@
 // Brings in the `inject()` keys that @docent/testing/db reads (declared by its global setup).
 import type {} from "@docent/testing/global-setup";
 import type { Database } from "@docent/db/client";
-import type { RagConfig } from "@docent/db/json";
+import type { RagConfig } from "@docent/contracts/json";
 import * as factories from "@docent/testing/factories";
 import type { QueryEmbedder } from "../src/retrieval/types";
 

@@ -3,9 +3,9 @@
  * The chat service is found next to the script (`<script origin>/chat`) unless
  * `data-api` names another base URL.
  */
-import { mountWidget } from "./mount";
+import { mountWidget } from "@docent/widget-kit/mount";
 
-export { mountWidget } from "./mount";
+export { mountWidget } from "@docent/widget-kit/mount";
 
 function start(script: HTMLScriptElement | null): void {
   const publicId = script?.dataset.bot;

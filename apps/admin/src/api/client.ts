@@ -18,7 +18,7 @@ import type {
   updateSettingsBodySchema,
   updateWidgetBodySchema,
 } from "@docent/contracts";
-import { consumeChatResponse, normaliseCitation, type StreamHandlers } from "@docent/widget/chat-stream";
+import { consumeChatResponse, normaliseCitation, type StreamHandlers } from "@docent/widget-kit/chat-stream";
 import { mutationHeaders, request, send, setCsrfToken, uploadWithProgress } from "./http";
 import type {
   AdminPlan,

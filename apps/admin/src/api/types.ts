@@ -20,7 +20,7 @@ import type {
   UserDto,
   WidgetConfigDto,
 } from "@docent/contracts";
-import type { Citation } from "@docent/widget/chat-stream";
+import type { Citation } from "@docent/widget-kit/chat-stream";
 
 export type { Citation };
 export type WorkspaceRole = "OWNER" | "ADMIN" | "MEMBER";

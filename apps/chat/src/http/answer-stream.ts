@@ -4,7 +4,7 @@
  * (final text, usage, latency) or `error`. The stream opens only once the answer has
  * started, so failures before that (auth, quota, validation) are ordinary JSON errors.
  */
-import { normalizeError, toErrorBody } from "@docent/service-kit/error-handler";
+import { normalizeError, toErrorBody } from "@docent/http-kit/error-handler";
 import { DependencyUnavailableError } from "@docent/service-kit/errors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AskEvents, ChatAnswer } from "../answer/service";

@@ -4,7 +4,7 @@
  * longer a member of the key's workspace, and the key stops.
  */
 import { ensureCatalog } from "@docent/db/catalog";
-import type { ApiKeyScope } from "@docent/db/json";
+import type { ApiKeyScope } from "@docent/contracts/json";
 import { addMember, removeMember } from "@docent/db/queries/members";
 import { createUser, updateUser } from "@docent/db/queries/users";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";

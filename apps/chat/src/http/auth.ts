@@ -8,7 +8,7 @@
 import type { Database } from "@docent/db/client";
 import type { Bot } from "@docent/db/queries/bots";
 import { getBotById } from "@docent/db/queries/chat-bots";
-import { type Permission, requireIdentity, resolveWorkspaceAccess, type WorkspaceAccess } from "@docent/service-kit/auth";
+import { type Permission, requireIdentity, resolveWorkspaceAccess, type WorkspaceAccess } from "@docent/http-kit/auth";
 import { ForbiddenError, NotFoundError } from "@docent/service-kit/errors";
 import type { FastifyRequest } from "fastify";
 

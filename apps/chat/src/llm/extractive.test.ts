@@ -80,4 +80,25 @@ describe("extractive reader", () => {
       "It grew quickly after that.",
     ]);
   });
+
+  it("answers short when one unit clearly wins, and quotes the contenders side by side when none does", async () => {
+    const filler = "The museum shop sells postcards and guide books near the entrance hall.";
+    // Clear: only the first source speaks of the opening year.
+    const clearAnswer = await ask("When did the Riverside museum open to the public?", [
+      src(1, `The Riverside museum opened to the public in 1911. ${filler}`),
+      src(2, "Visitors of the Riverside museum can rent audio guides."),
+      src(3, "The public library nearby has a reading room."),
+    ]);
+    expect(clearAnswer).toBe(`${EXTRACTIVE_PREFIX} The Riverside museum opened to the public in 1911. [1]`);
+
+    // Unsure: three sources hold the question's words equally well; each is quoted, once.
+    const tied = [
+      "The east wing of the Riverside museum opened in 1911 after a fire.",
+      "The Riverside museum's west wing opened in 1923 with a new roof.",
+      "The north wing of the Riverside museum opened in 1930 for sculpture.",
+    ];
+    const unsureAnswer = await ask("When did the Riverside museum wing open?", tied.map((t, i) => src(i + 1, `${t} ${filler}`)));
+    for (const [i, t] of tied.entries()) expect(unsureAnswer).toContain(`${t} [${i + 1}]`);
+    expect(unsureAnswer).not.toContain("postcards");
+  });
 });

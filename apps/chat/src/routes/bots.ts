@@ -5,7 +5,7 @@
 import { analyticsQuerySchema, analyticsResponseSchema } from "@docent/contracts/analytics";
 import { getBotAnalytics } from "@docent/db/queries/analytics";
 import { getConversation, getTranscript, listConversations } from "@docent/db/queries/conversations";
-import { retrievalModes } from "@docent/db/json";
+import { retrievalModes } from "@docent/contracts/json";
 import { NotFoundError } from "@docent/service-kit/errors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";

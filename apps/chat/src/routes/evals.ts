@@ -3,7 +3,7 @@
  * because a run is retrieval, which runs here. Reading needs `bots:read`, changing sets
  * and starting runs `bots:write` (OWNER/ADMIN, or an API key with that scope).
  */
-import { evalRunConfigSchema } from "@docent/db/json";
+import { evalRunConfigSchema } from "@docent/contracts/json";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "./deps";

@@ -15,8 +15,8 @@
  * tool results with `isError`.
  */
 import { getBot, getBotByPublicId } from "@docent/db/queries/bots";
-import { requireIdentity } from "@docent/service-kit/auth";
-import { normalizeError } from "@docent/service-kit/error-handler";
+import { requireIdentity } from "@docent/http-kit/auth";
+import { normalizeError } from "@docent/http-kit/error-handler";
 import { DependencyUnavailableError, ForbiddenError, NotFoundError } from "@docent/service-kit/errors";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { FastifyReply, FastifyRequest } from "fastify";

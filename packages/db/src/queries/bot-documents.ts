@@ -10,7 +10,7 @@
 import { and, asc, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Executor } from "../client";
-import type { RagConfig } from "../json";
+import type { RagConfig } from "@docent/contracts/json";
 import { botDocuments, bots } from "../schema";
 import { deletionRecorded, notDeleted } from "./document-deletions";
 

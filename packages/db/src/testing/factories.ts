@@ -15,7 +15,7 @@ import {
   defaultRagConfig,
   type ModelSettings,
   type RagConfig,
-} from "../json";
+} from "@docent/contracts/json";
 import { type ApiKey, createApiKey as insertApiKey } from "../queries/api-keys";
 import type { BotDocument } from "../queries/bot-documents";
 import { type Bot, createBot as insertBot } from "../queries/bots";

@@ -6,7 +6,7 @@ import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { normalizeOrigin } from "@docent/contracts/origins";
 import { updateWidgetBodySchema } from "@docent/contracts/widget";
-import { defaultWidgetConfig } from "@docent/widget/config";
+import { defaultWidgetConfig } from "@docent/widget-kit/config";
 import { type BotRef, api } from "../../api/client";
 import type { Bot, WidgetSettings } from "../../api/types";
 import { useWorkspace } from "../../app/session";

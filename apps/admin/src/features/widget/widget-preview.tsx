@@ -1,9 +1,9 @@
 /**
- * Live preview: the real widget module (`@docent/widget/mount`) mounted inside a mock
+ * Live preview: the real widget module (`@docent/widget-kit/mount`) mounted inside a mock
  * page, fed the unsaved appearance on every change. Questions go through the signed-in
  * playground endpoint, since the admin app's origin is usually not on the allowlist.
  */
-import { type WidgetController, mountWidget } from "@docent/widget/mount";
+import { type WidgetController, mountWidget } from "@docent/widget-kit/mount";
 import { useEffect, useRef } from "react";
 import { api } from "../../api/client";
 import type { WidgetSettings } from "../../api/types";

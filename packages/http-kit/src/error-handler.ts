@@ -10,8 +10,8 @@ import { QuotaExceededError } from "@docent/db/queries/usage";
 import type { ErrorResponse } from "@docent/contracts/common";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
-import { dependencyOutage, isDatabaseTimeout } from "./dependency-errors";
-import { AppError, DependencyUnavailableError, type FieldIssue } from "./errors";
+import { dependencyOutage, isDatabaseTimeout } from "@docent/service-kit/dependency-errors";
+import { AppError, DependencyUnavailableError, type FieldIssue } from "@docent/service-kit/errors";
 
 const STATUS_TEXT: Record<number, string> = {
   400: "BAD_REQUEST",

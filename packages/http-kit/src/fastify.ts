@@ -9,7 +9,8 @@ import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { registerErrorHandler } from "./error-handler";
 import type { Logger } from "./logger";
-import { registerHttpMetrics, type Registry } from "./metrics";
+import type { Registry } from "@docent/service-kit/metrics";
+import { registerHttpMetrics } from "./http-metrics";
 import type { TrustProxy } from "./proxy-trust";
 import { genRequestId, registerRequestIdHeader } from "./request-id";
 

@@ -3,7 +3,7 @@
  * user or an API key); a route under /workspaces/:workspaceId then resolves it into a
  * `WorkspaceAccess` with the caller's permissions in that workspace.
  */
-import type { ApiKeyScope } from "@docent/db/json";
+import type { ApiKeyScope } from "@docent/contracts/json";
 import type { WorkspaceRole } from "@docent/contracts/enums";
 
 /** API-key scopes plus two that only members hold: reading and administering the workspace. */

@@ -10,8 +10,8 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { verifyRequestApiKey } from "./auth";
-import { sha256Hex } from "./crypto/tokens";
-import { RateLimitedError } from "./errors";
+import { sha256Hex } from "@docent/service-kit/crypto/tokens";
+import { RateLimitedError } from "@docent/service-kit/errors";
 
 export interface RateLimitSettings {
   redis: Redis;

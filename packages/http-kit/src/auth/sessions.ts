@@ -7,8 +7,9 @@ import type {} from "@fastify/cookie";
 import type { Database } from "@docent/db/client";
 import { createSession, deleteSession, findActiveSession, touchSession } from "@docent/db/queries/sessions";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { newSessionToken, sha256Hex } from "../crypto/tokens";
-import { ForbiddenError } from "../errors";
+import { z } from "zod";
+import { newSessionToken, sha256Hex } from "@docent/service-kit/crypto/tokens";
+import { ForbiddenError } from "@docent/service-kit/errors";
 import { csrfTokenFor } from "./csrf";
 import type { Identity } from "./principal";
 
@@ -22,6 +23,30 @@ export interface SessionOptions {
 }
 
 export type SessionIdentity = Extract<Identity, { kind: "session" }>;
+
+/**
+ * The session settings every service that reads the session cookie takes from the same
+ * variables (the API sets the cookie; chat reads and slides it), so an operator's name,
+ * lifetime or Secure flag holds in both.
+ */
+export const sessionEnvFields = {
+  SESSION_COOKIE_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default("docent_session"),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Secure cookies; defaults to true when NODE_ENV=production. */
+  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+};
+
+type SessionEnv = { NODE_ENV: string; SESSION_COOKIE_NAME: string; SESSION_TTL_DAYS: number; COOKIE_SECURE?: "true" | "false" };
+
+export const cookieSecure = (env: Pick<SessionEnv, "NODE_ENV" | "COOKIE_SECURE">) =>
+  env.COOKIE_SECURE ? env.COOKIE_SECURE === "true" : env.NODE_ENV === "production";
+
+/** `createSessionManager`'s options from the `sessionEnvFields` settings. */
+export const sessionOptionsFromEnv = (env: SessionEnv) => ({
+  cookieName: env.SESSION_COOKIE_NAME,
+  ttlMs: env.SESSION_TTL_DAYS * 24 * 3600 * 1000,
+  secureCookies: cookieSecure(env),
+});
 
 export function createSessionManager(options: SessionOptions) {
   const cookieName = options.cookieName ?? "docent_session";

@@ -15,7 +15,7 @@ import {
   metricsEnvFields,
   type MetricsServer,
   startMetricsServer,
-} from "./metrics";
+} from "@docent/service-kit/metrics";
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConflictError, RateLimitedError } from "./errors";
+import { ConflictError, RateLimitedError } from "@docent/service-kit/errors";
 import { createServiceApp } from "./fastify";
 import { createServiceLogger } from "./logger";
 

@@ -10,8 +10,8 @@ import type { Database } from "@docent/db/client";
 import { findUsableApiKey, touchApiKey } from "@docent/db/queries/api-keys";
 import { getMembership } from "@docent/db/queries/members";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { looksLikeApiKey, sha256Hex } from "../crypto/tokens";
-import { ForbiddenError, NotFoundError, UnauthorizedError } from "../errors";
+import { looksLikeApiKey, sha256Hex } from "@docent/service-kit/crypto/tokens";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "@docent/service-kit/errors";
 import { CSRF_HEADER, csrfTokenMatches, isSafeMethod } from "./csrf";
 import {
   type Identity,

@@ -6,7 +6,7 @@
 import { healthResponseSchema, readinessResponseSchema } from "@docent/contracts/health";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { checkReadiness, type ReadinessCheck } from "./readiness";
+import { checkReadiness, type ReadinessCheck } from "@docent/service-kit/readiness";
 
 export type { ReadinessCheck };
 

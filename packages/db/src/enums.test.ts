@@ -1,7 +1,7 @@
 /** The browser-safe enum copies must equal the database enums they mirror. */
-import * as schema from "@docent/db/schema";
+import * as enums from "@docent/contracts/enums";
 import { describe, expect, it } from "vitest";
-import * as enums from "./enums";
+import * as schema from "./schema";
 
 describe("enum mirrors", () => {
   it.each([

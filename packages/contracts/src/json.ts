@@ -1,7 +1,8 @@
 /**
  * zod schemas for the JSON columns. The database stores JSON; these schemas are the
- * single definition of its shape, used by drizzle's `$type`, by the API's validation and
- * by the services that read the values back.
+ * single definition of its shape, used by the db package's drizzle `$type`, by the API's
+ * validation, by the admin's forms and by the services that read the values back. They
+ * live in contracts, which depends on nothing of the server's, so the browser can use them.
  */
 import { z } from "zod";
 

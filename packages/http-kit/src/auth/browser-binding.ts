@@ -8,7 +8,7 @@
  */
 import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { newSessionToken, sha256Hex } from "../crypto/tokens";
+import { newSessionToken, sha256Hex } from "@docent/service-kit/crypto/tokens";
 
 export interface BrowserBindingOptions {
   cookieName: string;
