@@ -1,8 +1,8 @@
 /**
  * Test-data factories: rows made the way the services make them, through the query
  * functions of ../queries where one exists, with every value a test does not state taken
- * from the schema's column defaults and json.ts (`defaultRagConfig`...), so no seeder can
- * keep an old default. Names, slugs, e-mails and public ids are unique per call.
+ * from the schema's column defaults and @docent/contracts/json (`defaultRagConfig`...), so
+ * no seeder can keep an old default. Names, slugs, e-mails and public ids are unique per call.
  * Re-exported as @docent/testing/factories; tests in this package import it from here.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -33,13 +33,13 @@ const given = <T extends object>(fields: T): Partial<T> =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 export function createUser(db: Executor, overrides: Partial<Parameters<typeof insertUser>[1]> = {}): Promise<User> {
-  return insertUser(db, { email: `user-${uniqueTag()}@example.com`, ...overrides });
+  return insertUser(db, { email: `user-${uniqueTag()}@example.com`, ...given(overrides) });
 }
 
 /** A plan of the given limits (the columns' defaults otherwise), under a unique code and name. */
 export function createPlan(db: Executor, overrides: Partial<PlanFields> = {}): Promise<Plan> {
   const tag = uniqueTag();
-  return insertPlan(db, { code: `plan-${tag}`, name: `Plan ${tag}`, ...overrides });
+  return insertPlan(db, { code: `plan-${tag}`, name: `Plan ${tag}`, ...given(overrides) });
 }
 
 /** Moves the workspace to the plan (a row or a code), making its subscription if it has none. */
@@ -62,7 +62,7 @@ export async function createWorkspace(
 ): Promise<Workspace> {
   const tag = uniqueTag();
   const { owner, plan, ...fields } = overrides;
-  const values = { name: `Workspace ${tag}`, slug: `ws-${tag}`, ...fields };
+  const values = { name: `Workspace ${tag}`, slug: `ws-${tag}`, ...given(fields) };
   if (owner) {
     const planCode = typeof plan === "string" ? plan : plan?.code;
     return db.transaction((tx) => createWorkspaceWithOwner(tx, { ...values, ownerId: owner.id, ...(planCode ? { planCode } : {}) }));
@@ -74,7 +74,7 @@ export async function createWorkspace(
 
 /**
  * A bot as the API creates it (READY, with its widget configuration): `ragConfig` and
- * `modelSettings` are patches over the defaults of json.ts.
+ * `modelSettings` are patches over the defaults of @docent/contracts/json.
  */
 export function createBot(
   db: Executor,
@@ -131,7 +131,7 @@ export async function addChunks(
   db: Executor,
   document: { id: string; botId: string },
   chunks: (string | ChunkInput)[],
-  options: { embedder?: ChunkEmbedder; textSearchConfig?: string; firstIndex?: number } = {},
+  options: { embedder?: ChunkEmbedder; textSearchConfig?: string } = {},
 ): Promise<string[]> {
   if (chunks.length === 0) return [];
   const inputs = chunks.map((c) => (typeof c === "string" ? { text: c } : c));
@@ -147,7 +147,7 @@ export async function addChunks(
         return {
           botId: document.botId,
           documentId: document.id,
-          chunkIndex: (options.firstIndex ?? 0) + i,
+          chunkIndex: i,
           content: c.text,
           contentHash: createHash("sha256").update(c.text).digest("hex"),
           tokenCount: Math.ceil(c.text.length / 4),
