@@ -7,7 +7,7 @@
  * permission 403.
  */
 import type { Database } from "@docent/db/client";
-import { getBotContext } from "@docent/documents";
+import { getBotContext } from "@docent/db/queries/documents";
 import {
   type Permission,
   requireIdentity,

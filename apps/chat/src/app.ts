@@ -9,7 +9,7 @@ import type { DbHandle } from "@docent/db/client";
 import { sharedGuardedFetch } from "@docent/outbound";
 import { createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/http-kit/auth";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
-import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
+import { createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp } from "@docent/http-kit/fastify";
 import { createEmbeddingMetrics, createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
 import { registerHealthRoutes } from "@docent/http-kit/health";
@@ -21,7 +21,6 @@ import { createChatService } from "./answer/service";
 import { createFeedbackService } from "./answer/feedback";
 import type { ChatEnv } from "./env";
 import { createChatMetrics } from "./metrics";
-import { ChatError } from "./errors";
 import { createBotAuthorizer } from "./http/auth";
 import { createEvalService } from "./evals/service";
 import { type EvalWorker, startEvalWorker } from "./evals/worker";
@@ -81,12 +80,6 @@ export async function buildApp(options: BuildAppOptions) {
   const metrics = createChatMetrics(registry);
   const embeddingMetrics = createEmbeddingMetrics(registry);
   const box = secretOpener(env);
-  const open = (ciphertext: string, workspaceId: string, field: "llm" | "embedding" | "rerank") => {
-    if (!box) {
-      throw new ChatError("ENCRYPTION_NOT_CONFIGURED", 500, "This server cannot read workspace API keys: DOCENT_ENCRYPTION_KEYS is not set");
-    }
-    return box.open(ciphertext, byokAad(workspaceId, field));
-  };
 
   // Workspace-chosen model URLs are checked by the address policy when each connection opens.
   const workspaceFetch = options.workspaceFetch ?? sharedGuardedFetch(env.ALLOW_PRIVATE_MODEL_URLS);
@@ -115,7 +108,7 @@ export async function buildApp(options: BuildAppOptions) {
         apiKey: env.RERANK_API_KEY,
         timeoutMs: env.RERANK_TIMEOUT_MS,
       },
-      decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "rerank"),
+      secrets: box,
       workspaceFetch,
     });
   const search = createSearchService({ retrieval, rerankerFor, logger: logger.child({ component: "search" }) });
@@ -130,7 +123,7 @@ export async function buildApp(options: BuildAppOptions) {
         model: env.LLM_MODEL,
         timeoutMs: env.LLM_TIMEOUT_MS,
       },
-      decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "llm"),
+      secrets: box,
       workspaceFetch,
     });
   const responderFor = async (workspaceId: string, botModel: string | null) =>

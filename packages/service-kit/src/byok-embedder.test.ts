@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sharedGuardedFetch } from "@docent/outbound";
 import { afterAll, describe, expect, it } from "vitest";
-import { embedderForSettings, WorkspaceKeyError, type EmbeddingSettings } from "./byok-embedder";
+import { embedderForSettings, type EmbeddingSettings } from "./byok-embedder";
+import { WorkspaceKeyError } from "./workspace-keys";
 import { byokAad, createSecretBox, parseKeyRing } from "./crypto/secrets";
 
 const box = createSecretBox(parseKeyRing(`k1:${randomBytes(32).toString("base64")}`));

@@ -8,7 +8,7 @@ import { normalizeError, toErrorBody } from "@docent/http-kit/error-handler";
 import { DependencyUnavailableError } from "@docent/service-kit/errors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AskEvents, ChatAnswer } from "../answer/service";
-import { openSse, type SseStream } from "./sse";
+import { openSse, type SseStream } from "@docent/http-kit/sse";
 
 export const answerBody = (a: ChatAnswer) => ({
   conversationId: a.conversationId,
@@ -34,7 +34,7 @@ export async function streamAnswer(
     const answer = await run(
       {
         onStart: (e) => {
-          sse = openSse(reply, opts.headers);
+          sse = openSse(reply, { headers: opts.headers });
           sse.signal.addEventListener("abort", () => controller.abort());
           sse.send("start", { ...e, ...opts.startExtra });
         },

@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { AppDeps } from "./deps";
 import { requireIdentity } from "@docent/http-kit/auth";
 import type { FastifyRequest } from "fastify";
-import { openSse } from "../http/sse";
+import { openSse } from "@docent/http-kit/sse";
 
 type ApiKeyIdentity = Extract<ReturnType<typeof requireIdentity>, { kind: "apiKey" }>;
 

@@ -8,12 +8,11 @@ import type { Executor } from "@docent/db/client";
 import {
   assertWithinLimit,
   getCurrentPlan,
-  incrementUsage,
   lockWorkspaceQuota,
   planLimits,
   QuotaExceededError,
 } from "@docent/db/queries/usage";
-import { DocumentsError } from "./errors";
+import { PaymentRequiredError } from "@docent/service-kit/errors";
 
 /** The largest upload a workspace may add, and the plan that says so (for the error message). */
 export interface FileSizeLimit {
@@ -25,14 +24,14 @@ export interface DocumentLimits {
   /** Largest single upload accepted for the workspace. */
   maxFileBytes(db: Executor, workspaceId: string): Promise<FileSizeLimit>;
   /**
-   * Throws a 402 DocumentsError (plan_limit_reached) when one more document of `sizeBytes` would exceed the
+   * Throws a 402 (QUOTA_EXCEEDED) when one more document of `sizeBytes` would exceed the
    * plan. Called before reading an upload and again inside the insert transaction.
    */
   assertCanAddDocument(
     db: Executor,
     input: { workspaceId: string; botId: string; sizeBytes: number },
   ): Promise<void>;
-  /** Throws a 402 DocumentsError when `jobs` more processing jobs exceed this month's quota. */
+  /** Throws a 402 when `jobs` more processing jobs exceed this month's quota. */
   assertCanProcess(db: Executor, workspaceId: string, jobs: number): Promise<void>;
 }
 
@@ -43,21 +42,17 @@ export const unlimitedLimits: DocumentLimits = {
   assertCanProcess: async () => {},
 };
 
-/** Counts one accepted processing job for the workspace's current month. */
-export async function incrementProcessingJobs(db: Executor, workspaceId: string): Promise<void> {
-  await incrementUsage(db, workspaceId, { processingJobs: 1 });
-}
-
-/** The shared quota error (402) as the documents service's error family. */
-async function asDocumentsError(check: () => Promise<void>): Promise<void> {
+/**
+ * The shared quota error (402) with the details the documents routes have always sent
+ * (limit, max, current; the error handler's generic mapping would add the plan).
+ */
+async function asPaymentRequired(check: () => Promise<void>): Promise<void> {
   try {
     await check();
   } catch (error) {
     if (error instanceof QuotaExceededError) {
-      throw new DocumentsError("plan_limit_reached", error.statusCode, error.message, {
-        limit: error.limit,
-        max: error.max,
-        current: error.current,
+      throw new PaymentRequiredError(error.message, {
+        details: { limit: error.limit, max: error.max, current: error.current },
       });
     }
     throw error;
@@ -78,11 +73,11 @@ export function createPlanLimits(): DocumentLimits {
     },
     async assertCanAddDocument(db, { workspaceId, botId, sizeBytes }) {
       await lockWorkspaceQuota(db, workspaceId);
-      await asDocumentsError(() => assertWithinLimit(db, { workspaceId, limit: "documentsPerBot", botId }));
-      await asDocumentsError(() => assertWithinLimit(db, { workspaceId, limit: "storage", amount: sizeBytes }));
+      await asPaymentRequired(() => assertWithinLimit(db, { workspaceId, limit: "documentsPerBot", botId }));
+      await asPaymentRequired(() => assertWithinLimit(db, { workspaceId, limit: "storage", amount: sizeBytes }));
     },
     async assertCanProcess(db, workspaceId, jobs) {
-      await asDocumentsError(() =>
+      await asPaymentRequired(() =>
         assertWithinLimit(db, { workspaceId, limit: "processingJobsPerMonth", amount: jobs }),
       );
     },

@@ -8,15 +8,12 @@
  */
 import { createHash } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
-import {
-  assertPdfLooksComplete,
-  DETECT_HEAD_BYTES,
-  detectFileType,
-  isIngestError,
-  PDF_TAIL_BYTES,
-  type SourceKind,
-} from "@docent/ingest";
-import { DocumentsError, documentErrors, type DocumentsErrorCode } from "./errors";
+import { DETECT_HEAD_BYTES, detectFileType, type DetectedFileType } from "@docent/ingest/detect";
+import { assertPdfLooksComplete, PDF_TAIL_BYTES } from "@docent/ingest/pdf-inspect";
+import type { AppError } from "@docent/service-kit/errors";
+import { documentErrors, uploadError } from "./document-errors";
+
+type SourceKind = DetectedFileType["kind"];
 
 export interface UploadInspection {
   sizeBytes: number;
@@ -27,22 +24,6 @@ export interface UploadInspection {
 
 export type DetectFn = (head: Buffer, nameHint?: string) => { kind: SourceKind; mimeType: string };
 
-/** Maps an ingest error (unsupported, empty, corrupt...) to the 4xx the client should see. */
-export function toDocumentsError(error: unknown): DocumentsError | undefined {
-  if (error instanceof DocumentsError) return error;
-  if (!isIngestError(error)) return undefined;
-  if (error.code === "empty_file") return documentErrors.emptyFile();
-  const codes: Record<string, DocumentsErrorCode> = {
-    unsupported_file: "unsupported_file",
-    encrypted_file: "encrypted_file",
-    corrupt_file: "corrupt_file",
-    extraction_failed: "corrupt_file",
-    unsafe_url: "unsafe_url",
-  };
-  const status = error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 422;
-  return new DocumentsError(codes[error.code] ?? "corrupt_file", status, error.message);
-}
-
 export class UploadInspector extends Transform {
   private head: Buffer[] = [];
   private headLength = 0;
@@ -52,7 +33,7 @@ export class UploadInspector extends Transform {
   private readonly hash = createHash("sha256");
   private size = 0;
   /** The first problem found; the storage upload's own error only says the stream broke. */
-  failure: DocumentsError | undefined;
+  failure: AppError | undefined;
 
   constructor(private readonly options: { maxBytes: number; planName?: string; nameHint?: string; detect?: DetectFn }) {
     super();
@@ -89,7 +70,7 @@ export class UploadInspector extends Transform {
       try {
         assertPdfLooksComplete(this.headBytes!, this.tail);
       } catch (error) {
-        return this.fail(toDocumentsError(error)!, callback);
+        return this.fail(uploadError(error)!, callback);
       }
     }
     callback();
@@ -119,14 +100,14 @@ export class UploadInspector extends Transform {
     try {
       this.detected = (this.options.detect ?? detectFileType)(head, this.options.nameHint);
     } catch (error) {
-      const mapped = toDocumentsError(error);
+      const mapped = uploadError(error);
       if (mapped) return this.fail(mapped, callback);
       return callback(error as Error);
     }
     callback(null, head);
   }
 
-  private fail(error: DocumentsError, callback: TransformCallback) {
+  private fail(error: AppError, callback: TransformCallback) {
     this.failure ??= error;
     callback(error);
   }

@@ -1,19 +1,29 @@
 /**
  * Server-Sent Events on a hijacked Fastify reply: the status and headers go out at once,
- * events follow as they happen, and a client disconnect aborts the work behind them.
+ * events follow as they happen, an optional comment line keeps idle streams open through
+ * proxies, and a client disconnect aborts the work behind them. Writes after the stream
+ * has closed are dropped.
  */
 import type { FastifyReply } from "fastify";
+
+export interface SseOptions {
+  headers?: Record<string, string>;
+  /** Sends a `: ping` comment this often while the stream is open (none by default). */
+  heartbeatMs?: number;
+  /** Called once when the response closes, whether the client left or `end()` was called. */
+  onClose?: () => void;
+}
 
 export interface SseStream {
   send(event: string, data: unknown): void;
   /** Raw `data:` line (OpenAI's stream has no event names). */
   data(payload: string): void;
   end(): void;
-  /** Aborted when the client goes away. */
+  /** Aborted when the client goes away before `end()`. */
   signal: AbortSignal;
 }
 
-export function openSse(reply: FastifyReply, headers: Record<string, string> = {}): SseStream {
+export function openSse(reply: FastifyReply, options: SseOptions = {}): SseStream {
   const controller = new AbortController();
   reply.hijack();
   const res = reply.raw;
@@ -21,20 +31,23 @@ export function openSse(reply: FastifyReply, headers: Record<string, string> = {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache, no-transform",
     connection: "keep-alive",
-    // Disables proxy buffering (nginx) so tokens reach the browser as they are made.
+    // Disables proxy buffering (nginx) so events reach the browser as they are made.
     "x-accel-buffering": "no",
     "x-request-id": String(reply.request.id),
-    ...headers,
+    ...options.headers,
   });
   res.flushHeaders();
   let open = true;
-  res.on("close", () => {
-    if (open) controller.abort();
-    open = false;
-  });
   const write = (chunk: string) => {
     if (open) res.write(chunk);
   };
+  const heartbeat = options.heartbeatMs ? setInterval(() => write(": ping\n\n"), options.heartbeatMs) : undefined;
+  res.once("close", () => {
+    if (open) controller.abort();
+    open = false;
+    clearInterval(heartbeat);
+    options.onClose?.();
+  });
   return {
     send: (event, data) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
     data: (payload) => write(`data: ${payload}\n\n`),

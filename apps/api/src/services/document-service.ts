@@ -1,5 +1,6 @@
 /**
- * The documents service: everything below the HTTP layer for a bot's knowledge sources.
+ * The documents service: everything below the HTTP layer for a bot's knowledge sources
+ * (/v1/bots/:botId/documents). Errors are the API's AppErrors (./document-errors).
  * Adding a document stores the original (streamed, never buffered whole), creates the
  * row and enqueues its ingest job; the worker does the rest and reports progress on the
  * row and on the bot's status channel.
@@ -8,22 +9,9 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Logger } from "@docent/config/logger";
+import type { DocumentDto } from "@docent/contracts";
 import { sanitizeName } from "@docent/contracts/names";
 import type { Database } from "@docent/db/client";
-import type { SourceKind } from "@docent/ingest";
-import {
-  enqueueIngest,
-  enqueueIngestBulk,
-  type IngestQueue,
-} from "@docent/queue/producer";
-import { ingestJobId } from "@docent/queue/jobs";
-import { announceDocumentStatus, type DocumentStatusEvent } from "@docent/queue/status";
-import type { ObjectStorage } from "@docent/storage";
-import type { Redis } from "ioredis";
-import { DocumentsError, documentErrors } from "./errors";
-import { UploadInspector, type DetectFn } from "./inspect-upload";
-import { createPlanLimits, type DocumentLimits, type FileSizeLimit } from "./limits";
-import { purgeDeletedDocument } from "./purge";
 import {
   getBotContext,
   getDocument,
@@ -31,15 +19,28 @@ import {
   listDocuments,
   lockBot,
   markDocumentDeleted,
+  purgeDeletedDocument,
   requestReindex,
   requestReindexAll,
   type BotContext,
   type DocumentRow,
   type DocumentStatus,
   type NewDocumentRow,
-} from "./queries";
-import { createStatusHub, type StatusListener } from "./status-hub";
-import { documentStorageKey } from "./storage-keys";
+} from "@docent/db/queries/documents";
+import {
+  enqueueIngest,
+  enqueueIngestBulk,
+  type IngestQueue,
+} from "@docent/queue/producer";
+import { ingestJobId } from "@docent/queue/jobs";
+import { announceDocumentStatus, type DocumentStatusEvent } from "@docent/queue/status";
+import { documentStorageKey, type ObjectStorage } from "@docent/storage";
+import type { Redis } from "ioredis";
+import { documentDto } from "../dto";
+import { documentErrors } from "./document-errors";
+import { createPlanLimits, type DocumentLimits, type FileSizeLimit } from "./document-limits";
+import { createStatusHub, type StatusListener } from "./document-status-hub";
+import { UploadInspector, type DetectFn, type UploadInspection } from "./upload-inspector";
 
 /**
  * How long DELETE waits for the document row before leaving the removal to the worker
@@ -47,48 +48,6 @@ import { documentStorageKey } from "./storage-keys";
  * commit.
  */
 const PURGE_LOCK_TIMEOUT_MS = 500;
-
-export interface DocumentView {
-  id: string;
-  botId: string;
-  name: string;
-  sourceType: DocumentRow["sourceType"];
-  mimeType: string | null;
-  sizeBytes: number;
-  sourceUrl: string | null;
-  contentHash: string | null;
-  status: DocumentStatus;
-  stage: string | null;
-  progress: number;
-  chunkCount: number;
-  errorMessage: string | null;
-  version: number;
-  processedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export function toDocumentView(row: DocumentRow): DocumentView {
-  return {
-    id: row.id,
-    botId: row.botId,
-    name: row.name,
-    sourceType: row.sourceType,
-    mimeType: row.mimeType,
-    sizeBytes: row.sizeBytes,
-    sourceUrl: row.sourceUrl,
-    contentHash: row.contentHash,
-    status: row.status,
-    stage: row.stage,
-    progress: row.progress,
-    chunkCount: row.chunkCount,
-    errorMessage: row.errorMessage,
-    version: row.version,
-    processedAt: row.processedAt?.toISOString() ?? null,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
 
 export interface DocumentsServiceDeps {
   db: Database;
@@ -125,7 +84,7 @@ export interface DownloadResult {
   fileName: string;
 }
 
-const structuredSource: Partial<Record<SourceKind, DocumentRow["sourceType"]>> = {
+const structuredSource: Partial<Record<UploadInspection["kind"], DocumentRow["sourceType"]>> = {
   csv: "CSV_STRUCTURED",
   json: "JSON_STRUCTURED",
 };
@@ -211,7 +170,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
   }
 
   return {
-    async addFile(input: AddFileInput): Promise<DocumentView> {
+    async addFile(input: AddFileInput): Promise<DocumentDto> {
       const bot = await requireBot(input.botId);
       // Refuse early, before reading the body, when the plan is already full.
       await limits.assertCanAddDocument(db, { workspaceId: bot.workspaceId, botId: bot.id, sizeBytes: 0 });
@@ -238,10 +197,10 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       }
       logger.info({ documentId, botId: bot.id, kind: info.kind, sizeBytes: info.sizeBytes, requestId: input.requestId }, "document uploaded");
       await enqueue(row, bot.workspaceId, input.requestId);
-      return toDocumentView(row);
+      return documentDto(row);
     },
 
-    async addUrl(input: { botId: string; url: string; name?: string; createdBy?: string | null } & RequestContext): Promise<DocumentView> {
+    async addUrl(input: { botId: string; url: string; name?: string; createdBy?: string | null } & RequestContext): Promise<DocumentDto> {
       const bot = await requireBot(input.botId);
       let url: URL;
       try {
@@ -250,10 +209,10 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         throw documentErrors.invalidInput("url must be an absolute http(s) URL.", { field: "url" });
       }
       if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw new DocumentsError("unsafe_url", 400, "Only http and https URLs can be added.", { field: "url" });
+        throw documentErrors.unsafeUrl("Only http and https URLs can be added.");
       }
       if (url.username || url.password) {
-        throw new DocumentsError("unsafe_url", 400, "URLs with credentials cannot be added.", { field: "url" });
+        throw documentErrors.unsafeUrl("URLs with credentials cannot be added.");
       }
       const row = await createRow(bot, {
         createdBy: input.createdBy ?? null,
@@ -262,10 +221,10 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         sourceUrl: url.toString(),
       });
       await enqueue(row, bot.workspaceId, input.requestId);
-      return toDocumentView(row);
+      return documentDto(row);
     },
 
-    async addText(input: { botId: string; name: string; text: string; createdBy?: string | null } & RequestContext): Promise<DocumentView> {
+    async addText(input: { botId: string; name: string; text: string; createdBy?: string | null } & RequestContext): Promise<DocumentDto> {
       const bot = await requireBot(input.botId);
       if (input.text.trim().length === 0) throw documentErrors.invalidInput("text must not be empty.", { field: "text" });
       await limits.assertCanAddDocument(db, { workspaceId: bot.workspaceId, botId: bot.id, sizeBytes: 0 });
@@ -286,7 +245,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
           contentHash: info.sha256,
         });
         await enqueue(row, bot.workspaceId, input.requestId);
-        return toDocumentView(row);
+        return documentDto(row);
       } catch (error) {
         await storage.delete(key).catch(() => {});
         throw error;
@@ -296,31 +255,27 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     async list(
       botId: string,
       options: { status?: DocumentStatus; limit?: number; offset?: number } = {},
-    ): Promise<DocumentView[]> {
+    ): Promise<DocumentDto[]> {
       await requireBot(botId);
       const rows = await listDocuments(db, botId, {
         status: options.status,
         limit: Math.min(Math.max(options.limit ?? 50, 1), 200),
         offset: Math.max(options.offset ?? 0, 0),
       });
-      return rows.map(toDocumentView);
+      return rows.map(documentDto);
     },
 
-    async get(botId: string, documentId: string): Promise<DocumentView> {
+    async get(botId: string, documentId: string): Promise<DocumentDto> {
       const row = await getDocument(db, botId, documentId);
       if (!row) throw documentErrors.documentNotFound();
-      return toDocumentView(row);
+      return documentDto(row);
     },
 
     async download(botId: string, documentId: string): Promise<DownloadResult> {
       const row = await getDocument(db, botId, documentId);
       if (!row) throw documentErrors.documentNotFound();
       if (!row.storageKey) {
-        throw new DocumentsError(
-          "original_not_stored",
-          404,
-          "No stored original for this document yet (a URL is stored once it has been fetched).",
-        );
+        throw documentErrors.originalNotStored();
       }
       return {
         stream: await storage.get(row.storageKey),
@@ -330,7 +285,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       };
     },
 
-    async reindex(botId: string, documentId: string, context: RequestContext = {}): Promise<DocumentView> {
+    async reindex(botId: string, documentId: string, context: RequestContext = {}): Promise<DocumentDto> {
       const bot = await requireBot(botId);
       const current = await getDocument(db, botId, documentId);
       if (!current) throw documentErrors.documentNotFound();
@@ -338,7 +293,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       const row = await requestReindex(db, botId, documentId);
       if (!row) throw documentErrors.documentNotFound();
       await enqueue(row, bot.workspaceId, context.requestId);
-      return toDocumentView(row);
+      return documentDto(row);
     },
 
     async reindexAll(botId: string, context: RequestContext = {}): Promise<{ queued: number }> {

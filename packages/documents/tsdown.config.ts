@@ -1,3 +1,0 @@
-import { compiledPackage } from "@docent/config/tsdown";
-
-export default compiledPackage(new URL("./package.json", import.meta.url));
