@@ -17,12 +17,12 @@ import {
   type RagConfig,
 } from "@docent/contracts/json";
 import { type ApiKey, createApiKey as insertApiKey } from "../queries/api-keys";
-import type { BotDocument } from "../queries/bot-documents";
 import { type Bot, createBot as insertBot } from "../queries/bots";
+import { type DocumentRow, insertDocument, type NewDocumentRow } from "../queries/documents";
 import { createPlan as insertPlan, getPlanByCode, type Plan, type PlanFields, setWorkspacePlan } from "../queries/plans";
 import { createUser as insertUser, type User } from "../queries/users";
 import { createWorkspaceWithOwner, type Workspace } from "../queries/workspaces";
-import { botDocumentChunks, botDocuments, EMBEDDING_DIMENSIONS, workspaces } from "../schema";
+import { botDocumentChunks, EMBEDDING_DIMENSIONS, workspaces } from "../schema";
 
 let counter = 0;
 /** Short and unique across calls and test files: `<time><counter><random>`. */
@@ -173,22 +173,19 @@ export async function addDocument(
     name?: string;
     chunks?: (string | ChunkInput)[];
     embedder?: ChunkEmbedder;
-  } & Partial<Omit<typeof botDocuments.$inferInsert, "id" | "botId" | "name">> = {},
-): Promise<{ document: BotDocument; chunkIds: string[] }> {
+  } & Partial<Omit<NewDocumentRow, "id" | "botId" | "name">> = {},
+): Promise<{ document: DocumentRow; chunkIds: string[] }> {
   const { name, chunks = [], embedder, ...columns } = input;
-  const [document] = await db
-    .insert(botDocuments)
-    .values({
-      botId: bot.id,
-      name: name ?? `document-${uniqueTag()}.txt`,
-      status: "PROCESSED",
-      sourceType: "MANUAL_TEXT",
-      chunkCount: chunks.length,
-      ...columns,
-    })
-    .returning();
-  const chunkIds = await addChunks(db, document!, chunks, { embedder, textSearchConfig: bot.language });
-  return { document: document!, chunkIds };
+  const document = await insertDocument(db, {
+    botId: bot.id,
+    name: name ?? `document-${uniqueTag()}.txt`,
+    status: "PROCESSED",
+    sourceType: "MANUAL_TEXT",
+    chunkCount: chunks.length,
+    ...given(columns),
+  });
+  const chunkIds = await addChunks(db, document, chunks, { embedder, textSearchConfig: bot.language });
+  return { document, chunkIds };
 }
 
 /**
