@@ -6,7 +6,9 @@ export const errorResponseSchema = z
   .object({
     requestId: z.string().describe("Also sent as the x-request-id header; quote it when reporting a problem."),
     statusCode: z.number().int().min(400).max(599),
-    error: z.string().describe('Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED".'),
+    error: z
+      .string()
+      .describe('Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts).'),
     message: z.string().describe("Human-readable explanation, safe to show to the user."),
     details: z.unknown().optional().describe("Structured context: failing fields for validation errors, the limit for quota errors."),
   })

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { QuotaExceededError } from "@docent/db/queries/usage";
+import { QuotaExceededError } from "@docent/service-kit/plan-limits";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
@@ -28,14 +28,14 @@ const post = (app: Awaited<ReturnType<typeof appWith>>, payload: unknown) =>
 describe("error handler", () => {
   it("answers AppErrors with their status, code and message", async () => {
     const app = await appWith(() => {
-      throw new ConflictError("Name taken", { code: "NAME_TAKEN", details: { name: "x" } });
+      throw new ConflictError("Name taken", { code: "ORIGIN_EXISTS", details: { name: "x" } });
     });
     const response = await post(app, { name: "ok" });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toEqual({
       requestId: response.headers["x-request-id"],
       statusCode: 409,
-      error: "NAME_TAKEN",
+      error: "ORIGIN_EXISTS",
       message: "Name taken",
       details: { name: "x" },
     });
@@ -66,7 +66,7 @@ describe("error handler", () => {
 
   it("maps quota errors from the db package to 402 with the limit", async () => {
     const app = await appWith(() => {
-      throw new QuotaExceededError("bots", 1, 1, "Free");
+      throw new QuotaExceededError({ limit: "bots", max: 1, current: 1, planName: "Free", message: "Limit reached: 1 bot on the Free plan." });
     });
     const response = await post(app, { name: "ok" });
     expect(response.statusCode).toBe(402);

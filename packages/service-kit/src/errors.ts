@@ -1,12 +1,16 @@
 /**
  * The one error family of every Docent service. Throw these from services and handlers;
  * the error handler turns them into `{ requestId, statusCode, error, message, details? }`.
- * `code` is the stable machine-readable `error` field; `retryable` tells clients (and
- * job runners) whether trying again later can succeed.
+ * `code` is the stable machine-readable `error` field, one of the closed table in
+ * @docent/contracts/errors, which also gives its HTTP status; `retryable` tells clients
+ * (and job runners) whether trying again later can succeed.
  */
+import { type ErrorCode, errorStatuses } from "@docent/contracts/errors";
+
+export type { ErrorCode };
+
 export interface AppErrorOptions {
-  code: string;
-  statusCode: number;
+  code: ErrorCode;
   retryable?: boolean;
   details?: unknown;
   cause?: unknown;
@@ -16,7 +20,7 @@ export interface AppErrorOptions {
 }
 
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly statusCode: number;
   readonly retryable: boolean;
   readonly details?: unknown;
@@ -27,19 +31,19 @@ export class AppError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code;
-    this.statusCode = options.statusCode;
+    this.statusCode = errorStatuses[options.code];
     this.retryable = options.retryable ?? false;
     this.details = options.details;
-    this.expose = options.expose ?? options.statusCode < 500;
+    this.expose = options.expose ?? this.statusCode < 500;
     this.headers = options.headers;
   }
 }
 
-type Extra = Omit<AppErrorOptions, "statusCode" | "code"> & { code?: string };
+type Extra = Omit<AppErrorOptions, "code"> & { code?: ErrorCode };
 
 export class BadRequestError extends AppError {
   constructor(message: string, extra: Extra = {}) {
-    super(message, { code: "BAD_REQUEST", ...extra, statusCode: 400 });
+    super(message, { code: "BAD_REQUEST", ...extra });
   }
 }
 
@@ -54,7 +58,6 @@ export class ValidationError extends AppError {
   constructor(issues: FieldIssue[], message?: string) {
     super(message ?? `Invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, {
       code: "VALIDATION_FAILED",
-      statusCode: 400,
       details: { issues },
     });
   }
@@ -62,39 +65,39 @@ export class ValidationError extends AppError {
 
 export class UnauthorizedError extends AppError {
   constructor(message = "Authentication required", extra: Extra = {}) {
-    super(message, { code: "UNAUTHENTICATED", ...extra, statusCode: 401 });
+    super(message, { code: "UNAUTHENTICATED", ...extra });
   }
 }
 
 export class ForbiddenError extends AppError {
   constructor(message = "You do not have permission to do this", extra: Extra = {}) {
-    super(message, { code: "FORBIDDEN", ...extra, statusCode: 403 });
+    super(message, { code: "FORBIDDEN", ...extra });
   }
 }
 
 /** Also used for objects of other tenants, so their existence is never revealed. */
 export class NotFoundError extends AppError {
   constructor(what = "Resource", extra: Extra = {}) {
-    super(`${what} not found`, { code: "NOT_FOUND", ...extra, statusCode: 404 });
+    super(`${what} not found`, { code: "NOT_FOUND", ...extra });
   }
 }
 
 export class ConflictError extends AppError {
   constructor(message: string, extra: Extra = {}) {
-    super(message, { code: "CONFLICT", ...extra, statusCode: 409 });
+    super(message, { code: "CONFLICT", ...extra });
   }
 }
 
 /** A plan limit or a feature the plan lacks; `details.limit` names it. */
 export class PaymentRequiredError extends AppError {
   constructor(message: string, extra: Extra = {}) {
-    super(message, { code: "QUOTA_EXCEEDED", ...extra, statusCode: 402 });
+    super(message, { code: "QUOTA_EXCEEDED", ...extra });
   }
 }
 
 export class PayloadTooLargeError extends AppError {
   constructor(message = "Request body is too large", extra: Extra = {}) {
-    super(message, { code: "PAYLOAD_TOO_LARGE", ...extra, statusCode: 413 });
+    super(message, { code: "PAYLOAD_TOO_LARGE", ...extra });
   }
 }
 
@@ -102,7 +105,6 @@ export class RateLimitedError extends AppError {
   constructor(retryAfterSeconds: number, message = "Too many requests; try again later") {
     super(message, {
       code: "RATE_LIMITED",
-      statusCode: 429,
       retryable: true,
       details: { retryAfterSeconds },
       headers: { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
@@ -113,7 +115,7 @@ export class RateLimitedError extends AppError {
 /** A dependency (database, Redis, a model provider) is down; worth retrying. */
 export class ServiceUnavailableError extends AppError {
   constructor(message = "Service temporarily unavailable", extra: Extra = {}) {
-    super(message, { code: "SERVICE_UNAVAILABLE", retryable: true, expose: true, ...extra, statusCode: 503 });
+    super(message, { code: "SERVICE_UNAVAILABLE", retryable: true, expose: true, ...extra });
   }
 }
 
@@ -134,7 +136,6 @@ export class DependencyUnavailableError extends AppError {
     const retryAfterSeconds = options.retryAfterSeconds ?? DEPENDENCY_RETRY_AFTER_SECONDS;
     super("A service this request depends on is temporarily unavailable; try again in a few seconds.", {
       code: "SERVICE_UNAVAILABLE",
-      statusCode: 503,
       retryable: true,
       expose: true,
       details: { retryAfterSeconds },
@@ -148,7 +149,7 @@ export class DependencyUnavailableError extends AppError {
 /** A bug or unexpected failure; the message is logged, never sent. */
 export class InternalError extends AppError {
   constructor(message: string, extra: Extra = {}) {
-    super(message, { code: "INTERNAL", ...extra, statusCode: 500, expose: false });
+    super(message, { code: "INTERNAL", ...extra, expose: false });
   }
 }
 

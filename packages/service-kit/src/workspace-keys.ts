@@ -24,7 +24,7 @@ const UNREADABLE = {
  */
 export class WorkspaceKeyError extends AppError {
   constructor(code: "ENCRYPTION_NOT_CONFIGURED" | (typeof UNREADABLE)[WorkspaceKeyField], message: string, cause?: unknown) {
-    super(message, { code, statusCode: 500, retryable: false, expose: true, cause });
+    super(message, { code, retryable: false, expose: true, cause });
   }
 }
 

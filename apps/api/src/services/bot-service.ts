@@ -21,7 +21,8 @@ import {
   updatePrompt,
 } from "@docent/db/queries/prompts";
 import { getTemplate } from "@docent/db/queries/templates";
-import { assertWithinLimit, getCurrentPlan, lockWorkspaceQuota } from "@docent/db/queries/usage";
+import { getCurrentPlan, lockWorkspaceQuota } from "@docent/db/queries/usage";
+import { assertWithinLimit } from "@docent/service-kit/plan-limits";
 import { getWidgetConfig, updateWidgetConfig, type WidgetConfigPatch } from "@docent/db/queries/widget";
 import type { Plan } from "@docent/db/queries/plans";
 import type { WorkspaceAccess } from "@docent/http-kit/auth";

@@ -5,14 +5,8 @@
  * @docent/db/queries/usage (the workspace's live subscription, or the free plan).
  */
 import type { Executor } from "@docent/db/client";
-import {
-  assertWithinLimit,
-  getCurrentPlan,
-  lockWorkspaceQuota,
-  planLimits,
-  QuotaExceededError,
-} from "@docent/db/queries/usage";
-import { PaymentRequiredError } from "@docent/service-kit/errors";
+import { getCurrentPlan, lockWorkspaceQuota, planLimits } from "@docent/db/queries/usage";
+import { assertWithinLimit } from "@docent/service-kit/plan-limits";
 
 /** The largest upload a workspace may add, and the plan that says so (for the error message). */
 export interface FileSizeLimit {
@@ -43,23 +37,6 @@ export const unlimitedLimits: DocumentLimits = {
 };
 
 /**
- * The shared quota error (402) with the details the documents routes have always sent
- * (limit, max, current; the error handler's generic mapping would add the plan).
- */
-async function asPaymentRequired(check: () => Promise<void>): Promise<void> {
-  try {
-    await check();
-  } catch (error) {
-    if (error instanceof QuotaExceededError) {
-      throw new PaymentRequiredError(error.message, {
-        details: { limit: error.limit, max: error.max, current: error.current },
-      });
-    }
-    throw error;
-  }
-}
-
-/**
  * Limits from the workspace's plan, through the same `usage` queries the API and chat
  * service use. `assertCanAddDocument` takes the workspace quota lock, so within the
  * caller's transaction two uploads cannot both take the last slot.
@@ -73,13 +50,11 @@ export function createPlanLimits(): DocumentLimits {
     },
     async assertCanAddDocument(db, { workspaceId, botId, sizeBytes }) {
       await lockWorkspaceQuota(db, workspaceId);
-      await asPaymentRequired(() => assertWithinLimit(db, { workspaceId, limit: "documentsPerBot", botId }));
-      await asPaymentRequired(() => assertWithinLimit(db, { workspaceId, limit: "storage", amount: sizeBytes }));
+      await assertWithinLimit(db, { workspaceId, limit: "documentsPerBot", botId });
+      await assertWithinLimit(db, { workspaceId, limit: "storage", amount: sizeBytes });
     },
     async assertCanProcess(db, workspaceId, jobs) {
-      await asPaymentRequired(() =>
-        assertWithinLimit(db, { workspaceId, limit: "processingJobsPerMonth", amount: jobs }),
-      );
+      await assertWithinLimit(db, { workspaceId, limit: "processingJobsPerMonth", amount: jobs });
     },
   };
 }

@@ -152,6 +152,6 @@ export function providerFailure(provider: string, error: unknown): AppError {
   }
   return new AppError(
     `${provider} answered in a way Docent cannot use (${clientError?.message ?? (error as Error)?.message ?? "unknown error"}); try again, or ask the operator to check the provider's settings`,
-    { code: "SSO_PROVIDER_ERROR", statusCode: 502, expose: true, cause: error },
+    { code: "SSO_PROVIDER_ERROR", expose: true, cause: error },
   );
 }

@@ -215,7 +215,7 @@ describe("monthly query limit", () => {
     await subscribe(db, limited.workspace.id, await createPlan(db, { name: "Tiny", maxQueriesPerMonth: 2 }));
     for (let i = 0; i < 2; i++) await chat.ask({ bot: limited.bot, message: "returns?", channel: "api", actor: {} });
     const error = (await chat.ask({ bot: limited.bot, message: "returns?", channel: "api", actor: {} }).catch((e: unknown) => e)) as ChatError;
-    expect(error.statusCode).toBe(429);
+    expect(error.statusCode).toBe(402);
     expect(error.message).toMatch(/^Limit reached: 2 questions per month on the Tiny plan\. /);
     expect(error.message).toMatch(/resets on \d{4}-\d{2}-01/);
   });

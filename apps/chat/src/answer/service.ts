@@ -162,14 +162,14 @@ export function createChatService(deps: ChatServiceDeps) {
         maxChars: MAX_QUESTION_CHARS,
       });
     }
-    if (bot.status === "DISABLED") throw new ChatError("BOT_DISABLED", 409, "This bot is disabled");
+    if (bot.status === "DISABLED") throw new ChatError("BOT_DISABLED", "This bot is disabled");
 
     let conversation: Conversation | undefined;
     if (params.conversationId) {
       conversation = await getConversation(db, { botId: bot.id, conversationId: params.conversationId });
       const visitorMismatch = channel === "widget" && conversation?.visitorId !== (params.actor.visitorId ?? null);
       if (!conversation || conversation.channel !== channel || visitorMismatch) {
-        throw new ChatError("CONVERSATION_NOT_FOUND", 404, `Conversation ${params.conversationId} not found for this bot`, {
+        throw new ChatError("CONVERSATION_NOT_FOUND", `Conversation ${params.conversationId} not found for this bot`, {
           details: { field: "conversationId" },
         });
       }

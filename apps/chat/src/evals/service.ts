@@ -229,7 +229,7 @@ export function createEvalService({ db, queue, maxQuestions, responderFor }: Eva
   async function add(bot: Bot, setId: string, rows: NewEvalQuestion[]) {
     const existing = await countEvalQuestions(db, setId);
     if (existing + rows.length > maxQuestions) {
-      throw new ChatError("EVAL_SET_TOO_LARGE", 413, `An evaluation set holds at most ${maxQuestions} questions; this one has ${existing} and ${rows.length} more were sent.`, {
+      throw new ChatError("EVAL_SET_TOO_LARGE", `An evaluation set holds at most ${maxQuestions} questions; this one has ${existing} and ${rows.length} more were sent.`, {
         details: { maxQuestions, existing, sent: rows.length },
       });
     }
@@ -243,7 +243,7 @@ export function createEvalService({ db, queue, maxQuestions, responderFor }: Eva
 
     async createSet(bot: Bot, createdBy: string | null, input: { name: string; description?: string | null; questions?: QuestionInput[] }) {
       const questions = input.questions?.length ? await prepare(bot, input.questions) : [];
-      if (questions.length > maxQuestions) throw new ChatError("EVAL_SET_TOO_LARGE", 413, `An evaluation set holds at most ${maxQuestions} questions`);
+      if (questions.length > maxQuestions) throw new ChatError("EVAL_SET_TOO_LARGE", `An evaluation set holds at most ${maxQuestions} questions`);
       return db.transaction(async (tx) => {
         const set = await createEvalSet(tx, { botId: bot.id, name: input.name, description: input.description ?? null, createdBy });
         await addEvalQuestions(tx, set.id, questions.map((q) => ({ ...q, source: "MANUAL" as const, synthetic: false, sourceMessageId: null })));
@@ -290,7 +290,7 @@ export function createEvalService({ db, queue, maxQuestions, responderFor }: Eva
     async addFromConversation(bot: Bot, setId: string, input: { messageId: string; question?: string; expected: ExpectationInput[] }) {
       await requireSet(bot, setId);
       const answer = await getAnswerForEval(db, { botId: bot.id, messageId: input.messageId });
-      if (!answer) throw new ChatError("MESSAGE_NOT_FOUND", 404, "No answer of this bot has that id", { details: { field: "messageId" } });
+      if (!answer) throw new ChatError("MESSAGE_NOT_FOUND", "No answer of this bot has that id", { details: { field: "messageId" } });
       const question = input.question?.trim() || answer.question;
       if (!question) throw errors.badRequest("The answer has no question before it; give the question", { field: "question" });
       const [prepared] = await prepare(bot, [{ question, expected: input.expected }]);
@@ -302,13 +302,13 @@ export function createEvalService({ db, queue, maxQuestions, responderFor }: Eva
       await requireSet(bot, setId);
       const chunks = await listChunksForQuestions(db, bot.id, 20_000);
       if (chunks.length === 0) {
-        throw new ChatError("BOT_HAS_NO_DOCUMENTS", 409, "This bot has no processed documents to make questions from; upload documents first.");
+        throw new ChatError("BOT_HAS_NO_DOCUMENTS", "This bot has no processed documents to make questions from; upload documents first.");
       }
       let generated;
       if (withModel) {
         const responder = responderFor ? await responderFor(bot.workspaceId, bot.modelSettings.model) : null;
         if (!responder || responder.extractive) {
-          throw new ChatError("LLM_NOT_CONFIGURED", 409, "No language model is configured for this workspace; generate questions offline (without a model) instead.");
+          throw new ChatError("LLM_NOT_CONFIGURED", "No language model is configured for this workspace; generate questions offline (without a model) instead.");
         }
         if (count > MAX_MODEL_QUESTIONS) {
           throw errors.badRequest(`A model writes at most ${MAX_MODEL_QUESTIONS} questions per request`, { field: "count", max: MAX_MODEL_QUESTIONS });
@@ -353,11 +353,11 @@ export function createEvalService({ db, queue, maxQuestions, responderFor }: Eva
       } catch (error) {
         if (!(error instanceof RunError)) throw error;
         const code = questionCount === 0 ? "EVAL_SET_EMPTY" : /no longer exist/.test(error.message) ? "EVAL_SET_STALE" : "BOT_HAS_NO_DOCUMENTS";
-        throw new ChatError(code, 409, error.message);
+        throw new ChatError(code, error.message);
       }
       const active = await findActiveRun(db, set.id);
       if (active) {
-        throw new ChatError("EVAL_RUN_ACTIVE", 409, "A run of this set is already queued or running; wait for it to finish.", { details: { runId: active.id } });
+        throw new ChatError("EVAL_RUN_ACTIVE", "A run of this set is already queued or running; wait for it to finish.", { details: { runId: active.id } });
       }
       const run = await createEvalRun(db, { setId: set.id, botId: bot.id, configs: configs?.length ? configs : defaultConfigs(bot), questionCount, createdBy });
       try {

@@ -59,7 +59,6 @@ export function createOpenAiResponder(opts: OpenAiResponderOptions): Responder {
         const status = error instanceof OpenAI.APIError ? error.status : undefined;
         throw new ChatError(
           "LLM_UNAVAILABLE",
-          502,
           status === 401 || status === 403
             ? "The language model provider rejected the configured API key; check the workspace's model settings."
             : "The language model provider failed to answer; try again shortly.",

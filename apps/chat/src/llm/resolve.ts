@@ -50,7 +50,7 @@ export function createResponderResolver(deps: {
     if (settings?.llmProvider && settings.llmProvider !== "local") {
       const baseUrl = settings.llmBaseUrl ?? (settings.llmProvider === "openai" ? OPENAI_BASE_URL : undefined);
       if (!baseUrl) {
-        throw new ChatError("LLM_NOT_CONFIGURED", 409, "The workspace's model provider has no base URL; set it in the workspace's model settings.");
+        throw new ChatError("LLM_NOT_CONFIGURED", "The workspace's model provider has no base URL; set it in the workspace's model settings.");
       }
       const apiKey = settings.llmApiKeyCiphertext
         ? openWorkspaceKey(deps.secrets, settings.llmApiKeyCiphertext, workspaceId, "llm")
@@ -91,7 +91,6 @@ function explainRefusedAddress(responder: Responder): Responder {
         if (!refused) throw error;
         throw new ChatError(
           "LLM_URL_REFUSED",
-          409,
           `The workspace's model base URL is not allowed: ${refused.message} The question was not sent. ` +
             "Set a public base URL in the workspace's model settings.",
           { cause: error, retryable: false },

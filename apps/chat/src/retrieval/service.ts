@@ -78,7 +78,6 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
     if (embedderId !== chunkModel) {
       throw new ChatError(
         "EMBEDDING_MODEL_MISMATCH",
-        409,
         `This bot's documents were embedded with "${chunkModel}" but the workspace now embeds questions with "${embedderId}". Re-index the bot's documents (or restore the previous embedding settings) before using vector or hybrid retrieval.`,
         { details: { chunksModel: chunkModel, queryModel: embedderId } },
       );
@@ -89,7 +88,7 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
     const t0 = now();
     const embedder = await embedderFor(bot.workspaceId);
     const [embedding] = await embedder.embed([query]);
-    if (!embedding) throw new ChatError("EMBEDDING_FAILED", 502, "The embedder returned no vector", { retryable: true });
+    if (!embedding) throw new ChatError("EMBEDDING_FAILED", "The embedder returned no vector", { retryable: true });
     return { model: embedder.id, embedding, ms: now() - t0 };
   }
 
@@ -117,7 +116,6 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
     if (stray) {
       throw new ChatError(
         "EMBEDDING_MODEL_MISMATCH",
-        409,
         `This bot's chunks mix embedding models ("${chunkModel}", "${stray.embeddingModel}"); re-index its documents.`,
       );
     }

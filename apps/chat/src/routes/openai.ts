@@ -50,7 +50,9 @@ const errorType = (status: number) =>
       ? "permission_error"
       : status === 404
         ? "not_found_error"
-        : status === 429
+        : status === 402
+          ? "insufficient_quota"
+          : status === 429
           ? "rate_limit_error"
           : status >= 500
             ? "api_error"
@@ -77,7 +79,7 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       ? await getBot(db, { workspaceId: principal.workspaceId, botId: model })
       : await getBotByPublicId(db, model);
     if (!bot || bot.workspaceId !== principal.workspaceId) {
-      throw new AppError(`The model '${model}' does not exist or you do not have access to it.`, { code: "model_not_found", statusCode: 404 });
+      throw new AppError(`The model '${model}' does not exist or you do not have access to it.`, { code: "MODEL_NOT_FOUND" });
     }
     return (await authorizeBot(request, bot.id, "chat")).bot;
   }

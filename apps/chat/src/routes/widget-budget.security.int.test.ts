@@ -41,7 +41,7 @@ const app = await buildTestApp(
     responderFor: async () => {
       const responder = createOpenAiResponder({ provider: "openai_compatible", baseUrl: llm.baseUrl, apiKey: "sk-test", model: "test-model", timeoutMs: 10_000 });
       if (!failGeneration) return responder;
-      return { ...responder, generate: async () => Promise.reject(new ChatError("LLM_UNAVAILABLE", 502, "down")) };
+      return { ...responder, generate: async () => Promise.reject(new ChatError("LLM_UNAVAILABLE", "down")) };
     },
   },
 );

@@ -75,7 +75,6 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
     midnight.setUTCHours(24, 0, 0, 0);
     return new AppError("This assistant has reached its daily usage limit; please try again tomorrow", {
       code: "DAILY_BUDGET_EXHAUSTED",
-      statusCode: 429,
       retryable: true,
       details: { resetsAt: midnight.toISOString() },
       headers: { "retry-after": String(Math.ceil((midnight.getTime() - Date.now()) / 1000)) },

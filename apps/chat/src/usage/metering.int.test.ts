@@ -48,7 +48,7 @@ describe("the search API's allowance", () => {
     expect(await counters(t.workspace.id)).toEqual({ queries: 0, retrievals: 2 });
 
     const refused = await retrieve(t.bot.id, t.key);
-    expect(refused.statusCode).toBe(429);
+    expect(refused.statusCode).toBe(402);
     const body = refused.json();
     expect(body.error).toBe("QUOTA_EXCEEDED");
     expect(body.message).toMatch(/^Limit reached: 2 searches per month on the Searchy plan\. It resets on \d{4}-\d{2}-01 \(UTC\)\.$/);

@@ -2,7 +2,7 @@
  * The monthly allowances the chat service meters: answered questions and search API calls,
  * each its own counter and plan limit (maxQueriesPerMonth, maxRetrievalsPerMonth). One is
  * taken before the work runs, atomically, so concurrent requests cannot overshoot; a used-up
- * allowance answers 429 QUOTA_EXCEEDED naming the limit in words and the reset date.
+ * allowance answers 402 QUOTA_EXCEEDED (as the API's plan limits) naming the limit in words and the reset date.
  */
 import type { Database } from "@docent/db/client";
 import { limitReachedMessage } from "@docent/db/limits";
@@ -27,7 +27,6 @@ export function createQuota({ db, now = () => new Date() }: { db: Database; now?
       const reset = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
       throw new ChatError(
         "QUOTA_EXCEEDED",
-        429,
         `${limitReachedMessage(limit, max ?? 0, plan.name)} It resets on ${reset.toISOString().slice(0, 10)} (UTC).`,
         {
           details: {

@@ -16,7 +16,7 @@ import * as s from "../schema";
 import { addDocument, createBot, createUser, createWorkspace } from "../testing/factories";
 import { createPlan, getPlanByCode, listPlansWithWorkspaceCounts, setWorkspacePlan, updatePlan } from "./plans";
 import {
-  assertWithinLimit,
+  findLimitBreach,
   getCurrentSubscription,
   getMonthlyUsage,
   getUsage,
@@ -88,9 +88,9 @@ describe("the catalog at start-up", () => {
     expect((await listPlansWithWorkspaceCounts(db)).find((p) => p.code === "unlimited")!.workspaceCount).toBe(1);
     expect((await getCurrentSubscription(db, ws.id)).plan.code).toBe("unlimited");
     const b = await bot(ws.id);
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "bots", amount: 1_000_000 });
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id, amount: 1_000_000 });
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "fileSize", amount: 50 * 1024 ** 3 });
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "bots", amount: 1_000_000 })).toBeUndefined();
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id, amount: 1_000_000 })).toBeUndefined();
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "fileSize", amount: 50 * 1024 ** 3 })).toBeUndefined();
     for (let i = 0; i < 3; i++) {
       expect(await reserveMonthlyUsage(db, { workspaceId: ws.id, periodStart: periodStartOf(), counter: "queries", max: null })).toEqual({ used: i });
     }
@@ -109,12 +109,10 @@ describe("the catalog at start-up", () => {
     await db.execute(sql`
       insert into bot_documents (bot_id, name, size_bytes)
       select ${b.id}, 'doc ' || i, 200000 from generate_series(1, 4999) as i`);
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id });
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "storage", amount: 200_000 });
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "processingJobsPerMonth", amount: 5_000 });
-    await expect(
-      assertWithinLimit(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id, amount: 5_002 }),
-    ).rejects.toThrow("Limit reached: 10,000 documents per bot on the Business plan.");
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id })).toBeUndefined();
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "storage", amount: 200_000 })).toBeUndefined();
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "processingJobsPerMonth", amount: 5_000 })).toBeUndefined();
+    expect((await findLimitBreach(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id, amount: 5_002 }))?.message).toBe("Limit reached: 10,000 documents per bot on the Business plan.");
   });
 });
 

@@ -11,8 +11,7 @@ import { ensureCatalog, planCatalog } from "../catalog";
 import * as s from "../schema";
 import { addDocument, createBot, createUser, createWorkspace } from "../testing/factories";
 import {
-  QuotaExceededError,
-  assertWithinLimit,
+  findLimitBreach,
   getCurrentSubscription,
   getUsage,
   incrementUsage,
@@ -52,28 +51,25 @@ describe("quotas", () => {
     expect(status).toBe("ACTIVE");
   });
 
-  it("counts bots, documents and storage, and throws naming the limit", async () => {
+  it("counts bots, documents and storage, and names the limit an action would pass", async () => {
     const { ws } = await workspace();
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "bots" });
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "bots" })).toBeUndefined();
     const b = await bot(ws.id);
-    const error = await assertWithinLimit(db, { workspaceId: ws.id, limit: "bots" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(QuotaExceededError);
-    expect((error as QuotaExceededError).message).toBe("Limit reached: 1 bot on the Free plan.");
-    expect(error).toMatchObject({ statusCode: 402, code: "QUOTA_EXCEEDED", limit: "bots", max: 1, current: 1 });
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "bots" })).toEqual({
+      limit: "bots",
+      max: 1,
+      current: 1,
+      planName: "Free",
+      message: "Limit reached: 1 bot on the Free plan.",
+    });
 
     for (let i = 0; i < 5; i++) await addDocument(db, b, { sizeBytes: 200 * 1024 * 1024 });
-    await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id })).rejects.toThrow(
-      "Limit reached: 5 documents per bot on the Free plan.",
-    );
+    expect((await findLimitBreach(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id }))?.message).toBe("Limit reached: 5 documents per bot on the Free plan.");
     const usage = await getUsage(db, ws.id);
     expect(usage).toMatchObject({ bots: 1, documents: 5, storageBytes: 5 * 200 * 1024 * 1024 });
-    await expect(
-      assertWithinLimit(db, { workspaceId: ws.id, limit: "storage", amount: 100 * 1024 * 1024 }),
-    ).rejects.toThrow("Limit reached: 1 GB of document storage on the Free plan.");
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "fileSize", amount: 10 * 1024 * 1024 });
-    await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "fileSize", amount: 10 * 1024 * 1024 + 1 })).rejects.toThrow(
-      "Limit reached: 10 MB per file on the Free plan.",
-    );
+    expect((await findLimitBreach(db, { workspaceId: ws.id, limit: "storage", amount: 100 * 1024 * 1024 }))?.message).toBe("Limit reached: 1 GB of document storage on the Free plan.");
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "fileSize", amount: 10 * 1024 * 1024 })).toBeUndefined();
+    expect((await findLimitBreach(db, { workspaceId: ws.id, limit: "fileSize", amount: 10 * 1024 * 1024 + 1 }))?.message).toBe("Limit reached: 10 MB per file on the Free plan.");
   });
 
   it("counts queries and processing jobs per calendar month", async () => {
@@ -82,18 +78,14 @@ describe("quotas", () => {
     const july = new Date("2026-07-01T00:00:01Z");
     await incrementUsage(db, ws.id, { queries: 9_999, inputTokens: 50 }, june);
     await incrementUsage(db, ws.id, { queries: 1, outputTokens: 7 }, june);
-    await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "queriesPerMonth", now: june })).rejects.toThrow(
-      "Limit reached: 10,000 questions per month on the Pro plan.",
-    );
-    await assertWithinLimit(db, { workspaceId: ws.id, limit: "queriesPerMonth", now: july });
+    expect((await findLimitBreach(db, { workspaceId: ws.id, limit: "queriesPerMonth", now: june }))?.message).toBe("Limit reached: 10,000 questions per month on the Pro plan.");
+    expect(await findLimitBreach(db, { workspaceId: ws.id, limit: "queriesPerMonth", now: july })).toBeUndefined();
     const juneUsage = await getUsage(db, ws.id, june);
     expect(juneUsage).toMatchObject({ periodStart: "2026-06-01", queriesThisMonth: 10_000, inputTokensThisMonth: 50, outputTokensThisMonth: 7 });
     expect((await getUsage(db, ws.id, july)).queriesThisMonth).toBe(0);
 
     await incrementUsage(db, ws.id, { processingJobs: 500 }, june);
-    await expect(
-      assertWithinLimit(db, { workspaceId: ws.id, limit: "processingJobsPerMonth", now: june }),
-    ).rejects.toThrow("Limit reached: 500 document processing jobs per month on the Pro plan.");
+    expect((await findLimitBreach(db, { workspaceId: ws.id, limit: "processingJobsPerMonth", now: june }))?.message).toBe("Limit reached: 500 document processing jobs per month on the Pro plan.");
     expect(periodStartOf(new Date("2026-12-31T23:59:59Z"))).toBe("2026-12-01");
   });
 

@@ -19,23 +19,16 @@ export type { QuotaLimit } from "../limits";
 export type LimitName = QuotaLimit;
 
 /**
- * Thrown when an action would pass a plan limit. Carries `statusCode` 402 and
- * `code` "QUOTA_EXCEEDED" so HTTP services can answer it as is; the message names the
- * limit in words ("Limit reached: 5 documents per bot on the Free plan.").
+ * An action that would pass a plan limit: which limit, its maximum and current use, the
+ * plan, and the message naming it in words ("Limit reached: 5 documents per bot on the Free
+ * plan."). Services answer it with QUOTA_EXCEEDED (@docent/service-kit/plan-limits).
  */
-export class QuotaExceededError extends Error {
-  readonly code = "QUOTA_EXCEEDED";
-  readonly statusCode = 402;
-  readonly retryable = false;
-  constructor(
-    readonly limit: QuotaLimit,
-    readonly max: number,
-    readonly current: number,
-    readonly planName: string,
-  ) {
-    super(limitReachedMessage(limit, max, planName));
-    this.name = "QuotaExceededError";
-  }
+export interface LimitBreach {
+  limit: QuotaLimit;
+  max: number;
+  current: number;
+  planName: string;
+  message: string;
 }
 
 /** First day (UTC) of the month containing `now`, as the `usage_counters.period_start` value. */
@@ -211,24 +204,24 @@ export function overLimits(plan: Plan, usage: WorkspaceUsage): OverLimit[] {
 }
 
 /**
- * Throws `QuotaExceededError` when adding `amount` (items, or bytes for storage and file
- * size) would pass the workspace's plan limit. `botId` is required for documentsPerBot.
+ * The breach when adding `amount` (items, or bytes for storage and file size) would pass
+ * the workspace's plan limit; undefined when it fits. `botId` is required for documentsPerBot.
  */
-export async function assertWithinLimit(
+export async function findLimitBreach(
   db: Executor,
   params: { workspaceId: string; limit: QuotaLimit; amount?: number; botId?: string; now?: Date },
-): Promise<void> {
+): Promise<LimitBreach | undefined> {
   const amount = params.amount ?? 1;
   const plan = await getCurrentPlan(db, params.workspaceId);
   const max = planLimits(plan)[params.limit];
-  if (max === null) return;
+  if (max === null) return undefined;
   let current: number;
   switch (params.limit) {
     case "fileSize":
       current = 0;
       break;
     case "documentsPerBot": {
-      if (!params.botId) throw new Error("assertWithinLimit: documentsPerBot needs botId");
+      if (!params.botId) throw new Error("findLimitBreach: documentsPerBot needs botId");
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(botDocuments)
@@ -241,7 +234,8 @@ export async function assertWithinLimit(
       current = usedOf(usage)[params.limit];
     }
   }
-  if (current + amount > max) throw new QuotaExceededError(params.limit, max, current, plan.name);
+  if (current + amount <= max) return undefined;
+  return { limit: params.limit, max, current, planName: plan.name, message: limitReachedMessage(params.limit, max, plan.name) };
 }
 
 /** Adds to this month's counters (one atomic upsert). */
