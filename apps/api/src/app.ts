@@ -17,7 +17,7 @@ import { proxyTrust } from "@docent/http-kit/proxy-trust";
 import { createAttemptLimiter, registerRateLimit } from "@docent/http-kit/rate-limit";
 import { sql } from "drizzle-orm";
 import type { RouteOptions } from "fastify";
-import type { ObjectStorage } from "@docent/storage";
+import type { ObjectStorage } from "@docent/storage/types";
 import type { Redis } from "ioredis";
 import { registerBotAccess } from "./bot-access";
 import type { RouteContext } from "./context";

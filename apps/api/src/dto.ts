@@ -1,5 +1,15 @@
 /** Row -> response shape. Only fields listed in the contracts leave the API. */
-import type { AdminPlanDto, AllowedOriginDto, ApiKeyDto, BotDto, DocumentDto, MemberDto, PlanDto, PromptDto, TemplateDto, UserDto, WidgetConfigDto, WorkspaceDto } from "@docent/contracts";
+import type { AdminPlanDto } from "@docent/contracts/admin";
+import type { AllowedOriginDto } from "@docent/contracts/origins";
+import type { ApiKeyDto } from "@docent/contracts/api-keys";
+import type { BotDto } from "@docent/contracts/bots";
+import type { DocumentDto } from "@docent/contracts/documents";
+import type { MemberDto, WorkspaceDto } from "@docent/contracts/workspaces";
+import type { PlanDto } from "@docent/contracts/plans";
+import type { PromptDto } from "@docent/contracts/prompts";
+import type { TemplateDto } from "@docent/contracts/templates";
+import type { UserDto } from "@docent/contracts/auth";
+import type { WidgetConfigDto } from "@docent/contracts/widget";
 import { readRagConfig } from "@docent/contracts/json";
 import type { ApiKey } from "@docent/db/queries/api-keys";
 import type { Bot } from "@docent/db/queries/bots";

@@ -4,7 +4,7 @@
  * answer must contain. The documents are ours, shaped like the ones users upload
  * (a package table, a release list, a setup guide, an FAQ with a menu and headings).
  */
-import type { SourceKind } from "@docent/ingest";
+import type { SourceKind } from "@docent/ingest/types";
 
 export interface FixtureDocument {
   name: string;

@@ -14,7 +14,7 @@ import { defaultRagConfig } from "@docent/contracts/json";
 import { getQuestionTermCoverage } from "@docent/db/queries/answer-support";
 import { getBot, type Bot } from "@docent/db/queries/bots";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { sql } from "drizzle-orm";
 import { createRetrievalService } from "../src/retrieval/service";
 import { ingestThroughWorker } from "./ingest-through-worker";

@@ -13,7 +13,7 @@ import { createLogger } from "@docent/config/logger";
 import { defaultRagConfig } from "@docent/contracts/json";
 import { getBot } from "@docent/db/queries/bots";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { sql } from "drizzle-orm";
 import { createChatService } from "../src/answer/service";
 import { chatEnvSchema } from "../src/env";

@@ -21,7 +21,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { defaultRagConfig } from "@docent/contracts/json";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { eq, sql } from "drizzle-orm";
 import { fuseReciprocalRank } from "../src/retrieval/fusion";
 import { createRetrievalService } from "../src/retrieval/service";

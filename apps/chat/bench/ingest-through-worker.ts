@@ -13,7 +13,7 @@ import type { Database } from "@docent/db/client";
 import * as s from "@docent/db/schema";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
-import { createFsStorage } from "@docent/storage";
+import { createFsStorage } from "@docent/storage/fs";
 import { appDir, type BenchmarkProcess, spawnForBenchmark } from "@docent/testing/process";
 import { and, eq, sql } from "drizzle-orm";
 import { queueDocument } from "./queue-document";

@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "@docent/db/client";
 import { getBotContext, insertDocument, type NewDocumentRow } from "@docent/db/queries/documents";
 import { enqueueIngest, type IngestQueue } from "@docent/queue/producer";
-import { documentStorageKey, type ObjectStorage } from "@docent/storage";
+import { documentStorageKey } from "@docent/storage/keys";
+import type { ObjectStorage } from "@docent/storage/types";
 
 export async function queueDocument(
   deps: { db: Database; storage: ObjectStorage; queue: IngestQueue },

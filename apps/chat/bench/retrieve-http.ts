@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { defaultRagConfig } from "@docent/contracts/json";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
 import { type BenchChatServer, startChatServer } from "./chat-server";
 import { mulberry32 } from "./random";

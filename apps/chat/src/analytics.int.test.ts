@@ -5,7 +5,7 @@
  */
 import { ensureCatalog } from "@docent/db/catalog";
 import { analyticsQueryLogs } from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { eq, sql } from "drizzle-orm";

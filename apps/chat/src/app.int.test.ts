@@ -4,7 +4,7 @@
  * retrieval test, tenant isolation, API-key scopes, conversations and feedback.
  */
 import { ensureCatalog } from "@docent/db/catalog";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";

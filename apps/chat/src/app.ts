@@ -6,7 +6,7 @@
  */
 import type { Logger } from "@docent/config/logger";
 import type { DbHandle } from "@docent/db/client";
-import { sharedGuardedFetch } from "@docent/outbound";
+import { sharedGuardedFetch } from "@docent/outbound/dispatcher";
 import { createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/http-kit/auth";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";

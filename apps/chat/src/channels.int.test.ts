@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { addOrigin } from "@docent/db/queries/origins";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";

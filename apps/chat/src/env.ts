@@ -4,7 +4,7 @@ import { shutdownTimeoutField } from "@docent/config/run-service";
 import { sessionEnvFields } from "@docent/http-kit/auth/sessions";
 import { metricsEnvFields } from "@docent/service-kit/metrics";
 import { trustProxyField } from "@docent/http-kit/proxy-trust";
-import { embeddingEnvSchema } from "@docent/embeddings";
+import { embeddingEnvSchema } from "@docent/embeddings/env";
 import { z } from "zod";
 
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();

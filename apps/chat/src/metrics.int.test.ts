@@ -5,7 +5,7 @@
  * and tokens, answers by outcome, embedding calls; and nothing that names a tenant.
  */
 import { ensureCatalog } from "@docent/db/catalog";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { createMetricsRegistry, startMetricsServer } from "@docent/service-kit/metrics";
 import { useTestDatabase } from "@docent/testing/db";
 import { metricLabelSets, metricValue } from "@docent/testing/metrics";

@@ -11,8 +11,9 @@
 import { ensureCatalog } from "@docent/db/catalog";
 import { randomBytes } from "node:crypto";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
-import { createLocalEmbedder } from "@docent/embeddings";
-import { createGuardedFetch, resolveAllowedAddresses, type ResolvedAddress } from "@docent/outbound";
+import { createLocalEmbedder } from "@docent/embeddings/local";
+import { createGuardedFetch } from "@docent/outbound/dispatcher";
+import { resolveAllowedAddresses, type ResolvedAddress } from "@docent/outbound/resolve";
 import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";

@@ -7,7 +7,7 @@
 import { ensureCatalog } from "@docent/db/catalog";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createOpenAIEmbedder } from "@docent/embeddings";
+import { createOpenAIEmbedder } from "@docent/embeddings/openai";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";

@@ -7,7 +7,7 @@
  */
 import { ensureCatalog } from "@docent/db/catalog";
 import { fileURLToPath } from "node:url";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { useTestDatabase } from "@docent/testing/db";
 import { assertBuilt, freePort, spawnService, type ServiceProcess } from "@docent/testing/process";
 import { useTestRedis } from "@docent/testing/redis";

@@ -24,7 +24,7 @@ import { runMigrations } from "@docent/db/migrate";
 import { writeLargePdf } from "@docent/ingest/testing/large-pdf";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
-import { createFsStorage } from "@docent/storage";
+import { createFsStorage } from "@docent/storage/fs";
 import postgres from "postgres";
 import { copyChunkTuples, encodeChunkRow } from "../src/pipeline/copy-chunks";
 import { createTestDocuments } from "../test/documents";

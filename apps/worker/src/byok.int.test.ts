@@ -11,7 +11,8 @@
 import { randomBytes } from "node:crypto";
 import { parseEnv } from "@docent/config/env";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
-import { createLocalEmbedder, resolveEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
+import { resolveEmbedder } from "@docent/embeddings/resolve";
 import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddingServer, hashVector } from "../test/embedding-server";

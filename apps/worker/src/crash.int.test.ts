@@ -4,7 +4,8 @@
  * the chunks of a clean run, no duplicates. SIGTERM: the worker hands the running job
  * back to the queue and exits cleanly; the next worker completes it.
  */
-import { chunkDocument, extract } from "@docent/ingest";
+import { chunkDocument } from "@docent/ingest/chunk";
+import { extract } from "@docent/ingest/extract";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { longMarkdown } from "../test/fixtures";

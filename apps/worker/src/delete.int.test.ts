@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ObjectStorage } from "@docent/storage";
+import type { ObjectStorage } from "@docent/storage/types";
 import { afterAll, describe, expect, it } from "vitest";
 import * as fixtures from "../test/fixtures";
 import { createRig, finishedJob, settled, waitForDocument } from "../test/harness";

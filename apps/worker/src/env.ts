@@ -4,7 +4,7 @@
  */
 import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
-import { embeddingEnvSchema } from "@docent/embeddings";
+import { embeddingEnvSchema } from "@docent/embeddings/env";
 import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
 import { metricsTokenField } from "@docent/service-kit/metrics";
 import { storageEnvSchema } from "@docent/storage/env";

@@ -6,7 +6,8 @@
  * over, then resumed (SIGCONT). It is a third of the way ahead, so without the check it
  * would commit first.
  */
-import { chunkDocument, extract } from "@docent/ingest";
+import { chunkDocument } from "@docent/ingest/chunk";
+import { extract } from "@docent/ingest/extract";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { longMarkdown } from "../test/fixtures";

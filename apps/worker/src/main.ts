@@ -8,7 +8,7 @@
 import { runService, StartupError } from "@docent/config/run-service";
 import { createDb } from "@docent/db/client";
 import { assertDatabaseReady } from "@docent/db/ready";
-import { resolveEmbedder } from "@docent/embeddings";
+import { resolveEmbedder } from "@docent/embeddings/resolve";
 import { assertNoEviction, createRedis, RedisEvictionPolicyError } from "@docent/queue/redis";
 import { createMetricsRegistry } from "@docent/service-kit/metrics";
 import { createStorageFromEnv } from "@docent/storage/env";

@@ -10,8 +10,8 @@
  * "unreachable" and the storage outage are TCP relays switched off (@docent/testing/relay).
  */
 import { Readable } from "node:stream";
-import { createOpenAIEmbedder } from "@docent/embeddings";
-import { createS3Storage } from "@docent/storage";
+import { createOpenAIEmbedder } from "@docent/embeddings/openai";
+import { createS3Storage } from "@docent/storage/s3";
 import { startTcpRelay, targetOf, type TcpRelay } from "@docent/testing/relay";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddingServer } from "../test/embedding-server";

@@ -24,7 +24,7 @@ import { purgeDeletedDocument } from "@docent/db/queries/documents";
 import { enqueueIngest, type IngestQueue } from "@docent/queue/producer";
 import { ingestJobId } from "@docent/queue/jobs";
 import type { Dependency } from "@docent/service-kit/dependency-errors";
-import type { ObjectStorage } from "@docent/storage";
+import type { ObjectStorage } from "@docent/storage/types";
 import type postgres from "postgres";
 import type { Redis } from "ioredis";
 import { dependencyNoun } from "./processors/base";

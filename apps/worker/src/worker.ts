@@ -6,21 +6,16 @@
  */
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
-import type { ResolveEmbedderConfig } from "@docent/embeddings";
+import type { ResolveEmbedderConfig } from "@docent/embeddings/resolve";
 import { randomUUID } from "node:crypto";
-import {
-  createIngestQueue,
-  ingestWorkerOptions,
-  outageRetryPolicy,
-  QUEUE_NAMES,
-  type IngestDocumentPayload,
-  type WorkerTimings,
-} from "@docent/queue";
-import { sharedGuardedFetch } from "@docent/outbound";
+import { createIngestQueue } from "@docent/queue/producer";
+import { ingestWorkerOptions, outageRetryPolicy, type WorkerTimings } from "@docent/queue/options";
+import { QUEUE_NAMES, type IngestDocumentPayload } from "@docent/queue/jobs";
+import { sharedGuardedFetch } from "@docent/outbound/dispatcher";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import type { Registry } from "@docent/service-kit/metrics";
-import type { ObjectStorage } from "@docent/storage";
+import type { ObjectStorage } from "@docent/storage/types";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";

@@ -24,7 +24,8 @@ import {
 import { DETECT_HEAD_BYTES, detectFileType } from "@docent/ingest/detect";
 import { ingestJobId } from "@docent/queue/jobs";
 import { enqueueIngest, type IngestQueue } from "@docent/queue/producer";
-import { documentStorageKey, type ObjectStorage } from "@docent/storage";
+import { documentStorageKey } from "@docent/storage/keys";
+import type { ObjectStorage } from "@docent/storage/types";
 
 /** As the API's DELETE: longer than a progress write, far shorter than a commit. */
 const DELETE_LOCK_TIMEOUT_MS = 500;

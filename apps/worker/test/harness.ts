@@ -4,7 +4,7 @@
  */
 import type {} from "@docent/testing/global-setup";
 import { createLogger } from "@docent/config/logger";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { startTestS3, type TestS3 } from "@docent/storage/testing";

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createGuardedFetch } from "@docent/outbound";
+import { createGuardedFetch } from "@docent/outbound/dispatcher";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EmbeddingDimensionError, EmbeddingError } from "./errors";
 import { createOpenAIEmbedder } from "./openai";

@@ -6,7 +6,7 @@
  * EmbeddingDimensionError, since no retry can fix it. Rate limits, 5xx, timeouts and
  * network errors are `retryable`; bad keys, unknown models and bad requests are not.
  */
-import { findUnsafeAddressError } from "@docent/outbound";
+import { findUnsafeAddressError } from "@docent/outbound/errors";
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from "openai";
 import { EmbeddingDimensionError, EmbeddingError } from "./errors";
 import { EMBEDDING_DIMENSIONS, type Embedder, type EmbedOptions } from "./types";

@@ -5,7 +5,8 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createGuardedFetch, type ResolvedAddress } from "@docent/outbound";
+import { createGuardedFetch } from "@docent/outbound/dispatcher";
+import type { ResolvedAddress } from "@docent/outbound/resolve";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EmbeddingError } from "./errors";
 import { resolveEmbedder } from "./resolve";

@@ -6,7 +6,7 @@
  * chose go through the address policy of @docent/outbound, checked when each connection
  * opens; the platform's own endpoint (EMBEDDING_BASE_URL) is trusted and may be private.
  */
-import { sharedGuardedFetch } from "@docent/outbound";
+import { sharedGuardedFetch } from "@docent/outbound/dispatcher";
 import { EmbeddingError } from "./errors";
 import type { EmbeddingEnv, EmbeddingProvider } from "./env";
 import { createLocalEmbedder } from "./local";

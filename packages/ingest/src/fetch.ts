@@ -9,21 +9,14 @@
  */
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
-import {
-  type AddressPolicy,
-  createGuardedDispatcher,
-  findHostResolutionError,
-  findUnsafeAddressError,
-  resolveAllowedAddresses,
-  type ResolvedAddress,
-  HostResolutionError,
-  UnsafeAddressError,
-} from "@docent/outbound";
+import { type AddressPolicy, resolveAllowedAddresses, type ResolvedAddress } from "@docent/outbound/resolve";
+import { createGuardedDispatcher } from "@docent/outbound/dispatcher";
+import { findHostResolutionError, findUnsafeAddressError, HostResolutionError, UnsafeAddressError } from "@docent/outbound/errors";
 import type { Dispatcher } from "undici";
 import { FetchError, UnsafeUrlError } from "./errors";
 
-export { isPublicAddress } from "@docent/outbound";
-export type { ResolvedAddress } from "@docent/outbound";
+export { isPublicAddress } from "@docent/outbound/address-policy";
+export type { ResolvedAddress } from "@docent/outbound/resolve";
 
 export interface FetchUrlOptions {
   /** Largest body accepted, after decompression. Default 50 MB. */

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EmbeddingError } from "@docent/embeddings";
+import { EmbeddingError } from "@docent/embeddings/errors";
 import { afterAll, describe, expect, it } from "vitest";
 import { embedderForSettings } from "./byok-embedder";
 import { byokAad, createSecretBox, parseKeyRing } from "./crypto/secrets";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { sharedGuardedFetch } from "@docent/outbound";
+import { sharedGuardedFetch } from "@docent/outbound/dispatcher";
 import { afterAll, describe, expect, it } from "vitest";
 import { embedderForSettings, type EmbeddingSettings } from "./byok-embedder";
 import { WorkspaceKeyError } from "./workspace-keys";

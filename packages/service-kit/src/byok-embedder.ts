@@ -8,7 +8,8 @@
  */
 import type { Executor } from "@docent/db/client";
 import { getTenantSettings, type TenantSettings } from "@docent/db/queries/tenant-settings";
-import { type Embedder, resolveEmbedder, type ResolveEmbedderConfig } from "@docent/embeddings";
+import type { Embedder } from "@docent/embeddings/types";
+import { resolveEmbedder, type ResolveEmbedderConfig } from "@docent/embeddings/resolve";
 import type { SecretBox } from "./crypto/secrets";
 import { openWorkspaceKey } from "./workspace-keys";
 

@@ -9,7 +9,7 @@
  * decided its own meaning (an AppError, an ingest error such as a failed URL fetch)
  * stops the walk: a user's web site refusing connections is not our outage.
  */
-import { EmbeddingError } from "@docent/embeddings";
+import { EmbeddingError } from "@docent/embeddings/errors";
 
 export type Dependency = "database" | "redis" | "storage" | "embedding" | "network";
 

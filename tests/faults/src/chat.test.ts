@@ -7,7 +7,7 @@
  */
 import { ensureCatalog } from "@docent/db/catalog";
 import { addOrigin } from "@docent/db/queries/origins";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { startTestLlmServer } from "@docent/chat/test-support/llm-server";
 import { useTestDatabase } from "@docent/testing/db";
 import { addDocument } from "@docent/testing/factories";

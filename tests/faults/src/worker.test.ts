@@ -6,7 +6,8 @@
  */
 import { Readable } from "node:stream";
 import { createLogger } from "@docent/config/logger";
-import { chunkDocument, extract } from "@docent/ingest";
+import { chunkDocument } from "@docent/ingest/chunk";
+import { extract } from "@docent/ingest/extract";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { startTestS3 } from "@docent/storage/testing";

@@ -5,19 +5,14 @@
  * under `/chat`; both proxied on the admin origin.
  */
 import type { z } from "zod";
-import type {
-  createApiKeyBodySchema,
-  createPlanBodySchema,
-  updatePlanBodySchema,
-  createInvitationBodySchema,
-  createBotBodySchema,
-  createPromptBodySchema,
-  loginBodySchema,
-  updateBotBodySchema,
-  updatePromptBodySchema,
-  updateSettingsBodySchema,
-  updateWidgetBodySchema,
-} from "@docent/contracts";
+import type { createApiKeyBodySchema } from "@docent/contracts/api-keys";
+import type { createPlanBodySchema, updatePlanBodySchema } from "@docent/contracts/admin";
+import type { createInvitationBodySchema } from "@docent/contracts/invitations";
+import type { createBotBodySchema, updateBotBodySchema } from "@docent/contracts/bots";
+import type { createPromptBodySchema, updatePromptBodySchema } from "@docent/contracts/prompts";
+import type { loginBodySchema } from "@docent/contracts/auth";
+import type { updateSettingsBodySchema } from "@docent/contracts/settings";
+import type { updateWidgetBodySchema } from "@docent/contracts/widget";
 import { consumeChatResponse, normaliseCitation, type StreamHandlers } from "@docent/widget-kit/chat-stream";
 import { mutationHeaders, request, send, setCsrfToken, uploadWithProgress } from "./http";
 import type {

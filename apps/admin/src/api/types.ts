@@ -3,23 +3,20 @@
  * services' routes; fields a screen can live without are optional so a missing field
  * shows as "—" rather than breaking the page.
  */
-import type {
-  AdminPlanDto,
-  AllowedOriginDto,
-  AuthMethodDto,
-  AuthProvidersResponse,
-  AnalyticsDto,
-  ApiKeyDto,
-  BotDto,
-  InvitationDto,
-  MemberDto,
-  PromptDto,
-  SettingsDto,
-  TemplateDto,
-  UsageResponse,
-  UserDto,
-  WidgetConfigDto,
-} from "@docent/contracts";
+import type { AdminPlanDto } from "@docent/contracts/admin";
+import type { AllowedOriginDto } from "@docent/contracts/origins";
+import type { AuthMethodDto, AuthProvidersResponse } from "@docent/contracts/sso";
+import type { AnalyticsDto } from "@docent/contracts/analytics";
+import type { ApiKeyDto } from "@docent/contracts/api-keys";
+import type { BotDto } from "@docent/contracts/bots";
+import type { InvitationDto } from "@docent/contracts/invitations";
+import type { MemberDto } from "@docent/contracts/workspaces";
+import type { PromptDto } from "@docent/contracts/prompts";
+import type { SettingsDto } from "@docent/contracts/settings";
+import type { TemplateDto } from "@docent/contracts/templates";
+import type { UsageResponse } from "@docent/contracts/plans";
+import type { UserDto } from "@docent/contracts/auth";
+import type { WidgetConfigDto } from "@docent/contracts/widget";
 import type { Citation } from "@docent/widget-kit/chat-stream";
 
 export type { Citation };

@@ -1,21 +1,8 @@
 /** /v1/admin: platform administration (users.role = ADMIN only): workspaces, users, plans. */
-import {
-  adminPlanSchema,
-  adminUserPageSchema,
-  adminUserParamsSchema,
-  adminWorkspacePageSchema,
-  adminWorkspaceParamsSchema,
-  createPlanBodySchema,
-  errorResponseSchema,
-  listOf,
-  pageQuerySchema,
-  planChangeResultSchema,
-  planParamsSchema,
-  setWorkspacePlanBodySchema,
-  updatePlanBodySchema,
-  usageResponseSchema,
-  userSchema,
-} from "@docent/contracts";
+import { adminPlanSchema, adminUserPageSchema, adminUserParamsSchema, adminWorkspacePageSchema, adminWorkspaceParamsSchema, createPlanBodySchema, planChangeResultSchema, planParamsSchema, setWorkspacePlanBodySchema, updatePlanBodySchema } from "@docent/contracts/admin";
+import { errorResponseSchema, listOf, pageQuerySchema } from "@docent/contracts/common";
+import { usageResponseSchema } from "@docent/contracts/plans";
+import { userSchema } from "@docent/contracts/auth";
 import { requireSession } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

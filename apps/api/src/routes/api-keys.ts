@@ -1,12 +1,7 @@
 /** /v1/workspaces/:workspaceId/api-keys: create (secret shown once), list, revoke. */
-import {
-  apiKeyParamsSchema,
-  apiKeySchema,
-  createApiKeyBodySchema,
-  createdApiKeySchema,
-  listOf,
-  workspaceParamsSchema,
-} from "@docent/contracts";
+import { apiKeyParamsSchema, apiKeySchema, createApiKeyBodySchema, createdApiKeySchema } from "@docent/contracts/api-keys";
+import { listOf } from "@docent/contracts/common";
+import { workspaceParamsSchema } from "@docent/contracts/workspaces";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

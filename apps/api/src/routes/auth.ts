@@ -3,17 +3,8 @@
  * logout, me, password change and reset. The routes anyone may call are limited per client
  * address, and mail to one address is capped per hour.
  */
-import {
-  changePasswordBodySchema,
-  loginBodySchema,
-  mailSentResponseSchema,
-  noContent,
-  passwordResetBodySchema,
-  passwordResetRequestBodySchema,
-  sessionResponseSchema,
-  signupBodySchema,
-  verifyEmailBodySchema,
-} from "@docent/contracts";
+import { changePasswordBodySchema, loginBodySchema, mailSentResponseSchema, passwordResetBodySchema, passwordResetRequestBodySchema, sessionResponseSchema, signupBodySchema, verifyEmailBodySchema } from "@docent/contracts/auth";
+import { noContent } from "@docent/contracts/common";
 import { requireSession } from "@docent/http-kit/auth";
 import { clientAddressKey } from "@docent/http-kit/rate-limit";
 import { userDto } from "../dto";

@@ -1,15 +1,7 @@
 /** /v1/workspaces/:workspaceId/bots: bots CRUD (blank or from a template). */
-import {
-  botListItemSchema,
-  botParamsSchema,
-  botSchema,
-  createBotBodySchema,
-  errorResponseSchema,
-  listOf,
-  noContent,
-  updateBotBodySchema,
-  workspaceParamsSchema,
-} from "@docent/contracts";
+import { botListItemSchema, botParamsSchema, botSchema, createBotBodySchema, updateBotBodySchema } from "@docent/contracts/bots";
+import { errorResponseSchema, listOf, noContent } from "@docent/contracts/common";
+import { workspaceParamsSchema } from "@docent/contracts/workspaces";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

@@ -1,5 +1,8 @@
 /** Plans (public), templates, and a workspace's usage against its plan. */
-import { listOf, planSchema, templateSchema, usageResponseSchema, workspaceParamsSchema } from "@docent/contracts";
+import { listOf } from "@docent/contracts/common";
+import { planSchema, usageResponseSchema } from "@docent/contracts/plans";
+import { templateSchema } from "@docent/contracts/templates";
+import { workspaceParamsSchema } from "@docent/contracts/workspaces";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

@@ -5,18 +5,8 @@
  * parser straight to object storage; `/events` is a Server-Sent Events stream of the
  * bot's document status.
  */
-import {
-  addTextDocumentBodySchema,
-  addUrlDocumentBodySchema,
-  documentBotParamsSchema,
-  documentListSchema,
-  documentParamsSchema,
-  documentSchema,
-  errorResponseSchema,
-  listDocumentsQuerySchema,
-  noContent,
-  reindexAllResultSchema,
-} from "@docent/contracts";
+import { addTextDocumentBodySchema, addUrlDocumentBodySchema, documentBotParamsSchema, documentListSchema, documentParamsSchema, documentSchema, listDocumentsQuerySchema, reindexAllResultSchema } from "@docent/contracts/documents";
+import { errorResponseSchema, noContent } from "@docent/contracts/common";
 import { sanitizeName } from "@docent/contracts/names";
 import type { DocumentStatusEvent } from "@docent/queue/status";
 import { requireAccess, type Permission } from "@docent/http-kit/auth";

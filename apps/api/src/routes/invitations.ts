@@ -3,18 +3,9 @@
  * create, resend and revoke them; /v1/invitations/preview and /accept are for the invitee
  * following the mailed link (tokens travel in bodies, never in URLs).
  */
-import {
-  acceptInvitationResponseSchema,
-  createInvitationBodySchema,
-  errorResponseSchema,
-  invitationParamsSchema,
-  invitationPreviewSchema,
-  invitationSchema,
-  invitationTokenBodySchema,
-  listOf,
-  noContent,
-  workspaceParamsSchema,
-} from "@docent/contracts";
+import { acceptInvitationResponseSchema, createInvitationBodySchema, invitationParamsSchema, invitationPreviewSchema, invitationSchema, invitationTokenBodySchema } from "@docent/contracts/invitations";
+import { errorResponseSchema, listOf, noContent } from "@docent/contracts/common";
+import { workspaceParamsSchema } from "@docent/contracts/workspaces";
 import { requireAccess, requireSession } from "@docent/http-kit/auth";
 import { RateLimitedError } from "@docent/service-kit/errors";
 import { clientAddressKey } from "@docent/http-kit/rate-limit";

@@ -2,15 +2,8 @@
  * /v1/workspaces/:workspaceId/members: list, change role, remove/leave. People join only by
  * accepting an invitation (routes/invitations.ts), never by being added.
  */
-import {
-  errorResponseSchema,
-  listOf,
-  memberParamsSchema,
-  memberSchema,
-  noContent,
-  updateMemberBodySchema,
-  workspaceParamsSchema,
-} from "@docent/contracts";
+import { errorResponseSchema, listOf, noContent } from "@docent/contracts/common";
+import { memberParamsSchema, memberSchema, updateMemberBodySchema, workspaceParamsSchema } from "@docent/contracts/workspaces";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

@@ -1,13 +1,7 @@
 /** /v1/workspaces/:workspaceId/bots/:botId/origins: sites allowed to embed the widget. */
-import {
-  addOriginBodySchema,
-  allowedOriginSchema,
-  botParamsSchema,
-  errorResponseSchema,
-  listOf,
-  noContent,
-  originParamsSchema,
-} from "@docent/contracts";
+import { addOriginBodySchema, allowedOriginSchema, originParamsSchema } from "@docent/contracts/origins";
+import { botParamsSchema } from "@docent/contracts/bots";
+import { errorResponseSchema, listOf, noContent } from "@docent/contracts/common";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

@@ -1,14 +1,7 @@
 /** /v1/workspaces/:workspaceId/bots/:botId/prompts: versions, create, edit, activate, delete. */
-import {
-  botParamsSchema,
-  createPromptBodySchema,
-  errorResponseSchema,
-  listOf,
-  noContent,
-  promptParamsSchema,
-  promptSchema,
-  updatePromptBodySchema,
-} from "@docent/contracts";
+import { botParamsSchema } from "@docent/contracts/bots";
+import { createPromptBodySchema, promptParamsSchema, promptSchema, updatePromptBodySchema } from "@docent/contracts/prompts";
+import { errorResponseSchema, listOf, noContent } from "@docent/contracts/common";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

@@ -1,5 +1,6 @@
 /** /v1/workspaces/:workspaceId/settings: model providers and BYOK keys (write-only). */
-import { settingsSchema, updateSettingsBodySchema, workspaceParamsSchema } from "@docent/contracts";
+import { settingsSchema, updateSettingsBodySchema } from "@docent/contracts/settings";
+import { workspaceParamsSchema } from "@docent/contracts/workspaces";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

@@ -4,20 +4,8 @@
  * account's sign-in methods. The browser-facing steps are rate-limited per client address
  * like the other sign-in routes.
  */
-import {
-  authMethodParamsSchema,
-  authMethodSchema,
-  authProvidersResponseSchema,
-  type AuthMethodDto,
-  listOf,
-  noContent,
-  pendingLinkSchema,
-  ssoCallbackBodySchema,
-  ssoCallbackResponseSchema,
-  ssoProviderParamsSchema,
-  ssoStartBodySchema,
-  ssoStartResponseSchema,
-} from "@docent/contracts";
+import { authMethodParamsSchema, authMethodSchema, authProvidersResponseSchema, type AuthMethodDto, pendingLinkSchema, ssoCallbackBodySchema, ssoCallbackResponseSchema, ssoProviderParamsSchema, ssoStartBodySchema, ssoStartResponseSchema } from "@docent/contracts/sso";
+import { listOf, noContent } from "@docent/contracts/common";
 import { type BrowserBinding, requireSession } from "@docent/http-kit/auth";
 import { ForbiddenError } from "@docent/service-kit/errors";
 import { clientAddressKey } from "@docent/http-kit/rate-limit";

@@ -1,5 +1,6 @@
 /** /v1/workspaces/:workspaceId/bots/:botId/widget: the embeddable widget's appearance. */
-import { botParamsSchema, updateWidgetBodySchema, widgetConfigSchema } from "@docent/contracts";
+import { botParamsSchema } from "@docent/contracts/bots";
+import { updateWidgetBodySchema, widgetConfigSchema } from "@docent/contracts/widget";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

@@ -1,13 +1,6 @@
 /** /v1/workspaces: the caller's workspaces; create, read, rename, delete. */
-import {
-  createWorkspaceBodySchema,
-  errorResponseSchema,
-  listOf,
-  noContent,
-  updateWorkspaceBodySchema,
-  workspaceParamsSchema,
-  workspaceSchema,
-} from "@docent/contracts";
+import { createWorkspaceBodySchema, updateWorkspaceBodySchema, workspaceParamsSchema, workspaceSchema } from "@docent/contracts/workspaces";
+import { errorResponseSchema, listOf, noContent } from "@docent/contracts/common";
 import { requireAccess, requireIdentity, requireSession } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 

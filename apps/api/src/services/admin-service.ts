@@ -20,7 +20,7 @@ import { deleteUserSessions } from "@docent/db/queries/sessions";
 import { workspacesOverLimits } from "@docent/db/queries/usage";
 import { listUsers, updateUser } from "@docent/db/queries/users";
 import { getWorkspace, listAllWorkspaces } from "@docent/db/queries/workspaces";
-import type { createPlanBodySchema, updatePlanBodySchema } from "@docent/contracts";
+import type { createPlanBodySchema, updatePlanBodySchema } from "@docent/contracts/admin";
 import { ConflictError, NotFoundError } from "@docent/service-kit/errors";
 import type { z } from "zod";
 import { adminPlanDto, userDto } from "../dto";

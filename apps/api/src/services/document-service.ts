@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Logger } from "@docent/config/logger";
-import type { DocumentDto } from "@docent/contracts";
+import type { DocumentDto } from "@docent/contracts/documents";
 import { sanitizeName } from "@docent/contracts/names";
 import type { Database } from "@docent/db/client";
 import {
@@ -34,7 +34,8 @@ import {
 } from "@docent/queue/producer";
 import { ingestJobId } from "@docent/queue/jobs";
 import { announceDocumentStatus, type DocumentStatusEvent } from "@docent/queue/status";
-import { documentStorageKey, type ObjectStorage } from "@docent/storage";
+import { documentStorageKey } from "@docent/storage/keys";
+import type { ObjectStorage } from "@docent/storage/types";
 import type { Redis } from "ioredis";
 import { documentDto } from "../dto";
 import { documentErrors } from "./document-errors";

@@ -4,7 +4,7 @@
  * verified. Nobody is added without their consent, and inviting answers the same whether
  * or not the address has an account.
  */
-import type { InvitationDto } from "@docent/contracts";
+import type { InvitationDto } from "@docent/contracts/invitations";
 import type { Database } from "@docent/db/client";
 import {
   deleteInvitation,

@@ -8,7 +8,8 @@
  * `ProviderUnavailableError`: the sign-in answers 503 with Retry-After instead of failing
  * in some less readable way further down.
  */
-import { createGuardedFetch, findUnsafeAddressError } from "@docent/outbound";
+import { createGuardedFetch } from "@docent/outbound/dispatcher";
+import { findUnsafeAddressError } from "@docent/outbound/errors";
 
 export class ProviderUnavailableError extends Error {
   /** "connection refused", "timed out after 10000 ms", "answered 503"... */

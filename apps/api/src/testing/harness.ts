@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { ensureCatalog } from "@docent/db/catalog";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
-import { createFsStorage } from "@docent/storage";
+import { createFsStorage } from "@docent/storage/fs";
 import { useTestDatabase } from "@docent/testing/db";
 import { type Mailbox, type ReceivedMail, startMailbox } from "@docent/testing/mailbox";
 import { useTestRedis } from "@docent/testing/redis";

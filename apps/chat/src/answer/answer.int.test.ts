@@ -8,7 +8,7 @@ import { createLogger } from "@docent/config/logger";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import { createPrompt } from "@docent/db/queries/prompts";
 import * as s from "@docent/db/schema";
-import { sharedGuardedFetch } from "@docent/outbound";
+import { sharedGuardedFetch } from "@docent/outbound/dispatcher";
 import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { useTestDatabase } from "@docent/testing/db";
 import { eq } from "drizzle-orm";

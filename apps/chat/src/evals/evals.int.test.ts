@@ -9,7 +9,7 @@ import { ensureCatalog } from "@docent/db/catalog";
 import { createEvalQueue, enqueueEvalRun } from "@docent/queue/evals";
 import { createEvalRun } from "@docent/db/queries/evals";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { Redis } from "ioredis";

@@ -6,7 +6,7 @@
 import { ensureCatalog } from "@docent/db/catalog";
 import { createEvalQueue } from "@docent/queue/evals";
 import { getEvalRunById } from "@docent/db/queries/evals";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { Redis } from "ioredis";

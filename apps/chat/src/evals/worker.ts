@@ -10,7 +10,8 @@
  */
 import type { Logger } from "@docent/config/logger";
 import { failRun, requeueRun } from "@docent/db/queries/evals";
-import { type EvalRunPayload, evalWorkerOptions, jobPayloadSchemas, QUEUE_NAMES } from "@docent/queue";
+import { type EvalRunPayload, jobPayloadSchemas, QUEUE_NAMES } from "@docent/queue/jobs";
+import { evalWorkerOptions } from "@docent/queue/evals";
 import { normalizeError } from "@docent/http-kit/error-handler";
 import { DependencyUnavailableError } from "@docent/service-kit/errors";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";

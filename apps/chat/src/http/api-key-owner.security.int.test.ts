@@ -8,7 +8,7 @@ import type { ApiKeyScope } from "@docent/contracts/json";
 import { addMember, removeMember } from "@docent/db/queries/members";
 import { createUser, updateUser } from "@docent/db/queries/users";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { useTestDatabase } from "@docent/testing/db";
 import { createApiKey } from "@docent/testing/factories";
 import { useTestRedis } from "@docent/testing/redis";

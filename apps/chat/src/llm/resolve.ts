@@ -11,7 +11,8 @@
  */
 import type { Database } from "@docent/db/client";
 import { getTenantSettings } from "@docent/db/queries/tenant-settings";
-import { findUnsafeAddressError, sharedGuardedFetch } from "@docent/outbound";
+import { findUnsafeAddressError } from "@docent/outbound/errors";
+import { sharedGuardedFetch } from "@docent/outbound/dispatcher";
 import type { SecretBox } from "@docent/service-kit/crypto/secrets";
 import { openWorkspaceKey } from "@docent/service-kit/workspace-keys";
 import { ChatError } from "../errors";

@@ -7,7 +7,7 @@
 import { ensureCatalog } from "@docent/db/catalog";
 import type { AddressInfo } from "node:net";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { sha256Hex } from "@docent/service-kit/crypto/tokens";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";

@@ -9,7 +9,7 @@ import { ensureCatalog } from "@docent/db/catalog";
 import { randomBytes } from "node:crypto";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";

@@ -3,7 +3,7 @@
  * which embedder a workspace without its own provider gets. Only the chat service knows
  * them (they are its environment), so it says them; names only, never URLs or keys.
  */
-import { LOCAL_EMBEDDER_ID } from "@docent/embeddings";
+import { LOCAL_EMBEDDER_ID } from "@docent/embeddings/local";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "./deps";
 import { requireIdentity } from "@docent/http-kit/auth";

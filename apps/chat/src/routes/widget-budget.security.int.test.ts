@@ -6,7 +6,7 @@
  */
 import { ensureCatalog } from "@docent/db/catalog";
 import { addOrigin } from "@docent/db/queries/origins";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { useTestDatabase } from "@docent/testing/db";
 import { createPlan, subscribe } from "@docent/testing/factories";
 import { useTestRedis } from "@docent/testing/redis";

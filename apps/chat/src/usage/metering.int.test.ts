@@ -5,7 +5,7 @@
  * analytics apart from answered questions. Before this, 8,600 calls left the counters at 22.
  */
 import { ensureCatalog } from "@docent/db/catalog";
-import { createLocalEmbedder } from "@docent/embeddings";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import * as s from "@docent/db/schema";
 import { useTestDatabase } from "@docent/testing/db";
 import { createPlan, subscribe } from "@docent/testing/factories";

@@ -5,8 +5,11 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { StoredSource } from "@docent/db/queries/bot-documents";
-import { DETECT_HEAD_BYTES, detectFileType, fetchUrlSafely, type FetchUrlOptions, type SourceKind } from "@docent/ingest";
-import { documentStorageKey, ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
+import { DETECT_HEAD_BYTES, detectFileType } from "@docent/ingest/detect";
+import { fetchUrlSafely, type FetchUrlOptions } from "@docent/ingest/fetch";
+import type { SourceKind } from "@docent/ingest/types";
+import { documentStorageKey } from "@docent/storage/keys";
+import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage/types";
 import type { AcceptedDocument } from "./accept";
 import { PermanentDocumentError } from "./errors";
 

@@ -3,7 +3,7 @@
  * tuples. A chunk whose content hash and embedding model match one already stored for
  * this document reuses that vector instead of being embedded.
  */
-import type { Chunk } from "@docent/ingest";
+import type { Chunk } from "@docent/ingest/types";
 import type postgres from "postgres";
 import { encodeChunkRow } from "./copy-chunks";
 import { PermanentDocumentError } from "./errors";

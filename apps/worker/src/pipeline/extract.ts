@@ -4,7 +4,10 @@
  * in memory at once; other kinds are extracted whole and chunked.
  */
 import type { ProcessingLimits } from "@docent/db/queries/usage";
-import { chunkDocument, chunkSections, extract, openPdf, type Chunk, type SourceKind } from "@docent/ingest";
+import { chunkDocument, chunkSections } from "@docent/ingest/chunk";
+import { extract } from "@docent/ingest/extract";
+import { openPdf } from "@docent/ingest/extract/pdf";
+import type { Chunk, SourceKind } from "@docent/ingest/types";
 import { tooManyPages } from "./limits";
 import type { ProgressReporter } from "./progress";
 

@@ -20,7 +20,7 @@ import { getProcessingLimits, type ProcessingLimits } from "@docent/db/queries/u
 import { purgeDeletedDocument } from "@docent/db/queries/documents";
 import type { IngestDocumentPayload } from "@docent/queue/jobs";
 import { announceDocumentStatus } from "@docent/queue/status";
-import type { ObjectStorage } from "@docent/storage";
+import type { ObjectStorage } from "@docent/storage/types";
 import type { Redis } from "ioredis";
 import type postgres from "postgres";
 import type { IngestStage, WorkerMetrics } from "../metrics";
