@@ -2,7 +2,9 @@
  * The code's boundaries, checked by `pnpm lint:deps` (part of `pnpm lint`) and by the
  * test in tests/boundaries:
  *   apps/*      deployables; may import packages, never another app
- *   packages/*  shared libraries; never import an app
+ *   packages/*  shared libraries; never import an app; packages/contracts imports no
+ *               other package (the shapes the browser shares with the servers)
+ *   apps/worker serves no HTTP API: no Fastify, no @docent/http-kit
  *   tests/*     cross-service suites; may import apps and packages
  * and no import cycle anywhere (but between drizzle table files). Workspace imports (`@docent/db/queries/bots`) are
  * followed through node_modules to their source folders, so the rules see real paths.
@@ -23,6 +25,20 @@ module.exports = {
       severity: "error",
       from: { path: "^packages/" },
       to: { path: "^apps/" },
+    },
+    {
+      name: "contracts-stand-alone",
+      comment: "Contracts are the shapes clients and servers share (the admin bundles them): their code depends on no other package (their build and test configuration may use @docent/config).",
+      severity: "error",
+      from: { path: "^packages/contracts/src/" },
+      to: { path: "^(packages|apps)/", pathNot: "^packages/contracts/" },
+    },
+    {
+      name: "worker-without-http-framework",
+      comment: "The worker serves no HTTP API: it must not load Fastify or the HTTP half of the kit (@docent/http-kit), so its image does not install them.",
+      severity: "error",
+      from: { path: "^apps/worker/(src|test)/" },
+      to: { path: "^packages/http-kit/|node_modules/(fastify|@fastify/)" },
     },
     {
       name: "no-cycles",

@@ -5,17 +5,16 @@
  * with `inject`.
  */
 import type { Database } from "@docent/db/client";
-import { createDocumentsService } from "@docent/documents";
 import type { IngestQueue } from "@docent/queue/producer";
-import { cookieSecure, createBrowserBinding, createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/service-kit/auth";
+import { cookieSecure, createBrowserBinding, createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/http-kit/auth";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
-import { createServiceApp, type ServiceApp } from "@docent/service-kit/fastify";
-import { registerHealthRoutes } from "@docent/service-kit/health";
-import { createServiceLogger, type Logger } from "@docent/service-kit/logger";
+import { createServiceApp, type ServiceApp } from "@docent/http-kit/fastify";
+import { registerHealthRoutes } from "@docent/http-kit/health";
+import { createServiceLogger, type Logger } from "@docent/http-kit/logger";
 import { createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
-import { registerOpenApi } from "@docent/service-kit/openapi";
-import { proxyTrust } from "@docent/service-kit/proxy-trust";
-import { createAttemptLimiter, registerRateLimit } from "@docent/service-kit/rate-limit";
+import { registerOpenApi } from "@docent/http-kit/openapi";
+import { proxyTrust } from "@docent/http-kit/proxy-trust";
+import { createAttemptLimiter, registerRateLimit } from "@docent/http-kit/rate-limit";
 import { sql } from "drizzle-orm";
 import type { RouteOptions } from "fastify";
 import type { ObjectStorage } from "@docent/storage";
@@ -42,6 +41,8 @@ import { createApiKeyService } from "./services/api-key-service";
 import { createAuthService } from "./services/auth-service";
 import { createBotService } from "./services/bot-service";
 import { createCatalogService } from "./services/catalog-service";
+import type { DocumentLimits } from "./services/document-limits";
+import { createDocumentsService } from "./services/document-service";
 import { createInvitationService } from "./services/invitation-service";
 import { createSettingsService } from "./services/settings-service";
 import type { SignInPolicy } from "./services/sign-in-policy";
@@ -74,6 +75,8 @@ export interface ApiDeps {
   mailer?: Mailer;
   /** Where HTTP metrics go (server.ts serves it on the metrics listener); a fresh one by default. */
   metrics?: Registry;
+  /** Plan limits on documents; the workspace's plan by default (tests swap them). */
+  documentLimits?: DocumentLimits;
 }
 
 /** One entry per registered route, in registration order (the tenant-isolation test walks it). */
@@ -216,6 +219,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
     queue: deps.queue,
     redis: deps.jobsRedis ?? redis,
     logger: logger.child({ component: "documents" }),
+    limits: deps.documentLimits,
   });
   app.addHook("onClose", () => documents.close());
   await registerDocumentRoutes(context, documents);

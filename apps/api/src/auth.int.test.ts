@@ -5,7 +5,7 @@
  */
 import { Writable } from "node:stream";
 import { authMethods, emailTokens, sessions } from "@docent/db/schema";
-import { createServiceLogger } from "@docent/service-kit/logger";
+import { createServiceLogger } from "@docent/http-kit/logger";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "./app";

@@ -7,14 +7,9 @@
  * permission 403.
  */
 import type { Database } from "@docent/db/client";
-import { getBotContext } from "@docent/documents";
-import {
-  type Permission,
-  requireIdentity,
-  resolveWorkspaceAccess,
-  type WorkspaceAccess,
-} from "@docent/service-kit/auth";
-import { ForbiddenError, NotFoundError } from "@docent/service-kit/errors";
+import { getBotContext } from "@docent/db/queries/documents";
+import type { Permission, WorkspaceAccess } from "@docent/http-kit/auth";
+import { authorizeBot as authorizeBotAccess } from "@docent/http-kit/auth/bot-access";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 
 declare module "fastify" {
@@ -24,28 +19,9 @@ declare module "fastify" {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export async function authorizeBot(
-  db: Database,
-  request: FastifyRequest,
-  botId: string,
-  permission: Permission,
-): Promise<WorkspaceAccess> {
-  const identity = requireIdentity(request);
-  const bot = UUID.test(botId) ? await getBotContext(db, botId) : undefined;
-  if (!bot) throw new NotFoundError("Bot");
-  const access = await resolveWorkspaceAccess(db, identity, bot.workspaceId);
-  if (!access || (access.botId && access.botId !== botId)) throw new NotFoundError("Bot");
-  if (!access.permissions.has(permission)) {
-    throw new ForbiddenError(
-      access.apiKeyId
-        ? `This API key lacks the "${permission}" scope`
-        : `Your role (${access.role}) does not allow this; "${permission}" is needed`,
-      { details: { permission } },
-    );
-  }
-  return access;
+/** The caller's access to the bot's workspace (404 / 403 as described above). */
+export async function authorizeBot(db: Database, request: FastifyRequest, botId: string, permission: Permission): Promise<WorkspaceAccess> {
+  return (await authorizeBotAccess(db, request, botId, permission, getBotContext)).access;
 }
 
 /** Adds the bot check, before the handler, to every route that declares `botPermission`. */

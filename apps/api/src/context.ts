@@ -1,7 +1,7 @@
 /** What route modules receive: the app, the services and the session manager. */
-import type { SessionManager } from "@docent/service-kit/auth";
-import type { ServiceApp } from "@docent/service-kit/fastify";
-import type { AttemptLimiter } from "@docent/service-kit/rate-limit";
+import type { SessionManager } from "@docent/http-kit/auth";
+import type { ServiceApp } from "@docent/http-kit/fastify";
+import type { AttemptLimiter } from "@docent/http-kit/rate-limit";
 import type { FastifyRequest } from "fastify";
 import type { ApiEnv } from "./env";
 import type { createAdminService } from "./services/admin-service";

@@ -3,12 +3,12 @@
  * to the FS storage driver and the BullMQ queue, list/get/download/delete, the error
  * format for bad files, plan limits, CSRF and tenant isolation.
  */
-import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { botDocuments } from "@docent/db/schema";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { multipart } from "./testing/documents";
 import { createTestApi, errorBody, keyClient, signUp, type Client } from "./testing/harness";
 
 const api = await createTestApi();
@@ -16,18 +16,6 @@ const { app, db, queue, storageDir } = api;
 
 const MANUAL = "# Zephyr 9 manual\n\n## Warranty\n\nThe motor has a seven year warranty.\n";
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
-
-function multipart(fileName: string, content: Buffer | string, contentType = "application/octet-stream") {
-  const boundary = `----docent${randomBytes(8).toString("hex")}`;
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`,
-    ),
-    Buffer.isBuffer(content) ? content : Buffer.from(content),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 function upload(
   botId: string,

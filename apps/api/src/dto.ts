@@ -1,8 +1,9 @@
 /** Row -> response shape. Only fields listed in the contracts leave the API. */
-import type { AdminPlanDto, AllowedOriginDto, ApiKeyDto, BotDto, MemberDto, PlanDto, PromptDto, TemplateDto, UserDto, WidgetConfigDto, WorkspaceDto } from "@docent/contracts";
-import { readRagConfig } from "@docent/db/json";
+import type { AdminPlanDto, AllowedOriginDto, ApiKeyDto, BotDto, DocumentDto, MemberDto, PlanDto, PromptDto, TemplateDto, UserDto, WidgetConfigDto, WorkspaceDto } from "@docent/contracts";
+import { readRagConfig } from "@docent/contracts/json";
 import type { ApiKey } from "@docent/db/queries/api-keys";
 import type { Bot } from "@docent/db/queries/bots";
+import type { DocumentRow } from "@docent/db/queries/documents";
 import type { MemberWithUser } from "@docent/db/queries/members";
 import type { AllowedOrigin } from "@docent/db/queries/origins";
 import type { Plan } from "@docent/db/queries/plans";
@@ -146,4 +147,24 @@ export const adminPlanDto = (p: Plan & { workspaceCount: number }): AdminPlanDto
   isDefault: p.isDefault,
   workspaceCount: p.workspaceCount,
   updatedAt: p.updatedAt.toISOString(),
+});
+
+export const documentDto = (d: DocumentRow): DocumentDto => ({
+  id: d.id,
+  botId: d.botId,
+  name: d.name,
+  sourceType: d.sourceType,
+  mimeType: d.mimeType,
+  sizeBytes: d.sizeBytes,
+  sourceUrl: d.sourceUrl,
+  contentHash: d.contentHash,
+  status: d.status,
+  stage: d.stage,
+  progress: d.progress,
+  chunkCount: d.chunkCount,
+  errorMessage: d.errorMessage,
+  version: d.version,
+  processedAt: isoOrNull(d.processedAt),
+  createdAt: iso(d.createdAt),
+  updatedAt: iso(d.updatedAt),
 });

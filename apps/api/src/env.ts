@@ -1,10 +1,10 @@
 /** The API's configuration, parsed once at start-up; a bad value stops the process naming it. */
 import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
-import { sessionEnvFields } from "@docent/service-kit/auth/sessions";
+import { sessionEnvFields } from "@docent/http-kit/auth/sessions";
 import { encryptionKeysEnvField } from "@docent/service-kit/crypto/secrets";
 import { metricsEnvFields } from "@docent/service-kit/metrics";
-import { trustProxyField } from "@docent/service-kit/proxy-trust";
+import { trustProxyField } from "@docent/http-kit/proxy-trust";
 import { storageEnvSchema } from "@docent/storage/env";
 import { z } from "zod";
 import { parseEmailDomains, readSsoConfig, ssoEnvFields } from "./sso/config";

@@ -11,7 +11,7 @@ import { createDb } from "@docent/db/client";
 import { assertDatabaseReady } from "@docent/db/ready";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
-import { withHttpSerializers } from "@docent/service-kit/logger";
+import { withHttpSerializers } from "@docent/http-kit/logger";
 import { createMetricsRegistry, listenForScrapes } from "@docent/service-kit/metrics";
 import { createStorageFromEnv } from "@docent/storage/env";
 import { Redis } from "ioredis";

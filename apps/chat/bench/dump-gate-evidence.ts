@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { Database } from "@docent/db/client";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import { getQuestionTermCoverage } from "@docent/db/queries/answer-support";
 import { getBot, type Bot } from "@docent/db/queries/bots";
 import * as s from "@docent/db/schema";

@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createLogger } from "@docent/config/logger";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import { getBot } from "@docent/db/queries/bots";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";

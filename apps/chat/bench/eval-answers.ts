@@ -38,7 +38,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createLogger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import { getQuestionTermCoverage } from "@docent/db/queries/answer-support";
 import type { Bot } from "@docent/db/queries/bots";
 import { getBot } from "@docent/db/queries/bots";

@@ -19,7 +19,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { eq, sql } from "drizzle-orm";

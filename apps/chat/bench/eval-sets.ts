@@ -17,7 +17,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import * as s from "@docent/db/schema";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";

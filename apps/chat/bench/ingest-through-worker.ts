@@ -1,6 +1,6 @@
 /**
- * Ingests texts into a bot through the product's own pipeline: the documents service
- * stores each original (fs storage in a temporary directory) and enqueues its job on a
+ * Ingests texts into a bot through the product's own pipeline: each original is stored
+ * as the API stores it (fs storage in a temporary directory) and enqueues its job on a
  * private BullMQ prefix; one worker process, started with the worker's shipped `start`
  * command, extracts, chunks (the bot's rag config), embeds with the local embedder and
  * commits each document's chunks with one binary COPY in one transaction.
@@ -9,15 +9,14 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import * as s from "@docent/db/schema";
-import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { createFsStorage } from "@docent/storage";
 import { appDir, type BenchmarkProcess, spawnForBenchmark } from "@docent/testing/process";
 import { and, eq, sql } from "drizzle-orm";
+import { queueDocument } from "./queue-document";
 
 /** The worker process as it ships (its `start` script), over this process's environment. */
 export const spawnWorker = (env: Record<string, string>): BenchmarkProcess =>
@@ -36,7 +35,7 @@ export interface IngestThroughWorkerOptions {
 export interface IngestThroughWorkerResult {
   /** Document ids, in the order of `documents`. */
   documentIds: string[];
-  /** Storing the originals and enqueueing their jobs through the documents service. */
+  /** Storing the originals, creating their rows and enqueueing their jobs. */
   addSeconds: number;
   /** From the worker's spawn to the last document PROCESSED (start-up included). */
   workerSeconds: number;
@@ -50,14 +49,7 @@ export async function ingestThroughWorker(options: IngestThroughWorkerOptions): 
   const prefix = `docent-eval-${randomBytes(4).toString("hex")}`;
   const redis = createRedis(options.redisUrl, "worker");
   const queue = createIngestQueue({ connection: redis, prefix });
-  const service = createDocumentsService({
-    db,
-    storage: createFsStorage(storageDir),
-    queue,
-    redis,
-    logger: createLogger({ service: "eval-retrieval", level: "warn" }),
-    limits: unlimitedLimits,
-  });
+  const storage = createFsStorage(storageDir);
   const workerConcurrency = process.env.WORKER_CONCURRENCY;
   let worker: BenchmarkProcess | undefined;
   try {
@@ -66,7 +58,8 @@ export async function ingestThroughWorker(options: IngestThroughWorkerOptions): 
     const addStarted = performance.now();
     const documentIds: string[] = [];
     for (const doc of options.documents) {
-      documentIds.push((await service.addText({ botId, name: doc.name, text: doc.text })).id);
+      const bytes = Buffer.from(doc.text, "utf8");
+      documentIds.push(await queueDocument({ db, storage, queue }, { botId, name: doc.name, bytes, sourceType: "MANUAL_TEXT", mimeType: "text/plain; charset=utf-8" }));
     }
     const addSeconds = (performance.now() - addStarted) / 1000;
     await queue.resume();
@@ -116,7 +109,6 @@ export async function ingestThroughWorker(options: IngestThroughWorkerOptions): 
       worker.child.kill("SIGKILL");
       await worker.exited;
     }
-    await service.close();
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
     redis.disconnect();

@@ -8,16 +8,13 @@
  *   pnpm --filter @docent/chat load:chat [--connections 50] [--duration 60]
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { createLogger } from "@docent/config/logger";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import * as s from "@docent/db/schema";
-import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { writeLargePdf } from "@docent/ingest/testing/large-pdf";
 import { createIngestQueue } from "@docent/queue/producer";
@@ -29,6 +26,7 @@ import { addDocument } from "../test-support/fixtures";
 import { type BenchChatServer, startChatServer } from "./chat-server";
 import { spawnWorker } from "./ingest-through-worker";
 import { machine, table, writeSection } from "./report";
+import { queueDocument } from "./queue-document";
 import { createScratchDatabase } from "./scratch-db";
 
 const args = parseArgs({
@@ -142,14 +140,7 @@ async function main() {
     const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
     const queueRedis = createRedis(redisUrl, "worker");
     const queue = createIngestQueue({ connection: queueRedis, prefix });
-    const documents = createDocumentsService({
-      db,
-      storage: createFsStorage(storageDir),
-      queue,
-      redis: queueRedis,
-      logger: createLogger({ service: "load-chat", level: "warn" }),
-      limits: unlimitedLimits,
-    });
+    const storage = createFsStorage(storageDir);
     const pdfPath = join(storageDir, "manual.pdf");
     const pdf = writeLargePdf(pdfPath, { targetBytes: PDF_PAGES * PDF_BYTES_PER_PAGE });
     const worker = spawnWorker({ NODE_ENV: "production", LOG_LEVEL: "warn", DATABASE_URL: scratch.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, STORAGE_DIR: storageDir, EMBEDDING_PROVIDER: "local" });
@@ -161,12 +152,16 @@ async function main() {
       await sleep(3_000); // the worker's start-up is not part of the ingestion
       const busyLoad = load(`chat while one worker ingests a ${pdf.pages}-page PDF`, () => ingest);
       await sleep(5_000);
-      const doc = await documents.addFile({ botId: ingestBot.id, fileName: "manual.pdf", stream: createReadStream(pdfPath) as unknown as Readable });
+      const bytes = readFileSync(pdfPath);
+      const documentId = await queueDocument(
+        { db, storage, queue },
+        { botId: ingestBot.id, name: "manual.pdf", bytes, sourceType: "FILE_UPLOAD", mimeType: "application/pdf" },
+      );
       const from = performance.now();
       ingest = { from, to: Number.POSITIVE_INFINITY };
       for (;;) {
         const [row] = await scratch.sql<{ status: string; chunks: number; error: string | null }[]>`
-          select status, chunk_count as chunks, error_message as error from bot_documents where id = ${doc.id}`;
+          select status, chunk_count as chunks, error_message as error from bot_documents where id = ${documentId}`;
         if (row!.status === "FAILED") throw new Error(`the PDF failed: ${row!.error}`);
         if (row!.status === "PROCESSED") {
           pdfChunks = row!.chunks;
@@ -200,7 +195,6 @@ async function main() {
         worker.child.kill("SIGTERM");
         await worker.exited;
       }
-      await documents.close();
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
       queueRedis.disconnect();

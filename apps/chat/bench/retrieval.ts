@@ -21,7 +21,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import { searchChunksByVector } from "@docent/db/queries/retrieval";
 import * as s from "@docent/db/schema";
 import { createRetrievalService } from "../src/retrieval/service";

@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";

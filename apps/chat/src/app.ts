@@ -7,22 +7,21 @@
 import type { Logger } from "@docent/config/logger";
 import type { DbHandle } from "@docent/db/client";
 import { sharedGuardedFetch } from "@docent/outbound";
-import { createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/service-kit/auth";
+import { createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/http-kit/auth";
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
-import { byokAad, createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
-import { createServiceApp } from "@docent/service-kit/fastify";
+import { createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
+import { createServiceApp } from "@docent/http-kit/fastify";
 import { createEmbeddingMetrics, createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
-import { registerHealthRoutes } from "@docent/service-kit/health";
-import { registerOpenApi } from "@docent/service-kit/openapi";
-import { proxyTrust } from "@docent/service-kit/proxy-trust";
-import { registerRateLimit } from "@docent/service-kit/rate-limit";
+import { registerHealthRoutes } from "@docent/http-kit/health";
+import { registerOpenApi } from "@docent/http-kit/openapi";
+import { proxyTrust } from "@docent/http-kit/proxy-trust";
+import { registerRateLimit } from "@docent/http-kit/rate-limit";
 import type { EvalQueue } from "@docent/queue/evals";
 import type { Redis } from "ioredis";
 import { createChatService } from "./answer/service";
 import { createFeedbackService } from "./answer/feedback";
 import type { ChatEnv } from "./env";
 import { createChatMetrics } from "./metrics";
-import { ChatError } from "./errors";
 import { createBotAuthorizer } from "./http/auth";
 import { createEvalService } from "./evals/service";
 import { type EvalWorker, startEvalWorker } from "./evals/worker";
@@ -82,12 +81,6 @@ export async function buildApp(options: BuildAppOptions) {
   const metrics = createChatMetrics(registry);
   const embeddingMetrics = createEmbeddingMetrics(registry);
   const box = secretOpener(env);
-  const open = (ciphertext: string, workspaceId: string, field: "llm" | "embedding" | "rerank") => {
-    if (!box) {
-      throw new ChatError("ENCRYPTION_NOT_CONFIGURED", 500, "This server cannot read workspace API keys: DOCENT_ENCRYPTION_KEYS is not set");
-    }
-    return box.open(ciphertext, byokAad(workspaceId, field));
-  };
 
   // Workspace-chosen model URLs are checked by the address policy when each connection opens.
   const workspaceFetch = options.workspaceFetch ?? sharedGuardedFetch(env.ALLOW_PRIVATE_MODEL_URLS);
@@ -116,7 +109,7 @@ export async function buildApp(options: BuildAppOptions) {
         apiKey: env.RERANK_API_KEY,
         timeoutMs: env.RERANK_TIMEOUT_MS,
       },
-      decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "rerank"),
+      secrets: box,
       workspaceFetch,
     });
   const search = createSearchService({ retrieval, rerankerFor, logger: logger.child({ component: "search" }) });
@@ -131,7 +124,7 @@ export async function buildApp(options: BuildAppOptions) {
         model: env.LLM_MODEL,
         timeoutMs: env.LLM_TIMEOUT_MS,
       },
-      decryptSecret: (ciphertext, workspaceId) => open(ciphertext, workspaceId, "llm"),
+      secrets: box,
       workspaceFetch,
     });
   const responderFor = async (workspaceId: string, botModel: string | null) =>

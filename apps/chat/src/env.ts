@@ -1,9 +1,9 @@
 /** The chat service's configuration, parsed once at start-up. */
 import { envFields } from "@docent/config/env";
 import { shutdownTimeoutField } from "@docent/config/run-service";
-import { sessionEnvFields } from "@docent/service-kit/auth/sessions";
+import { sessionEnvFields } from "@docent/http-kit/auth/sessions";
 import { metricsEnvFields } from "@docent/service-kit/metrics";
-import { trustProxyField } from "@docent/service-kit/proxy-trust";
+import { trustProxyField } from "@docent/http-kit/proxy-trust";
 import { embeddingEnvSchema } from "@docent/embeddings";
 import { z } from "zod";
 

@@ -9,7 +9,7 @@ import { createDb } from "@docent/db/client";
 import { assertDatabaseReady } from "@docent/db/ready";
 import { createEvalQueue } from "@docent/queue/evals";
 import { createRedis } from "@docent/queue/redis";
-import { withHttpSerializers } from "@docent/service-kit/logger";
+import { withHttpSerializers } from "@docent/http-kit/logger";
 import { createMetricsRegistry, listenForScrapes } from "@docent/service-kit/metrics";
 import { buildApp } from "./app";
 import { chatEnvSchema } from "./env";

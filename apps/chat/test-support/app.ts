@@ -5,7 +5,7 @@
 import { parseEnv } from "@docent/config/env";
 import { createLogger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
-import type { ApiKeyScope } from "@docent/db/json";
+import type { ApiKeyScope } from "@docent/contracts/json";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
 import type { TestDatabase } from "@docent/testing/db";

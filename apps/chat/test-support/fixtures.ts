@@ -6,8 +6,8 @@
 import type {} from "@docent/testing/global-setup";
 import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "@docent/db/client";
-import type { RagConfig } from "@docent/db/json";
-import { defaultRagConfig } from "@docent/db/json";
+import type { RagConfig } from "@docent/contracts/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import * as s from "@docent/db/schema";
 import type { QueryEmbedder } from "../src/retrieval/types";
 

@@ -22,13 +22,13 @@ import { createLogger } from "@docent/config/logger";
 import { createDb } from "@docent/db/client";
 import { runMigrations } from "@docent/db/migrate";
 import { bots, users, workspaces } from "@docent/db/schema";
-import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { writeLargePdf } from "@docent/ingest/testing/large-pdf";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { createFsStorage } from "@docent/storage";
 import postgres from "postgres";
 import { copyChunkTuples, encodeChunkRow } from "../src/pipeline/copy-chunks";
+import { createTestDocuments } from "../test/documents";
 import { workerEnvSchema } from "../src/env";
 import type { BenchmarkProcess } from "@docent/testing/process";
 import { spawnWorker, workerStartCommand } from "../src/start-command";
@@ -130,14 +130,7 @@ async function main() {
     const [bot] = await db.insert(bots).values({ workspaceId: ws!.id, name: "Bench", publicId: "benchbot" }).returning();
     const queue = createIngestQueue({ connection: redis, prefix });
     const storage = createFsStorage(storageDir);
-    const service = createDocumentsService({
-      db,
-      storage,
-      queue,
-      redis,
-      logger: createLogger({ service: "bench", level: "warn" }),
-      limits: unlimitedLimits,
-    });
+    const documents = createTestDocuments({ db, storage, queue, logger: createLogger({ service: "bench", level: "warn" }) });
     const workerEnv = {
       NODE_ENV: "production",
       DATABASE_URL: url,
@@ -167,7 +160,7 @@ async function main() {
     const corpusBytes = corpus.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
     log(`corpus: ${corpus.length} documents, ${mb(corpusBytes)} MB of text (SQuAD v1.1 dev, rotated editions)`);
     await queue.pause();
-    for (const doc of corpus) await service.addText({ botId: bot!.id, name: doc.name, text: doc.text });
+    for (const doc of corpus) await documents.addText({ botId: bot!.id, name: doc.name, text: doc.text });
     await queue.resume();
     const pipelineWorker = startWorker(workerEnv);
     workers.push(pipelineWorker);
@@ -237,7 +230,7 @@ async function main() {
     const pdfPath = join(storageDir, "large.pdf");
     const pdf = writeLargePdf(pdfPath, { targetBytes: Math.round(pdfMegabytes * 1024 * 1024) });
     log(`pdf: ${mb(pdf.bytes)} MB, ${pdf.pages} pages`);
-    const pdfDoc = await service.addFile({ botId: bot!.id, fileName: "large.pdf", stream: createReadStream(pdfPath) as Readable });
+    const pdfDoc = await documents.addFile({ botId: bot!.id, fileName: "large.pdf", stream: createReadStream(pdfPath) as Readable });
     rmSync(pdfPath);
     const pdfWorker = startWorker(workerEnv);
     workers.push(pdfWorker);
@@ -263,7 +256,6 @@ async function main() {
     log(`pdf: ${pdfChunks} chunks in ${pdfSeconds.toFixed(1)} s; worker peak RSS (VmHWM) ${mb(peak)} MB (target < 400 MB)`);
     pdfWorker.child.kill("SIGTERM");
     await pdfWorker.exited;
-    await service.close();
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();
 

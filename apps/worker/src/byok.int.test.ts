@@ -78,7 +78,7 @@ const text = longMarkdown(2);
 describe("with DOCENT_ENCRYPTION_KEYS", () => {
   it("embeds workspace A's chunks with A's endpoint, model and key, and B's with the platform embedder", async () => {
     const before = embeddings.calls.length;
-    const docA = await rig.service.addText({ botId: a.bot.id, name: "a-notes", text });
+    const docA = await rig.documents.addText({ botId: a.bot.id, name: "a-notes", text });
     expect(await waitForDocument(rig.database.sql, docA.id, settled)).toMatchObject({ status: "PROCESSED" });
     const callsForA = embeddings.calls.slice(before);
     expect(callsForA.length).toBeGreaterThan(0);
@@ -95,7 +95,7 @@ describe("with DOCENT_ENCRYPTION_KEYS", () => {
     }
 
     const afterA = embeddings.calls.length;
-    const docB = await rig.service.addText({ botId: b.bot.id, name: "b-notes", text });
+    const docB = await rig.documents.addText({ botId: b.bot.id, name: "b-notes", text });
     expect(await waitForDocument(rig.database.sql, docB.id, settled)).toMatchObject({ status: "PROCESSED" });
     expect(embeddings.calls.length).toBe(afterA);
     const chunksB = await chunksOf(rig, docB.id);
@@ -110,17 +110,17 @@ describe("with DOCENT_ENCRYPTION_KEYS", () => {
   });
 
   it("re-index reuses vectors of the same model and re-embeds everything after a model change", async () => {
-    const doc = await rig.service.addText({ botId: a.bot.id, name: "a-reindex", text });
+    const doc = await rig.documents.addText({ botId: a.bot.id, name: "a-reindex", text });
     await waitForDocument(rig.database.sql, doc.id, settled);
     const total = (await chunksOf(rig, doc.id)).length;
 
     const before = embeddings.calls.length;
-    await rig.service.reindex(a.bot.id, doc.id);
+    await rig.documents.reindex(a.bot.id, doc.id);
     await waitForDocument(rig.database.sql, doc.id, (r) => r.version === 2 && settled(r));
     expect(embeddings.calls.length).toBe(before);
 
     await upsertTenantSettings(rig.database.db, a.workspace.id, { embeddingModel: "byok-embed-v2" });
-    await rig.service.reindex(a.bot.id, doc.id);
+    await rig.documents.reindex(a.bot.id, doc.id);
     expect(await waitForDocument(rig.database.sql, doc.id, (r) => r.version === 3 && settled(r))).toMatchObject({
       status: "PROCESSED",
     });
@@ -135,7 +135,7 @@ describe("with DOCENT_ENCRYPTION_KEYS", () => {
 describe("without DOCENT_ENCRYPTION_KEYS", () => {
   it("fails a BYOK workspace's document after one attempt, saying why", async () => {
     const before = embeddings.calls.length;
-    const doc = await lockedRig.service.addText({ botId: locked.bot.id, name: "locked", text: "Nobody can read this key." });
+    const doc = await lockedRig.documents.addText({ botId: locked.bot.id, name: "locked", text: "Nobody can read this key." });
     const row = await waitForDocument(lockedRig.database.sql, doc.id, settled);
     expect(row.status).toBe("FAILED");
     expect(row.errorMessage).toBe("This server cannot read workspace API keys: DOCENT_ENCRYPTION_KEYS is not set");

@@ -43,7 +43,7 @@ describe("worker: workspace embedding base URL checked at connect time", () => {
       embeddingApiKeyCiphertext: box.seal("sk-workspace-secret", byokAad(workspace.id, "embedding")),
       embeddingApiKeyHint: "sk-...cret",
     });
-    const doc = await rig.service.addText({ botId: bot.id, name: "payroll", text: "Salaries are paid on the 25th." });
+    const doc = await rig.documents.addText({ botId: bot.id, name: "payroll", text: "Salaries are paid on the 25th." });
     const row = await waitForDocument(rig.database.sql, doc.id, settled);
     expect(row.status).toBe("FAILED");
     expect(row.errorMessage).toMatch(/embedding base URL is not allowed: localhost resolves to a private or internal network address/);

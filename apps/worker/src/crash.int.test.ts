@@ -12,7 +12,7 @@ import { waitForDocument } from "../test/harness";
 import { createProcessRig } from "../test/process-rig";
 import { seedBot } from "../test/seed";
 
-const { database, queue, service, startWorker, chunkStats } = await createProcessRig();
+const { database, queue, documents, startWorker, chunkStats } = await createProcessRig();
 const chunking = { chunkSize: 100, chunkOverlap: 20 };
 const { bot, workspace } = await seedBot(database.db, chunking);
 
@@ -20,7 +20,7 @@ const text = longMarkdown(30);
 const cleanRunChunks = chunkDocument(await extract({ bytes: Buffer.from(text), kind: "markdown" }), chunking).length;
 
 async function addHandbook() {
-  return service.addFile({ botId: bot.id, fileName: "handbook.md", stream: Readable.from([Buffer.from(text)]) });
+  return documents.addFile({ botId: bot.id, fileName: "handbook.md", stream: Readable.from([Buffer.from(text)]) });
 }
 
 describe("worker crash safety", () => {

@@ -1,5 +1,5 @@
 /**
- * End to end below HTTP: documents go in through the documents service (streamed to an
+ * End to end below HTTP: documents go in as the API adds them (stored in an
  * S3-protocol server), the ingest worker processes them, and the chunks land in
  * Postgres + pgvector with the text, pages, vectors and search config a user relies on.
  */
@@ -17,11 +17,11 @@ import { reapStuckDocuments } from "./reaper";
 const rig = await createRig({
   fetchOptions: { allowAddress: (address) => address === "127.0.0.1" },
 });
-const { database, service, counts } = rig;
+const { database, documents, counts } = rig;
 const { bot, workspace } = await seedBot(database.db, { language: "german" });
 
 async function upload(fileName: string, bytes: Buffer | string) {
-  const doc = await service.addFile({
+  const doc = await documents.addFile({
     botId: bot.id,
     fileName,
     stream: Readable.from([Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes)]),
@@ -118,7 +118,7 @@ describe("re-index", () => {
     expect(row.status).toBe("PROCESSED");
     const before = { ...counts };
     const chunksBefore = await chunksOf(doc.id);
-    await service.reindex(bot.id, doc.id);
+    await documents.reindex(bot.id, doc.id);
     const again = await waitForDocument(database.sql, doc.id, (r) => r.version === 2 && settled(r));
     expect(again.status).toBe("PROCESSED");
     expect(counts.texts - before.texts).toBe(0);
@@ -129,14 +129,14 @@ describe("re-index", () => {
 
   it("embeds only the chunks whose text changed", async () => {
     const original = fixtures.longMarkdown(6);
-    const doc = await service.addText({ botId: bot.id, name: "notes", text: original });
+    const doc = await documents.addText({ botId: bot.id, name: "notes", text: original });
     await waitForDocument(database.sql, doc.id, settled);
     const total = (await chunksOf(doc.id)).length;
     // Replace the stored original with a version whose last section changed.
     const [stored] = await database.sql<{ key: string }[]>`select storage_key as key from bot_documents where id = ${doc.id}`;
     await rig.s3.storage.put(stored!.key, Buffer.from(`${original}\n\n## Appendix\n\nA brand new closing paragraph about ladders.`));
     const before = counts.texts;
-    await service.reindex(bot.id, doc.id);
+    await documents.reindex(bot.id, doc.id);
     await waitForDocument(database.sql, doc.id, (r) => r.version === 2 && settled(r));
     const embedded = counts.texts - before;
     expect(embedded).toBeGreaterThan(0);
@@ -179,7 +179,7 @@ describe("stale and lost jobs", () => {
   });
 
   it("the reaper re-enqueues a PENDING document whose job is gone", async () => {
-    const doc = await service.addText({ botId: bot.id, name: "orphan", text: "The reaper rescues lost documents." });
+    const doc = await documents.addText({ botId: bot.id, name: "orphan", text: "The reaper rescues lost documents." });
     await waitForDocument(database.sql, doc.id, settled);
     // Simulate a lost job: a new version is requested but never enqueued.
     await database.sql`update bot_documents set status = 'PENDING', version = version + 1,
@@ -200,12 +200,12 @@ describe("URL sources", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
     try {
-      const doc = await service.addUrl({ botId: bot.id, url: `http://127.0.0.1:${port}/returns` });
+      const doc = await documents.addUrl({ botId: bot.id, url: `http://127.0.0.1:${port}/returns` });
       const row = await waitForDocument(database.sql, doc.id, settled);
       expect(row.status).toBe("PROCESSED");
       const chunks = await chunksOf(doc.id);
       expect(chunks.some((c) => c.content.includes(fixtures.sentences.html))).toBe(true);
-      const download = await service.download(bot.id, doc.id);
+      const download = await documents.download(bot.id, doc.id);
       expect(download.contentType).toBe("text/html");
       const parts: Buffer[] = [];
       for await (const p of download.stream) parts.push(p as Buffer);
@@ -216,7 +216,7 @@ describe("URL sources", () => {
   });
 
   it("a URL that points at a private address fails with a message naming the reason", async () => {
-    const doc = await service.addUrl({ botId: bot.id, url: "http://10.0.0.1/internal" });
+    const doc = await documents.addUrl({ botId: bot.id, url: "http://10.0.0.1/internal" });
     const row = await waitForDocument(database.sql, doc.id, settled);
     expect(row.status).toBe("FAILED");
     expect(row.errorMessage).toMatch(/private|internal|not allowed|refused/i);

@@ -22,7 +22,7 @@ const emptyPages = makeEmptyPagesPdf(20_000);
 
 async function ingest(botId: string, fileName: string, bytes: Uint8Array) {
   const started = performance.now();
-  const doc = await rig.service.addFile({ botId, fileName, stream: Readable.from([Buffer.from(bytes)]) });
+  const doc = await rig.documents.addFile({ botId, fileName, stream: Readable.from([Buffer.from(bytes)]) });
   const row = await waitForDocument(rig.database.sql, doc.id, settled, 120_000);
   const seconds = (performance.now() - started) / 1000;
   const job = await finishedJob(rig.queue, doc.id);

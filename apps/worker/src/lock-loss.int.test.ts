@@ -14,7 +14,7 @@ import { finishedJob, waitForDocument } from "../test/harness";
 import { createProcessRig } from "../test/process-rig";
 import { seedBot } from "../test/seed";
 
-const { database, queue, service, startWorker, chunkStats } = await createProcessRig();
+const { database, queue, documents, startWorker, chunkStats } = await createProcessRig();
 const chunking = { chunkSize: 100, chunkOverlap: 20 };
 const { bot } = await seedBot(database.db, chunking);
 const text = longMarkdown(16);
@@ -30,7 +30,7 @@ describe("a worker that lost its job lock", () => {
   it("stops without committing, and the worker that took the job over finishes it", async () => {
     const workers = [0, 1].map(() => startWorker({ DOCENT_TEST_EMBED_DELAY_MS: "150" }));
     await Promise.all(workers.map((w) => w.waitForLine(/worker ready/)));
-    const doc = await service.addFile({ botId: bot.id, fileName: "handbook.md", stream: Readable.from([Buffer.from(text)]) });
+    const doc = await documents.addFile({ botId: bot.id, fileName: "handbook.md", stream: Readable.from([Buffer.from(text)]) });
     const started = new RegExp(`"jobId":"${doc.id}-v1".*"msg":"job started"`);
     const winner = await Promise.race(workers.map((w) => w.waitForLine(started).then(() => w)));
     const [first, second] = winner === workers[0] ? [workers[0]!, workers[1]!] : [workers[1]!, workers[0]!];

@@ -35,7 +35,7 @@ const ops = await startOpsServer({
 afterAll(() => ops.close());
 
 async function upload(fileName: string, bytes: Buffer | string, requestId: string) {
-  const doc = await rig.service.addFile({ botId: bot.id, fileName, stream: Readable.from([Buffer.from(bytes)]), requestId });
+  const doc = await rig.documents.addFile({ botId: bot.id, fileName, stream: Readable.from([Buffer.from(bytes)]), requestId });
   return { doc, row: await waitForDocument(rig.database.sql, doc.id, settled) };
 }
 

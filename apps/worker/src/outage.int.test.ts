@@ -87,7 +87,7 @@ describe("while a dependency is down", async () => {
     provider.failWith(503);
     const docs = await Promise.all(
       [1, 2, 3].map((n) =>
-        rig.service.addText({ botId: bot.id, name: `note ${n}`, text: `${longMarkdown(2)}\n\nNote number ${n}.` }),
+        rig.documents.addText({ botId: bot.id, name: `note ${n}`, text: `${longMarkdown(2)}\n\nNote number ${n}.` }),
       ),
     );
     for (const doc of docs) {
@@ -120,7 +120,7 @@ describe("while a dependency is down", async () => {
         Buffer.from("this is not a cross-reference table\n".repeat(20)),
         Buffer.from("trailer\n<< /Root 1 0 R >>\nstartxref\n999999\n%%EOF\n"),
       ]);
-      const doc = await rig.service.addFile({ botId: bot.id, fileName: "broken.pdf", stream: Readable.from([corrupt]) });
+      const doc = await rig.documents.addFile({ botId: bot.id, fileName: "broken.pdf", stream: Readable.from([corrupt]) });
       const row = await waitForDocument(rig.database.sql, doc.id, settled);
       expect(row.status).toBe("FAILED");
       expect(row.errorMessage).toMatch(/pdf/i);
@@ -134,7 +134,7 @@ describe("while a dependency is down", async () => {
   it("a storage outage postpones documents without using their attempts", async () => {
     const { bot } = await seedBot(storageRig.database.db);
     await storageRelay.off();
-    const doc = await storageRig.service.addText({ botId: bot.id, name: "stored", text: longMarkdown(2) });
+    const doc = await storageRig.documents.addText({ botId: bot.id, name: "stored", text: longMarkdown(2) });
     try {
       await waitForDocument(storageRig.database.sql, doc.id, (r) =>
         /Waiting for the file storage/.test(r.errorMessage ?? ""),
@@ -156,7 +156,7 @@ describe("an outage past the deadline", async () => {
     await providerRelay.off();
     let doc;
     try {
-      doc = await rig.service.addText({ botId: bot.id, name: "late", text: longMarkdown(2) });
+      doc = await rig.documents.addText({ botId: bot.id, name: "late", text: longMarkdown(2) });
       const failed = await waitForDocument(rig.database.sql, doc.id, settled, 30_000);
       expect(failed.status).toBe("FAILED");
       expect(failed.errorMessage).toMatch(/embedding provider was unreachable.*processed again automatically/);

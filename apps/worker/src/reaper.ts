@@ -20,7 +20,7 @@ import {
   requeueOutageFailure,
   touchDocument,
 } from "@docent/db/queries/bot-documents";
-import { purgeDeletedDocument } from "@docent/documents";
+import { purgeDeletedDocument } from "@docent/db/queries/documents";
 import { enqueueIngest, type IngestQueue } from "@docent/queue/producer";
 import { ingestJobId } from "@docent/queue/jobs";
 import type { Dependency } from "@docent/service-kit/dependency-errors";

@@ -1,10 +1,9 @@
 /**
  * In-process test rig: a fresh database, a Redis prefix, an S3-protocol server, the
- * documents service (producer) and an ingest worker whose embedder counts its calls.
+ * documents added as the API adds them (./documents) and an ingest worker whose embedder counts its calls.
  */
 import type {} from "@docent/testing/global-setup";
 import { createLogger } from "@docent/config/logger";
-import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
@@ -12,6 +11,7 @@ import { startTestS3, type TestS3 } from "@docent/storage/testing";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll } from "vitest";
+import { createTestDocuments } from "./documents";
 import type { EmbedderLike } from "../src/pipeline/embed";
 import { slowEmbedder } from "../src/test-hooks";
 import type { ReaperDeps } from "../src/reaper";
@@ -49,14 +49,7 @@ export async function createRig(
   const redis = createRedis(testRedis.url, "worker");
   const queue = createIngestQueue({ connection: redis, prefix: testRedis.prefix });
   const counting = countingEmbedder();
-  const service = createDocumentsService({
-    db: database.db,
-    storage: s3.storage,
-    queue,
-    redis,
-    logger,
-    limits: unlimitedLimits,
-  });
+  const documents = createTestDocuments({ db: database.db, storage: s3.storage, queue, logger });
   const { workerStorage, startWorker, embedDelayMs, ...workerOptions } = options;
   const storage = workerStorage ? await workerStorage(s3) : s3.storage;
   const worker =
@@ -81,7 +74,6 @@ export async function createRig(
   worker?.start();
   afterAll(async () => {
     await worker?.close();
-    await service.close();
     await queue.close();
     redis.disconnect();
     await s3.stop();
@@ -99,7 +91,7 @@ export async function createRig(
     embedderFor: async () => counting.embedder,
     ...overrides,
   });
-  return { database, testRedis, s3, redis, queue, service, worker, counts: counting.counts, reaperDeps };
+  return { database, testRedis, s3, redis, queue, documents, worker, counts: counting.counts, reaperDeps };
 }
 
 export async function waitForDocument(

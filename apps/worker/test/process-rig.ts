@@ -1,18 +1,18 @@
 /**
  * For tests that run the worker as real processes (its shipped start command): a fresh
- * database, a Redis prefix, an S3-protocol server, the documents service to upload with,
+ * database, a Redis prefix, an S3-protocol server, documents added as the API adds them (./documents),
  * and `startWorker(env)` for processes pointed at all of them. Every process still
  * running when the file ends is killed.
  */
 import type {} from "@docent/testing/global-setup";
 import { createLogger } from "@docent/config/logger";
-import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { startTestS3 } from "@docent/storage/testing";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll } from "vitest";
+import { createTestDocuments } from "./documents";
 import { spawnWorker, type SpawnedWorker } from "./spawn";
 
 export async function createProcessRig() {
@@ -21,18 +21,10 @@ export async function createProcessRig() {
   const s3 = await startTestS3();
   const redis = createRedis(testRedis.url, "worker");
   const queue = createIngestQueue({ connection: redis, prefix: testRedis.prefix });
-  const service = createDocumentsService({
-    db: database.db,
-    storage: s3.storage,
-    queue,
-    redis,
-    logger: createLogger({ service: "process-test", level: "silent" }),
-    limits: unlimitedLimits,
-  });
+  const documents = createTestDocuments({ db: database.db, storage: s3.storage, queue, logger: createLogger({ service: "process-test", level: "silent" }) });
   const spawned: SpawnedWorker[] = [];
   afterAll(async () => {
     for (const w of spawned) if (w.child.exitCode === null) w.child.kill("SIGKILL");
-    await service.close();
     await queue.close();
     redis.disconnect();
     await s3.stop();
@@ -70,5 +62,5 @@ export async function createProcessRig() {
     return row!;
   }
 
-  return { database, testRedis, s3, redis, queue, service, startWorker, chunkStats };
+  return { database, testRedis, s3, redis, queue, documents, startWorker, chunkStats };
 }

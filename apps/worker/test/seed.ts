@@ -1,6 +1,6 @@
 /** Minimal tenant rows for worker tests: a user, a workspace and a bot. */
 import type { Database } from "@docent/db/client";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import { bots, users, workspaces } from "@docent/db/schema";
 import { randomBytes } from "node:crypto";
 

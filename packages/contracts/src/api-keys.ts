@@ -1,5 +1,5 @@
 /** Integrator API keys (`Authorization: Bearer dk_live_...`). */
-import { apiKeyScopes } from "@docent/db/json";
+import { apiKeyScopes } from "./json";
 import { z } from "zod";
 import { nullableTimestamp, timestamp, uuid } from "./common";
 import { workspaceParamsSchema } from "./workspaces";

@@ -4,7 +4,7 @@
  * validates the whole with the database's own schemas (`ragConfigSchema`,
  * `modelSettingsSchema`), so the bounds live in one place.
  */
-import { modelSettingsSchema, ragConfigSchema, retrievalModes } from "@docent/db/json";
+import { modelSettingsSchema, ragConfigSchema, retrievalModes } from "./json";
 import { z } from "zod";
 import { nullableTimestamp, text, timestamp, uuid } from "./common";
 import { botStatuses, textSearchLanguages } from "./enums";

@@ -7,9 +7,9 @@
  * Rows read from the database leave the service as `Date`s; `sentAt` documents them as the
  * ISO-8601 strings they become in JSON.
  */
-import { retrievalModes } from "@docent/db/json";
 import { z } from "zod";
 import { uuid } from "./common";
+import { retrievalModes } from "./json";
 import { widgetConfigSchema } from "./widget";
 
 /** A timestamp the service holds as a Date; JSON carries it as an ISO-8601 string. */

@@ -3,10 +3,10 @@
  * Stored rows are described field by field and passed on whole (loose objects), so a column
  * added to a table reaches the admin without a contract change.
  */
-import { evalRunConfigSchema } from "@docent/db/json";
 import { z } from "zod";
-import { uuid } from "./common";
 import { chatBotParamsSchema, sentAt } from "./chat";
+import { uuid } from "./common";
+import { evalRunConfigSchema } from "./json";
 
 export const evalSetParamsSchema = chatBotParamsSchema.extend({ setId: uuid });
 export const evalQuestionParamsSchema = evalSetParamsSchema.extend({ questionId: uuid });

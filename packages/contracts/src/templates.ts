@@ -1,5 +1,5 @@
 /** Bot templates. */
-import { ragConfigSchema } from "@docent/db/json";
+import { ragConfigSchema } from "./json";
 import { z } from "zod";
 import { uuid } from "./common";
 

@@ -7,7 +7,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "./client";
-import { type RagConfig, ragConfigSchema } from "./json";
+import { type RagConfig, ragConfigSchema } from "@docent/contracts/json";
 import { makeDefaultPlan } from "./queries/plans";
 import { plans, templates } from "./schema";
 

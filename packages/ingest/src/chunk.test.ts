@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { chunkMetadataSchema } from "@docent/db/json";
+import { chunkMetadataSchema } from "@docent/contracts/json";
 import { describe, expect, it } from "vitest";
 import { chunkDocument, chunkSections, documentText } from "./chunk";
 import { extract } from "./extract/index";

@@ -14,7 +14,7 @@
  * joining the sections' texts with SECTION_SEPARATOR (see `documentText`).
  */
 import { createHash } from "node:crypto";
-import type { ChunkMetadata } from "@docent/db/json";
+import type { ChunkMetadata } from "@docent/contracts/json";
 import { countTokens } from "./tokens";
 import type { Chunk, ExtractedDocument, ExtractedSection } from "./types";
 

@@ -1,4 +1,4 @@
-import type { ChunkMetadata } from "@docent/db/json";
+import type { ChunkMetadata } from "@docent/contracts/json";
 
 export const sourceKinds = ["pdf", "docx", "html", "markdown", "text", "csv", "json"] as const;
 export type SourceKind = (typeof sourceKinds)[number];

@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sharedGuardedFetch } from "@docent/outbound";
 import { afterAll, describe, expect, it } from "vitest";
-import { embedderForSettings, WorkspaceKeyError, type EmbeddingSettings } from "./byok-embedder";
+import { embedderForSettings, type EmbeddingSettings } from "./byok-embedder";
+import { WorkspaceKeyError } from "./workspace-keys";
 import { byokAad, createSecretBox, parseKeyRing } from "./crypto/secrets";
-import { normalizeError } from "./error-handler";
 
 const box = createSecretBox(parseKeyRing(`k1:${randomBytes(32).toString("base64")}`));
 const localPlatform = {
@@ -66,8 +66,8 @@ describe("embedderForSettings", () => {
     const run = () => embedderForSettings({ env: localPlatform, secrets: null }, "ws-1", byok("ws-1", "sk-ws"));
     expect(run).toThrow(WorkspaceKeyError);
     expect(run).toThrow(/DOCENT_ENCRYPTION_KEYS is not set/);
-    // The chat service answers it as before: a 500 whose message is shown, not retryable.
-    expect(normalizeError(thrown(run))).toMatchObject({
+    // An AppError the error handler answers as it is: a 500 whose message is shown, not retryable.
+    expect(thrown(run)).toMatchObject({
       code: "ENCRYPTION_NOT_CONFIGURED",
       statusCode: 500,
       expose: true,

@@ -9,8 +9,8 @@
 import type { Executor } from "@docent/db/client";
 import { getTenantSettings, type TenantSettings } from "@docent/db/queries/tenant-settings";
 import { type Embedder, resolveEmbedder, type ResolveEmbedderConfig } from "@docent/embeddings";
-import { byokAad, type SecretBox } from "./crypto/secrets";
-import { AppError } from "./errors";
+import type { SecretBox } from "./crypto/secrets";
+import { openWorkspaceKey } from "./workspace-keys";
 
 export interface WorkspaceEmbedderDeps {
   db: Executor;
@@ -31,17 +31,6 @@ export type EmbeddingSettings = Pick<
   "embeddingProvider" | "embeddingBaseUrl" | "embeddingModel" | "embeddingApiKeyCiphertext"
 >;
 
-/**
- * A workspace's stored embedding key cannot be used by this server. Retrying cannot help
- * (`retryable: false`), and the message is written for people: the worker shows it on the
- * failed document, the chat service answers it with a 500.
- */
-export class WorkspaceKeyError extends AppError {
-  constructor(code: "ENCRYPTION_NOT_CONFIGURED" | "EMBEDDING_KEY_UNREADABLE", message: string, cause?: unknown) {
-    super(message, { code, statusCode: 500, retryable: false, expose: true, cause });
-  }
-}
-
 /** The embedder for one workspace's settings (undefined: none stored). */
 export function embedderForSettings(
   deps: Pick<WorkspaceEmbedderDeps, "env" | "secrets" | "workspaceFetch">,
@@ -57,7 +46,7 @@ export function embedderForSettings(
       baseUrl: settings.embeddingBaseUrl,
       model: settings.embeddingModel,
       apiKey: settings.embeddingApiKeyCiphertext
-        ? openKey(deps.secrets, settings.embeddingApiKeyCiphertext, workspaceId)
+        ? openWorkspaceKey(deps.secrets, settings.embeddingApiKeyCiphertext, workspaceId, "embedding")
         : null,
     },
   });
@@ -68,22 +57,4 @@ export function createWorkspaceEmbedderResolver(deps: WorkspaceEmbedderDeps) {
   return async function embedderFor(workspaceId: string): Promise<Embedder> {
     return embedderForSettings(deps, workspaceId, await getTenantSettings(deps.db, workspaceId));
   };
-}
-
-function openKey(secrets: SecretBox | null, ciphertext: string, workspaceId: string): string {
-  if (!secrets) {
-    throw new WorkspaceKeyError(
-      "ENCRYPTION_NOT_CONFIGURED",
-      "This server cannot read workspace API keys: DOCENT_ENCRYPTION_KEYS is not set",
-    );
-  }
-  try {
-    return secrets.open(ciphertext, byokAad(workspaceId, "embedding"));
-  } catch (cause) {
-    throw new WorkspaceKeyError(
-      "EMBEDDING_KEY_UNREADABLE",
-      "The workspace's embedding API key cannot be decrypted; enter it again in the workspace's model settings.",
-      cause,
-    );
-  }
 }

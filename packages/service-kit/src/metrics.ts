@@ -12,7 +12,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { StartupError } from "@docent/config/run-service";
-import type { FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import { z } from "zod";
 import { type HttpListener, listenHttp } from "./http-listener";
@@ -53,40 +52,8 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
 }
 
 /** A metric of `registry`, or the one already registered under that name (one per registry). */
-function single<T>(registry: Registry, name: string, make: () => T): T {
+export function single<T>(registry: Registry, name: string, make: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}
-
-/**
- * `docent_http_request_duration_seconds{method, route, status_code}`: measured from the
- * request's arrival until its response ends (streamed answers included, a client that
- * hung up too). `route` is the pattern ("/v1/bots/:botId/chat"), or "unmatched" for URLs
- * no route serves.
- */
-export function registerHttpMetrics(app: FastifyInstance, registry: Registry): void {
-  const duration = single(
-    registry,
-    "docent_http_request_duration_seconds",
-    () =>
-      new Histogram({
-        name: "docent_http_request_duration_seconds",
-        help: "HTTP requests by route pattern, method and status: time from arrival until the response ended",
-        labelNames: ["method", "route", "status_code"] as const,
-        buckets: DURATION_BUCKETS,
-        registers: [registry],
-      }),
-  );
-  app.addHook("onRequest", (request, reply, done) => {
-    const end = duration.startTimer();
-    reply.raw.once("close", () => {
-      end({
-        method: request.method,
-        route: request.routeOptions.url ?? "unmatched",
-        status_code: String(reply.raw.statusCode),
-      });
-    });
-    done();
-  });
 }
 
 /** The part of @docent/embeddings' Embedder that metrics wrap. */

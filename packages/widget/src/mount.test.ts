@@ -118,4 +118,32 @@ describe("mountWidget", () => {
     await flush();
     expect((w.shadowRoot.querySelector(".panel") as HTMLElement).hidden).toBe(true);
   });
+
+  it("keeps nothing of an answer that \"New conversation\" cancelled", async () => {
+    // The answer streams one token, then waits until the request is aborted.
+    const transport = vi.fn(async (_request: unknown, signal: AbortSignal) => {
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode(`event: start\ndata: ${JSON.stringify(start("c-old"))}\n\n`));
+          controller.enqueue(encoder.encode(`event: token\ndata: ${JSON.stringify({ text: "partial" })}\n\n`));
+          signal.addEventListener("abort", () => controller.error(new DOMException("aborted", "AbortError")));
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    });
+    const storage = new MemoryStorage() as unknown as Storage;
+    const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: {}, transport, storage, startOpen: true });
+    const root = w.shadowRoot;
+    root.querySelector("textarea")!.value = "first?";
+    root.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(root.textContent).toContain("partial"));
+    root.querySelector<HTMLButtonElement>('button[aria-label="Start a new conversation"]')!.click();
+    await vi.waitFor(() => expect(root.querySelector<HTMLButtonElement>("button.send")!.disabled).toBe(false));
+    await flush();
+    expect(root.textContent).not.toContain("partial");
+    const stored = JSON.parse(storage.getItem("docent-widget:bot123") ?? "{}") as { messages?: unknown[]; conversationId?: string };
+    expect(stored.messages ?? []).toEqual([]);
+    expect(stored.conversationId).toBeUndefined();
+  });
 });

@@ -76,16 +76,25 @@ export function mountWidget(options: MountOptions): WidgetController {
     log.appendChild(answer);
     scrollToEnd(log);
 
-    abort = new AbortController();
+    const controller = new AbortController();
+    abort = controller;
     const { text, citations, failed } = await streamAnswer(question, {
       transport,
       store,
-      signal: abort.signal,
+      signal: controller.signal,
       onText: (sofar) => {
         answer.replaceChildren(renderText(sofar));
         scrollToEnd(log);
       },
     });
+    if (abort === controller) abort = null;
+    busy = false;
+    send.disabled = !!unavailable;
+    if (controller.signal.aborted) {
+      // "New conversation" cancelled it: the answer belongs to a conversation that is gone.
+      answer.remove();
+      return;
+    }
     answer.removeAttribute("aria-busy");
     if (failed) {
       // A failed answer is not stored, so a partial one is not kept either.
@@ -96,10 +105,7 @@ export function mountWidget(options: MountOptions): WidgetController {
       store.state.messages.push({ role: "assistant", text, citations });
     }
     store.save();
-    busy = false;
-    send.disabled = !!unavailable;
     scrollToEnd(log);
-    abort = null;
   }
 
   const closeAndReturnFocus = () => {

@@ -34,7 +34,7 @@ async function cruise(cwd: string, dirs: string[]): Promise<string[]> {
 }
 
 describe("dependency rules", () => {
-  it("hold for the repository: no app imports another app, no package imports an app, no cycles", async () => {
+  it("hold for the repository: no app imports another app, no package imports an app, contracts import no package, the worker no HTTP framework, no cycles", async () => {
     expect(await cruise(root, ["apps", "packages", "tests", "infra"])).toEqual([]);
   });
 
@@ -52,14 +52,19 @@ describe("dependency rules", () => {
     write("packages/db/src/client.ts", 'import { server } from "../../../apps/api/src/server";\nexport const client = server;\n');
     write("packages/queue/src/a.ts", 'import { b } from "./b";\nexport const a = () => b;\n');
     write("packages/queue/src/b.ts", 'import { a } from "./a";\nexport const b = () => a;\n');
+    write("packages/http-kit/src/fastify.ts", "export const createServiceApp = () => 1;\n");
+    write("apps/worker/src/ops.ts", 'import { createServiceApp } from "../../../packages/http-kit/src/fastify";\nexport const ops = createServiceApp;\n');
+    write("packages/contracts/src/bots.ts", 'import { client } from "../../db/src/client";\nexport const bots = client;\n');
     write("packages/db/src/schema/bots.ts", 'import { docs } from "./docs";\nexport const bots = () => docs;\n');
     write("packages/db/src/schema/docs.ts", 'import { bots } from "./bots";\nexport const docs = () => bots;\n');
 
-    it("an app importing another app, a package importing an app, a cycle (drizzle tables excepted)", async () => {
+    it("an app importing another app, a package importing an app, contracts importing a package, the worker importing the HTTP kit, a cycle (drizzle tables excepted)", async () => {
       expect(await cruise(tree, ["apps", "packages"])).toEqual([
+        "contracts-stand-alone: packages/contracts/src/bots.ts -> packages/db/src/client.ts",
         "no-app-imports-another-app: apps/api/src/server.ts -> apps/chat/src/plan.ts",
         "no-cycles: packages/queue/src/a.ts -> packages/queue/src/b.ts",
         "no-package-imports-an-app: packages/db/src/client.ts -> apps/api/src/server.ts",
+        "worker-without-http-framework: apps/worker/src/ops.ts -> packages/http-kit/src/fastify.ts",
       ]);
     });
   });

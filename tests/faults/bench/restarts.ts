@@ -5,7 +5,7 @@
  * On a PostgreSQL cluster and a Redis of its own (ports FAULTS_PG_PORT, default 55434,
  * and FAULTS_REDIS_PORT, default 56381; see src/own-services.ts), with the worker
  * processes started by their shipped command and default settings (lock, stalled check,
- * reaper, outage deadline): the documents are uploaded through the documents service,
+ * reaper, outage deadline): the documents are added as the API adds them (stored, row, job),
  * PostgreSQL is stopped (fast shutdown, as a restart does) once a third are processed and
  * started again after BENCH_PG_OUTAGE_MS, then Redis (AOF on, as in compose) once two
  * thirds are, for BENCH_REDIS_OUTAGE_MS. At the end every document must be PROCESSED
@@ -23,11 +23,11 @@ import { createLogger } from "@docent/config/logger";
 import { ensureCatalog } from "@docent/db/catalog";
 import { createDb } from "@docent/db/client";
 import { runMigrations } from "@docent/db/migrate";
-import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { chunkDocument, extract } from "@docent/ingest";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { createFsStorage } from "@docent/storage";
+import { createTestDocuments } from "@docent/worker/testing/documents";
 import { workerStartCommand } from "@docent/worker/start-command";
 import { handbook } from "../src/corpus";
 import {
@@ -79,13 +79,11 @@ async function main() {
     redis.on("error", () => {});
     const queue = createIngestQueue({ connection: redis, prefix: "docent" });
     queue.on("error", () => {});
-    const service = createDocumentsService({
+    const documents = createTestDocuments({
       db: database.db,
       storage: createFsStorage(storageDir),
       queue,
-      redis,
       logger: createLogger({ service: "bench", level: "silent" }),
-      limits: unlimitedLimits,
     });
     const { bot } = await seedTenant(database.db, chunking);
 
@@ -120,7 +118,7 @@ async function main() {
           const n = i + k;
           const text = handbook(`Manual ${n}`, 3 + (n % 15));
           const expectedChunks = chunkDocument(await extract({ bytes: Buffer.from(text), kind: "markdown" }), chunking).length;
-          const doc = await service.addFile({ botId: bot.id, fileName: `manual-${n}.md`, stream: Readable.from([Buffer.from(text)]) });
+          const doc = await documents.addFile({ botId: bot.id, fileName: `manual-${n}.md`, stream: Readable.from([Buffer.from(text)]) });
           return { id: doc.id, expectedChunks };
         }),
       );
@@ -232,7 +230,6 @@ async function main() {
     };
     log(JSON.stringify(result, null, 2));
     writeSection(result);
-    await service.close();
     await queue.close();
     redis.disconnect();
     await database.close();
@@ -282,8 +279,8 @@ sudo for \`pg_createcluster\`, and \`redis-server\`; it makes and removes its ow
 cluster on port 55434 and Redis on 56381). Run ${date} on ${process.platform}/${process.arch}, ${cpu},
 ${cpus().length} cores, ${Math.round(totalmem() / 1024 ** 3)} GB, Node ${process.version}, shared with other jobs (timings are noisy).
 
-${r.documents} Markdown documents (${r.expectedTotal} chunks) uploaded through the documents
-service, ${workerCount} worker processes started with the shipped command
+${r.documents} Markdown documents (${r.expectedTotal} chunks) added as the API adds them
+(stored, row, job), ${workerCount} worker processes started with the shipped command
 (\`${workerStartCommand().join(" ")}\`) and default settings, local embedder. PostgreSQL was
 stopped (fast shutdown: sessions terminated) with ${r.beforePg.PROCESSED} documents processed
 and ${r.beforePg.PROCESSING} in progress, and started again ${seconds(r.pgOutage)} s later; Redis

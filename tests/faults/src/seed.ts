@@ -1,6 +1,6 @@
 /** Tenants for the fault tests: a workspace, a bot, and an API key with every scope. */
 import type { Database } from "@docent/db/client";
-import { defaultRagConfig } from "@docent/db/json";
+import { defaultRagConfig } from "@docent/contracts/json";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import { bots, users, workspaces } from "@docent/db/schema";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";

@@ -6,11 +6,11 @@
  */
 import { Readable } from "node:stream";
 import { createLogger } from "@docent/config/logger";
-import { createDocumentsService, unlimitedLimits } from "@docent/documents";
 import { chunkDocument, extract } from "@docent/ingest";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
 import { startTestS3 } from "@docent/storage/testing";
+import { createTestDocuments } from "@docent/worker/testing/documents";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, inject, it } from "vitest";
@@ -26,16 +26,13 @@ const s3 = await startTestS3();
 const connection = createRedis(redis.url, "worker");
 connection.on("error", () => {}); // reconnects by itself after the Redis restart
 const queue = createIngestQueue({ connection, prefix: redis.prefix });
-const service = createDocumentsService({
+const documents = createTestDocuments({
   db: database.db,
   storage: s3.storage,
   queue,
-  redis: connection,
   logger: createLogger({ service: "faults", level: "silent" }),
-  limits: unlimitedLimits,
 });
 afterAll(async () => {
-  await service.close();
   await queue.close();
   connection.disconnect();
   await s3.stop();
@@ -93,7 +90,7 @@ async function upload(count: number, label: string) {
   for (let i = 0; i < count; i++) {
     const text = handbook(`${label} ${i}`, 6);
     const expectedChunks = chunkDocument(await extract({ bytes: Buffer.from(text), kind: "markdown" }), chunking).length;
-    const doc = await service.addFile({ botId: bot.id, fileName: `${label}-${i}.md`, stream: Readable.from([Buffer.from(text)]) });
+    const doc = await documents.addFile({ botId: bot.id, fileName: `${label}-${i}.md`, stream: Readable.from([Buffer.from(text)]) });
     docs.push({ id: doc.id, expectedChunks });
   }
   return docs;

@@ -5,7 +5,7 @@
  */
 import { Writable } from "node:stream";
 import { parseEnv } from "@docent/config/env";
-import { createServiceLogger } from "@docent/service-kit/logger";
+import { createServiceLogger } from "@docent/http-kit/logger";
 import { describe, expect, it } from "vitest";
 import { apiEnvSchema } from "../env";
 import { createMailer } from "./mailer";

@@ -7,7 +7,7 @@
  * has an account (sign-up, password reset) then take the same time whether or not a mail
  * goes out. Failures are logged; close() waits for mail still in flight.
  */
-import type { Logger } from "@docent/service-kit/logger";
+import type { Logger } from "@docent/http-kit/logger";
 import { createTransport } from "nodemailer";
 
 export interface MailMessage {

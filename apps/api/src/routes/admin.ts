@@ -16,7 +16,7 @@ import {
   usageResponseSchema,
   userSchema,
 } from "@docent/contracts";
-import { requireSession } from "@docent/service-kit/auth";
+import { requireSession } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["admin"];

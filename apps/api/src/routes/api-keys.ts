@@ -7,7 +7,7 @@ import {
   listOf,
   workspaceParamsSchema,
 } from "@docent/contracts";
-import { requireAccess } from "@docent/service-kit/auth";
+import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["api-keys"];

@@ -14,8 +14,8 @@ import {
   signupBodySchema,
   verifyEmailBodySchema,
 } from "@docent/contracts";
-import { requireSession } from "@docent/service-kit/auth";
-import { clientAddressKey } from "@docent/service-kit/rate-limit";
+import { requireSession } from "@docent/http-kit/auth";
+import { clientAddressKey } from "@docent/http-kit/rate-limit";
 import { userDto } from "../dto";
 import type { RouteContext } from "../context";
 import { InvalidCredentialsError } from "../services/auth-service";

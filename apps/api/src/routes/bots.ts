@@ -10,7 +10,7 @@ import {
   updateBotBodySchema,
   workspaceParamsSchema,
 } from "@docent/contracts";
-import { requireAccess } from "@docent/service-kit/auth";
+import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["bots"];

@@ -1,6 +1,6 @@
 /** Plans (public), templates, and a workspace's usage against its plan. */
 import { listOf, planSchema, templateSchema, usageResponseSchema, workspaceParamsSchema } from "@docent/contracts";
-import { requireAccess } from "@docent/service-kit/auth";
+import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 export function registerCatalogRoutes({ app, services }: RouteContext) {

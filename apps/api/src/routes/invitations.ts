@@ -15,9 +15,9 @@ import {
   noContent,
   workspaceParamsSchema,
 } from "@docent/contracts";
-import { requireAccess, requireSession } from "@docent/service-kit/auth";
+import { requireAccess, requireSession } from "@docent/http-kit/auth";
 import { RateLimitedError } from "@docent/service-kit/errors";
-import { clientAddressKey } from "@docent/service-kit/rate-limit";
+import { clientAddressKey } from "@docent/http-kit/rate-limit";
 import type { RouteContext } from "../context";
 
 const tags = ["invitations"];

@@ -11,7 +11,7 @@ import {
   updateMemberBodySchema,
   workspaceParamsSchema,
 } from "@docent/contracts";
-import { requireAccess } from "@docent/service-kit/auth";
+import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["members"];

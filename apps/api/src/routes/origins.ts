@@ -8,7 +8,7 @@ import {
   noContent,
   originParamsSchema,
 } from "@docent/contracts";
-import { requireAccess } from "@docent/service-kit/auth";
+import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["origins"];

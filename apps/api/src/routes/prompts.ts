@@ -9,7 +9,7 @@ import {
   promptSchema,
   updatePromptBodySchema,
 } from "@docent/contracts";
-import { requireAccess } from "@docent/service-kit/auth";
+import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["prompts"];

@@ -1,6 +1,6 @@
 /** /v1/workspaces/:workspaceId/settings: model providers and BYOK keys (write-only). */
 import { settingsSchema, updateSettingsBodySchema, workspaceParamsSchema } from "@docent/contracts";
-import { requireAccess } from "@docent/service-kit/auth";
+import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["settings"];

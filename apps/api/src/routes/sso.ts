@@ -18,9 +18,9 @@ import {
   ssoStartBodySchema,
   ssoStartResponseSchema,
 } from "@docent/contracts";
-import { type BrowserBinding, requireSession } from "@docent/service-kit/auth";
+import { type BrowserBinding, requireSession } from "@docent/http-kit/auth";
 import { ForbiddenError } from "@docent/service-kit/errors";
-import { clientAddressKey } from "@docent/service-kit/rate-limit";
+import { clientAddressKey } from "@docent/http-kit/rate-limit";
 import type { RouteContext } from "../context";
 import { userDto } from "../dto";
 import type { MethodView } from "../services/sso-service";

@@ -1,6 +1,6 @@
 /** /v1/workspaces/:workspaceId/bots/:botId/widget: the embeddable widget's appearance. */
 import { botParamsSchema, updateWidgetBodySchema, widgetConfigSchema } from "@docent/contracts";
-import { requireAccess } from "@docent/service-kit/auth";
+import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["widget"];

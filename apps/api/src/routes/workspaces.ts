@@ -8,7 +8,7 @@ import {
   workspaceParamsSchema,
   workspaceSchema,
 } from "@docent/contracts";
-import { requireAccess, requireIdentity, requireSession } from "@docent/service-kit/auth";
+import { requireAccess, requireIdentity, requireSession } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
 
 const tags = ["workspaces"];

@@ -1,9 +1,9 @@
 /** Workspace API keys: created with the secret shown once, listed without it, revoked. */
-import type { ApiKeyScope } from "@docent/db/json";
+import type { ApiKeyScope } from "@docent/contracts/json";
 import type { Database } from "@docent/db/client";
 import { createApiKey, listApiKeys, revokeApiKey } from "@docent/db/queries/api-keys";
 import { getBot } from "@docent/db/queries/bots";
-import type { WorkspaceAccess } from "@docent/service-kit/auth";
+import type { WorkspaceAccess } from "@docent/http-kit/auth";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
 import { NotFoundError, ValidationError } from "@docent/service-kit/errors";
 import { apiKeyDto } from "../dto";

@@ -10,7 +10,7 @@ import {
   type updateBotBodySchema,
 } from "@docent/contracts/bots";
 import type { Database } from "@docent/db/client";
-import { type ModelSettings, type RagConfig, defaultModelSettings, defaultRagConfig, modelSettingsSchema, ragConfigSchema, readRagConfig } from "@docent/db/json";
+import { type ModelSettings, type RagConfig, defaultModelSettings, defaultRagConfig, modelSettingsSchema, ragConfigSchema, readRagConfig } from "@docent/contracts/json";
 import { countDocumentsAndChunks, createBot, deleteBot, getBot, listBots, updateBot } from "@docent/db/queries/bots";
 import { addOrigin, listOrigins, removeOrigin } from "@docent/db/queries/origins";
 import {
@@ -24,7 +24,7 @@ import { getTemplate } from "@docent/db/queries/templates";
 import { assertWithinLimit, getCurrentPlan, lockWorkspaceQuota } from "@docent/db/queries/usage";
 import { getWidgetConfig, updateWidgetConfig, type WidgetConfigPatch } from "@docent/db/queries/widget";
 import type { Plan } from "@docent/db/queries/plans";
-import type { WorkspaceAccess } from "@docent/service-kit/auth";
+import type { WorkspaceAccess } from "@docent/http-kit/auth";
 import { newPublicId } from "@docent/service-kit/crypto/tokens";
 import { ConflictError, NotFoundError, PaymentRequiredError, ValidationError } from "@docent/service-kit/errors";
 import type { z } from "zod";

@@ -18,7 +18,7 @@ import {
 import { addMember, getMemberByEmail } from "@docent/db/queries/members";
 import { getUserById } from "@docent/db/queries/users";
 import { getWorkspace, type WorkspaceRole } from "@docent/db/queries/workspaces";
-import type { WorkspaceAccess } from "@docent/service-kit/auth";
+import type { WorkspaceAccess } from "@docent/http-kit/auth";
 import { sha256Hex } from "@docent/service-kit/crypto/tokens";
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ServiceUnavailableError } from "@docent/service-kit/errors";
 import type { Mailer } from "../mail/mailer";

@@ -26,7 +26,7 @@ import {
 import { createUser, getUserByEmail, getUserById, updateUser, type User } from "@docent/db/queries/users";
 import { createWorkspaceWithOwner } from "@docent/db/queries/workspaces";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "@docent/service-kit/errors";
-import type { Logger } from "@docent/service-kit/logger";
+import type { Logger } from "@docent/http-kit/logger";
 import * as oidc from "openid-client";
 import { appLink } from "../mail/messages";
 import { providerFailure, ssoErrors } from "../sso/errors";

@@ -16,7 +16,7 @@ import {
   updateWorkspace,
   type WorkspaceRole,
 } from "@docent/db/queries/workspaces";
-import type { Identity, WorkspaceAccess } from "@docent/service-kit/auth";
+import type { Identity, WorkspaceAccess } from "@docent/http-kit/auth";
 import { ConflictError, ForbiddenError, NotFoundError } from "@docent/service-kit/errors";
 import { memberDto, workspaceDto } from "../dto";
 import { newSlug } from "./slugs";

@@ -22,7 +22,7 @@ import { afterAll } from "vitest";
 import { type ApiDeps, buildApp } from "../app";
 import { apiEnvSchema } from "../env";
 
-export async function createTestApi(overrides: Record<string, string> = {}, deps: Pick<ApiDeps, "metrics"> = {}) {
+export async function createTestApi(overrides: Record<string, string> = {}, deps: Pick<ApiDeps, "metrics" | "documentLimits"> = {}) {
   const database = await useTestDatabase();
   const redis = useTestRedis();
   await ensureCatalog(database.db);

@@ -8,6 +8,7 @@ import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import { createPrompt } from "@docent/db/queries/prompts";
 import * as s from "@docent/db/schema";
 import { sharedGuardedFetch } from "@docent/outbound";
+import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { useTestDatabase } from "@docent/testing/db";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
@@ -26,13 +27,14 @@ const llm = await startTestLlmServer({ apiKey: "sk-workspace-secret" });
 afterAll(() => llm.close());
 
 const embedder = createHashEmbedder();
+const secrets = createSecretBox(parseKeyRing(`k1:${Buffer.alloc(32, 7).toString("base64")}`));
 const chat = createChatService({
   db,
   retrieval: createRetrievalService({ db, embedderFor: async () => embedder }),
   responderFor: createResponderResolver({
     db,
     platform: { provider: "openai_compatible", baseUrl: undefined, apiKey: undefined, model: "platform-model", timeoutMs: 5_000 },
-    decryptSecret: (c) => c.replace(/^sealed:/, ""),
+    secrets,
     // The workspace's test LLM server listens on 127.0.0.1 (ALLOW_PRIVATE_MODEL_URLS=true).
     workspaceFetch: sharedGuardedFetch(true),
   }),
@@ -106,7 +108,7 @@ await upsertTenantSettings(db, byok.workspace.id, {
   llmProvider: "openai_compatible",
   llmBaseUrl: llm.baseUrl,
   llmModel: "workspace-model",
-  llmApiKeyCiphertext: "sealed:sk-workspace-secret",
+  llmApiKeyCiphertext: secrets.seal("sk-workspace-secret", byokAad(byok.workspace.id, "llm")),
 });
 await createPrompt(db, { botId: byok.bot.id, name: "v1", content: "You are the pricing assistant of Acme.", createdBy: null, activate: true });
 const [botRow] = await db.select().from(s.bots).where(eq(s.bots.id, byok.bot.id));

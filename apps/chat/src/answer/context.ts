@@ -10,7 +10,7 @@
  * once. Citations still name the retrieved chunk; only the text the model reads grows.
  */
 import type { Database } from "@docent/db/client";
-import type { RagConfig } from "@docent/db/json";
+import type { RagConfig } from "@docent/contracts/json";
 import { getNeighbourChunks, type NeighbourChunk } from "@docent/db/queries/neighbour-chunks";
 import type { RetrievedChunk } from "../retrieval/types";
 

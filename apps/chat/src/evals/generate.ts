@@ -10,7 +10,7 @@
  * asks it for one question per chosen chunk instead, in its own words; those are
  * synthetic too.
  */
-import type { EvalExpectation } from "@docent/db/json";
+import type { EvalExpectation } from "@docent/contracts/json";
 import type { Responder } from "../llm/types";
 
 export interface SourceChunk {

@@ -4,7 +4,7 @@
  * chunk in the top k, MRR the mean reciprocal rank of the first relevant chunk, nDCG@10
  * with binary relevance; every metric is cut at 10.
  */
-import type { EvalMetrics, EvalRunConfig } from "@docent/db/json";
+import type { EvalMetrics, EvalRunConfig } from "@docent/contracts/json";
 
 export const CUTOFF = 10;
 

@@ -11,7 +11,7 @@
  */
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
-import type { EvalConfigResult, EvalRunConfig } from "@docent/db/json";
+import type { EvalConfigResult, EvalRunConfig } from "@docent/contracts/json";
 import { getBotById } from "@docent/db/queries/chat-bots";
 import {
   completeRun,

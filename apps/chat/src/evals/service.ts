@@ -7,7 +7,7 @@
  * starts (runner.ts), and refuses an empty set or a bot without searchable chunks.
  */
 import type { Database } from "@docent/db/client";
-import type { EvalExpectation, EvalRunConfig, RetrievalMode } from "@docent/db/json";
+import type { EvalExpectation, EvalRunConfig, RetrievalMode } from "@docent/contracts/json";
 import type { Bot } from "@docent/db/queries/bots";
 import {
   addEvalQuestions,

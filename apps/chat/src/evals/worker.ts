@@ -11,7 +11,7 @@
 import type { Logger } from "@docent/config/logger";
 import { failRun, requeueRun } from "@docent/db/queries/evals";
 import { type EvalRunPayload, evalWorkerOptions, jobPayloadSchemas, QUEUE_NAMES } from "@docent/queue";
-import { normalizeError } from "@docent/service-kit/error-handler";
+import { normalizeError } from "@docent/http-kit/error-handler";
 import { DependencyUnavailableError } from "@docent/service-kit/errors";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";

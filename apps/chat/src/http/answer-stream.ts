@@ -5,11 +5,11 @@
  * started, so failures before that (auth, quota, validation) are ordinary JSON errors.
  */
 import { chatAnswerSchema, chatStreamEventSchema, type ChatAnswerDto, type ChatStreamEvents } from "@docent/contracts/chat-stream";
-import { normalizeError, toErrorBody } from "@docent/service-kit/error-handler";
+import { normalizeError, toErrorBody } from "@docent/http-kit/error-handler";
 import { DependencyUnavailableError } from "@docent/service-kit/errors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AskEvents, ChatAnswer } from "../answer/service";
-import { openSse, type SseStream } from "./sse";
+import { openSse, type SseStream } from "@docent/http-kit/sse";
 
 /** The 200 of an answering route: the JSON answer, or its events (`schema` is the JSON body). */
 export const answerResponse = (schema: typeof chatAnswerSchema = chatAnswerSchema) => ({
@@ -45,7 +45,7 @@ export async function streamAnswer(
     const answer = await run(
       {
         onStart: (e) => {
-          sse = openSse(reply, opts.headers);
+          sse = openSse(reply, { headers: opts.headers });
           sse.signal.addEventListener("abort", () => controller.abort());
           send(sse, "start", { ...e, ...opts.startExtra });
         },

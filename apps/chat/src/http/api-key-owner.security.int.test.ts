@@ -3,7 +3,7 @@
  * answering chats. Keys are checked at use against their creator: suspended, or no
  * longer a member of the key's workspace, and the key stops.
  */
-import type { ApiKeyScope } from "@docent/db/json";
+import type { ApiKeyScope } from "@docent/contracts/json";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import { addMember, removeMember } from "@docent/db/queries/members";
 import { createUser, updateUser } from "@docent/db/queries/users";

@@ -12,6 +12,8 @@
 import type { Database } from "@docent/db/client";
 import { getTenantSettings } from "@docent/db/queries/tenant-settings";
 import { findUnsafeAddressError, sharedGuardedFetch } from "@docent/outbound";
+import type { SecretBox } from "@docent/service-kit/crypto/secrets";
+import { openWorkspaceKey } from "@docent/service-kit/workspace-keys";
 import { ChatError } from "../errors";
 import { createExtractiveResponder } from "./extractive";
 import { createOpenAiResponder } from "./openai-responder";
@@ -31,8 +33,8 @@ const OPENAI_BASE_URL = "https://api.openai.com/v1";
 export function createResponderResolver(deps: {
   db: Database;
   platform: PlatformLlm;
-  /** Opens a `*ApiKeyCiphertext` value (service-kit's secrets box). */
-  decryptSecret(ciphertext: string, workspaceId: string): string;
+  /** Opens the workspace's sealed model key; null when the server has no DOCENT_ENCRYPTION_KEYS. */
+  secrets: SecretBox | null;
   /**
    * Carries requests to a workspace's provider: a guarded fetch of @docent/outbound
    * (`sharedGuardedFetch(env.ALLOW_PRIVATE_MODEL_URLS)`). Default: public addresses only.
@@ -50,14 +52,9 @@ export function createResponderResolver(deps: {
       if (!baseUrl) {
         throw new ChatError("LLM_NOT_CONFIGURED", 409, "The workspace's model provider has no base URL; set it in the workspace's model settings.");
       }
-      let apiKey = "not-needed";
-      if (settings.llmApiKeyCiphertext) {
-        try {
-          apiKey = deps.decryptSecret(settings.llmApiKeyCiphertext, workspaceId);
-        } catch (cause) {
-          throw new ChatError("LLM_KEY_UNREADABLE", 500, "The workspace's model API key cannot be decrypted; enter it again in the workspace's model settings.", { cause });
-        }
-      }
+      const apiKey = settings.llmApiKeyCiphertext
+        ? openWorkspaceKey(deps.secrets, settings.llmApiKeyCiphertext, workspaceId, "llm")
+        : "not-needed";
       return explainRefusedAddress(
         createOpenAiResponder({
           provider: settings.llmProvider,

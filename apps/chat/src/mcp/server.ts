@@ -9,7 +9,7 @@
  * it holds nothing between requests.
  */
 import type { Bot } from "@docent/db/queries/bots";
-import { normalizeError } from "@docent/service-kit/error-handler";
+import { normalizeError } from "@docent/http-kit/error-handler";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";

@@ -12,6 +12,8 @@
 import type { Database } from "@docent/db/client";
 import { getTenantSettings, type TenantSettings } from "@docent/db/queries/tenant-settings";
 import { findUnsafeAddressError, sharedGuardedFetch } from "@docent/outbound";
+import type { SecretBox } from "@docent/service-kit/crypto/secrets";
+import { openWorkspaceKey } from "@docent/service-kit/workspace-keys";
 import { z } from "zod";
 
 export type RerankProvider = NonNullable<TenantSettings["rerankProvider"]>;
@@ -137,7 +139,8 @@ export type RerankerFor = (workspaceId: string) => Promise<Reranker | null>;
 export function createRerankerResolver(deps: {
   db: Database;
   platform: PlatformReranker;
-  decryptSecret(ciphertext: string, workspaceId: string): string;
+  /** Opens the workspace's sealed reranker key; null when the server has no DOCENT_ENCRYPTION_KEYS. */
+  secrets: SecretBox | null;
   workspaceFetch?: typeof fetch;
 }): RerankerFor {
   const { platform } = deps;
@@ -150,9 +153,10 @@ export function createRerankerResolver(deps: {
       let apiKey: string | null = null;
       if (settings.rerankApiKeyCiphertext) {
         try {
-          apiKey = deps.decryptSecret(settings.rerankApiKeyCiphertext, workspaceId);
+          apiKey = openWorkspaceKey(deps.secrets, settings.rerankApiKeyCiphertext, workspaceId, "rerank");
         } catch (cause) {
-          throw new RerankError("The workspace's reranker key cannot be decrypted; enter it again in the model settings", "config", { cause });
+          // Reported by the search step, which then keeps the mode's order.
+          throw new RerankError(cause instanceof Error ? cause.message : "The workspace's reranker key cannot be opened", "config", { cause });
         }
       }
       return createHttpReranker({

@@ -9,7 +9,7 @@
  * bot's index, so a re-index committing meanwhile shows wholly old or wholly new chunks.
  */
 import type { Database } from "@docent/db/client";
-import type { RetrievalMode } from "@docent/db/json";
+import type { RetrievalMode } from "@docent/contracts/json";
 import { type RetrievalSnapshot, retrievalSnapshot } from "@docent/db/queries/retrieval";
 import { ChatError } from "../errors";
 import { type FusedHit, fuseReciprocalRank } from "./fusion";

@@ -1,4 +1,4 @@
-import type { RagConfig, RetrievalMode } from "@docent/db/json";
+import type { RagConfig, RetrievalMode } from "@docent/contracts/json";
 
 /** What retrieval needs to know about a bot; loaded once per request by the caller. */
 export interface RetrievalBot {

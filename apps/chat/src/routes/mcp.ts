@@ -17,8 +17,8 @@
 import { jsonRpcErrorSchema, jsonRpcResponseSchema, mcpParamsSchema as params } from "@docent/contracts/chat-protocols";
 import { noContent } from "@docent/contracts/common";
 import { getBot, getBotByPublicId } from "@docent/db/queries/bots";
-import { requireIdentity } from "@docent/service-kit/auth";
-import { normalizeError } from "@docent/service-kit/error-handler";
+import { requireIdentity } from "@docent/http-kit/auth";
+import { normalizeError } from "@docent/http-kit/error-handler";
 import { DependencyUnavailableError, ForbiddenError, NotFoundError } from "@docent/service-kit/errors";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { FastifyReply, FastifyRequest } from "fastify";

@@ -15,15 +15,15 @@ import {
   openAiModelListSchema,
 } from "@docent/contracts/chat-protocols";
 import { getBot, getBotByPublicId, listBots } from "@docent/db/queries/bots";
-import { normalizeError } from "@docent/service-kit/error-handler";
+import { normalizeError } from "@docent/http-kit/error-handler";
 import { AppError, BadRequestError, DependencyUnavailableError, ForbiddenError } from "@docent/service-kit/errors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "./deps";
-import { requireIdentity } from "@docent/service-kit/auth";
+import { requireIdentity } from "@docent/http-kit/auth";
 import type { FastifyRequest } from "fastify";
+import { openSse } from "@docent/http-kit/sse";
 import { protocolErrors } from "../http/protocol-errors";
-import { openSse } from "../http/sse";
 
 type ApiKeyIdentity = Extract<ReturnType<typeof requireIdentity>, { kind: "apiKey" }>;
 

@@ -7,7 +7,7 @@ import { platformDefaultsSchema } from "@docent/contracts/chat";
 import { LOCAL_EMBEDDER_ID } from "@docent/embeddings";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "./deps";
-import { requireIdentity } from "@docent/service-kit/auth";
+import { requireIdentity } from "@docent/http-kit/auth";
 import { EXTRACTIVE_MODEL } from "../llm/extractive";
 
 export const platformRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {

@@ -6,7 +6,7 @@
  */
 import type { Database } from "@docent/db/client";
 import { claimDocumentRun, lockDocumentForIngest, startDocumentProcessing } from "@docent/db/queries/bot-documents";
-import { incrementProcessingJobs } from "@docent/documents";
+import { incrementUsage } from "@docent/db/queries/usage";
 import type { IngestDocumentPayload } from "@docent/queue/jobs";
 
 export interface AcceptedDocument {
@@ -46,7 +46,7 @@ export async function acceptJob(
       await startDocumentProcessing(tx, { documentId: doc.id, runId });
       // Counted once per accepted (document, version): retries and stalled re-runs find
       // the row already PROCESSING and do not count again.
-      await incrementProcessingJobs(tx, row.workspaceId);
+      await incrementUsage(tx, row.workspaceId, { processingJobs: 1 });
     } else {
       await claimDocumentRun(tx, { documentId: doc.id, runId });
     }

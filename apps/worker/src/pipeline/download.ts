@@ -5,9 +5,8 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { StoredSource } from "@docent/db/queries/bot-documents";
-import { documentStorageKey } from "@docent/documents";
 import { DETECT_HEAD_BYTES, detectFileType, fetchUrlSafely, type FetchUrlOptions, type SourceKind } from "@docent/ingest";
-import { ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
+import { documentStorageKey, ObjectNotFoundError, type ObjectStorage } from "@docent/storage";
 import type { AcceptedDocument } from "./accept";
 import { PermanentDocumentError } from "./errors";
 

@@ -17,7 +17,7 @@ import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import { isDeletionRecorded } from "@docent/db/queries/document-deletions";
 import { getProcessingLimits, type ProcessingLimits } from "@docent/db/queries/usage";
-import { purgeDeletedDocument } from "@docent/documents";
+import { purgeDeletedDocument } from "@docent/db/queries/documents";
 import type { IngestDocumentPayload } from "@docent/queue/jobs";
 import { announceDocumentStatus } from "@docent/queue/status";
 import type { ObjectStorage } from "@docent/storage";

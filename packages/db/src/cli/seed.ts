@@ -10,7 +10,7 @@ import { createLogger } from "@docent/config/logger";
 import { z } from "zod";
 import { ensureCatalog, templateCatalog } from "../catalog";
 import { createDb } from "../client";
-import { defaultModelSettings } from "../json";
+import { defaultModelSettings } from "@docent/contracts/json";
 import { createBot, listBots } from "../queries/bots";
 import { addMember } from "../queries/members";
 import { getTemplate, listTemplates } from "../queries/templates";

@@ -1,7 +1,7 @@
 /** Integrator API keys, found by the SHA-256 of the presented secret. */
 import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import type { Executor } from "../client";
-import type { ApiKeyScope } from "../json";
+import type { ApiKeyScope } from "@docent/contracts/json";
 import { apiKeys, users, workspaceMembers } from "../schema";
 import type { WorkspaceRole } from "./workspaces";
 

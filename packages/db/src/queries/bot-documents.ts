@@ -5,12 +5,12 @@
  * that was re-indexed, deleted or handed to another worker changes nothing; callers tell
  * that apart from success by the returned row.
  *
- * The API's document queries live in @docent/documents (queries.ts).
+ * The API's document queries are in ./documents.
  */
 import { and, asc, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Executor } from "../client";
-import type { RagConfig } from "../json";
+import type { RagConfig } from "@docent/contracts/json";
 import { botDocuments, bots } from "../schema";
 import { deletionRecorded, notDeleted } from "./document-deletions";
 

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import type { ModelSettings, RagConfig } from "../json";
+import type { ModelSettings, RagConfig } from "@docent/contracts/json";
 import { botDocuments, botPrompts, bots, widgetConfigurations } from "../schema";
 import { notDeleted } from "./document-deletions";
 

@@ -4,7 +4,7 @@
  */
 import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import type { EvalConfigResult, EvalExpectation, EvalRunConfig } from "../json";
+import type { EvalConfigResult, EvalExpectation, EvalRunConfig } from "@docent/contracts/json";
 import {
   botDocumentChunks,
   botDocuments,

@@ -1,7 +1,7 @@
 /** Messages and their citations. */
 import { and, desc, eq } from "drizzle-orm";
 import type { Executor } from "../client";
-import type { MessageMetadata } from "../json";
+import type { MessageMetadata } from "@docent/contracts/json";
 import { conversations, messageCitations, messages } from "../schema";
 
 export type Message = typeof messages.$inferSelect;

@@ -8,7 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import type { ChunkMetadata } from "../json";
+import type { ChunkMetadata } from "@docent/contracts/json";
 
 export interface NeighbourChunk {
   anchorId: string;

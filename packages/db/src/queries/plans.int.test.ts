@@ -11,7 +11,7 @@ import { useTestDatabase } from "../testing/db";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ensureCatalog, UnknownPlanError } from "../catalog";
-import { defaultModelSettings, defaultRagConfig } from "../json";
+import { defaultModelSettings, defaultRagConfig } from "@docent/contracts/json";
 import { migrationsFolder } from "../migrate";
 import * as s from "../schema";
 import { createBot } from "./bots";

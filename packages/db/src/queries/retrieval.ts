@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
-import type { ChunkMetadata } from "../json";
+import type { ChunkMetadata } from "@docent/contracts/json";
 
 export interface VectorHit {
   id: string;

@@ -8,7 +8,7 @@ import { useTestDatabase } from "../testing/db";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ensureCatalog, planCatalog } from "../catalog";
-import { defaultModelSettings, defaultRagConfig } from "../json";
+import { defaultModelSettings, defaultRagConfig } from "@docent/contracts/json";
 import * as s from "../schema";
 import { createBot } from "./bots";
 import { createUser } from "./users";

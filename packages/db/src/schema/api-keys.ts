@@ -1,6 +1,6 @@
 import { relations } from "drizzle-orm";
 import { index, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
-import type { ApiKeyScope } from "../json";
+import type { ApiKeyScope } from "@docent/contracts/json";
 import { id, timestamps } from "./_columns";
 import { bots } from "./bots";
 import { users } from "./users";

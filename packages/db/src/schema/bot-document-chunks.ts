@@ -11,7 +11,7 @@ import {
   varchar,
   vector,
 } from "drizzle-orm/pg-core";
-import type { ChunkMetadata } from "../json";
+import type { ChunkMetadata } from "@docent/contracts/json";
 import { createdAt, id } from "./_columns";
 import { botDocuments } from "./bot-documents";
 import { bots } from "./bots";

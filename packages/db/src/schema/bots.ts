@@ -14,7 +14,7 @@ import {
   type RagConfig,
   defaultModelSettings,
   defaultRagConfig,
-} from "../json";
+} from "@docent/contracts/json";
 import { id, timestamps } from "./_columns";
 import { analyticsQueryLogs } from "./analytics-query-logs";
 import { botAllowedOrigins } from "./bot-allowed-origins";

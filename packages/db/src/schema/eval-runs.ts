@@ -1,6 +1,6 @@
 import { relations } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
-import type { EvalConfigResult, EvalExpectation, EvalRunConfig } from "../json";
+import type { EvalConfigResult, EvalExpectation, EvalRunConfig } from "@docent/contracts/json";
 import { createdAt, id } from "./_columns";
 import { bots } from "./bots";
 import { evalRunStatus } from "./enums";

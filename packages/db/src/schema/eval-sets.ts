@@ -1,6 +1,6 @@
 import { relations } from "drizzle-orm";
 import { boolean, index, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
-import type { EvalExpectation } from "../json";
+import type { EvalExpectation } from "@docent/contracts/json";
 import { createdAt, id, timestamps } from "./_columns";
 import { bots } from "./bots";
 import { evalQuestionSource } from "./enums";

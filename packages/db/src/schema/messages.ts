@@ -1,6 +1,6 @@
 import { relations } from "drizzle-orm";
 import { index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import type { MessageMetadata } from "../json";
+import type { MessageMetadata } from "@docent/contracts/json";
 import { createdAt, id } from "./_columns";
 import { conversations } from "./conversations";
 import { messageRole } from "./enums";

@@ -1,6 +1,6 @@
 import { relations } from "drizzle-orm";
 import { index, jsonb, pgTable, text, varchar } from "drizzle-orm/pg-core";
-import { type RagConfig, defaultRagConfig } from "../json";
+import { type RagConfig, defaultRagConfig } from "@docent/contracts/json";
 import { id, timestamps } from "./_columns";
 import { bots } from "./bots";
 

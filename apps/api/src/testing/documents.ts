@@ -1,0 +1,15 @@
+/** Request bodies for the documents routes' tests. */
+import { randomBytes } from "node:crypto";
+
+/** A multipart/form-data body with one `file` field, as a browser sends an upload. */
+export function multipart(fileName: string, content: Buffer | string, contentType = "application/octet-stream") {
+  const boundary = `----docent${randomBytes(8).toString("hex")}`;
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+    ),
+    Buffer.isBuffer(content) ? content : Buffer.from(content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, contentType: `multipart/form-data; boundary=${boundary}` };
+}
