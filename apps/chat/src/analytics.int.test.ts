@@ -3,6 +3,7 @@
  * endpoint (extractive answers) and their feedback come back as per-day counts, totals,
  * the most cited documents and the questions that found no source; tenants stay apart.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { analyticsQueryLogs } from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { useTestDatabase } from "@docent/testing/db";
@@ -10,11 +11,11 @@ import { useTestRedis } from "@docent/testing/redis";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const app = await buildTestApp(db, redis);
 afterAll(() => app.close());

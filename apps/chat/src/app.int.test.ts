@@ -3,16 +3,18 @@
  * embedder and the extractive responder (the defaults): chat (JSON and SSE), the
  * retrieval test, tenant isolation, API-key scopes, conversations and feedback.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey, parseSse } from "../test-support/app";
-import { addDocument, createBot, createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
+import { createBot } from "@docent/testing/factories";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const app = await buildTestApp(db, redis);
 afterAll(() => app.close());
@@ -111,7 +113,7 @@ describe("POST /v1/bots/:botId/chat", () => {
     expect(huge.json().details.issues[0].message).toMatch(/8000/);
 
     const first = await chat(acme.bot.id, { message: "How do I reset the X200 router?" });
-    const other = await createBot(db.db, acme.workspace.id, { name: "Other bot" });
+    const other = await createBot(db.db, { workspaceId: acme.workspace.id, name: "Other bot" });
     const res = await chat(other.id, { message: "And then?", conversationId: first.json().conversationId, stream: true });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ error: "CONVERSATION_NOT_FOUND", details: { field: "conversationId" } });
@@ -146,7 +148,7 @@ describe("POST /v1/bots/:botId/chat", () => {
     });
     expect(noScope.statusCode).toBe(403);
     expect(noScope.json().message).toContain('"chat" scope');
-    const otherBot = await createBot(db.db, acme.workspace.id);
+    const otherBot = await createBot(db.db, { workspaceId: acme.workspace.id });
     const restricted = await createTestApiKey(db.db, acme.workspace.id, { botId: otherBot.id });
     const res = await app.inject({
       method: "POST",

@@ -3,16 +3,17 @@
  * by the raw Authorization header, so a fresh forged key per request was never limited.
  * Forged keys now count against the client's address; a real key has its own bucket.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { randomBytes } from "node:crypto";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../test-support/app";
-import { createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { createWorkspaceWithBot } from "../test-support/fixtures";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const MAX = 5;
 const app = await buildTestApp(db, redis, { CHAT_RATE_LIMIT_PER_MINUTE: String(MAX) });
 afterAll(() => app.close());

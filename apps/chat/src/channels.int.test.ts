@@ -4,6 +4,7 @@
  * API driven by the official `openai` SDK, streamed and not, with the BYOK LLM path
  * through the test LLM server and a real sealed workspace key.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { addOrigin } from "@docent/db/queries/origins";
@@ -17,12 +18,13 @@ import { eq } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey, parseSse } from "../test-support/app";
-import { addDocument, createBot, createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
+import { createBot } from "@docent/testing/factories";
 import { startTestLlmServer } from "../test-support/llm-server";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const keyRing = `k1:${randomBytes(32).toString("base64")}`;
 const app = await buildTestApp(db, redis, {
@@ -48,7 +50,7 @@ const { document: shipping } = await addDocument(db.db, embedder, shop.bot, "shi
 ]);
 await addOrigin(db.db, { botId: shop.bot.id, origin: "https://*.shop.example" });
 await addOrigin(db.db, { botId: shop.bot.id, origin: "https://partner.example.org" });
-const lonely = await createBot(db.db, shop.workspace.id, { name: "No sites yet" });
+const lonely = await createBot(db.db, { workspaceId: shop.workspace.id, name: "No sites yet" });
 const shopKey = await createTestApiKey(db.db, shop.workspace.id);
 
 const widget = (publicId: string, path: string, origin?: string, extra: Record<string, string> = {}) => ({

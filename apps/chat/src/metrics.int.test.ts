@@ -4,6 +4,7 @@
  * metrics listener: HTTP by route and status, retrieval by mode, LLM latency, first token
  * and tokens, answers by outcome, embedding calls; and nothing that names a tenant.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { createMetricsRegistry, startMetricsServer } from "@docent/service-kit/metrics";
 import { useTestDatabase } from "@docent/testing/db";
@@ -11,12 +12,12 @@ import { metricLabelSets, metricValue } from "@docent/testing/metrics";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
 import { startTestLlmServer } from "../test-support/llm-server";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const llm = await startTestLlmServer({ apiKey: "sk-platform" });
 const registry = createMetricsRegistry({ service: "chat" });
 const app = await buildTestApp(db, redis, { LLM_BASE_URL: llm.baseUrl, LLM_API_KEY: "sk-platform" }, { metrics: registry });

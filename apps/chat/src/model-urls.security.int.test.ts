@@ -8,6 +8,7 @@
  * plays that name through the system resolver, and `models.example.test` through an
  * injected one. The test LLM server on 127.0.0.1 must not receive the prompt.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { randomBytes } from "node:crypto";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import { createLocalEmbedder } from "@docent/embeddings";
@@ -17,12 +18,12 @@ import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
 import { startTestLlmServer } from "../test-support/llm-server";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const keyRing = `k1:${randomBytes(32).toString("base64")}`;
 const box = createSecretBox(parseKeyRing(keyRing));

@@ -4,6 +4,7 @@
  * through the real `openai` client against a local endpoint that refuses connections or
  * answers 503; a provider that rejects the request (401) stays an error of its own kind.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createOpenAIEmbedder } from "@docent/embeddings";
@@ -11,7 +12,7 @@ import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
 import { createHashEmbedder } from "../test-support/hash-embedder";
 
 let status = 503;
@@ -32,7 +33,7 @@ const embedderFor = async () =>
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const app = await buildTestApp(db, redis, {}, { embedderFor });
 afterAll(() => app.close());
 const { workspace, bot } = await createWorkspaceWithBot(db.db);

@@ -4,16 +4,17 @@
  * widget routes that customers' pages call keep their CORS answers and may be shared
  * cross-origin (Cross-Origin-Resource-Policy: cross-origin).
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { addOrigin } from "@docent/db/queries/origins";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp } from "../test-support/app";
-import { createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { createWorkspaceWithBot } from "../test-support/fixtures";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const app = await buildTestApp(db, redis);
 afterAll(() => app.close());
 const { bot } = await createWorkspaceWithBot(db.db);

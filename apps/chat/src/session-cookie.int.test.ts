@@ -2,6 +2,7 @@
  * Chat reads the admin's session from the cookie the API sets, under the API's settings:
  * an operator's SESSION_COOKIE_NAME (and lifetime) holds in both services.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { addMember } from "@docent/db/queries/members";
 import { createSession } from "@docent/db/queries/sessions";
 import { createUser } from "@docent/db/queries/users";
@@ -10,11 +11,11 @@ import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp } from "../test-support/app";
-import { createWorkspaceWithBot, ensureFreePlan } from "../test-support/fixtures";
+import { createWorkspaceWithBot } from "../test-support/fixtures";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const app = await buildTestApp(db, redis, { SESSION_COOKIE_NAME: "acme_admin" });
 afterAll(() => app.close());
 

@@ -6,9 +6,9 @@ import { parseEnv } from "@docent/config/env";
 import { createLogger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import type { ApiKeyScope } from "@docent/contracts/json";
-import { createApiKey } from "@docent/db/queries/api-keys";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
 import type { TestDatabase } from "@docent/testing/db";
+import { createApiKey } from "@docent/testing/factories";
 import type { TestRedis } from "@docent/testing/redis";
 import { buildApp, type BuildAppOptions } from "../src/app";
 import { chatEnvSchema } from "../src/env";
@@ -40,18 +40,13 @@ export async function createTestApiKey(
   workspaceId: string,
   opts: { scopes?: ApiKeyScope[]; botId?: string | null } = {},
 ): Promise<string> {
-  const key = newApiKey();
-  await createApiKey(db, {
+  const { secret } = await createApiKey(db, {
     workspaceId,
+    key: newApiKey(),
     botId: opts.botId ?? null,
-    createdBy: null,
-    name: "test key",
-    prefix: key.prefix,
-    keyHash: key.hash,
     scopes: opts.scopes ?? ["chat", "analytics:read", "bots:read"],
-    expiresAt: null,
   });
-  return key.secret;
+  return secret;
 }
 
 export interface SseEvent {

@@ -5,6 +5,7 @@
  * is "The warranty lasts three years [1]." followed by `replyWords` words named
  * `<wordPrefix>0`, `<wordPrefix>1`..., so a test can tell a whole answer from a cut one.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { fileURLToPath } from "node:url";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { useTestDatabase } from "@docent/testing/db";
@@ -12,7 +13,7 @@ import { assertBuilt, freePort, spawnService, type ServiceProcess } from "@docen
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, beforeAll } from "vitest";
 import { createTestApiKey } from "./app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "./fixtures";
+import { addDocument, createWorkspaceWithBot } from "./fixtures";
 import { startTestLlmServer } from "./llm-server";
 
 const chatDir = fileURLToPath(new URL("..", import.meta.url));
@@ -20,7 +21,7 @@ const chatDir = fileURLToPath(new URL("..", import.meta.url));
 export async function createChatProcessRig(options: { pieceDelayMs: number; replyWords: number; wordPrefix: string }) {
   const db = await useTestDatabase();
   const redis = useTestRedis();
-  await ensureFreePlan(db.db);
+  await ensureCatalog(db.db);
   const llm = await startTestLlmServer({ pieceDelayMs: options.pieceDelayMs });
   const words = Array.from({ length: options.replyWords }, (_, i) => `${options.wordPrefix}${i}`).join(" ");
   llm.setReply(() => `The warranty lasts three years [1]. ${words}.`);
@@ -55,5 +56,5 @@ export async function createChatProcessRig(options: { pieceDelayMs: number; repl
     return { service, port, base: `http://127.0.0.1:${port}` };
   }
 
-  return { bot, key, start };
+  return { bot, key, start, llm };
 }

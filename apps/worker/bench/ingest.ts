@@ -21,7 +21,6 @@ import { fileURLToPath } from "node:url";
 import { createLogger } from "@docent/config/logger";
 import { createDb } from "@docent/db/client";
 import { runMigrations } from "@docent/db/migrate";
-import { bots, users, workspaces } from "@docent/db/schema";
 import { writeLargePdf } from "@docent/ingest/testing/large-pdf";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createRedis } from "@docent/queue/redis";
@@ -32,6 +31,7 @@ import { createTestDocuments } from "../test/documents";
 import { workerEnvSchema } from "../src/env";
 import type { BenchmarkProcess } from "@docent/testing/process";
 import { spawnWorker, workerStartCommand } from "../src/start-command";
+import { seedBot } from "../test/seed";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 const datasetPath = process.env.BENCH_SQUAD_PATH ?? join(repoRoot, "../shared/datasets/squad-v1.1-dev.json");
@@ -125,9 +125,7 @@ async function main() {
       select pg_get_indexdef('bot_document_chunks_embedding_hnsw'::regclass) as def`;
     const hnswParams = /WITH \((.*)\)/.exec(index!.def)?.[1]?.replaceAll("'", "") ?? "default parameters";
     const { db, sql } = handle;
-    const [user] = await db.insert(users).values({ email: "bench@example.com" }).returning();
-    const [ws] = await db.insert(workspaces).values({ name: "Bench", slug: "bench", createdBy: user!.id }).returning();
-    const [bot] = await db.insert(bots).values({ workspaceId: ws!.id, name: "Bench", publicId: "benchbot" }).returning();
+    const { bot } = await seedBot(db);
     const queue = createIngestQueue({ connection: redis, prefix });
     const storage = createFsStorage(storageDir);
     const documents = createTestDocuments({ db, storage, queue, logger: createLogger({ service: "bench", level: "warn" }) });
@@ -160,7 +158,7 @@ async function main() {
     const corpusBytes = corpus.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
     log(`corpus: ${corpus.length} documents, ${mb(corpusBytes)} MB of text (SQuAD v1.1 dev, rotated editions)`);
     await queue.pause();
-    for (const doc of corpus) await documents.addText({ botId: bot!.id, name: doc.name, text: doc.text });
+    for (const doc of corpus) await documents.addText({ botId: bot.id, name: doc.name, text: doc.text });
     await queue.resume();
     const pipelineWorker = startWorker(workerEnv);
     workers.push(pipelineWorker);
@@ -171,7 +169,7 @@ async function main() {
         const [row] = await sql<{ open: number; failed: number }[]>`
           select count(*) filter (where status in ('PENDING','PROCESSING'))::int as open,
                  count(*) filter (where status = 'FAILED')::int as failed
-            from bot_documents where bot_id = ${bot!.id}`;
+            from bot_documents where bot_id = ${bot.id}`;
         if (row!.failed > 0) throw new Error(`${row!.failed} documents failed`);
         return row!.open === 0;
       },
@@ -230,7 +228,7 @@ async function main() {
     const pdfPath = join(storageDir, "large.pdf");
     const pdf = writeLargePdf(pdfPath, { targetBytes: Math.round(pdfMegabytes * 1024 * 1024) });
     log(`pdf: ${mb(pdf.bytes)} MB, ${pdf.pages} pages`);
-    const pdfDoc = await documents.addFile({ botId: bot!.id, fileName: "large.pdf", stream: createReadStream(pdfPath) as Readable });
+    const pdfDoc = await documents.addFile({ botId: bot.id, fileName: "large.pdf", stream: createReadStream(pdfPath) as Readable });
     rmSync(pdfPath);
     const pdfWorker = startWorker(workerEnv);
     workers.push(pdfWorker);

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import type { ObjectStorage } from "@docent/storage";
 import { afterAll, describe, expect, it } from "vitest";
 import * as fixtures from "../test/fixtures";
-import { createRig, settled, waitForDocument } from "../test/harness";
+import { createRig, finishedJob, settled, waitForDocument } from "../test/harness";
 import { seedBot } from "../test/seed";
 import { reapStuckDocuments } from "./reaper";
 
@@ -44,14 +44,6 @@ async function leftovers(documentId: string) {
   return row!;
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const storageKeyOf = async (documentId: string) =>
   (await database.sql<{ key: string | null }[]>`select storage_key as key from bot_documents where id = ${documentId}`)[0]?.key ?? null;
 
@@ -68,12 +60,17 @@ describe("DELETE during ingestion", () => {
     const release = setTimeout(() => void holder`rollback`.then(() => holder.release()), 5000);
     try {
       const doc = await documents.addText({ botId: bot.id, name: "handbook", text: fixtures.longMarkdown(4) });
-      await until(async () => {
-        const [waiting] = await database.sql<{ n: number }[]>`
-          select count(*)::int as n from pg_stat_activity
-           where datname = current_database() and wait_event_type = 'Lock' and query ilike 'copy bot_document_chunks%'`;
-        return (waiting?.n ?? 0) > 0;
-      }, "the worker's commit to be waiting inside its COPY");
+      await expect
+        .poll(
+          async () => {
+            const [waiting] = await database.sql<{ n: number }[]>`
+              select count(*)::int as n from pg_stat_activity
+               where datname = current_database() and wait_event_type = 'Lock' and query ilike 'copy bot_document_chunks%'`;
+            return waiting?.n ?? 0;
+          },
+          { timeout: 30_000, message: "the worker's commit to be waiting inside its COPY" },
+        )
+        .toBeGreaterThan(0);
       const storageKey = await storageKeyOf(doc.id);
       expect(storageKey).not.toBeNull();
 
@@ -87,11 +84,10 @@ describe("DELETE during ingestion", () => {
       clearTimeout(release);
       await holder`rollback`;
       holder.release();
-      await until(async () => (await leftovers(doc.id)).documents === 0, "the worker to remove the document");
+      await expect.poll(async () => (await leftovers(doc.id)).documents, { timeout: 30_000, message: "the worker to remove the document" }).toBe(0);
       expect(await leftovers(doc.id)).toEqual({ documents: 0, chunks: 0, deletions: 0 });
       expect(await s3.storage.head(storageKey!)).toBeUndefined();
-      const job = await rig.queue.getJob(`${doc.id}-v1`);
-      await until(async () => (await job?.getState()) === "completed", "the job to complete");
+      expect(await (await finishedJob(rig.queue, doc.id)).getState()).toBe("completed");
     } finally {
       clearTimeout(release);
     }
@@ -112,9 +108,10 @@ describe("DELETE during ingestion", () => {
     const fetched = written.slice(before);
     expect(fetched).toHaveLength(1);
     await documents.delete(bot.id, doc.id);
-    await until(async () => (await rig.queue.getJob(`${doc.id}-v1`).then((j) => j?.getState())) === "completed", "the job to stop");
+    const job = await finishedJob(rig.queue, doc.id, 30_000);
+    expect(await job.getState()).toBe("completed");
     // Stopped at a checkpoint, not finished.
-    expect((await rig.queue.getJob(`${doc.id}-v1`))?.returnvalue).toMatchObject({ status: "skipped", reason: "deleted" });
+    expect(job.returnvalue).toMatchObject({ status: "skipped", reason: "deleted" });
     expect(await leftovers(doc.id)).toEqual({ documents: 0, chunks: 0, deletions: 0 });
     expect(await s3.storage.head(fetched[0]!)).toBeUndefined();
   });

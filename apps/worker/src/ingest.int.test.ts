@@ -145,23 +145,15 @@ describe("re-index", () => {
 });
 
 describe("stale and lost jobs", () => {
-  async function finishedJob(jobId: string) {
-    for (let i = 0; i < 200; i++) {
-      const job = await rig.queue.getJob(jobId);
-      const state = await job?.getState();
-      // Read the job again: the copy above may predate the finish (returnvalue still null).
-      if (job && (state === "completed" || state === "failed")) {
-        return { state, result: (await rig.queue.getJob(jobId))?.returnvalue };
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`job ${jobId} did not finish`);
+  async function outcome(documentId: string) {
+    const job = await finishedJob(rig.queue, documentId);
+    return { state: await job.getState(), result: job.returnvalue };
   }
 
   it("drops the job of a document that was deleted", async () => {
     const documentId = randomUUID();
-    const { jobId } = await enqueueIngest(rig.queue, { documentId, botId: bot.id, workspaceId: workspace.id, version: 1 });
-    expect(await finishedJob(jobId)).toEqual({
+    await enqueueIngest(rig.queue, { documentId, botId: bot.id, workspaceId: workspace.id, version: 1 });
+    expect(await outcome(documentId)).toEqual({
       state: "completed",
       result: { status: "skipped", reason: "document deleted" },
     });
@@ -172,8 +164,8 @@ describe("stale and lost jobs", () => {
     const chunksBefore = await chunksOf(doc.id);
     await database.sql`update bot_documents set version = 5 where id = ${doc.id}`;
     await rig.queue.remove(`${doc.id}-v1`);
-    const { jobId } = await enqueueIngest(rig.queue, { documentId: doc.id, botId: bot.id, workspaceId: workspace.id, version: 1 });
-    const finished = await finishedJob(jobId);
+    await enqueueIngest(rig.queue, { documentId: doc.id, botId: bot.id, workspaceId: workspace.id, version: 1 });
+    const finished = await outcome(doc.id);
     expect(finished.result).toMatchObject({ status: "skipped" });
     expect(await chunksOf(doc.id)).toEqual(chunksBefore);
   });

@@ -10,8 +10,8 @@
  */
 import { Readable } from "node:stream";
 import { ensureCatalog } from "@docent/db/catalog";
-import { plans, subscriptions } from "@docent/db/schema";
 import { makeDocxZipBomb, makeEmptyPagesPdf } from "@docent/ingest/testing";
+import { createPlan, subscribe } from "@docent/testing/factories";
 import { describe, expect, it } from "vitest";
 import { createRig, finishedJob, settled, waitForDocument } from "../test/harness";
 import { seedBot } from "../test/seed";
@@ -43,16 +43,9 @@ describe("per-document limits in the worker", () => {
   });
 
   it("stops a PDF that passes the page limit at the plan's processing time", async () => {
-    const [plan] = await rig.database.db
-      .insert(plans)
-      .values({ code: "test-slow", name: "Test", maxPdfPages: 100_000, maxDocProcessingSeconds: 3 })
-      .returning();
+    const plan = await createPlan(rig.database.db, { name: "Test", maxPdfPages: 100_000, maxDocProcessingSeconds: 3 });
     const { workspace, bot } = await seedBot(rig.database.db);
-    await rig.database.db.insert(subscriptions).values({
-      workspaceId: workspace.id,
-      planId: plan!.id,
-      currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
-    });
+    await subscribe(rig.database.db, workspace.id, plan);
     const { row, seconds, attempts } = await ingest(bot.id, "empty.pdf", emptyPages);
     expect(row.status).toBe("FAILED");
     expect(row.errorMessage).toBe(

@@ -43,9 +43,7 @@ describe("a worker that lost its job lock", () => {
       // The lock lapses (2 s), stalled-job recovery hands the job to the second worker,
       // which claims the document.
       await second.waitForLine(started, 30_000);
-      const deadline = Date.now() + 10_000;
-      while ((await runClaim(doc.id)) === firstClaim && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(await runClaim(doc.id)).not.toBe(firstClaim);
+      await expect.poll(() => runClaim(doc.id), { timeout: 10_000 }).not.toBe(firstClaim);
     } finally {
       first.child.kill("SIGCONT");
     }

@@ -16,7 +16,7 @@ import { startTcpRelay, targetOf, type TcpRelay } from "@docent/testing/relay";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddingServer } from "../test/embedding-server";
 import { longMarkdown } from "../test/fixtures";
-import { createRig, settled, waitForDocument } from "../test/harness";
+import { createRig, finishedJob, settled, waitForDocument } from "../test/harness";
 import { seedBot } from "../test/seed";
 import { reapStuckDocuments } from "./reaper";
 
@@ -44,18 +44,10 @@ async function jobOf(queue: Awaited<ReturnType<typeof createRig>>["queue"], docu
 /** Run more than once, yet only the successful run counts as an attempt (BullMQ counts it). */
 async function expectNoAttemptSpent(queue: Awaited<ReturnType<typeof createRig>>["queue"], documentId: string) {
   // The document row commits before BullMQ records the job as completed.
-  await until(async () => (await (await jobOf(queue, documentId)).getState()) === "completed", 10_000, "the job to complete");
-  const job = await jobOf(queue, documentId);
+  const job = await finishedJob(queue, documentId);
+  expect(await job.getState()).toBe("completed");
   expect(job.attemptsStarted).toBeGreaterThan(1);
   expect(job.attemptsMade).toBe(1);
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000, what = "condition") {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe("while a dependency is down", async () => {
@@ -95,13 +87,11 @@ describe("while a dependency is down", async () => {
       expect(waiting.status).toBe("PROCESSING");
     }
     // Postponed at least once each, and no attempt spent.
-    await until(async () => {
-      for (const doc of docs) {
-        const job = await jobOf(rig.queue, doc.id);
-        if (((job.data as { outage?: { retries: number } }).outage?.retries ?? 0) < 1) return false;
-      }
-      return true;
-    }, 20_000, "a postponement of every job");
+    const fewestPostponements = async () => {
+      const jobs = await Promise.all(docs.map((doc) => jobOf(rig.queue, doc.id)));
+      return Math.min(...jobs.map((job) => (job.data as { outage?: { retries: number } }).outage?.retries ?? 0));
+    };
+    await expect.poll(fewestPostponements, { timeout: 20_000, message: "a postponement of every job" }).toBeGreaterThanOrEqual(1);
     provider.failWith(null);
     for (const doc of docs) {
       const row = await waitForDocument(rig.database.sql, doc.id, settled, 30_000);

@@ -10,7 +10,7 @@ import { createRedis } from "@docent/queue/redis";
 import { startTestS3, type TestS3 } from "@docent/storage/testing";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
-import { afterAll } from "vitest";
+import { afterAll, vi } from "vitest";
 import { createTestDocuments } from "./documents";
 import type { EmbedderLike } from "../src/pipeline/embed";
 import { slowEmbedder } from "../src/test-hooks";
@@ -107,16 +107,17 @@ export async function waitForDocument(
   }) => boolean,
   timeoutMs = 30_000,
 ) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = await sql<
-      { status: string; stage: string | null; progress: number; version: number; errorMessage: string | null; chunkCount: number }[]
-    >`select status, stage, progress, version, error_message as "errorMessage", chunk_count as "chunkCount"
-        from bot_documents where id = ${documentId}`;
-    if (row && accept(row)) return row;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for document ${documentId}: ${JSON.stringify(row)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return vi.waitFor(
+    async () => {
+      const [row] = await sql<
+        { status: string; stage: string | null; progress: number; version: number; errorMessage: string | null; chunkCount: number }[]
+      >`select status, stage, progress, version, error_message as "errorMessage", chunk_count as "chunkCount"
+          from bot_documents where id = ${documentId}`;
+      if (row && accept(row)) return row;
+      throw new Error(`timed out waiting for document ${documentId}: ${JSON.stringify(row)}`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 export const settled = (row: { status: string }) => row.status === "PROCESSED" || row.status === "FAILED";
@@ -126,13 +127,14 @@ export const settled = (row: { status: string }) => row.status === "PROCESSED" |
  * row commits before BullMQ records the outcome and `attemptsMade`, so read the job after this.
  */
 export async function finishedJob(queue: { getJob(id: string): Promise<import("bullmq").Job | undefined> }, documentId: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = await (await queue.getJob(`${documentId}-v1`))?.getState();
-    // Read again once finished: a job read before its move still holds the old counts.
-    const job = state === "completed" || state === "failed" ? await queue.getJob(`${documentId}-v1`) : undefined;
-    if (job) return job;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the job of document ${documentId} to finish (state ${state})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return vi.waitFor(
+    async () => {
+      const state = await (await queue.getJob(`${documentId}-v1`))?.getState();
+      // Read again once finished: a job read before its move still holds the old counts.
+      const job = state === "completed" || state === "failed" ? await queue.getJob(`${documentId}-v1`) : undefined;
+      if (job) return job;
+      throw new Error(`timed out waiting for the job of document ${documentId} to finish (state ${state})`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }

@@ -87,8 +87,10 @@ describe("createDb time limits", () => {
     handles.push(handle);
     const reserved = await handle.sql.reserve();
     await reserved`select 1`;
+    // The client has seen its connection close (postgres.js calls `onclose` then).
+    const closed = new Promise<void>((resolve) => (handle.sql.options.onclose = () => resolve()));
     await proxy.off();
-    await new Promise((r) => setTimeout(r, 200));
+    await closed;
     const attempt = await timed(() => reserved`select 1`);
     expect((attempt.error as { code?: string }).code).toBe("CONNECTION_CLOSED");
     reserved.release();

@@ -6,9 +6,12 @@
 import { useTestDatabase } from "./testing/db";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { ensureCatalog } from "./catalog";
 import * as s from "./schema";
+import { addDocument, createApiKey, createBot, createUser, createWorkspace, unitVector } from "./testing/factories";
 
 const db = await useTestDatabase();
+await ensureCatalog(db.db);
 
 const expectedTables = [
   "users", "auth_methods", "sessions", "user_preferences", "workspaces", "workspace_members",
@@ -18,45 +21,24 @@ const expectedTables = [
   "analytics_query_logs", "analytics_feedback", "document_retrieval_stats",
 ];
 
-const unitVector = (hot: number) =>
-  Array.from({ length: s.EMBEDDING_DIMENSIONS }, (_, i) => (i === hot ? 1 : 0));
-
-let counter = 0;
 async function makeWorkspaceWithBot() {
-  counter++;
-  const [user] = await db.db.insert(s.users).values({ email: `owner${counter}@example.com` }).returning();
-  const [workspace] = await db.db
-    .insert(s.workspaces)
-    .values({ name: "Acme", slug: `acme-${counter}`, createdBy: user!.id })
-    .returning();
-  const [bot] = await db.db
-    .insert(s.bots)
-    .values({ workspaceId: workspace!.id, name: "Support", publicId: `pub${counter}` })
-    .returning();
-  return { user: user!, workspace: workspace!, bot: bot! };
+  const user = await createUser(db.db);
+  const workspace = await createWorkspace(db.db, { owner: user });
+  const bot = await createBot(db.db, { workspaceId: workspace.id });
+  return { user, workspace, bot };
 }
 
-async function addDocumentWithChunk(botId: string, hot = 0) {
-  const [doc] = await db.db
-    .insert(s.botDocuments)
-    .values({ botId, name: "guide.pdf", status: "PROCESSED" })
-    .returning();
-  const [chunk] = await db.db
-    .insert(s.botDocumentChunks)
-    .values({
-      botId,
-      documentId: doc!.id,
-      chunkIndex: 0,
-      content: "The quick brown foxes are jumping over lazy dogs.",
-      contentHash: "0".repeat(64),
-      tokenCount: 11,
-      metadata: { page: 1, charStart: 0, charEnd: 49 },
-      embedding: unitVector(hot),
-      embeddingModel: "local:test",
-    })
-    .returning();
-  return { doc: doc!, chunk: chunk! };
+async function addDocumentWithChunk(bot: { id: string; language: string }, hot = 0) {
+  const { document, chunkIds } = await addDocument(db.db, bot, {
+    name: "guide.pdf",
+    chunks: [{ text: "The quick brown foxes are jumping over lazy dogs.", page: 1, embedding: unitVector(hot) }],
+  });
+  const [chunk] = await db.db.select().from(s.botDocumentChunks).where(eq(s.botDocumentChunks.id, chunkIds[0]!));
+  return { doc: document, chunk: chunk! };
 }
+
+/** Key material for a stored key no test presents. */
+const fakeKey = (hex: string) => ({ secret: `dk_live_${hex}`, prefix: `dk_live_${hex}`, hash: hex.repeat(64) });
 
 const pgError = async (promise: Promise<unknown>) => {
   try {
@@ -106,7 +88,7 @@ describe("constraints", () => {
 
   it("reject a second chunk with the same index in one document", async () => {
     const { bot } = await makeWorkspaceWithBot();
-    const { doc, chunk } = await addDocumentWithChunk(bot.id);
+    const { doc, chunk } = await addDocumentWithChunk(bot);
     const duplicate = db.db.insert(s.botDocumentChunks).values({
       botId: bot.id,
       documentId: doc.id,
@@ -143,7 +125,7 @@ describe("constraints", () => {
 describe("embeddings", () => {
   it("round-trip a 768-dimension vector exactly", async () => {
     const { bot } = await makeWorkspaceWithBot();
-    const { chunk } = await addDocumentWithChunk(bot.id, 7);
+    const { chunk } = await addDocumentWithChunk(bot, 7);
     const [row] = await db.db
       .select({ embedding: s.botDocumentChunks.embedding })
       .from(s.botDocumentChunks)
@@ -154,7 +136,7 @@ describe("embeddings", () => {
 
   it("refuse a vector of the wrong dimension", async () => {
     const { bot } = await makeWorkspaceWithBot();
-    const { doc } = await addDocumentWithChunk(bot.id);
+    const { doc } = await addDocumentWithChunk(bot);
     const wrong = db.db.insert(s.botDocumentChunks).values({
       botId: bot.id,
       documentId: doc.id,
@@ -171,7 +153,7 @@ describe("embeddings", () => {
 
   it("fill the generated tsvector from the chunk's text-search configuration", async () => {
     const { bot } = await makeWorkspaceWithBot();
-    const { chunk } = await addDocumentWithChunk(bot.id);
+    const { chunk } = await addDocumentWithChunk(bot);
     const [row] = await db.sql<{ matches: boolean }[]>`
       select search_vector @@ to_tsquery('english', 'jump & fox') as matches
       from bot_document_chunks where id = ${chunk.id}`;
@@ -181,17 +163,17 @@ describe("embeddings", () => {
 
 describe("deleting a bot", () => {
   it("removes its prompts, documents, chunks, widget, origins, conversations and analytics", async () => {
+    // Created as the API creates bots: with its widget configuration.
     const { bot, workspace } = await makeWorkspaceWithBot();
     const other = await makeWorkspaceWithBot();
-    await addDocumentWithChunk(other.bot.id);
+    await addDocumentWithChunk(other.bot);
 
     const [prompt] = await db.db
       .insert(s.botPrompts)
       .values({ botId: bot.id, version: 1, name: "v1", content: "Be helpful", isActive: true })
       .returning();
     await db.db.update(s.bots).set({ activePromptId: prompt!.id }).where(eq(s.bots.id, bot.id));
-    const { doc, chunk } = await addDocumentWithChunk(bot.id);
-    await db.db.insert(s.widgetConfigurations).values({ botId: bot.id });
+    const { doc, chunk } = await addDocumentWithChunk(bot);
     await db.db.insert(s.botAllowedOrigins).values({ botId: bot.id, origin: "https://acme.test" });
     await db.db.insert(s.documentRetrievalStats).values({ documentId: doc.id, botId: bot.id, retrievalCount: 3 });
     const [conversation] = await db.db
@@ -210,14 +192,7 @@ describe("deleting a bot", () => {
       .values({ botId: bot.id, channel: "widget", queryText: "hello", messageId: message!.id })
       .returning();
     await db.db.insert(s.analyticsFeedback).values({ queryLogId: log!.id, rating: 1 });
-    await db.db.insert(s.apiKeys).values({
-      workspaceId: workspace.id,
-      botId: bot.id,
-      name: "bot key",
-      prefix: "dk_live_x",
-      keyHash: "f".repeat(64),
-      scopes: ["chat"],
-    });
+    await createApiKey(db.db, { workspaceId: workspace.id, botId: bot.id, key: fakeKey("f"), scopes: ["chat"] });
 
     await db.db.delete(s.bots).where(eq(s.bots.id, bot.id));
 
@@ -251,16 +226,12 @@ describe("deleting a bot", () => {
 describe("deleting a workspace or a user", () => {
   it("removes the workspace's bots with all their content, and a user's sessions", async () => {
     const { bot, workspace, user } = await makeWorkspaceWithBot();
-    await db.db.insert(s.workspaceMembers).values({ workspaceId: workspace.id, userId: user.id, role: "OWNER" });
     await db.db.insert(s.sessions).values({ userId: user.id, tokenHash: "a".repeat(64), expiresAt: new Date(Date.now() + 1e6) });
-    const { doc, chunk } = await addDocumentWithChunk(bot.id);
-    const [key] = await db.db
-      .insert(s.apiKeys)
-      .values({ workspaceId: workspace.id, botId: bot.id, name: "k", prefix: "dk_live_y", keyHash: "e".repeat(64), scopes: ["chat"] })
-      .returning();
+    const { doc, chunk } = await addDocumentWithChunk(bot);
+    const { apiKey: key } = await createApiKey(db.db, { workspaceId: workspace.id, botId: bot.id, key: fakeKey("e"), scopes: ["chat"] });
     const [conversation] = await db.db
       .insert(s.conversations)
-      .values({ botId: bot.id, channel: "api", apiKeyId: key!.id, userId: user.id })
+      .values({ botId: bot.id, channel: "api", apiKeyId: key.id, userId: user.id })
       .returning();
     const [message] = await db.db
       .insert(s.messages)
@@ -290,7 +261,7 @@ describe("deleting a workspace or a user", () => {
 describe("sql sanity", () => {
   it("orders by cosine distance through the vector operator", async () => {
     const { bot } = await makeWorkspaceWithBot();
-    await addDocumentWithChunk(bot.id, 3);
+    await addDocumentWithChunk(bot, 3);
     const query = `[${unitVector(3).join(",")}]`;
     const rows = await db.db.execute(
       sql`select 1 - (embedding <=> ${query}::vector) as similarity from bot_document_chunks where bot_id = ${bot.id}`,

@@ -66,7 +66,10 @@ describe("dependencyOutage: the database", () => {
     const pid = row!.pid;
     const running = rejection(victim`select pg_sleep(10)`);
     const admin = pg(databaseUrl);
-    await new Promise((r) => setTimeout(r, 100));
+    // Cut it while the query runs, not before it reaches the server.
+    await expect
+      .poll(async () => (await admin<{ query: string }[]>`select query from pg_stat_activity where pid = ${pid} and state = 'active'`)[0]?.query)
+      .toMatch(/pg_sleep/);
     await admin`select pg_terminate_backend(${pid})`;
     // postgres.js reports the cut connection (CONNECTION_CLOSED) rather than the FATAL.
     expect(dependencyOutage(await running)).toBe("database");

@@ -6,11 +6,11 @@
  * local server speaking OpenAI's protocol, paused mid-stream on demand.
  */
 import { ensureCatalog } from "@docent/db/catalog";
-import { botAllowedOrigins } from "@docent/db/schema";
+import { addOrigin } from "@docent/db/queries/origins";
 import { createLocalEmbedder } from "@docent/embeddings";
-import { addDocument } from "@docent/chat/test-support/fixtures";
 import { startTestLlmServer } from "@docent/chat/test-support/llm-server";
 import { useTestDatabase } from "@docent/testing/db";
+import { addDocument } from "@docent/testing/factories";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { call, callUntil, sseEvents, type Answer, type SseEvent } from "./http";
@@ -24,11 +24,12 @@ const redis = useTestRedis();
 await ensureCatalog(database.db);
 const { bot, apiKey } = await seedTenant(database.db);
 const siteOrigin = "https://shop.example.com";
-await database.db.insert(botAllowedOrigins).values({ botId: bot.id, origin: siteOrigin });
-await addDocument(database.db, createLocalEmbedder(), bot, "returns.md", [
-  "Our returns desk accepts parcels until six in the evening.",
-  "Refunds arrive within ten working days of the parcel reaching us.",
-]);
+await addOrigin(database.db, { botId: bot.id, origin: siteOrigin });
+await addDocument(database.db, bot, {
+  name: "returns.md",
+  chunks: ["Our returns desk accepts parcels until six in the evening.", "Refunds arrive within ten working days of the parcel reaching us."],
+  embedder: createLocalEmbedder(),
+});
 const llm = await startTestLlmServer();
 afterAll(() => llm.close());
 const chat = await startServer("chat", {

@@ -77,14 +77,6 @@ async function rows(ids: string[]): Promise<Row[] | undefined> {
   }
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function upload(count: number, label: string) {
   const docs: { id: string; expectedChunks: number }[] = [];
   for (let i = 0; i < count; i++) {
@@ -98,15 +90,16 @@ async function upload(count: number, label: string) {
 
 /** Waits until some documents are done and some in progress: the middle of the ingest. */
 async function midIngest(ids: string[]) {
-  await until(async () => {
-    const current = (await rows(ids)) ?? [];
-    return current.filter((r) => r.status === "PROCESSED").length >= 2 && current.some((r) => r.status === "PROCESSING");
-  }, "the ingest to be under way");
+  await expect
+    .poll(() => rows(ids), { timeout: 90_000, interval: 200, message: "the ingest to be under way" })
+    .toSatisfy((current: Row[] | undefined) => (current ?? []).filter((r) => r.status === "PROCESSED").length >= 2 && (current ?? []).some((r) => r.status === "PROCESSING"));
 }
 
 async function expectAllProcessedExactly(docs: { id: string; expectedChunks: number }[]) {
   const ids = docs.map((d) => d.id);
-  await until(async () => ((await rows(ids)) ?? []).every((r) => r.status === "PROCESSED" || r.status === "FAILED"), "every document to settle", 180_000);
+  await expect
+    .poll(() => rows(ids), { timeout: 180_000, interval: 200, message: "every document to settle" })
+    .toSatisfy((current: Row[] | undefined) => current !== undefined && current.every((r) => r.status === "PROCESSED" || r.status === "FAILED"));
   const final = (await rows(ids))!;
   expect(final.filter((r) => r.status !== "PROCESSED")).toEqual([]);
   const counts = await database.sql<{ documentId: string; total: number; distinct: number }[]>`
@@ -117,10 +110,13 @@ async function expectAllProcessedExactly(docs: { id: string; expectedChunks: num
     expect(count, doc.id).toEqual({ documentId: doc.id, total: doc.expectedChunks, distinct: doc.expectedChunks });
   }
   // The rows commit before BullMQ records the jobs' completion: read the jobs after it.
-  await until(async () => {
-    const states = await Promise.all(ids.map(async (id) => (await queue.getJob(`${id}-v1`))?.getState()));
-    return states.every((state) => state === "completed");
-  }, "every job to complete");
+  await expect
+    .poll(() => Promise.all(ids.map(async (id) => (await queue.getJob(`${id}-v1`))?.getState())), {
+      timeout: 90_000,
+      interval: 200,
+      message: "every job to complete",
+    })
+    .toSatisfy((states: (string | undefined)[]) => states.every((state) => state === "completed"));
   const jobs = await Promise.all(ids.map((id) => queue.getJob(`${id}-v1`)));
   // Only the successful run counts; an outage spends no attempt.
   expect(jobs.map((j) => j?.attemptsMade)).toEqual(ids.map(() => 1));
@@ -132,18 +128,31 @@ describe("ingesting through dependency restarts", () => {
     const docs = await upload(16, "pg");
     await midIngest(docs.map((d) => d.id));
     await stopPostgres(own);
-    await new Promise((r) => setTimeout(r, 8000));
+    // Down until the outage has reached the workers: a job postponed for it.
+    await expect
+      .poll(async () => (await Promise.all(docs.map((d) => queue.getJob(`${d.id}-v1`)))).filter((j) => (j?.data as { outage?: unknown }).outage).length, {
+        timeout: 90_000,
+        interval: 200,
+        message: "a job postponed for the outage",
+      })
+      .toBeGreaterThan(0);
     await startPostgres(own);
-    const jobs = await expectAllProcessedExactly(docs);
-    // The outage did reach the workers: some jobs were postponed.
-    expect(jobs.filter((j) => (j?.data as { outage?: unknown }).outage).length).toBeGreaterThan(0);
+    await expectAllProcessedExactly(docs);
   });
 
   it("a Redis restart mid-ingest fails no document", async () => {
     const docs = await upload(16, "redis");
     await midIngest(docs.map((d) => d.id));
+    const seen = workers.map((w) => w.lines.length);
     await stopRedis(own);
-    await new Promise((r) => setTimeout(r, 5000));
+    // Down until every worker has lost its connection.
+    await expect
+      .poll(() => workers.every((w, i) => w.lines.slice(seen[i]).some((l) => /"msg":"redis error"/.test(l))), {
+        timeout: 60_000,
+        interval: 200,
+        message: "every worker to lose Redis",
+      })
+      .toBe(true);
     await startRedis(own);
     await expectAllProcessedExactly(docs);
     for (const w of workers) expect(w.child.exitCode, `a worker exited:\n${w.tail(40)}`).toBeNull();

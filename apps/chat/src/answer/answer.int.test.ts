@@ -3,6 +3,7 @@
  * strict refusal (also on follow-ups), the BYOK LLM path through the real `openai`
  * client against the test LLM server, citation verification, analytics and quotas.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { createLogger } from "@docent/config/logger";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import { createPrompt } from "@docent/db/queries/prompts";
@@ -12,7 +13,8 @@ import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/cryp
 import { useTestDatabase } from "@docent/testing/db";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { addDocument, createBot, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
+import { createBot, createPlan, subscribe } from "@docent/testing/factories";
 import { createHashEmbedder } from "../../test-support/hash-embedder";
 import { startTestLlmServer } from "../../test-support/llm-server";
 import { ChatError } from "../errors";
@@ -22,7 +24,7 @@ import { createRetrievalService } from "../retrieval/service";
 import { createChatService } from "./service";
 
 const { db } = await useTestDatabase();
-await ensureFreePlan(db);
+await ensureCatalog(db);
 const llm = await startTestLlmServer({ apiKey: "sk-workspace-secret" });
 afterAll(() => llm.close());
 
@@ -93,7 +95,7 @@ describe("extractive answers (no LLM configured)", () => {
 
   it("keeps conversations of one bot out of another bot's reach", async () => {
     const first = await chat.ask({ bot, message: "When is lunch served?", channel: "api", actor: {} });
-    const otherBot = await createBot(db, workspace.id);
+    const otherBot = await createBot(db, { workspaceId: workspace.id });
     const error = await chat
       .ask({ bot: otherBot, message: "hi", conversationId: first.conversationId, channel: "api", actor: {} })
       .catch((e: unknown) => e);
@@ -210,8 +212,7 @@ describe("monthly query limit", () => {
   it("stops at the plan's limit with a message naming it and the reset date", async () => {
     const limited = await createWorkspaceWithBot(db);
     await addDocument(db, embedder, limited.bot, "faq.txt", ["Returns are accepted within thirty days."]);
-    const [plan] = await db.insert(s.plans).values({ code: "tiny", name: "Tiny", maxQueriesPerMonth: 2 }).returning();
-    await db.insert(s.subscriptions).values({ workspaceId: limited.workspace.id, planId: plan!.id, currentPeriodEnd: new Date(Date.now() + 86_400_000) });
+    await subscribe(db, limited.workspace.id, await createPlan(db, { name: "Tiny", maxQueriesPerMonth: 2 }));
     for (let i = 0; i < 2; i++) await chat.ask({ bot: limited.bot, message: "returns?", channel: "api", actor: {} });
     const error = (await chat.ask({ bot: limited.bot, message: "returns?", channel: "api", actor: {} }).catch((e: unknown) => e)) as ChatError;
     expect(error.statusCode).toBe(429);

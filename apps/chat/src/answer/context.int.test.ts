@@ -3,6 +3,7 @@
  * neighbours or its section (one query), within the token budget, and the citation still
  * names the retrieved chunk. A responder that records its sources shows what the model read.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { useTestDatabase } from "@docent/testing/db";
@@ -10,12 +11,12 @@ import { useTestRedis } from "@docent/testing/redis";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 import type { GenerationRequest } from "../llm/types";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const seen: GenerationRequest["sources"][] = [];
 const app = await buildTestApp(db, redis, {}, {

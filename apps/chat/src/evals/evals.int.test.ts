@@ -5,6 +5,7 @@
  * inputs (a deleted document, an empty set, a bot without documents, other tenants)
  * answered with readable errors, a failed run leaving earlier results as they were.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { createEvalQueue, enqueueEvalRun } from "@docent/queue/evals";
 import { createEvalRun } from "@docent/db/queries/evals";
 import * as s from "@docent/db/schema";
@@ -12,13 +13,14 @@ import { createLocalEmbedder } from "@docent/embeddings";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { buildTestApp, createTestApiKey } from "../../test-support/app";
-import { addDocument, createBot, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
+import { createBot } from "@docent/testing/factories";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const evalQueue = createEvalQueue({ connection: redis.client, prefix: redis.prefix });
 const workerConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -57,14 +59,15 @@ type Run = {
   best: { index: number; label: string; ragConfigPatch: Record<string, unknown> } | null;
 };
 
-async function waitForRun(runId: string, botPath = base): Promise<Run> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const run = (await call("GET", `${botPath}/eval-runs/${runId}`)).json<Run>();
-    if (run.status === "SUCCEEDED" || run.status === "FAILED") return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitForRun(runId: string, botPath = base): Promise<Run> {
+  return vi.waitFor(
+    async () => {
+      const run = (await call("GET", `${botPath}/eval-runs/${runId}`)).json<Run>();
+      if (run.status === "SUCCEEDED" || run.status === "FAILED") return run;
+      throw new Error(`run ${runId} still ${run.status}`);
+    },
+    { timeout: 30_000, interval: 100 },
+  );
 }
 
 async function newSet(name: string, questions?: unknown[]) {
@@ -178,7 +181,7 @@ describe("evaluation sets", () => {
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ error: "EVAL_SET_EMPTY", message: expect.stringMatching(/no questions/) });
 
-    const bare = await createBot(db.db, acme.workspace.id, { name: "No documents" });
+    const bare = await createBot(db.db, { workspaceId: acme.workspace.id, name: "No documents" });
     const bareSet = await call("POST", `/v1/bots/${bare.id}/eval-sets`, { name: "Nothing to find" });
     const { document: temp } = await addDocument(db.db, embedder, bare, "temp.txt", ["Temporary text."]);
     await call("POST", `/v1/bots/${bare.id}/eval-sets/${bareSet.json().id}/questions`, { questions: [{ question: "Temporary?", expected: [{ documentId: temp.id }] }] });

@@ -4,17 +4,18 @@
  * question, stored as synthetic and expecting that passage's chunk; without a model the
  * request is refused with the reason.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 import { startTestLlmServer } from "../../test-support/llm-server";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const llm = await startTestLlmServer();
 llm.setReply((r) => {
   const passage = r.body.messages.at(-1)!.content;

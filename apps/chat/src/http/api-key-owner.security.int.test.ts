@@ -3,21 +3,22 @@
  * answering chats. Keys are checked at use against their creator: suspended, or no
  * longer a member of the key's workspace, and the key stops.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import type { ApiKeyScope } from "@docent/contracts/json";
-import { createApiKey } from "@docent/db/queries/api-keys";
 import { addMember, removeMember } from "@docent/db/queries/members";
 import { createUser, updateUser } from "@docent/db/queries/users";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { useTestDatabase } from "@docent/testing/db";
+import { createApiKey } from "@docent/testing/factories";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp } from "../../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const app = await buildTestApp(db, redis);
 afterAll(() => app.close());
 const { workspace, bot } = await createWorkspaceWithBot(db.db);
@@ -26,18 +27,8 @@ await addDocument(db.db, createLocalEmbedder(), bot, "returns.md", ["Returns are
 async function keyOf(userEmail: string, scopes: ApiKeyScope[] = ["chat", "bots:read"]) {
   const user = await createUser(db.db, { email: userEmail });
   await addMember(db.db, { workspaceId: workspace.id, userId: user.id, role: "ADMIN" });
-  const key = newApiKey();
-  await createApiKey(db.db, {
-    workspaceId: workspace.id,
-    botId: null,
-    createdBy: user.id,
-    name: "integration",
-    prefix: key.prefix,
-    keyHash: key.hash,
-    scopes,
-    expiresAt: null,
-  });
-  return { user, secret: key.secret };
+  const { secret } = await createApiKey(db.db, { workspaceId: workspace.id, key: newApiKey(), createdBy: user.id, scopes });
+  return { user, secret };
 }
 
 const chat = (secret: string) =>

@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { describe, expect, it } from "vitest";
 import { createChatProcessRig } from "../../test-support/process-rig";
 
-const { bot, key, start } = await createChatProcessRig({ pieceDelayMs: 40, replyWords: 20, wordPrefix: "w" });
+const { bot, key, start, llm } = await createChatProcessRig({ pieceDelayMs: 40, replyWords: 20, wordPrefix: "w" });
 
 describe("MCP and SIGTERM", () => {
   it("finishes the tool call in flight and exits 0 without waiting for the idle MCP client", async () => {
@@ -23,7 +23,8 @@ describe("MCP and SIGTERM", () => {
     expect((await client.listTools()).tools).toHaveLength(2);
 
     const asking = client.callTool({ name: "ask", arguments: { question: "How long is the warranty?" } });
-    await new Promise((r) => setTimeout(r, 300)); // the model is generating
+    // The model is generating (its reply streams for about a second).
+    await expect.poll(() => llm.requests.length, { timeout: 10_000 }).toBe(1);
     const signalled = Date.now();
     service.child.kill("SIGTERM");
     const result = await asking;

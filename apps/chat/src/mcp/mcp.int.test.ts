@@ -4,6 +4,7 @@
  * keys of other workspaces, revoked keys and keys without the chat scope refused, and
  * malformed requests answered with readable JSON-RPC errors (never a 500).
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import type { AddressInfo } from "node:net";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings";
@@ -15,11 +16,12 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { eq } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../../test-support/app";
-import { addDocument, createBot, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
+import { createBot, createPlan, subscribe } from "@docent/testing/factories";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const app = await buildTestApp(db, redis);
 await app.listen({ host: "127.0.0.1", port: 0 });
@@ -39,7 +41,7 @@ const { document: manual } = await addDocument(db.db, embedder, acme.bot, "route
 ]);
 await addDocument(db.db, embedder, acme.bot, "warranty.txt", ["Every Acme router carries a three-year warranty covering hardware defects."]);
 const acmeKey = await createTestApiKey(db.db, acme.workspace.id);
-const otherAcmeBot = await createBot(db.db, acme.workspace.id, { name: "Second bot" });
+const otherAcmeBot = await createBot(db.db, { workspaceId: acme.workspace.id, name: "Second bot" });
 const globex = await createWorkspaceWithBot(db.db, { name: "Globex" });
 const globexKey = await createTestApiKey(db.db, globex.workspace.id);
 
@@ -113,8 +115,7 @@ describe("MCP server per bot", () => {
   it("meters searches like the search API: one of the month's searches each, refused past the plan's limit", async () => {
     const tenant = await createWorkspaceWithBot(db.db, { name: "Metered" });
     await addDocument(db.db, embedder, tenant.bot, "returns.txt", ["Returns are accepted within thirty days of delivery."]);
-    const [plan] = await db.db.insert(s.plans).values({ code: "mcp-one-search", name: "One search", maxRetrievalsPerMonth: 1 }).returning();
-    await db.db.insert(s.subscriptions).values({ workspaceId: tenant.workspace.id, planId: plan!.id, currentPeriodEnd: new Date(Date.now() + 86_400_000) });
+    await subscribe(db.db, tenant.workspace.id, await createPlan(db.db, { name: "One search", maxRetrievalsPerMonth: 1 }));
     const client = await connect(tenant.bot.publicId, await createTestApiKey(db.db, tenant.workspace.id));
 
     const first = await client.callTool({ name: "search_documents", arguments: { query: "returns within thirty days" } });

@@ -5,6 +5,7 @@
  * (timeout, HTTP error, unusable answer, fewer or unknown indices, a refused address)
  * keeping the mode's order, reported in the response and never failing the request.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { randomBytes } from "node:crypto";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import * as s from "@docent/db/schema";
@@ -15,12 +16,12 @@ import { useTestRedis } from "@docent/testing/redis";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 import { startTestRerankServer, wordShareScorer } from "../../test-support/rerank-server";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const keyRing = `k1:${randomBytes(32).toString("base64")}`;
 const box = createSecretBox(parseKeyRing(keyRing));

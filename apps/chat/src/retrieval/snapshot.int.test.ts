@@ -5,9 +5,9 @@
  * this, a hybrid search could answer with 0 chunks at the instant a re-index committed,
  * because the legs and the detail lookup ran on different connections at different times.
  */
-import { createHash } from "node:crypto";
 import * as s from "@docent/db/schema";
 import { useTestDatabase } from "@docent/testing/db";
+import { addChunks } from "@docent/testing/factories";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
@@ -36,23 +36,12 @@ const { document } = await addDocument(
 /** The worker's swap: the document's chunks deleted and the new ones inserted, one commit. */
 async function reindex(generation: number) {
   const texts = Array.from({ length: CHUNKS }, (_, i) => text(generation, i));
+  // Embedded before the transaction, as the worker does, so the swap itself is quick.
   const vectors = await embedder.embed(texts);
+  const embedded = { id: embedder.id, embed: async () => vectors };
   await db.transaction(async (tx) => {
     await tx.delete(s.botDocumentChunks).where(eq(s.botDocumentChunks.documentId, document.id));
-    await tx.insert(s.botDocumentChunks).values(
-      texts.map((content, i) => ({
-        botId: bot.id,
-        documentId: document.id,
-        chunkIndex: i,
-        content,
-        contentHash: createHash("sha256").update(content).digest("hex"),
-        tokenCount: Math.ceil(content.length / 4),
-        metadata: { charStart: i * 100, charEnd: i * 100 + content.length },
-        embedding: vectors[i]!,
-        embeddingModel: embedder.id,
-        textSearchConfig: bot.language,
-      })),
-    );
+    await addChunks(tx, document, texts, { embedder: embedded, textSearchConfig: bot.language });
   });
 }
 

@@ -4,13 +4,15 @@
  * passed the check and ended at 201,999. Each answer now reserves its most possible cost
  * before generating and settles to its real cost afterwards: overshoot 0.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { addOrigin } from "@docent/db/queries/origins";
 import { createLocalEmbedder } from "@docent/embeddings";
 import { useTestDatabase } from "@docent/testing/db";
+import { createPlan, subscribe } from "@docent/testing/factories";
 import { useTestRedis } from "@docent/testing/redis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp } from "../../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 import { startTestLlmServer } from "../../test-support/llm-server";
 import { createOpenAiResponder } from "../llm/openai-responder";
 import { ChatError } from "../errors";
@@ -18,9 +20,11 @@ import { ChatError } from "../errors";
 const BUDGET = 200_000;
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db, 100_000);
+await ensureCatalog(db.db);
 const llm = await startTestLlmServer();
-const { bot } = await createWorkspaceWithBot(db.db);
+const { workspace, bot } = await createWorkspaceWithBot(db.db);
+// Questions are not what this test limits: a plan that allows plenty of them.
+await subscribe(db.db, workspace.id, await createPlan(db.db, { maxQueriesPerMonth: 100_000 }));
 await addDocument(db.db, createLocalEmbedder(), bot, "returns.md", [
   "Returns are free within thirty days of delivery.",
   "Orders ship within two business days from our Lyon warehouse.",

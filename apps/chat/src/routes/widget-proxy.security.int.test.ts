@@ -3,18 +3,19 @@
  * sends a fresh X-Forwarded-For on every request still lands in one per-IP bucket, so the
  * widget's per-IP limit holds. TRUST_PROXY takes the same forms as the API's.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { EnvError, parseEnv } from "@docent/config/env";
 import { addOrigin } from "@docent/db/queries/origins";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
 import { beforeEach, describe, expect, it } from "vitest";
 import { buildTestApp } from "../../test-support/app";
-import { createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { createWorkspaceWithBot } from "../../test-support/fixtures";
 import { chatEnvSchema } from "../env";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const { bot } = await createWorkspaceWithBot(db.db);
 await addOrigin(db.db, { botId: bot.id, origin: "https://shop.example" });
 beforeEach(() => redis.flush());

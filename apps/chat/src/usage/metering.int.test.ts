@@ -4,18 +4,20 @@
  * allowance answers 429 naming the limit in words, and searches show in the bot's
  * analytics apart from answered questions. Before this, 8,600 calls left the counters at 22.
  */
+import { ensureCatalog } from "@docent/db/catalog";
 import { createLocalEmbedder } from "@docent/embeddings";
 import * as s from "@docent/db/schema";
 import { useTestDatabase } from "@docent/testing/db";
+import { createPlan, subscribe } from "@docent/testing/factories";
 import { useTestRedis } from "@docent/testing/redis";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestApp, createTestApiKey } from "../../test-support/app";
-import { addDocument, createWorkspaceWithBot, ensureFreePlan } from "../../test-support/fixtures";
+import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 
 const db = await useTestDatabase();
 const redis = useTestRedis();
-await ensureFreePlan(db.db);
+await ensureCatalog(db.db);
 const embedder = createLocalEmbedder();
 const app = await buildTestApp(db, redis);
 afterAll(() => app.close());
@@ -23,10 +25,7 @@ afterAll(() => app.close());
 async function tenantOn(plan: { code: string; name: string; maxRetrievalsPerMonth: number | null; maxQueriesPerMonth: number | null }) {
   const tenant = await createWorkspaceWithBot(db.db);
   await addDocument(db.db, embedder, tenant.bot, "returns.txt", ["Returns are accepted within thirty days of delivery."]);
-  const [row] = await db.db.insert(s.plans).values(plan).returning();
-  await db.db
-    .insert(s.subscriptions)
-    .values({ workspaceId: tenant.workspace.id, planId: row!.id, currentPeriodEnd: new Date(Date.now() + 86_400_000) });
+  await subscribe(db.db, tenant.workspace.id, await createPlan(db.db, plan));
   return { ...tenant, key: await createTestApiKey(db.db, tenant.workspace.id) };
 }
 

@@ -3,39 +3,24 @@
 import type {} from "../testing/global-setup";
 import { useTestDatabase } from "../testing/db";
 import { describe, expect, it } from "vitest";
-import * as s from "../schema";
+import { addDocument, createBot, createWorkspace } from "../testing/factories";
 import { getQuestionTermCoverage } from "./answer-support";
 
 const { db } = await useTestDatabase();
 
-const [ws] = await db.insert(s.workspaces).values({ name: "Support", slug: "support" }).returning();
-const [bot] = await db.insert(s.bots).values({ workspaceId: ws!.id, name: "Support", publicId: "support-bot" }).returning();
-const [doc] = await db.insert(s.botDocuments).values({ botId: bot!.id, name: "notes.md", status: "PROCESSED" }).returning();
-const texts = [
-  "Our office is in Paris. The warehouse in Lyon ships orders every weekday! Parcels leave before noon.",
-  "Refunds are paid within fourteen days. See support.lts for the long-term plan.",
-];
-const chunks = await db
-  .insert(s.botDocumentChunks)
-  .values(
-    texts.map((content, i) => ({
-      botId: bot!.id,
-      documentId: doc!.id,
-      chunkIndex: i,
-      content,
-      contentHash: String(i).padStart(64, "0"),
-      tokenCount: Math.ceil(content.length / 4),
-      metadata: { charStart: 0, charEnd: content.length },
-      embedding: Array.from({ length: 768 }, (_, k) => (k === 0 ? 1 : 0)),
-      embeddingModel: "test:unit",
-      textSearchConfig: "english",
-    })),
-  )
-  .returning();
-const [office, refunds] = chunks.map((c) => c!.id) as [string, string];
+const ws = await createWorkspace(db);
+const bot = await createBot(db, { workspaceId: ws.id });
+const { chunkIds } = await addDocument(db, bot, {
+  name: "notes.md",
+  chunks: [
+    "Our office is in Paris. The warehouse in Lyon ships orders every weekday! Parcels leave before noon.",
+    "Refunds are paid within fourteen days. See support.lts for the long-term plan.",
+  ],
+});
+const [office, refunds] = chunkIds as [string, string];
 
 const coverage = (question: string) =>
-  getQuestionTermCoverage(db, { botId: bot!.id, question, textSearchConfig: "english", chunkIds: [office, refunds] });
+  getQuestionTermCoverage(db, { botId: bot.id, question, textSearchConfig: "english", chunkIds: [office, refunds] });
 
 describe("getQuestionTermCoverage", () => {
   it("gives each question word its positions in the question and the chunks holding it", async () => {

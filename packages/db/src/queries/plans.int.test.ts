@@ -11,10 +11,9 @@ import { useTestDatabase } from "../testing/db";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ensureCatalog, UnknownPlanError } from "../catalog";
-import { defaultModelSettings, defaultRagConfig } from "@docent/contracts/json";
 import { migrationsFolder } from "../migrate";
 import * as s from "../schema";
-import { createBot } from "./bots";
+import { addDocument, createBot, createUser, createWorkspace } from "../testing/factories";
 import { createPlan, getPlanByCode, listPlansWithWorkspaceCounts, setWorkspacePlan, updatePlan } from "./plans";
 import {
   assertWithinLimit,
@@ -26,36 +25,12 @@ import {
   reserveMonthlyUsage,
   workspacesOverLimits,
 } from "./usage";
-import { createUser } from "./users";
-import { createWorkspaceWithOwner } from "./workspaces";
 
 const { db } = await useTestDatabase();
 await ensureCatalog(db);
 
-let n = 0;
-async function workspace(planCode?: string) {
-  n++;
-  const user = await createUser(db, { email: `plans${n}@example.com` });
-  return db.transaction((tx) =>
-    createWorkspaceWithOwner(tx, { name: `W${n}`, slug: `plans-${n}`, ownerId: user.id, ...(planCode ? { planCode } : {}) }),
-  );
-}
-
-async function bot(workspaceId: string) {
-  return db.transaction((tx) =>
-    createBot(tx, {
-      workspaceId,
-      createdBy: null,
-      templateId: null,
-      name: "B",
-      description: null,
-      publicId: `plans-pub-${++n}`,
-      ragConfig: defaultRagConfig,
-      modelSettings: defaultModelSettings,
-      language: "english",
-    }),
-  );
-}
+const workspace = async (plan?: string) => createWorkspace(db, { owner: await createUser(db), plan });
+const bot = (workspaceId: string) => createBot(db, { workspaceId });
 
 const limits = {
   maxBots: 2,
@@ -151,7 +126,7 @@ describe("lowered plans", () => {
     await workspace("free");
     for (let i = 0; i < 3; i++) await bot(over.id);
     const full = await bot(over.id);
-    await db.insert(s.botDocuments).values(Array.from({ length: 3 }, (_, i) => ({ botId: full.id, name: `d${i}`, sizeBytes: 10 })));
+    for (let i = 0; i < 3; i++) await addDocument(db, full, { sizeBytes: 10 });
     await bot(within.id);
     expect((await workspacesOverLimits(db, tiny)).total).toBe(0);
 

@@ -6,7 +6,7 @@
 import type {} from "../testing/global-setup";
 import { useTestDatabase } from "../testing/db";
 import { describe, expect, it } from "vitest";
-import * as s from "../schema";
+import { addDocument, createBot, createWorkspace } from "../testing/factories";
 import { essentialTermCount, searchChunksByKeyword } from "./retrieval";
 
 const { db } = await useTestDatabase();
@@ -28,30 +28,15 @@ const word = () => {
   return vocab[vocab.length - 1]!;
 };
 
-const [ws] = await db.insert(s.workspaces).values({ name: "Keyword", slug: "keyword" }).returning();
-const [bot] = await db.insert(s.bots).values({ workspaceId: ws!.id, name: "Keyword", publicId: "keyword-bot" }).returning();
-const [doc] = await db.insert(s.botDocuments).values({ botId: bot!.id, name: "corpus.txt", status: "PROCESSED" }).returning();
-const unit = Array.from({ length: 768 }, (_, i) => (i === 0 ? 1 : 0));
-await db.insert(s.botDocumentChunks).values(
-  Array.from({ length: 800 }, (_, i) => {
-    const content = Array.from({ length: 8 + Math.floor(rand() * 40) }, word).join(" ");
-    return {
-      botId: bot!.id,
-      documentId: doc!.id,
-      chunkIndex: i,
-      content,
-      contentHash: String(i).padStart(64, "0"),
-      tokenCount: Math.ceil(content.length / 4),
-      metadata: { charStart: 0, charEnd: content.length },
-      embedding: unit,
-      embeddingModel: "test:unit",
-      textSearchConfig: "simple",
-    };
-  }),
-);
+const ws = await createWorkspace(db);
+const bot = await createBot(db, { workspaceId: ws.id, language: "simple" });
+await addDocument(db, bot, {
+  name: "corpus.txt",
+  chunks: Array.from({ length: 800 }, () => Array.from({ length: 8 + Math.floor(rand() * 40) }, word).join(" ")),
+});
 
 const search = (query: string, limit: number, firstPassPostings?: number) =>
-  searchChunksByKeyword(db, { botId: bot!.id, query, textSearchConfig: "simple", limit, firstPassPostings });
+  searchChunksByKeyword(db, { botId: bot.id, query, textSearchConfig: "simple", limit, firstPassPostings });
 
 describe("BM25 keyword search with MaxScore pruning", () => {
   it("returns exactly the ranking of exhaustive scoring, whichever pass answers", async () => {
@@ -86,7 +71,7 @@ describe("BM25 keyword search with MaxScore pruning", () => {
 
   it("finds nothing for words the bot has never seen, and stays inside the bot", async () => {
     expect(await search("zzqx unknownword", 10)).toEqual([]);
-    const [other] = await db.insert(s.bots).values({ workspaceId: ws!.id, name: "Other", publicId: "keyword-other" }).returning();
-    expect(await searchChunksByKeyword(db, { botId: other!.id, query: vocab[0]!, textSearchConfig: "simple", limit: 10 })).toEqual([]);
+    const other = await createBot(db, { workspaceId: ws.id, name: "Other", language: "simple" });
+    expect(await searchChunksByKeyword(db, { botId: other.id, query: vocab[0]!, textSearchConfig: "simple", limit: 10 })).toEqual([]);
   });
 });

@@ -8,10 +8,8 @@ import { useTestDatabase } from "../testing/db";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ensureCatalog, planCatalog } from "../catalog";
-import { defaultModelSettings, defaultRagConfig } from "@docent/contracts/json";
 import * as s from "../schema";
-import { createBot } from "./bots";
-import { createUser } from "./users";
+import { addDocument, createBot, createUser, createWorkspace } from "../testing/factories";
 import {
   QuotaExceededError,
   assertWithinLimit,
@@ -20,36 +18,16 @@ import {
   incrementUsage,
   periodStartOf,
 } from "./usage";
-import { createWorkspaceWithOwner } from "./workspaces";
 
 const { db } = await useTestDatabase();
 await ensureCatalog(db);
 
 let n = 0;
-async function workspace(planCode = "free") {
-  n++;
-  const user = await createUser(db, { email: `Quota${n}@Example.com` });
-  const ws = await db.transaction((tx) =>
-    createWorkspaceWithOwner(tx, { name: "W", slug: `quota-${n}`, ownerId: user.id, planCode }),
-  );
-  return { user, ws };
+async function workspace(plan = "free") {
+  const user = await createUser(db, { email: `Quota${++n}@Example.com` });
+  return { user, ws: await createWorkspace(db, { owner: user, plan }) };
 }
-
-async function bot(workspaceId: string) {
-  return db.transaction((tx) =>
-    createBot(tx, {
-      workspaceId,
-      createdBy: null,
-      templateId: null,
-      name: "B",
-      description: null,
-      publicId: `pub-${++n}`,
-      ragConfig: defaultRagConfig,
-      modelSettings: defaultModelSettings,
-      language: "english",
-    }),
-  );
-}
+const bot = (workspaceId: string) => createBot(db, { workspaceId });
 
 describe("catalog", () => {
   it("is idempotent and keeps plan ids stable", async () => {
@@ -83,9 +61,7 @@ describe("quotas", () => {
     expect((error as QuotaExceededError).message).toBe("Limit reached: 1 bot on the Free plan.");
     expect(error).toMatchObject({ statusCode: 402, code: "QUOTA_EXCEEDED", limit: "bots", max: 1, current: 1 });
 
-    await db.insert(s.botDocuments).values(
-      Array.from({ length: 5 }, (_, i) => ({ botId: b.id, name: `d${i}`, sizeBytes: 200 * 1024 * 1024 })),
-    );
+    for (let i = 0; i < 5; i++) await addDocument(db, b, { sizeBytes: 200 * 1024 * 1024 });
     await expect(assertWithinLimit(db, { workspaceId: ws.id, limit: "documentsPerBot", botId: b.id })).rejects.toThrow(
       "Limit reached: 5 documents per bot on the Free plan.",
     );
