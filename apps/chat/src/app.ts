@@ -1,7 +1,7 @@
 /**
  * `buildApp(deps)`: the chat service as a ready, non-listening Fastify instance. Plugins
  * go in a fixed order: service-kit base (metrics, zod, request ids, cookies, error
- * handler), rate limits, auth, health, then one module per resource. Retrieval, the
+ * handler), rate limits, auth, OpenAPI, health, then one module per resource. Retrieval, the
  * responders, the embedders and the answer service are wrapped to record metrics.
  */
 import type { Logger } from "@docent/config/logger";
@@ -13,6 +13,7 @@ import { createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-k
 import { createServiceApp } from "@docent/http-kit/fastify";
 import { createEmbeddingMetrics, createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
 import { registerHealthRoutes } from "@docent/http-kit/health";
+import { registerOpenApi } from "@docent/http-kit/openapi";
 import { proxyTrust } from "@docent/http-kit/proxy-trust";
 import { registerRateLimit } from "@docent/http-kit/rate-limit";
 import type { EvalQueue } from "@docent/queue/evals";
@@ -179,6 +180,18 @@ export async function buildApp(options: BuildAppOptions) {
   registerAuth(app, {
     db,
     sessions: createSessionManager({ db, ...sessionOptionsFromEnv(env) }),
+    publicPrefixes: ["/docs"],
+  });
+  await registerOpenApi(app, {
+    title: "Docent chat",
+    version: "1.0.0",
+    description:
+      "Ask bots and search their documents, read conversations and analytics, run evaluations; the public widget " +
+      "routes; OpenAI-compatible chat completions and each bot as an MCP server. Authenticate with the session cookie " +
+      "(the admin app) or `Authorization: Bearer dk_live_...`. Every error answers { requestId, statusCode, error, " +
+      "message, details? }, but for the OpenAI-compatible routes (OpenAI's error body) and MCP (JSON-RPC errors).",
+    servers: env.PUBLIC_CHAT_URL ? [{ url: env.PUBLIC_CHAT_URL }] : [],
+    sessionCookieName: env.SESSION_COOKIE_NAME,
   });
   registerHealthRoutes(app, {
     checks: {

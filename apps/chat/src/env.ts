@@ -35,6 +35,8 @@ export const chatEnvSchema = z.object({
    * model servers); checked when each connection opens. Same value as the API's.
    */
   ALLOW_PRIVATE_MODEL_URLS: envFields.booleanFlag(false),
+  /** Base URL shown in the OpenAPI document's `servers`, e.g. https://docent.example.com/chat. */
+  PUBLIC_CHAT_URL: optionalUrl,
   /** Platform default OpenAI-compatible endpoint; unset = offline extractive answers. */
   LLM_BASE_URL: optionalUrl,
   LLM_API_KEY: z.string().optional(),

@@ -17,3 +17,7 @@ export * from "./admin";
 export * from "./health";
 export * from "./analytics";
 export * from "./names";
+export * from "./chat";
+export * from "./chat-stream";
+export * from "./chat-protocols";
+export * from "./evals";

@@ -19,6 +19,22 @@ const sse = (...events: [string, unknown][]) =>
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
+/** The events' data in the contract's shapes (@docent/contracts/chat-stream). */
+const uuid = (n: number) => `8a4f2c1e-0000-4000-8000-${String(n).padStart(12, "0")}`;
+const start = (conversationId: string) => ({ conversationId, messageId: uuid(1), userMessageId: uuid(2) });
+const citation = { index: 1, chunkId: uuid(3), documentId: uuid(4), documentName: "manual.md", page: null, headingPath: [], score: 0.7, quote: "seven year warranty" };
+const done = (conversationId: string, answer: string) => ({
+  conversationId,
+  messageId: uuid(1),
+  answer,
+  citations: [],
+  extractive: true,
+  refused: false,
+  model: "extractive-v2",
+  usage: { inputTokens: 0, outputTokens: 0 },
+  latencyMs: 5,
+});
+
 afterEach(() => {
   document.body.replaceChildren();
   vi.unstubAllGlobals();
@@ -27,7 +43,7 @@ afterEach(() => {
 describe("mountWidget", () => {
   it("opens from the launcher, answers a question with its sources, and shows hostile text as text", async () => {
     const transport = vi.fn(async () =>
-      sse(["start", { conversationId: "c1", messageId: "m1" }], ["token", { text: "It is <b>seven</b> years [1]." }], ["citations", { citations: [{ index: 1, documentName: "manual.md", quote: "seven year warranty" }] }], ["done", { conversationId: "c1", answer: "It is <b>seven</b> years [1]." }]),
+      sse(["start", start("c1")], ["token", { text: "It is <b>seven</b> years [1]." }], ["citations", { citations: [citation] }], ["done", done("c1", "It is <b>seven</b> years [1].")]),
     );
     const storage = new MemoryStorage() as unknown as Storage;
     const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: { headerText: "Help" }, transport, storage });
@@ -57,8 +73,10 @@ describe("mountWidget", () => {
   it("ends on the stored answer, and keeps neither a failed answer nor its conversation", async () => {
     const transport = vi
       .fn()
-      .mockResolvedValueOnce(sse(["start", { conversationId: "c-failed", messageId: "m1" }], ["token", { text: "Half an ans" }], ["error", { message: "The model failed" }]))
-      .mockResolvedValueOnce(sse(["start", { conversationId: "c2", messageId: "m2" }], ["token", { text: "Seven years [1] [" }], ["done", { conversationId: "c2", answer: "Seven years [1]." }]));
+      .mockResolvedValueOnce(
+        sse(["start", start("c-failed")], ["token", { text: "Half an ans" }], ["error", { requestId: "r1", statusCode: 502, error: "LLM_FAILED", message: "The model failed" }]),
+      )
+      .mockResolvedValueOnce(sse(["start", start("c2")], ["token", { text: "Seven years [1] [" }], ["done", done("c2", "Seven years [1].")]));
     const storage = new MemoryStorage() as unknown as Storage;
     const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: {}, transport, storage, startOpen: true });
     const root = w.shadowRoot;
@@ -107,7 +125,7 @@ describe("mountWidget", () => {
       const encoder = new TextEncoder();
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
-          controller.enqueue(encoder.encode(`event: start\ndata: ${JSON.stringify({ conversationId: "c-old", messageId: "m1" })}\n\n`));
+          controller.enqueue(encoder.encode(`event: start\ndata: ${JSON.stringify(start("c-old"))}\n\n`));
           controller.enqueue(encoder.encode(`event: token\ndata: ${JSON.stringify({ text: "partial" })}\n\n`));
           signal.addEventListener("abort", () => controller.error(new DOMException("aborted", "AbortError")));
         },

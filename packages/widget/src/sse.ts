@@ -50,15 +50,3 @@ export async function* readSse(body: ReadableStream<Uint8Array>, signal?: AbortS
     reader.releaseLock();
   }
 }
-
-/** Parses an event's JSON data; a non-JSON payload becomes `{ text }` so a plain token still shows. */
-export function parseData(data: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(data);
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-    if (Array.isArray(value)) return { items: value };
-    return { text: String(value) };
-  } catch {
-    return { text: data };
-  }
-}

@@ -13,6 +13,7 @@ import type { createPromptBodySchema, updatePromptBodySchema } from "@docent/con
 import type { loginBodySchema } from "@docent/contracts/auth";
 import type { updateSettingsBodySchema } from "@docent/contracts/settings";
 import type { updateWidgetBodySchema } from "@docent/contracts/widget";
+import type { TranscriptCitationDto } from "@docent/contracts/chat";
 import { consumeChatResponse, normaliseCitation, type StreamHandlers } from "@docent/widget-kit/chat-stream";
 import { mutationHeaders, request, send, setCsrfToken, uploadWithProgress } from "./http";
 import type {
@@ -262,11 +263,11 @@ export const api = {
     conversations: async (botId: string, filters: { channel?: Channel | ""; from?: string; to?: string; feedback?: FeedbackFilter; before?: string }) =>
       unwrapList<ConversationSummary>(await request("GET", `${CHAT}/bots/${enc(botId)}/conversations`, { query: filters }), "items"),
     transcript: async (botId: string, conversationId: string): Promise<Transcript> => {
-      const raw = await request<{ conversation: ConversationSummary; messages: (Omit<TranscriptMessage, "citations"> & { citations?: unknown[] })[] }>(
+      const raw = await request<{ conversation: ConversationSummary; messages: (Omit<TranscriptMessage, "citations"> & { citations: TranscriptCitationDto[] })[] }>(
         "GET",
         `${CHAT}/bots/${enc(botId)}/conversations/${enc(conversationId)}`,
       );
-      return { conversation: raw.conversation, messages: raw.messages.map((m) => ({ ...m, citations: (m.citations ?? []).map(normaliseCitation) })) };
+      return { conversation: raw.conversation, messages: raw.messages.map((m) => ({ ...m, citations: m.citations.map(normaliseCitation) })) };
     },
     analytics: (botId: string, range: { from: string; to: string }) => request<Analytics>("GET", `${CHAT}/bots/${enc(botId)}/analytics`, { query: range }),
     platformDefaults: () => request<PlatformDefaults>("GET", `${CHAT}/platform/defaults`),

@@ -3,6 +3,7 @@
  * refusal, prompt, generation (LLM or extractive), citation verification, then one
  * transaction storing the answer, its citations, the query log and the counters.
  */
+import { MAX_QUESTION_CHARS } from "@docent/contracts/chat";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
@@ -108,7 +109,7 @@ export interface ChatServiceDeps {
 const QUOTE_CHARS = 1_000;
 const HISTORY_MESSAGES = 20;
 /** Longest question, in characters, on every channel. */
-export const MAX_QUESTION_CHARS = 8_000;
+export { MAX_QUESTION_CHARS };
 
 export type ChatService = ReturnType<typeof createChatService>;
 

@@ -3,24 +3,25 @@
  * retrieval test), chat, conversation lists, transcripts and analytics. Session users chat in the "playground" channel, API keys in "api".
  */
 import { analyticsQuerySchema, analyticsResponseSchema } from "@docent/contracts/analytics";
+import {
+  chatBodySchema,
+  chatBotParamsSchema as botParams,
+  conversationListSchema,
+  conversationParamsSchema,
+  conversationsQuerySchema,
+  retrieveBodySchema,
+  retrieveResponseSchema,
+  transcriptSchema,
+} from "@docent/contracts/chat";
 import { getBotAnalytics } from "@docent/db/queries/analytics";
 import { getConversation, getTranscript, listConversations } from "@docent/db/queries/conversations";
-import { retrievalModes } from "@docent/contracts/json";
 import { NotFoundError } from "@docent/service-kit/errors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import type { AppDeps } from "./deps";
-import { MAX_QUESTION_CHARS } from "../answer/service";
-import { answerBody, streamAnswer } from "../http/answer-stream";
+import { answerBody, answerResponse, streamAnswer } from "../http/answer-stream";
 import { actorOf } from "../http/auth";
 
 const identity = { auth: { kind: "identity" as const } };
-const botParams = z.object({ botId: z.uuid() });
-const message = z
-  .string()
-  .trim()
-  .min(1, "message must not be empty")
-  .max(MAX_QUESTION_CHARS, `message must be at most ${MAX_QUESTION_CHARS} characters`);
 
 export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const { authorizeBot, searches, chat, db, env } = deps;
@@ -30,15 +31,11 @@ export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
     {
       config: identity,
       schema: {
+        operationId: "retrieve",
+        summary: "Search a bot's documents (metered like a question's retrieval, logged for analytics)",
         params: botParams,
-        body: z.strictObject({
-          query: z.string().trim().min(1).max(2_000),
-          mode: z.enum(retrievalModes).optional(),
-          topK: z.number().int().min(1).max(50).optional(),
-          minScore: z.number().min(0).max(1).optional(),
-          /** Rerank (or not) whatever the bot's setting, to compare both orders. */
-          rerank: z.boolean().optional(),
-        }),
+        body: retrieveBodySchema,
+        response: { 200: retrieveResponseSchema },
       },
     },
     async (request) => {
@@ -53,14 +50,11 @@ export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
     {
       config: identity,
       schema: {
+        operationId: "chat",
+        summary: "Ask a bot: one JSON answer, or Server-Sent Events with stream: true",
         params: botParams,
-        body: z.strictObject({
-          message,
-          conversationId: z.uuid().optional(),
-          stream: z.boolean().default(false),
-          /** The integrator's own end-user/session id, stored with the conversation. */
-          sessionId: z.string().trim().min(1).max(128).optional(),
-        }),
+        body: chatBodySchema,
+        response: { 200: answerResponse() },
       },
     },
     async (request, reply) => {
@@ -83,15 +77,11 @@ export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
     {
       config: identity,
       schema: {
+        operationId: "listConversations",
+        summary: "A bot's conversations, newest first, filtered by channel, time and feedback",
         params: botParams,
-        querystring: z.strictObject({
-          channel: z.enum(["widget", "api", "playground"]).optional(),
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
-          feedback: z.enum(["positive", "negative", "any", "none"]).optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(50),
-          before: z.iso.datetime({ offset: true }).optional(),
-        }),
+        querystring: conversationsQuerySchema,
+        response: { 200: conversationListSchema },
       },
     },
     async (request) => {
@@ -116,7 +106,15 @@ export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
 
   app.get(
     "/v1/bots/:botId/conversations/:conversationId",
-    { config: identity, schema: { params: botParams.extend({ conversationId: z.uuid() }) } },
+    {
+      config: identity,
+      schema: {
+        operationId: "getConversation",
+        summary: "A conversation's transcript: messages with their citations and feedback",
+        params: conversationParamsSchema,
+        response: { 200: transcriptSchema },
+      },
+    },
     async (request) => {
       const { bot } = await authorizeBot(request, request.params.botId, "analytics:read");
       const conversation = await getConversation(db, { botId: bot.id, conversationId: request.params.conversationId });

@@ -3,91 +3,125 @@
  * because a run is retrieval, which runs here. Reading needs `bots:read`, changing sets
  * and starting runs `bots:write` (OWNER/ADMIN, or an API key with that scope).
  */
-import { evalRunConfigSchema } from "@docent/contracts/json";
+import { listOf, noContent } from "@docent/contracts/common";
+import {
+  addEvalQuestionsBodySchema,
+  createEvalSetBodySchema,
+  evalMissesQuerySchema,
+  evalMissSchema,
+  evalPageQuerySchema,
+  evalQuestionFromConversationBodySchema,
+  evalQuestionParamsSchema as questionParams,
+  evalQuestionSchema,
+  evalRunParamsSchema as runParams,
+  evalRunSchema,
+  evalSetDetailSchema,
+  evalSetParamsSchema as setParams,
+  evalSetSchema,
+  evalSetSummarySchema,
+  generateEvalQuestionsBodySchema,
+  importEvalQuestionsBodySchema,
+  startEvalRunBodySchema,
+  updateEvalQuestionBodySchema,
+  updateEvalSetBodySchema,
+} from "@docent/contracts/evals";
+import { chatBotParamsSchema as botParams } from "@docent/contracts/chat";
+import type { FastifySchema } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "./deps";
 
 const identity = { auth: { kind: "identity" as const } };
-const botParams = z.object({ botId: z.uuid() });
-const setParams = botParams.extend({ setId: z.uuid() });
-const expectation = z.strictObject({
-  documentId: z.string().trim().min(1).max(64).optional(),
-  document: z.string().trim().min(1).max(500).optional().describe("A document's name, when it is unique in the bot."),
-  chunkId: z.string().trim().min(1).max(64).optional(),
-  text: z.string().trim().min(1).max(2000).optional().describe("A passage the relevant chunk holds (the answer's sentence)."),
-});
-const questionInput = z.strictObject({
-  question: z.string().max(2000),
-  expected: z.array(expectation).max(20),
-});
-const page = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+const tags = ["evaluations"];
 
 /** Imports up to EVAL_MAX_QUESTIONS questions in one body. */
 const IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** Every evaluation route: any identity (the bot check names the scope), documented under one tag. */
+const operation = <S extends FastifySchema>(operationId: string, summary: string, schema: S, bodyLimit?: number) => ({
+  config: identity,
+  ...(bodyLimit ? { bodyLimit } : {}),
+  schema: { operationId, summary, tags, ...schema },
+});
 
 export const evalRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const { authorizeBot, evals } = deps;
   const read = (request: Parameters<typeof authorizeBot>[0], botId: string) => authorizeBot(request, botId, "bots:read");
   const write = (request: Parameters<typeof authorizeBot>[0], botId: string) => authorizeBot(request, botId, "bots:write");
+  const sets = "/v1/bots/:botId/eval-sets";
+  const set = `${sets}/:setId`;
+  const runs = "/v1/bots/:botId/eval-runs/:runId";
 
-  app.get("/v1/bots/:botId/eval-sets", { config: identity, schema: { params: botParams } }, async (request) => {
-    const { bot } = await read(request, request.params.botId);
-    return { items: await evals.listSets(bot) };
-  });
+  app.get(
+    sets,
+    operation("listEvalSets", "A bot's evaluation sets, with question counts and each set's latest run", {
+      params: botParams,
+      response: { 200: listOf(evalSetSummarySchema) },
+    }),
+    async (request) => {
+      const { bot } = await read(request, request.params.botId);
+      return { items: await evals.listSets(bot) };
+    },
+  );
 
   app.post(
-    "/v1/bots/:botId/eval-sets",
-    {
-      config: identity,
-      bodyLimit: IMPORT_BODY_LIMIT,
-      schema: {
-        params: botParams,
-        body: z.strictObject({
-          name: z.string().trim().min(1).max(255),
-          description: z.string().trim().max(2000).nullable().optional(),
-          questions: z.array(questionInput).max(10_000).optional(),
-        }),
-      },
-    },
+    sets,
+    operation(
+      "createEvalSet",
+      "Create an evaluation set, optionally with its questions",
+      { params: botParams, body: createEvalSetBodySchema, response: { 201: evalSetSchema.extend({ questionCount: z.number().int() }) } },
+      IMPORT_BODY_LIMIT,
+    ),
     async (request, reply) => {
       const { bot, access } = await write(request, request.params.botId);
       return reply.status(201).send(await evals.createSet(bot, access.userId, request.body));
     },
   );
 
-  app.get("/v1/bots/:botId/eval-sets/:setId", { config: identity, schema: { params: setParams, querystring: page } }, async (request) => {
-    const { bot } = await read(request, request.params.botId);
-    return evals.getSet(bot, request.params.setId, request.query);
-  });
+  app.get(
+    set,
+    operation("getEvalSet", "An evaluation set with a page of its questions and its runs", {
+      params: setParams,
+      querystring: evalPageQuerySchema,
+      response: { 200: evalSetDetailSchema },
+    }),
+    async (request) => {
+      const { bot } = await read(request, request.params.botId);
+      return evals.getSet(bot, request.params.setId, request.query);
+    },
+  );
 
   app.patch(
-    "/v1/bots/:botId/eval-sets/:setId",
-    {
-      config: identity,
-      schema: {
-        params: setParams,
-        body: z.strictObject({ name: z.string().trim().min(1).max(255).optional(), description: z.string().trim().max(2000).nullable().optional() }),
-      },
-    },
+    set,
+    operation("updateEvalSet", "Rename an evaluation set or change its description", {
+      params: setParams,
+      body: updateEvalSetBodySchema,
+      response: { 200: evalSetSchema },
+    }),
     async (request) => {
       const { bot } = await write(request, request.params.botId);
       return evals.updateSet(bot, request.params.setId, request.body);
     },
   );
 
-  app.delete("/v1/bots/:botId/eval-sets/:setId", { config: identity, schema: { params: setParams } }, async (request, reply) => {
-    const { bot } = await write(request, request.params.botId);
-    await evals.deleteSet(bot, request.params.setId);
-    return reply.status(204).send();
-  });
+  app.delete(
+    set,
+    operation("deleteEvalSet", "Delete an evaluation set with its questions and runs", { params: setParams, response: { 204: noContent } }),
+    async (request, reply) => {
+      const { bot } = await write(request, request.params.botId);
+      await evals.deleteSet(bot, request.params.setId);
+      return reply.status(204).send();
+    },
+  );
 
   app.post(
-    "/v1/bots/:botId/eval-sets/:setId/questions",
-    { config: identity, bodyLimit: IMPORT_BODY_LIMIT, schema: { params: setParams, body: z.strictObject({ questions: z.array(questionInput).min(1).max(10_000) }) } },
+    `${set}/questions`,
+    operation(
+      "addEvalQuestions",
+      "Add questions to an evaluation set",
+      { params: setParams, body: addEvalQuestionsBodySchema, response: { 201: listOf(evalQuestionSchema) } },
+      IMPORT_BODY_LIMIT,
+    ),
     async (request, reply) => {
       const { bot } = await write(request, request.params.botId);
       return reply.status(201).send({ items: await evals.addQuestions(bot, request.params.setId, request.body.questions) });
@@ -95,18 +129,13 @@ export const evalRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) 
   );
 
   app.post(
-    "/v1/bots/:botId/eval-sets/:setId/import",
-    {
-      config: identity,
-      bodyLimit: IMPORT_BODY_LIMIT,
-      schema: {
-        params: setParams,
-        body: z.strictObject({
-          format: z.enum(["csv", "json"]),
-          content: z.string().min(1).max(IMPORT_BODY_LIMIT),
-        }),
-      },
-    },
+    `${set}/import`,
+    operation(
+      "importEvalQuestions",
+      "Import questions from CSV or JSON text",
+      { params: setParams, body: importEvalQuestionsBodySchema(IMPORT_BODY_LIMIT), response: { 201: z.object({ imported: z.number().int() }) } },
+      IMPORT_BODY_LIMIT,
+    ),
     async (request, reply) => {
       const { bot } = await write(request, request.params.botId);
       return reply.status(201).send(await evals.importQuestions(bot, request.params.setId, request.body));
@@ -114,18 +143,12 @@ export const evalRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) 
   );
 
   app.post(
-    "/v1/bots/:botId/eval-sets/:setId/from-conversation",
-    {
-      config: identity,
-      schema: {
-        params: setParams,
-        body: z.strictObject({
-          messageId: z.uuid().describe("The answer (assistant message) to turn into a test case."),
-          question: z.string().trim().min(1).max(2000).optional().describe("Defaults to the question the answer replied to."),
-          expected: z.array(expectation).min(1).max(20).describe("The right source(s), picked by the admin."),
-        }),
-      },
-    },
+    `${set}/from-conversation`,
+    operation("addEvalQuestionFromConversation", "Turn an answer of a conversation into a test case, with the right sources", {
+      params: setParams,
+      body: evalQuestionFromConversationBodySchema,
+      response: { 201: evalQuestionSchema },
+    }),
     async (request, reply) => {
       const { bot } = await write(request, request.params.botId);
       return reply.status(201).send(await evals.addFromConversation(bot, request.params.setId, request.body));
@@ -133,78 +156,82 @@ export const evalRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) 
   );
 
   app.post(
-    "/v1/bots/:botId/eval-sets/:setId/generate",
-    {
-      config: identity,
-      schema: {
-        params: setParams,
-        body: z.strictObject({
-          count: z.number().int().min(1).max(1000).default(50),
-          withModel: z.boolean().default(false).describe("Have the workspace's language model write the questions (at most 100 per request)."),
-        }),
-      },
-    },
+    `${set}/generate`,
+    operation("generateEvalQuestions", "Generate questions from the bot's documents (or with the workspace's language model)", {
+      params: setParams,
+      body: generateEvalQuestionsBodySchema,
+      response: { 201: z.object({ generated: z.number().int(), synthetic: z.boolean(), withModel: z.boolean() }) },
+    }),
     async (request, reply) => {
       const { bot } = await write(request, request.params.botId);
       return reply.status(201).send(await evals.generate(bot, request.params.setId, request.body.count, request.body.withModel));
     },
   );
 
-  const questionParams = setParams.extend({ questionId: z.uuid() });
   app.patch(
-    "/v1/bots/:botId/eval-sets/:setId/questions/:questionId",
-    {
-      config: identity,
-      schema: {
-        params: questionParams,
-        body: z.strictObject({ question: z.string().max(2000).optional(), expected: z.array(expectation).min(1).max(20).optional() }),
-      },
-    },
+    `${set}/questions/:questionId`,
+    operation("updateEvalQuestion", "Change a question or what it expects", {
+      params: questionParams,
+      body: updateEvalQuestionBodySchema,
+      response: { 200: evalQuestionSchema },
+    }),
     async (request) => {
       const { bot } = await write(request, request.params.botId);
       return evals.updateQuestion(bot, request.params.setId, request.params.questionId, request.body);
     },
   );
 
-  app.delete("/v1/bots/:botId/eval-sets/:setId/questions/:questionId", { config: identity, schema: { params: questionParams } }, async (request, reply) => {
-    const { bot } = await write(request, request.params.botId);
-    await evals.deleteQuestion(bot, request.params.setId, request.params.questionId);
-    return reply.status(204).send();
-  });
+  app.delete(
+    `${set}/questions/:questionId`,
+    operation("deleteEvalQuestion", "Delete a question from an evaluation set", { params: questionParams, response: { 204: noContent } }),
+    async (request, reply) => {
+      const { bot } = await write(request, request.params.botId);
+      await evals.deleteQuestion(bot, request.params.setId, request.params.questionId);
+      return reply.status(204).send();
+    },
+  );
 
   app.post(
-    "/v1/bots/:botId/eval-sets/:setId/runs",
-    {
-      config: identity,
-      schema: {
-        params: setParams,
-        body: z
-          .strictObject({
-            configs: z.array(evalRunConfigSchema).min(1).max(12).optional().describe("Settings to score; default: vector, keyword and hybrid with the bot's weights."),
-          })
-          .default({}),
-      },
-    },
+    `${set}/runs`,
+    operation("startEvalRun", "Queue a run of the set over one or more retrieval settings", {
+      params: setParams,
+      body: startEvalRunBodySchema,
+      response: { 202: evalRunSchema },
+    }),
     async (request, reply) => {
       const { bot, access } = await write(request, request.params.botId);
       return reply.status(202).send(await evals.startRun(bot, request.params.setId, access.userId, request.body.configs));
     },
   );
 
-  app.get("/v1/bots/:botId/eval-sets/:setId/runs", { config: identity, schema: { params: setParams } }, async (request) => {
-    const { bot } = await read(request, request.params.botId);
-    return { items: await evals.listRuns(bot, request.params.setId) };
-  });
-
-  const runParams = botParams.extend({ runId: z.uuid() });
-  app.get("/v1/bots/:botId/eval-runs/:runId", { config: identity, schema: { params: runParams } }, async (request) => {
-    const { bot } = await read(request, request.params.botId);
-    return evals.getRun(bot, request.params.runId);
-  });
+  app.get(
+    `${set}/runs`,
+    operation("listEvalRuns", "The runs of an evaluation set, newest first", { params: setParams, response: { 200: listOf(evalRunSchema) } }),
+    async (request) => {
+      const { bot } = await read(request, request.params.botId);
+      return { items: await evals.listRuns(bot, request.params.setId) };
+    },
+  );
 
   app.get(
-    "/v1/bots/:botId/eval-runs/:runId/misses",
-    { config: identity, schema: { params: runParams, querystring: page.extend({ config: z.coerce.number().int().min(0).max(11).optional() }) } },
+    runs,
+    operation("getEvalRun", "A run: its progress, and once done each setting's metrics and the best one", {
+      params: runParams,
+      response: { 200: evalRunSchema },
+    }),
+    async (request) => {
+      const { bot } = await read(request, request.params.botId);
+      return evals.getRun(bot, request.params.runId);
+    },
+  );
+
+  app.get(
+    `${runs}/misses`,
+    operation("listEvalRunMisses", "Questions a run's setting missed, with what was expected and what came back", {
+      params: runParams,
+      querystring: evalMissesQuerySchema,
+      response: { 200: listOf(evalMissSchema) },
+    }),
     async (request) => {
       const { bot } = await read(request, request.params.botId);
       const { config, ...rest } = request.query;

@@ -14,6 +14,8 @@
  * message; tool failures the caller can act on (quota, disabled bot, outage) come back as
  * tool results with `isError`.
  */
+import { jsonRpcErrorSchema, jsonRpcResponseSchema, mcpParamsSchema as params } from "@docent/contracts/chat-protocols";
+import { noContent } from "@docent/contracts/common";
 import { getBot, getBotByPublicId } from "@docent/db/queries/bots";
 import { requireIdentity } from "@docent/http-kit/auth";
 import { normalizeError } from "@docent/http-kit/error-handler";
@@ -23,6 +25,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "./deps";
+import { protocolErrors } from "../http/protocol-errors";
 import { createBotMcpServer } from "../mcp/server";
 
 /** JSON-RPC 2.0 error codes: the spec's, and -32000 (server error) for everything HTTP-level. */
@@ -64,7 +67,14 @@ function webRequest(request: FastifyRequest): Request {
 export const mcpRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const { authorizeBot, db } = deps;
   const identity = { auth: { kind: "identity" as const } };
-  const params = z.object({ bot: z.string().min(1).max(64) });
+  const errors = protocolErrors(jsonRpcErrorSchema);
+  /** GET and DELETE: what the MCP clients expect from a stateless server. */
+  const notOfferedSchema = (operationId: string, summary: string) => ({
+    operationId,
+    summary,
+    params,
+    response: { ...errors, 405: jsonRpcErrorSchema },
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const e = normalizeError(error);
@@ -96,7 +106,13 @@ export const mcpRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
     return { bot, apiKeyId: access.apiKeyId! };
   }
 
-  app.post("/v1/mcp/:bot", { config: identity, schema: { params } }, async (request, reply) => {
+  const postSchema = {
+    operationId: "mcp",
+    summary: "The bot as an MCP server (Streamable HTTP, stateless, JSON answers): send JSON-RPC 2.0 messages",
+    params,
+    response: { 200: jsonRpcResponseSchema, 202: noContent, ...errors },
+  };
+  app.post("/v1/mcp/:bot", { config: identity, schema: postSchema }, async (request, reply) => {
     const { bot, apiKeyId } = await authorizedBot(request, request.params.bot);
     const server = createBotMcpServer(
       {
@@ -113,11 +129,13 @@ export const mcpRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
       await server.connect(transport);
       const response = await transport.handleRequest(webRequest(request), { parsedBody: request.body });
       const body = response.status === 202 || response.body === null ? undefined : await response.text();
-      reply.status(response.status);
+      // The transport's answer is serialised JSON already (or nothing): passed on as it is.
+      const raw = reply as FastifyReply;
+      raw.status(response.status);
       response.headers.forEach((value, name) => {
-        if (name !== "content-length") reply.header(name, value);
+        if (name !== "content-length") raw.header(name, value);
       });
-      return body === undefined ? reply.send() : reply.send(body);
+      return body === undefined ? raw.send() : raw.send(body);
     } finally {
       await server.close();
     }
@@ -129,6 +147,14 @@ export const mcpRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
     reply.header("allow", "POST");
     return sendJsonRpcError(request, reply, 405, SERVER_ERROR, `Method not allowed: this MCP server ${what}; send JSON-RPC messages with POST.`);
   };
-  app.get("/v1/mcp/:bot", { config: identity, schema: { params } }, notOffered("offers no standalone event stream"));
-  app.delete("/v1/mcp/:bot", { config: identity, schema: { params } }, notOffered("keeps no sessions"));
+  app.get(
+    "/v1/mcp/:bot",
+    { config: identity, schema: notOfferedSchema("mcpOpenStream", "Not offered (405): this MCP server sends no unprompted messages") },
+    notOffered("offers no standalone event stream"),
+  );
+  app.delete(
+    "/v1/mcp/:bot",
+    { config: identity, schema: notOfferedSchema("mcpEndSession", "Not offered (405): this MCP server keeps no sessions") },
+    notOffered("keeps no sessions"),
+  );
 };

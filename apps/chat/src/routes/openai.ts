@@ -6,6 +6,14 @@
  * what those SDKs read. API keys only (scope `chat`).
  */
 import { randomUUID } from "node:crypto";
+import {
+  chatCompletionChunkSchema,
+  chatCompletionSchema,
+  completionBodySchema as completionBody,
+  openAiErrorSchema,
+  openAiMessageSchema,
+  openAiModelListSchema,
+} from "@docent/contracts/chat-protocols";
 import { getBot, getBotByPublicId, listBots } from "@docent/db/queries/bots";
 import { normalizeError } from "@docent/http-kit/error-handler";
 import { AppError, BadRequestError, DependencyUnavailableError, ForbiddenError } from "@docent/service-kit/errors";
@@ -15,27 +23,14 @@ import type { AppDeps } from "./deps";
 import { requireIdentity } from "@docent/http-kit/auth";
 import type { FastifyRequest } from "fastify";
 import { openSse } from "@docent/http-kit/sse";
+import { protocolErrors } from "../http/protocol-errors";
 
 type ApiKeyIdentity = Extract<ReturnType<typeof requireIdentity>, { kind: "apiKey" }>;
 
 /** Bound on the caller's system text, which rides along in every answer's prompt. */
 export const MAX_CALLER_INSTRUCTIONS_CHARS = 4_000;
 
-const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
-const chatMessage = z.looseObject({
-  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),
-  content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
-});
-
-const completionBody = z.looseObject({
-  model: z.string().min(1).max(100),
-  messages: z.array(chatMessage).min(1).max(200),
-  stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
-  user: z.string().max(128).optional(),
-});
-
-const textOf = (content: z.infer<typeof chatMessage>["content"]) =>
+const textOf = (content: z.infer<typeof openAiMessageSchema>["content"]) =>
   typeof content === "string"
     ? content
     : (content ?? [])
@@ -92,22 +87,43 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
     return principal;
   }
 
-  app.get("/v1/models", { config: identity }, async (request) => {
+  const modelsSchema = {
+    operationId: "listModels",
+    summary: "OpenAI-compatible: the bots the API key may ask, as models",
+    response: { 200: openAiModelListSchema, ...protocolErrors(openAiErrorSchema) },
+  };
+  const completionSchema = {
+    operationId: "createChatCompletion",
+    summary: "OpenAI-compatible chat completions: `model` names the bot; streamed as OpenAI chunks with stream: true",
+    body: completionBody,
+    response: {
+      200: {
+        description: "The completion, or with stream: true one chunk per `data:` line and then `data: [DONE]`.",
+        content: {
+          "application/json": { schema: chatCompletionSchema },
+          "text/event-stream": { schema: chatCompletionChunkSchema },
+        },
+      },
+      ...protocolErrors(openAiErrorSchema),
+    },
+  };
+
+  app.get("/v1/models", { config: identity, schema: modelsSchema }, async (request) => {
     const principal = apiKeyPrincipal(request);
     const bots = await listBots(db, { workspaceId: principal.workspaceId, onlyBotId: principal.botId });
     return {
-      object: "list",
+      object: "list" as const,
       data: bots.map((b) => ({
         id: b.id,
-        object: "model",
+        object: "model" as const,
         created: Math.floor(b.createdAt.getTime() / 1000),
-        owned_by: "docent",
+        owned_by: "docent" as const,
         name: b.name,
       })),
     };
   });
 
-  app.post("/v1/chat/completions", { config: identity, schema: { body: completionBody } }, async (request, reply) => {
+  app.post("/v1/chat/completions", { config: identity, schema: completionSchema }, async (request, reply) => {
     const principal = apiKeyPrincipal(request);
     const body = request.body;
     const bot = await botForModel(request, principal, body.model);
@@ -151,15 +167,15 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       const answer = await chat.ask(params);
       return {
         id,
-        object: "chat.completion",
+        object: "chat.completion" as const,
         created,
         model,
         choices: [
           {
             index: 0,
-            message: { role: "assistant", content: answer.content, refusal: null },
+            message: { role: "assistant" as const, content: answer.content, refusal: null },
             logprobs: null,
-            finish_reason: "stop",
+            finish_reason: "stop" as const,
           },
         ],
         usage: {

@@ -3,6 +3,7 @@
  * which embedder a workspace without its own provider gets. Only the chat service knows
  * them (they are its environment), so it says them; names only, never URLs or keys.
  */
+import { platformDefaultsSchema } from "@docent/contracts/chat";
 import { LOCAL_EMBEDDER_ID } from "@docent/embeddings/local";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppDeps } from "./deps";
@@ -11,7 +12,12 @@ import { EXTRACTIVE_MODEL } from "../llm/extractive";
 
 export const platformRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const { env } = deps;
-  app.get("/v1/platform/defaults", { config: { auth: { kind: "identity" as const } } }, async (request) => {
+  const schema = {
+    operationId: "getPlatformDefaults",
+    summary: "The answer model and embedder a workspace without its own provider gets (names only)",
+    response: { 200: platformDefaultsSchema },
+  };
+  app.get("/v1/platform/defaults", { config: { auth: { kind: "identity" as const } }, schema }, async (request) => {
     requireIdentity(request);
     const llmConfigured = Boolean(env.LLM_BASE_URL);
     const embeddingModel =

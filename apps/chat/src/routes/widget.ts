@@ -6,6 +6,15 @@
  * each answer and settled after it, caps a bot's widget spending.
  */
 import { randomBytes } from "node:crypto";
+import { noContent } from "@docent/contracts/common";
+import {
+  feedbackResponseSchema,
+  publicWidgetConfigSchema,
+  widgetChatBodySchema,
+  widgetFeedbackBodySchema,
+  widgetParamsSchema as publicParams,
+} from "@docent/contracts/chat";
+import { widgetAnswerSchema } from "@docent/contracts/chat-stream";
 import type { Bot } from "@docent/db/queries/bots";
 import { getBotByPublicId } from "@docent/db/queries/bots";
 import { listOrigins } from "@docent/db/queries/origins";
@@ -16,13 +25,10 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppDeps } from "./deps";
 import type { AskEvents } from "../answer/service";
-import { answerBody, streamAnswer } from "../http/answer-stream";
+import { answerBody, answerResponse, streamAnswer } from "../http/answer-stream";
 import { originAllowed } from "../http/origin";
 import type { TokenReservation } from "../http/rate-limit";
-import { feedbackBody } from "./feedback";
 
-const publicParams = z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, "not a bot id") });
-const visitorId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "must be 16-64 letters, digits, '-' or '_'");
 /** Widget routes authenticate nobody: the Origin allowlist and the limits protect them. */
 const pub = { auth: { kind: "public" as const } };
 const newVisitorId = () => `v_${randomBytes(16).toString("base64url")}`;
@@ -110,7 +116,13 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
   }
 
   // CORS preflight: answered only for allowed origins.
-  app.options("/v1/widget/:publicId/*", { config: pub, schema: { params: publicParams.extend({ "*": z.string() }) } }, async (request, reply) => {
+  const preflight = {
+    operationId: "widgetPreflight",
+    summary: "CORS preflight of the widget routes, answered for the bot's allowed origins only",
+    params: publicParams.extend({ "*": z.string() }),
+    response: { 204: noContent },
+  };
+  app.options("/v1/widget/:publicId/*", { config: pub, schema: preflight }, async (request, reply) => {
     await widgetBot(request, reply, request.params.publicId);
     reply.headers({
       "access-control-allow-methods": "GET, POST, OPTIONS",
@@ -120,7 +132,13 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
     return reply.status(204).send();
   });
 
-  app.get("/v1/widget/:publicId/config", { config: pub, schema: { params: publicParams } }, async (request, reply) => {
+  const configSchema = {
+    operationId: "getWidgetConfig",
+    summary: "The widget's appearance and texts, for the page's Origin",
+    params: publicParams,
+    response: { 200: publicWidgetConfigSchema },
+  };
+  app.get("/v1/widget/:publicId/config", { config: pub, schema: configSchema }, async (request, reply) => {
     const { bot } = await widgetBot(request, reply, request.params.publicId);
     const config = await getWidgetConfig(db, bot.id);
     return {
@@ -145,15 +163,11 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
     {
       config: pub,
       schema: {
+        operationId: "widgetChat",
+        summary: "A visitor asks the bot (streamed by default); the x-docent-visitor header names the visitor",
         params: publicParams,
-        body: z.strictObject({
-          message: z.string().trim().min(1, "message must not be empty").max(2_000, "message must be at most 2000 characters"),
-          conversationId: z.uuid().optional(),
-          visitorId: visitorId.optional(),
-          stream: z.boolean().default(true),
-          /** The page the visitor chats from, kept with the conversation. */
-          pageUrl: z.url().max(2_000).optional(),
-        }),
+        body: widgetChatBodySchema,
+        response: { 200: answerResponse(widgetAnswerSchema) },
       },
     },
     async (request, reply) => {
@@ -207,8 +221,11 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
     {
       config: pub,
       schema: {
+        operationId: "widgetRateAnswer",
+        summary: "The visitor who received an answer rates it",
         params: publicParams.extend({ messageId: z.uuid() }),
-        body: feedbackBody.extend({ visitorId }),
+        body: widgetFeedbackBodySchema,
+        response: { 200: feedbackResponseSchema },
       },
     },
     async (request, reply) => {
