@@ -32,7 +32,9 @@ import { createRerankerResolver, type RerankerFor } from "./retrieval/rerank";
 import { createSearchService } from "./retrieval/search";
 import { createRetrievalService } from "./retrieval/service";
 import type { QueryEmbedder } from "./retrieval/types";
+import { analyticsRoutes } from "./routes/analytics";
 import { botRoutes } from "./routes/bots";
+import { conversationRoutes } from "./routes/conversations";
 import { feedbackRoutes } from "./routes/feedback";
 import { evalRoutes } from "./routes/evals";
 import { mcpRoutes } from "./routes/mcp";
@@ -201,6 +203,8 @@ export async function buildApp(options: BuildAppOptions) {
     isShuttingDown: options.isShuttingDown,
   });
   await app.register(botRoutes(deps));
+  await app.register(conversationRoutes(deps));
+  await app.register(analyticsRoutes(deps));
   await app.register(feedbackRoutes(deps));
   await app.register(mcpRoutes(deps));
   await app.register(evalRoutes(deps));
