@@ -51,7 +51,7 @@ import { startTestLlmServer } from "../test-support/llm-server";
 import { createChatService } from "../src/answer/service";
 import { supportScores } from "../src/answer/support";
 import { chatEnvSchema } from "../src/env";
-import { createExtractiveResponder, EXTRACTIVE_PREFIX } from "../src/llm/extractive";
+import { createExtractiveResponder } from "../src/llm/extractive";
 import { createOpenAiResponder } from "../src/llm/openai-responder";
 import { countTokens } from "../src/llm/tokens";
 import type { Responder } from "../src/llm/types";
@@ -60,7 +60,7 @@ import { fixtureDocuments, fixtureQuestions } from "./answer-fixtures";
 import { ingestThroughWorker } from "./ingest-through-worker";
 import { machine, table, writeSection } from "./report";
 import { createScratchDatabase } from "./scratch-db";
-import { defaultSquadPath, pool, type Squad } from "./squad";
+import { answerWords, defaultSquadPath, normalise, pool, type Squad } from "./squad";
 
 const args = parseArgs({
   options: {
@@ -87,22 +87,6 @@ function positiveInt(flag: string, value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${value}`);
   return n;
 }
-
-/** SQuAD's official answer normalisation. */
-const normalise = (t: string) =>
-  t
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, " ")
-    .replace(/\b(a|an|the)\b/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-
-/** Words of an answer, citation markers and the extractive prefix not counted. */
-const answerWords = (text: string, prefix: string) =>
-  text
-    .replace(prefix, "")
-    .split(/\s+/)
-    .filter((w) => w && !/^\[\d+\][.,;:]?$/.test(w) && !/^```/.test(w)).length;
 
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -217,7 +201,7 @@ async function main() {
       const text = normalise(a.content);
       contained[i] = !a.refused && q.answers.some((g) => text.includes(normalise(g)));
       if (a.refused) refusedOnAll++;
-      else lengths.push(answerWords(a.content, EXTRACTIVE_PREFIX));
+      else lengths.push(answerWords(a.content));
       if (i % 1000 === 0) console.log(`containment ${i}/${questions.length}`);
     });
     const containmentS = (performance.now() - t1) / 1000;
@@ -290,7 +274,7 @@ async function main() {
       const a = await offline.ask({ bot: fixtures, message: q.question, channel: "api", actor: {} });
       const ok = !a.refused && q.expect.every((e) => a.content.toLowerCase().includes(e.toLowerCase()));
       if (ok) fixtureHits++;
-      const words = answerWords(a.content, EXTRACTIVE_PREFIX);
+      const words = answerWords(a.content);
       fixtureLengths.push(words);
       fixtureRows.push([q.question, ok ? "yes" : "no", String(words), `\`${a.content.replace(/\n/g, " ⏎ ").replace(/`/g, "'").slice(0, 160).replace(/\|/g, "\\|")}\``]);
     }
@@ -324,7 +308,7 @@ async function main() {
         const a = await recording.ask({ bot, message: q.question, channel: "api", actor: {} });
         const text = normalise(a.content);
         hits[i] = !a.refused && q.answers.some((g) => text.includes(normalise(g)));
-        if (!a.refused) words.push(answerWords(a.content, EXTRACTIVE_PREFIX));
+        if (!a.refused) words.push(answerWords(a.content));
       });
       let fixtureOk = 0;
       const fixtureBot = withContext(fixtures, { ...variant.context, sameSection: variant.context.neighbours > 0 });

@@ -1,4 +1,8 @@
-/** What the SQuAD v1.1 benchmarks share: the dataset's shape and path, and a bounded pool. */
+/**
+ * What the SQuAD v1.1 benchmarks share: the dataset's shape and path, a bounded pool, and
+ * how answers are scored (SQuAD's normalisation, an offline answer's length in words).
+ */
+import { EXTRACTIVE_PREFIX } from "../src/llm/extractive";
 
 /** SQuAD v1.1's JSON (the fields the benchmarks read). */
 export interface Squad {
@@ -23,3 +27,19 @@ export async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: 
     }),
   );
 }
+
+/** SQuAD's official answer normalisation. */
+export const normalise = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, " ")
+    .replace(/\b(a|an|the)\b/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+
+/** Words of an offline answer: the "From the documents:" prefix, citation markers and code fences not counted. */
+export const answerWords = (text: string) =>
+  text
+    .replace(EXTRACTIVE_PREFIX, "")
+    .split(/\s+/)
+    .filter((w) => w && !/^\[\d+\][.,;:]?$/.test(w) && !/^```/.test(w)).length;

@@ -11,8 +11,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createExtractiveResponder, EXTRACTIVE_PREFIX, type ExtractiveOptions } from "../src/llm/extractive";
+import { createExtractiveResponder, type ExtractiveOptions } from "../src/llm/extractive";
 import type { PromptSource } from "../src/llm/types";
+import { answerWords, normalise } from "./squad";
 
 const args = parseArgs({ options: { in: { type: "string", default: "/tmp/reader-requests.json" }, misses: { type: "string", default: "0" }, options: { type: "string" } } }).values;
 
@@ -24,18 +25,6 @@ interface Dumped {
   sources: PromptSource[] | null;
 }
 
-const normalise = (t: string) =>
-  t
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, " ")
-    .replace(/\b(a|an|the)\b/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-const answerWords = (text: string) =>
-  text
-    .replace(EXTRACTIVE_PREFIX, "")
-    .split(/\s+/)
-    .filter((w) => w && !/^\[\d+\][.,;:]?$/.test(w) && !/^```/.test(w)).length;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(0.9 * xs.length)]!;
 

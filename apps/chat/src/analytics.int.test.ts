@@ -3,22 +3,13 @@
  * endpoint (extractive answers) and their feedback come back as per-day counts, totals,
  * the most cited documents and the questions that found no source; tenants stay apart.
  */
-import { ensureCatalog } from "@docent/db/catalog";
 import { analyticsQueryLogs } from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings/local";
-import { useTestDatabase } from "@docent/testing/db";
-import { useTestRedis } from "@docent/testing/redis";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestApp, createTestApiKey } from "../test-support/app";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useChatTestApp, createTestApiKey } from "../test-support/app";
 import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
 
-const db = await useTestDatabase();
-const redis = useTestRedis();
-await ensureCatalog(db.db);
-const embedder = createLocalEmbedder();
-const app = await buildTestApp(db, redis);
-afterAll(() => app.close());
+const { db, app, embedder } = await useChatTestApp();
 
 const acme = await createWorkspaceWithBot(db.db, { name: "Acme support" });
 const { document: manual } = await addDocument(db.db, embedder, acme.bot, "router-manual.pdf", [

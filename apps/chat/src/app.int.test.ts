@@ -3,21 +3,12 @@
  * embedder and the extractive responder (the defaults): chat (JSON and SSE), the
  * retrieval test, tenant isolation, API-key scopes, conversations and feedback.
  */
-import { ensureCatalog } from "@docent/db/catalog";
-import { createLocalEmbedder } from "@docent/embeddings/local";
-import { useTestDatabase } from "@docent/testing/db";
-import { useTestRedis } from "@docent/testing/redis";
-import { afterAll, describe, expect, it } from "vitest";
-import { buildTestApp, createTestApiKey, parseSse } from "../test-support/app";
+import { describe, expect, it } from "vitest";
+import { buildTestApp, useChatTestApp, createTestApiKey, parseSse } from "../test-support/app";
 import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
 import { createBot } from "@docent/testing/factories";
 
-const db = await useTestDatabase();
-const redis = useTestRedis();
-await ensureCatalog(db.db);
-const embedder = createLocalEmbedder();
-const app = await buildTestApp(db, redis);
-afterAll(() => app.close());
+const { db, redis, app, embedder } = await useChatTestApp();
 
 const acme = await createWorkspaceWithBot(db.db, { name: "Acme support" });
 const { document: manual } = await addDocument(db.db, embedder, acme.bot, "router-manual.pdf", [

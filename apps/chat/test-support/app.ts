@@ -3,13 +3,16 @@
  * env overrides, and helpers for API keys and SSE bodies.
  */
 import { parseEnv } from "@docent/config/env";
+import { ensureCatalog } from "@docent/db/catalog";
+import { createLocalEmbedder } from "@docent/embeddings/local";
 import { createLogger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import type { ApiKeyScope } from "@docent/contracts/json";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
-import type { TestDatabase } from "@docent/testing/db";
+import { type TestDatabase, useTestDatabase } from "@docent/testing/db";
 import { createApiKey } from "@docent/testing/factories";
-import type { TestRedis } from "@docent/testing/redis";
+import { type TestRedis, useTestRedis } from "@docent/testing/redis";
+import { afterAll } from "vitest";
 import { buildApp, type BuildAppOptions } from "../src/app";
 import { chatEnvSchema } from "../src/env";
 
@@ -33,6 +36,19 @@ export async function buildTestApp(
     logger: createLogger({ service: "chat-test", level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     ...overrides,
   });
+}
+
+/**
+ * The usual start of a chat integration test file: its own database (with the plan
+ * catalog) and Redis prefix, the offline embedder, and the app, closed after the file.
+ */
+export async function useChatTestApp() {
+  const db = await useTestDatabase();
+  const redis = useTestRedis();
+  await ensureCatalog(db.db);
+  const app = await buildTestApp(db, redis);
+  afterAll(() => app.close());
+  return { db, redis, app, embedder: createLocalEmbedder() };
 }
 
 export async function createTestApiKey(

@@ -4,23 +4,14 @@
  * allowance answers 429 naming the limit in words, and searches show in the bot's
  * analytics apart from answered questions. Before this, 8,600 calls left the counters at 22.
  */
-import { ensureCatalog } from "@docent/db/catalog";
-import { createLocalEmbedder } from "@docent/embeddings/local";
 import * as s from "@docent/db/schema";
-import { useTestDatabase } from "@docent/testing/db";
 import { createPlan, subscribe } from "@docent/testing/factories";
-import { useTestRedis } from "@docent/testing/redis";
 import { eq } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
-import { buildTestApp, createTestApiKey } from "../../test-support/app";
+import { describe, expect, it } from "vitest";
+import { useChatTestApp, createTestApiKey } from "../../test-support/app";
 import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 
-const db = await useTestDatabase();
-const redis = useTestRedis();
-await ensureCatalog(db.db);
-const embedder = createLocalEmbedder();
-const app = await buildTestApp(db, redis);
-afterAll(() => app.close());
+const { db, app, embedder } = await useChatTestApp();
 
 async function tenantOn(plan: { code: string; name: string; maxRetrievalsPerMonth: number | null; maxQueriesPerMonth: number | null }) {
   const tenant = await createWorkspaceWithBot(db.db);
