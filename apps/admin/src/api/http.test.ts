@@ -23,7 +23,7 @@ describe("request", () => {
   it("sends the session's CSRF token on mutations only", async () => {
     const fetch = vi.fn(async () => new Response("{}", { status: 200 }));
     vi.stubGlobal("fetch", fetch);
-    toSession({ user: { id: "u" } as never, workspaces: [{ workspaceId: "w1", name: "Mine", role: "OWNER" }], csrfToken: "tok" });
+    toSession({ user: { id: "u" } as never, workspaces: [{ workspaceId: "w1", name: "Mine", slug: "mine", isPersonal: true, role: "OWNER" }], csrfToken: "tok" });
     await request("GET", "/api/v1/a");
     await request("DELETE", "/api/v1/b");
     const headers = (call: number) => (fetch.mock.calls[call] as unknown as [string, RequestInit])[1].headers as Record<string, string>;
@@ -39,6 +39,8 @@ describe("request", () => {
 
 describe("toSession", () => {
   it("names workspaces by id", () => {
-    expect(toSession({ user: { id: "u" } as never, workspaces: [{ workspaceId: "w1", name: "Mine", role: "OWNER" }] }).workspaces).toEqual([{ id: "w1", name: "Mine", role: "OWNER" }]);
+    expect(toSession({ user: { id: "u" } as never, workspaces: [{ workspaceId: "w1", name: "Mine", slug: "mine", isPersonal: true, role: "OWNER" }] }).workspaces).toEqual([
+      { id: "w1", name: "Mine", slug: "mine", isPersonal: true, role: "OWNER" },
+    ]);
   });
 });

@@ -5,6 +5,8 @@
  * Failures become `ApiError`, carrying the platform's error body
  * `{ requestId, statusCode, error, message, details? }` so screens can show it as is.
  */
+import type { Middleware } from "openapi-fetch";
+
 export interface ApiErrorBody {
   requestId?: string;
   statusCode?: number;
@@ -122,15 +124,40 @@ export async function send(method: string, url: string, options: RequestOptions 
     });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;
-    throw new ApiError(0, { message: "Could not reach the server. Check your connection and try again." });
+    throw new ApiError(0, { message: NETWORK_ERROR });
   }
-  if (!response.ok) {
-    const error = await toApiError(response);
-    if (response.status === 401) for (const l of unauthorizedListeners) l();
-    throw error;
-  }
+  if (!response.ok) throw await failed(response);
   return response;
 }
+
+/** The ApiError for a failed answer; a 401 also tells the listeners the session is gone. */
+export async function failed(response: Response): Promise<ApiError> {
+  const error = await toApiError(response);
+  if (response.status === 401) for (const l of unauthorizedListeners) l();
+  return error;
+}
+
+const NETWORK_ERROR = "Could not reach the server. Check your connection and try again.";
+
+/**
+ * The same plumbing for the openapi-fetch clients (client.ts): JSON accepted, the CSRF
+ * header on mutations, a failed answer thrown as an ApiError, a network failure explained.
+ */
+export const plumbing: Middleware = {
+  onRequest({ request }) {
+    if (!request.headers.has("accept")) request.headers.set("accept", "application/json");
+    if (request.method !== "GET" && request.method !== "HEAD") for (const [k, v] of Object.entries(mutationHeaders())) request.headers.set(k, v);
+    return request;
+  },
+  async onResponse({ response }) {
+    if (!response.ok) throw await failed(response);
+    return undefined;
+  },
+  onError({ error }) {
+    if (error instanceof Error && error.name === "AbortError") return error;
+    return new ApiError(0, { message: NETWORK_ERROR });
+  },
+};
 
 export async function request<T>(method: string, url: string, options: RequestOptions = {}): Promise<T> {
   const response = await send(method, url, options);
