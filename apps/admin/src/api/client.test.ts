@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api } from "./client";
+import { api, toSession } from "./client";
 import { ApiError, setCsrfToken } from "./http";
 
 afterEach(() => {
@@ -45,5 +45,13 @@ describe("the openapi-fetch clients", () => {
   it("explain a network failure in words", async () => {
     vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
     await expect(api.templates.list()).rejects.toThrow("Could not reach the server");
+  });
+});
+
+describe("toSession", () => {
+  it("names workspaces by id and keeps the CSRF token for mutations", () => {
+    const session = toSession({ user: { id: "u" } as never, workspaces: [{ workspaceId: "w1", name: "Mine", slug: "mine", isPersonal: true, role: "OWNER" }], csrfToken: "tok" });
+    expect(session.workspaces).toEqual([{ id: "w1", name: "Mine", slug: "mine", isPersonal: true, role: "OWNER" }]);
+    expect(session.csrfToken).toBe("tok");
   });
 });

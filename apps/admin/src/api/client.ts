@@ -9,7 +9,7 @@
  */
 import createClient from "openapi-fetch";
 import { consumeChatResponse, normaliseCitation, type StreamHandlers } from "@docent/widget-kit/chat-stream";
-import { mutationHeaders, plumbing, send, setCsrfToken, uploadWithProgress } from "./http";
+import { mutationHeaders, plumbing, setCsrfToken, uploadWithProgress } from "./http";
 import type { ApiBody, ApiPaths, Bot, BotDocument, ChatBody, ChatPaths, FeedbackFilter, RawSession, Session, Transcript, WorkspaceRole } from "./types";
 
 const origin = typeof location === "undefined" ? "" : location.origin;
@@ -224,7 +224,6 @@ export const api = {
     misses: async (botId: string, runId: string, configIndex: number) =>
       (await ok(chatClient.GET("/v1/bots/{botId}/eval-runs/{runId}/misses", { params: { path: { botId, runId }, query: { config: configIndex, limit: 100 } } }))).items,
   },
-  send,
 };
 
 type ConversationQuery = NonNullable<ChatPaths["/v1/bots/{botId}/conversations"]["get"]["parameters"]["query"]>;
