@@ -1,44 +1,32 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { toSession } from "./client";
-import { ApiError, request, setCsrfToken } from "./http";
+import { ApiError, failed, mutationHeaders, onUnauthorized, setCsrfToken } from "./http";
 
-afterEach(() => {
-  vi.unstubAllGlobals();
-  setCsrfToken(null);
-});
+afterEach(() => setCsrfToken(null));
 
-describe("request", () => {
+describe("failed", () => {
   it("turns the platform error body into an ApiError with the field problems", async () => {
-    vi.stubGlobal(
-      "fetch",
-      vi.fn(async () => new Response(JSON.stringify({ requestId: "r1", statusCode: 400, error: "VALIDATION_FAILED", message: "Invalid request", details: { issues: [{ path: "body.email", message: "Invalid email" }] } }), { status: 400 })),
-    );
-    const error = (await request("POST", "/api/v1/x", { body: {} }).catch((e) => e)) as ApiError;
+    const body = { requestId: "r1", statusCode: 400, error: "VALIDATION_FAILED", message: "Invalid request", details: { issues: [{ path: "body.email", message: "Invalid email" }] } };
+    const error = await failed(new Response(JSON.stringify(body), { status: 400 }));
     expect(error).toBeInstanceOf(ApiError);
     expect(error.message).toBe("Invalid request");
     expect(error.requestId).toBe("r1");
     expect(error.fieldMessages()).toEqual(["body.email: Invalid email"]);
   });
 
-  it("sends the session's CSRF token on mutations only", async () => {
-    const fetch = vi.fn(async () => new Response("{}", { status: 200 }));
-    vi.stubGlobal("fetch", fetch);
-    toSession({ user: { id: "u" } as never, workspaces: [{ workspaceId: "w1", name: "Mine", role: "OWNER" }], csrfToken: "tok" });
-    await request("GET", "/api/v1/a");
-    await request("DELETE", "/api/v1/b");
-    const headers = (call: number) => (fetch.mock.calls[call] as unknown as [string, RequestInit])[1].headers as Record<string, string>;
-    expect(headers(0)["x-csrf-token"]).toBeUndefined();
-    expect(headers(1)["x-csrf-token"]).toBe("tok");
-  });
-
-  it("explains a network failure in words", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
-    await expect(request("GET", "/api/v1/a")).rejects.toThrow("Could not reach the server");
+  it("words a gateway failure without a body, and tells the listeners about a 401", async () => {
+    expect((await failed(new Response("<html>", { status: 502 }))).message).toBe("The server could not complete the request. Please try again.");
+    const listener = vi.fn();
+    const stop = onUnauthorized(listener);
+    await failed(new Response("{}", { status: 401 }));
+    stop();
+    expect(listener).toHaveBeenCalledOnce();
   });
 });
 
-describe("toSession", () => {
-  it("names workspaces by id", () => {
-    expect(toSession({ user: { id: "u" } as never, workspaces: [{ workspaceId: "w1", name: "Mine", role: "OWNER" }] }).workspaces).toEqual([{ id: "w1", name: "Mine", role: "OWNER" }]);
+describe("mutationHeaders", () => {
+  it("carries the session's CSRF token", () => {
+    expect(mutationHeaders()).toEqual({});
+    setCsrfToken("tok");
+    expect(mutationHeaders()).toEqual({ "x-csrf-token": "tok" });
   });
 });

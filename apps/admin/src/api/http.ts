@@ -1,10 +1,12 @@
 /**
- * The one place that talks HTTP to Docent's services. Every request is same-origin
- * (`/api/...` for the REST API, `/chat/...` for the chat service; the dev server and
- * nginx proxy both), sends the session cookie, and adds the CSRF token to mutations.
- * Failures become `ApiError`, carrying the platform's error body
+ * The HTTP plumbing under the admin's API clients (client.ts). Every request is
+ * same-origin (`/api/...` for the REST API, `/chat/...` for the chat service; the dev
+ * server and nginx proxy both), sends the session cookie, and adds the CSRF token to
+ * mutations. Failures become `ApiError`, carrying the platform's error body
  * `{ requestId, statusCode, error, message, details? }` so screens can show it as is.
  */
+import type { Middleware } from "openapi-fetch";
+
 export interface ApiErrorBody {
   requestId?: string;
   statusCode?: number;
@@ -58,25 +60,6 @@ function csrfFromCookie(): string | null {
   return null;
 }
 
-export type Query = Record<string, string | number | boolean | undefined | null>;
-
-export interface RequestOptions {
-  body?: unknown;
-  query?: Query;
-  signal?: AbortSignal;
-  /** Raw body (FormData, Blob); sent as is. */
-  raw?: BodyInit;
-  headers?: Record<string, string>;
-}
-
-export function buildUrl(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
 export function mutationHeaders(): Record<string, string> {
   const token = csrfToken ?? csrfFromCookie();
   return token ? { "x-csrf-token": token } : {};
@@ -103,41 +86,34 @@ export async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, body);
 }
 
-export async function send(method: string, url: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { accept: "application/json", ...options.headers };
-  if (method !== "GET" && method !== "HEAD") Object.assign(headers, mutationHeaders());
-  let body: BodyInit | undefined = options.raw;
-  if (options.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(options.body);
-  }
-  let response: Response;
-  try {
-    response = await fetch(buildUrl(url, options.query), {
-      method,
-      headers,
-      credentials: "same-origin",
-      ...(body !== undefined ? { body } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (error) {
-    if ((error as Error).name === "AbortError") throw error;
-    throw new ApiError(0, { message: "Could not reach the server. Check your connection and try again." });
-  }
-  if (!response.ok) {
-    const error = await toApiError(response);
-    if (response.status === 401) for (const l of unauthorizedListeners) l();
-    throw error;
-  }
-  return response;
+/** The ApiError for a failed answer; a 401 also tells the listeners the session is gone. */
+export async function failed(response: Response): Promise<ApiError> {
+  const error = await toApiError(response);
+  if (response.status === 401) for (const l of unauthorizedListeners) l();
+  return error;
 }
 
-export async function request<T>(method: string, url: string, options: RequestOptions = {}): Promise<T> {
-  const response = await send(method, url, options);
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const NETWORK_ERROR = "Could not reach the server. Check your connection and try again.";
+
+/**
+ * The same plumbing for the openapi-fetch clients (client.ts): JSON accepted, the CSRF
+ * header on mutations, a failed answer thrown as an ApiError, a network failure explained.
+ */
+export const plumbing: Middleware = {
+  onRequest({ request }) {
+    if (!request.headers.has("accept")) request.headers.set("accept", "application/json");
+    if (request.method !== "GET" && request.method !== "HEAD") for (const [k, v] of Object.entries(mutationHeaders())) request.headers.set(k, v);
+    return request;
+  },
+  async onResponse({ response }) {
+    if (!response.ok) throw await failed(response);
+    return undefined;
+  },
+  onError({ error }) {
+    if (error instanceof Error && error.name === "AbortError") return error;
+    return new ApiError(0, { message: NETWORK_ERROR });
+  },
+};
 
 /**
  * Upload with progress: fetch() cannot report upload progress, XMLHttpRequest can.

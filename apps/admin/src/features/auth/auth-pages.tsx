@@ -295,7 +295,7 @@ export function AcceptInvitationPage() {
     onSuccess: async (joined) => {
       pendingInvitation.set(null);
       await queryClient.invalidateQueries({ queryKey: sessionKey });
-      const id = joined.workspaceId ?? joined.id ?? "";
+      const id = joined.workspaceId;
       rememberWorkspace(id);
       navigate(`/w/${id}/bots`, { replace: true });
     },

@@ -97,7 +97,7 @@ function ConversationRow({ c, selected, onSelect }: { c: ConversationSummary; se
           <strong className="truncate" style={{ flex: 1 }}>
             {c.title || "Untitled conversation"}
           </strong>
-          <span className="small subtle">{relativeTime(c.lastMessageAt ?? c.startedAt ?? c.createdAt)}</span>
+          <span className="small subtle">{relativeTime(c.lastMessageAt)}</span>
         </span>
         <span className="row small muted">
           <Badge plain>{channelLabel[c.channel] ?? c.channel}</Badge>
@@ -147,8 +147,8 @@ function TranscriptView({ botId, conversationId }: { botId: string; conversation
                 <div className="bubble-meta">
                   {m.role === "USER" && <span data-testid="asker">{askerLabel(conversation?.channel)}</span>}
                   <span>{dateTime(m.createdAt)}</span>
-                  {m.metadata?.latencyMs !== undefined && <span>{ms(m.metadata.latencyMs)}</span>}
-                  {m.metadata?.extractive && <span>Extractive</span>}
+                  {typeof m.metadata.latencyMs === "number" && <span>{ms(m.metadata.latencyMs)}</span>}
+                  {m.metadata.extractive === true && <span>Extractive</span>}
                   {m.feedback?.rating === 1 && (
                     <Badge tone="success">
                       <ThumbsUp aria-hidden="true" style={{ width: 12 }} /> Helpful

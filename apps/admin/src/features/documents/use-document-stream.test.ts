@@ -2,7 +2,26 @@ import { describe, expect, it } from "vitest";
 import type { BotDocument } from "../../api/types";
 import { applyStatusEvent } from "./use-document-stream";
 
-const doc = (id: string, extra: Partial<BotDocument> = {}): BotDocument => ({ id, name: `${id}.pdf`, sourceType: "FILE_UPLOAD", status: "PENDING", progress: 0, chunkCount: 0, ...extra });
+const doc = (id: string, extra: Partial<BotDocument> = {}): BotDocument => ({
+  id,
+  botId: "bot",
+  name: `${id}.pdf`,
+  sourceType: "FILE_UPLOAD",
+  mimeType: "application/pdf",
+  sizeBytes: 1,
+  sourceUrl: null,
+  contentHash: "h",
+  status: "PENDING",
+  stage: null,
+  progress: 0,
+  chunkCount: 0,
+  errorMessage: null,
+  version: 1,
+  processedAt: null,
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+  ...extra,
+});
 
 describe("applyStatusEvent", () => {
   it("moves one document through its stages without touching the others", () => {

@@ -7,6 +7,7 @@ const metrics = (ndcg10: number, mrr = 0.5) => ({ recall: { "1": 0.5, "3": 0.6, 
 const run = (id: string, status: EvalRun["status"], at: string, ndcg: Record<string, number>): EvalRun => ({
   id,
   setId: "s",
+  botId: "b",
   status,
   configs: [],
   results: status === "SUCCEEDED" ? Object.entries(ndcg).map(([label, v]) => ({ label, config: { mode: "keyword" }, metrics: metrics(v), judged: 1, unjudged: 0, rerankFailures: 0, ms: 1 })) : null,
@@ -14,7 +15,9 @@ const run = (id: string, status: EvalRun["status"], at: string, ndcg: Record<str
   progress: 0,
   totalSteps: 1,
   error: null,
+  createdBy: null,
   createdAt: at,
+  startedAt: at,
   finishedAt: at,
   best: null,
 });

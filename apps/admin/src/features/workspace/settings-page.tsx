@@ -130,7 +130,7 @@ export function SettingsPage() {
         <ErrorMessage error={settings.error} title="Could not load settings" />
       ) : (
         <form className="stack lg" onSubmit={submit} style={{ maxWidth: 860 }}>
-          <ProviderCard title="Answer model (LLM)" section={llm} onChange={setLlm} hint={settings.data?.llm.hasApiKey ? (settings.data.llm.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="gpt-4o-mini" defaultLabel={platformDefaultLabel("llm", defaults.data)} defaultModel={defaults.data && !defaults.data.llm.extractive ? defaults.data.llm.model : undefined} />
+          <ProviderCard title="Answer model (LLM)" section={llm} onChange={setLlm} hint={settings.data?.llm.hasApiKey ? (settings.data.llm.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="gpt-4o-mini" defaultLabel={platformDefaultLabel("llm", defaults.data)} defaultModel={defaults.data && !defaults.data.llm.extractive ? (defaults.data.llm.model ?? undefined) : undefined} />
           <ProviderCard title="Embedding model" section={emb} onChange={setEmb} hint={settings.data?.embedding.hasApiKey ? (settings.data.embedding.apiKeyHint ?? "saved") : null} disabled={!canManage} modelPlaceholder="text-embedding-3-small" defaultLabel={platformDefaultLabel("embedding", defaults.data)} defaultModel={defaults.data?.embedding.model ?? undefined} />
           {embeddingChanged && <Alert tone="warning">Changing the embedding model means existing documents must be re-indexed before questions can be answered with it.</Alert>}
           <RerankCard section={rerank} onChange={setRerank} hint={settings.data?.rerank?.hasApiKey ? (settings.data.rerank.apiKeyHint ?? "saved") : null} disabled={!canManage} />
