@@ -8,26 +8,17 @@
  * plays that name through the system resolver, and `models.example.test` through an
  * injected one. The test LLM server on 127.0.0.1 must not receive the prompt.
  */
-import { ensureCatalog } from "@docent/db/catalog";
-import { randomBytes } from "node:crypto";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
-import { createLocalEmbedder } from "@docent/embeddings/local";
 import { createGuardedFetch } from "@docent/outbound/dispatcher";
 import { resolveAllowedAddresses, type ResolvedAddress } from "@docent/outbound/resolve";
-import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
-import { useTestDatabase } from "@docent/testing/db";
-import { useTestRedis } from "@docent/testing/redis";
+import { byokAad } from "@docent/service-kit/crypto/secrets";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { buildTestApp, createTestApiKey } from "../test-support/app";
+import { buildTestApp, createTestApiKey, testKeyRing, useChatTestServices } from "../test-support/app";
 import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
 import { startTestLlmServer } from "../test-support/llm-server";
 
-const db = await useTestDatabase();
-const redis = useTestRedis();
-await ensureCatalog(db.db);
-const embedder = createLocalEmbedder();
-const keyRing = `k1:${randomBytes(32).toString("base64")}`;
-const box = createSecretBox(parseKeyRing(keyRing));
+const { db, redis, embedder } = await useChatTestServices();
+const { keyRing, box } = testKeyRing();
 const llm = await startTestLlmServer({ apiKey: "sk-workspace-secret" });
 const llmPort = Number(new URL(llm.baseUrl).port);
 

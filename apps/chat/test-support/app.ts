@@ -2,12 +2,14 @@
  * Builds the chat app for integration tests on the test database and Redis prefix, with
  * env overrides, and helpers for API keys and SSE bodies.
  */
+import { randomBytes } from "node:crypto";
 import { parseEnv } from "@docent/config/env";
 import { ensureCatalog } from "@docent/db/catalog";
 import { createLocalEmbedder } from "@docent/embeddings/local";
 import { createLogger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import type { ApiKeyScope } from "@docent/contracts/json";
+import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { newApiKey } from "@docent/service-kit/crypto/tokens";
 import { type TestDatabase, useTestDatabase } from "@docent/testing/db";
 import { createApiKey } from "@docent/testing/factories";
@@ -43,12 +45,24 @@ export async function buildTestApp(
  * catalog) and Redis prefix, the offline embedder, and the app, closed after the file.
  */
 export async function useChatTestApp() {
+  const services = await useChatTestServices();
+  const app = await buildTestApp(services.db, services.redis);
+  afterAll(() => app.close());
+  return { ...services, app };
+}
+
+/** For files that build their own apps: the test database (with the plan catalog), a Redis prefix, the offline embedder. */
+export async function useChatTestServices() {
   const db = await useTestDatabase();
   const redis = useTestRedis();
   await ensureCatalog(db.db);
-  const app = await buildTestApp(db, redis);
-  afterAll(() => app.close());
-  return { db, redis, app, embedder: createLocalEmbedder() };
+  return { db, redis, embedder: createLocalEmbedder() };
+}
+
+/** A fresh key ring (the DOCENT_ENCRYPTION_KEYS value to give the app) and the box that seals workspaces' keys with it. */
+export function testKeyRing() {
+  const keyRing = `k1:${randomBytes(32).toString("base64")}`;
+  return { keyRing, box: createSecretBox(parseKeyRing(keyRing)) };
 }
 
 export async function createTestApiKey(

@@ -13,7 +13,7 @@ import { waitForDocument } from "../test/harness";
 import { createProcessRig } from "../test/process-rig";
 import { seedBot } from "../test/seed";
 
-const { database, queue, documents, startWorker, chunkStats } = await createProcessRig();
+const { database, queue, documents, startWorker, chunkStats, expectExactlyProcessed } = await createProcessRig();
 const chunking = { chunkSize: 100, chunkOverlap: 20 };
 const { bot, workspace } = await seedBot(database.db, chunking);
 
@@ -40,15 +40,7 @@ describe("worker crash safety", () => {
     expect((await chunkStats(doc.id)).total).toBe(0);
 
     const rescuer = startWorker();
-    const row = await waitForDocument(database.sql, doc.id, (r) => r.status !== "PROCESSING", 40_000);
-    expect(row.status).toBe("PROCESSED");
-    expect(row.chunkCount).toBe(cleanRunChunks);
-    expect(await chunkStats(doc.id)).toEqual({
-      total: cleanRunChunks,
-      distinctIndexes: cleanRunChunks,
-      maxIndex: cleanRunChunks - 1,
-      distinctContent: cleanRunChunks,
-    });
+    await expectExactlyProcessed(doc.id, cleanRunChunks, 40_000);
     // Recovered by BullMQ's stalled-job check, not by a fresh job.
     const job = await queue.getJob(`${doc.id}-v1`);
     expect(job?.stalledCounter).toBe(1);

@@ -15,7 +15,7 @@ import { finishedJob, waitForDocument } from "../test/harness";
 import { createProcessRig } from "../test/process-rig";
 import { seedBot } from "../test/seed";
 
-const { database, queue, documents, startWorker, chunkStats } = await createProcessRig();
+const { database, queue, documents, startWorker, expectExactlyProcessed } = await createProcessRig();
 const chunking = { chunkSize: 100, chunkOverlap: 20 };
 const { bot } = await seedBot(database.db, chunking);
 const text = longMarkdown(16);
@@ -50,15 +50,7 @@ describe("a worker that lost its job lock", () => {
     }
 
     await first.waitForLine(/job lock lost to another worker; stopped without committing/, 20_000);
-    const row = await waitForDocument(database.sql, doc.id, (r) => r.status !== "PROCESSING", 60_000);
-    expect(row.status).toBe("PROCESSED");
-    expect(row.chunkCount).toBe(cleanRunChunks);
-    expect(await chunkStats(doc.id)).toEqual({
-      total: cleanRunChunks,
-      distinctIndexes: cleanRunChunks,
-      maxIndex: cleanRunChunks - 1,
-      distinctContent: cleanRunChunks,
-    });
+    await expectExactlyProcessed(doc.id, cleanRunChunks, 60_000);
     // Only the second worker committed.
     expect(first.lines.some((l) => /"msg":"document processed"/.test(l))).toBe(false);
     // The row commits before BullMQ records the job's completion.

@@ -11,8 +11,9 @@ import { createRedis } from "@docent/queue/redis";
 import { startTestS3 } from "@docent/storage/testing";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import { createTestDocuments } from "./documents";
+import { waitForDocument } from "./harness";
 import { spawnWorker, type SpawnedWorker } from "./spawn";
 
 export async function createProcessRig() {
@@ -62,5 +63,14 @@ export async function createProcessRig() {
     return row!;
   }
 
-  return { database, testRedis, s3, redis, queue, documents, startWorker, chunkStats };
+  /** The document ends PROCESSED with exactly `chunks` chunks: no duplicate, no gap (what a clean run stores). */
+  async function expectExactlyProcessed(documentId: string, chunks: number, timeoutMs: number) {
+    const row = await waitForDocument(database.sql, documentId, (r) => r.status !== "PROCESSING", timeoutMs);
+    expect(row.status).toBe("PROCESSED");
+    expect(row.chunkCount).toBe(chunks);
+    expect(await chunkStats(documentId)).toEqual({ total: chunks, distinctIndexes: chunks, maxIndex: chunks - 1, distinctContent: chunks });
+    return row;
+  }
+
+  return { database, testRedis, s3, redis, queue, documents, startWorker, chunkStats, expectExactlyProcessed };
 }

@@ -5,26 +5,17 @@
  * (timeout, HTTP error, unusable answer, fewer or unknown indices, a refused address)
  * keeping the mode's order, reported in the response and never failing the request.
  */
-import { ensureCatalog } from "@docent/db/catalog";
-import { randomBytes } from "node:crypto";
 import { upsertTenantSettings } from "@docent/db/queries/tenant-settings";
 import * as s from "@docent/db/schema";
-import { createLocalEmbedder } from "@docent/embeddings/local";
-import { byokAad, createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
-import { useTestDatabase } from "@docent/testing/db";
-import { useTestRedis } from "@docent/testing/redis";
+import { byokAad } from "@docent/service-kit/crypto/secrets";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { buildTestApp, createTestApiKey } from "../../test-support/app";
+import { buildTestApp, createTestApiKey, testKeyRing, useChatTestServices } from "../../test-support/app";
 import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 import { startTestRerankServer, wordShareScorer } from "../../test-support/rerank-server";
 
-const db = await useTestDatabase();
-const redis = useTestRedis();
-await ensureCatalog(db.db);
-const embedder = createLocalEmbedder();
-const keyRing = `k1:${randomBytes(32).toString("base64")}`;
-const box = createSecretBox(parseKeyRing(keyRing));
+const { db, redis, embedder } = await useChatTestServices();
+const { keyRing, box } = testKeyRing();
 const reranker = await startTestRerankServer();
 const privateOk = await buildTestApp(db, redis, { DOCENT_ENCRYPTION_KEYS: keyRing, ALLOW_PRIVATE_MODEL_URLS: "true", RERANK_TIMEOUT_MS: "400" });
 const strict = await buildTestApp(db, redis, { DOCENT_ENCRYPTION_KEYS: keyRing });
