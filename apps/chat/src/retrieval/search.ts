@@ -9,6 +9,8 @@
  * the result's `rerank` (status "failed" with the reason).
  */
 import type { Logger } from "@docent/config/logger";
+import type { retrieveResponseSchema } from "@docent/contracts/chat";
+import type { z } from "zod";
 import { type RerankerFor, RerankError, orderByRerank } from "./rerank";
 import type { RetrievalService, RetrieveParams } from "./service";
 import type { RetrievalResult, RetrievedChunk } from "./types";
@@ -18,21 +20,13 @@ export interface RankedChunk extends RetrievedChunk {
   rerank?: { rank: number; score: number };
 }
 
-export interface RerankReport {
-  /**
-   * off: the bot does not rerank; unavailable: no reranker configured; applied: every
-   * candidate scored; partial: some were not scored (or indices were unknown) and follow
-   * in the mode's order; failed: the mode's order was kept.
-   */
-  status: "off" | "unavailable" | "applied" | "partial" | "failed";
-  reranker: string | null;
-  /** Candidates sent (the mode's top N). */
-  candidates: number;
-  scored: number;
-  /** Entries with unknown or repeated indices. */
-  ignored: number;
-  error?: string;
-}
+/**
+ * How reranking went (the search API's `rerank`): off, the bot does not rerank;
+ * unavailable, no reranker configured; applied, every candidate scored; partial, some
+ * were not scored (or indices were unknown) and follow in the mode's order; failed, the
+ * mode's order was kept.
+ */
+export type RerankReport = z.infer<typeof retrieveResponseSchema>["rerank"];
 
 export interface RankedResult extends Omit<RetrievalResult, "chunks" | "timingsMs"> {
   chunks: RankedChunk[];

@@ -1,4 +1,6 @@
+import type { retrievedChunkSchema } from "@docent/contracts/chat";
 import type { RagConfig, RetrievalMode } from "@docent/contracts/json";
+import type { z } from "zod";
 
 /** What retrieval needs to know about a bot; loaded once per request by the caller. */
 export interface RetrievalBot {
@@ -17,28 +19,9 @@ export interface QueryEmbedder {
   embed(texts: string[]): Promise<number[][]>;
 }
 
-export interface ModeRank {
-  rank: number;
-  /** The mode's own score normalised to 0-1. */
-  score: number;
-}
 
-export interface RetrievedChunk {
-  chunkId: string;
-  documentId: string;
-  documentName: string;
-  chunkIndex: number;
-  content: string;
-  page: number | null;
-  headingPath: string[];
-  /** Final score in the request's mode, 0-1; `minScore` applies to it. */
-  score: number;
-  /** 1-based position in the final list. */
-  rank: number;
-  vector?: ModeRank & { distance: number };
-  keyword?: ModeRank & { bm25: number };
-  hybrid?: ModeRank;
-}
+/** A ranked chunk as retrieval returns it (the search API's shape, before any reranking). */
+export type RetrievedChunk = Omit<z.infer<typeof retrievedChunkSchema>, "rerank">;
 
 export interface RetrievalResult {
   mode: RetrievalMode;
