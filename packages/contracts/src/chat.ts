@@ -183,6 +183,7 @@ export const widgetVisitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 
 export const publicWidgetConfigSchema = z
   .object({ botName: z.string(), ...widgetConfigSchema.omit({ botId: true, updatedAt: true }).shape })
   .describe("PublicWidgetConfig");
+export type PublicWidgetConfigDto = z.infer<typeof publicWidgetConfigSchema>;
 
 export const widgetChatBodySchema = z.strictObject({
   message: z.string().trim().min(1, "message must not be empty").max(2_000, "message must be at most 2000 characters"),

@@ -1,19 +1,10 @@
-/** The widget's appearance, as served by `GET /v1/widget/:publicId/config`, with safe defaults. */
-export interface WidgetConfig {
-  botName: string;
-  headerText: string;
-  initialGreeting: string;
-  inputPlaceholder: string;
-  primaryColor: string;
-  textColor: string;
-  backgroundColor: string;
-  position: "bottom-right" | "bottom-left";
-  theme: "light" | "dark" | "auto";
-  width: number;
-  height: number;
-  showSources: boolean;
-  avatarUrl: string | null;
-}
+import type { PublicWidgetConfigDto } from "@docent/contracts/chat";
+
+/**
+ * The widget's appearance, as served by `GET /v1/widget/:publicId/config` (the contract's
+ * shape; only the type is imported, so zod stays out of the bundle), with safe defaults.
+ */
+export type WidgetConfig = PublicWidgetConfigDto;
 
 export const defaultWidgetConfig: WidgetConfig = {
   botName: "Assistant",

@@ -3,6 +3,7 @@
  * refusal, prompt, generation (LLM or extractive), citation verification, then one
  * transaction storing the answer, its citations, the query log and the counters.
  */
+import type { CitationDto } from "@docent/contracts/chat-stream";
 import { MAX_QUESTION_CHARS } from "@docent/contracts/chat";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@docent/config/logger";
@@ -33,18 +34,8 @@ import { createQuota, type Quota } from "../usage/quota";
 
 export type Channel = "widget" | "api" | "playground";
 
-/** A citation as every endpoint returns it. */
-export interface Citation {
-  /** The [n] marker in the answer. */
-  index: number;
-  chunkId: string;
-  documentId: string;
-  documentName: string;
-  page: number | null;
-  headingPath: string[];
-  score: number;
-  quote: string;
-}
+/** A citation as every endpoint returns it (the contract's shape). */
+export type Citation = CitationDto;
 
 export interface AskParams {
   bot: Bot;
