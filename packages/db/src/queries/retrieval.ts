@@ -7,6 +7,8 @@
 import { sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
 import type { ChunkMetadata } from "@docent/contracts/json";
+import type { MetadataFilter } from "@docent/contracts/metadata";
+import { chunkInFilteredDocuments, filteredChunkCountSql } from "./metadata-filter";
 
 export interface VectorHit {
   id: string;
@@ -30,7 +32,13 @@ export interface VectorSearchParams {
    * the bot's rows (small bots), to measure the iterative scan itself.
    */
   forceIndex?: boolean;
+  /** Only chunks of the bot's documents whose metadata match (metadata-filter.ts). */
+  filter?: MetadataFilter;
 }
+
+/** `and <the chunk's document matches>` for a chunk query aliased `c`; empty without a filter. */
+const documentScope = (botId: string, filter: MetadataFilter | undefined) =>
+  filter ? sql`and ${chunkInFilteredDocuments(botId, filter)}` : sql``;
 
 export const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
 
@@ -70,7 +78,7 @@ export async function searchChunksByVector(
  */
 async function nearestChunks(
   tx: Executor,
-  { botId, embedding, limit, exact }: Pick<VectorSearchParams, "botId" | "embedding" | "limit" | "exact">,
+  { botId, embedding, limit, exact, filter }: Pick<VectorSearchParams, "botId" | "embedding" | "limit" | "exact" | "filter">,
 ): Promise<VectorHit[]> {
   const q = vectorLiteral(embedding);
   // `+ 0` keeps the planner off the HNSW index: the ORDER BY no longer matches the
@@ -80,14 +88,14 @@ async function nearestChunks(
       ? sql`
         select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
         from bot_document_chunks c
-        where c.bot_id = ${botId}
+        where c.bot_id = ${botId} ${documentScope(botId, filter)}
         order by (c.embedding <=> ${q}::vector) + 0
         limit ${limit}`
       : sql`
         with nearest as materialized (
           select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
           from bot_document_chunks c
-          where c.bot_id = ${botId}
+          where c.bot_id = ${botId} ${documentScope(botId, filter)}
           order by c.embedding <=> ${q}::vector
           limit ${limit}
         )
@@ -117,6 +125,12 @@ export interface KeywordSearchParams {
    * (rarest first) while their document frequencies sum to at most this many.
    */
   firstPassPostings?: number;
+  /**
+   * Only chunks of the bot's documents whose metadata match. Both passes select
+   * candidates under it, so the first pass's threshold is the k-th best score among
+   * matching chunks and the MaxScore pruning stays exact. Term statistics stay the bot's.
+   */
+  filter?: MetadataFilter;
 }
 
 interface QueryTerm {
@@ -153,7 +167,7 @@ export async function searchChunksByKeyword(db: Database, params: KeywordSearchP
 /** `searchChunksByKeyword` within the caller's transaction (and its settings). */
 async function bm25TopK(
   tx: Executor,
-  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, firstPassPostings = 20_000 }: KeywordSearchParams,
+  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, firstPassPostings = 20_000, filter }: KeywordSearchParams,
 ): Promise<KeywordHit[]> {
   const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
     with q as (
@@ -182,7 +196,7 @@ async function bm25TopK(
   }));
   const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
   const score = (selecting: number) =>
-    scoreKeywordCandidates(tx, { botId, terms, selecting: terms.slice(0, selecting), avgdl, limit, k1, b });
+    scoreKeywordCandidates(tx, { botId, terms, selecting: terms.slice(0, selecting), avgdl, limit, k1, b, filter });
 
   let firstPass = 1;
   let postings = terms[0]!.docFreq;
@@ -216,7 +230,7 @@ export function essentialTermCount(terms: readonly { bound: number }[], threshol
 /** BM25 of the bot's chunks that hold any `selecting` term, scored on every query term. */
 async function scoreKeywordCandidates(
   tx: Executor,
-  p: { botId: string; terms: QueryTerm[]; selecting: QueryTerm[]; avgdl: number; limit: number; k1: number; b: number },
+  p: { botId: string; terms: QueryTerm[]; selecting: QueryTerm[]; avgdl: number; limit: number; k1: number; b: number; filter?: MetadataFilter },
 ): Promise<{ id: string; score: number }[]> {
   const terms = JSON.stringify(p.terms.map(({ term, idf }) => ({ term, idf })));
   const selecting = JSON.stringify(p.selecting.map((t) => t.term));
@@ -230,7 +244,7 @@ async function scoreKeywordCandidates(
       select c.id, c.search_length,
              ts_filter(setweight(c.search_vector, 'A', (select array_agg(term) from terms)), '{a}') as hits
       from bot_document_chunks c
-      where c.bot_id = ${p.botId}
+      where c.bot_id = ${p.botId} ${documentScope(p.botId, p.filter)}
         and c.search_vector @@ (
           select string_agg(${quoted}, ' | ')::tsquery
           from json_array_elements_text(${selecting}::json) as s(term))
@@ -299,6 +313,11 @@ export interface BotIndexInfo {
   chunkCount: number;
   /** The embedding model of the bot's chunks, or null when it has none. */
   embeddingModel: string | null;
+  /**
+   * With a metadata filter: the chunks of the matching documents, from the documents'
+   * chunk counts (a planning hint: exact scan or index walk). Null without a filter.
+   */
+  filteredChunkCount: number | null;
 }
 
 /** One bot's index as of one moment: every read below sees the same committed state. */
@@ -317,25 +336,40 @@ export interface RetrievalSnapshot {
  * transaction on one connection, so a re-index that commits meanwhile (the worker swaps a
  * document's chunks in one transaction) is seen wholly or not at all, by both legs and by
  * the detail lookup alike. The first statement applies the transaction's settings (JIT
- * off, the HNSW walk's) and reads the bot's index info in the same round trip.
+ * off, the HNSW walk's) and reads the bot's index info in the same round trip. With a
+ * `filter`, both legs search only chunks of the bot's documents whose metadata match.
  */
 export async function retrievalSnapshot<T>(
   db: Database,
-  { botId, hnsw }: { botId: string; hnsw: { limit: number; efSearch: number; maxScanTuples: number } },
+  {
+    botId,
+    hnsw,
+    filter,
+  }: { botId: string; hnsw: { limit: number; efSearch: number; maxScanTuples: number }; filter?: MetadataFilter },
   read: (snapshot: RetrievalSnapshot) => Promise<T>,
 ): Promise<T> {
   return db.transaction(
     async (tx) => {
-      const [row] = await tx.execute<{ chunk_count: string | null; embedding_model: string | null; total: number }>(sql`
+      const [row] = await tx.execute<{
+        chunk_count: string | null;
+        embedding_model: string | null;
+        total: number;
+        filtered_chunk_count: number | null;
+      }>(sql`
         select ${hnswSettings(hnsw)},
                (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
                (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
-               (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total`);
+               (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total,
+               ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`);
       return read({
-        info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null },
+        info: {
+          chunkCount: Number(row?.chunk_count ?? 0),
+          embeddingModel: row?.embedding_model ?? null,
+          filteredChunkCount: row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count),
+        },
         totalChunksEstimate: Number(row?.total ?? 0),
-        nearest: (params) => nearestChunks(tx, { botId, ...params }),
-        bm25: (params) => bm25TopK(tx, { botId, ...params }),
+        nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
+        bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
         details: (ids) => getChunkDetails(tx, botId, ids),
       });
     },
