@@ -177,6 +177,9 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       if (body.conversationId && !body.visitorId) throw new BadRequestError("visitorId is required to continue a conversation");
       await enforceLimits(request, bot.id, visitor);
       reply.header("x-docent-visitor", visitor);
+      // The bot's fixed filter (admin-set); the widget's body has no filter field, so a
+      // visitor can neither widen nor replace it.
+      const { metadataFilter } = await getWidgetConfig(db, bot.id);
       const params = {
         bot,
         message: body.message,
@@ -184,6 +187,7 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
         channel: "widget" as const,
         actor: { visitorId: visitor },
         conversationMetadata: { pageUrl: body.pageUrl ?? null, userAgent: request.headers["user-agent"]?.slice(0, 300) ?? null },
+        ...(metadataFilter ? { filter: metadataFilter } : {}),
       };
       const budget = tokenBudget(bot.id);
       const run = async (events: AskEvents, signal?: AbortSignal) => {
