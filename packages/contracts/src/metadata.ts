@@ -146,7 +146,9 @@ const filterNode: z.ZodType<MetadataFilter> = z
             : `a filter has exactly one operator; this one has ${ops.join(" and ")} (combine them with and)`,
       });
     }
-  });
+  })
+  // Registered: a recursive schema is documented in OpenAPI as a component it refers to.
+  .meta({ id: "MetadataFilterNode" });
 
 /** Depth and node count of a filter (the root node at depth 1). */
 export function measureMetadataFilter(filter: MetadataFilter): { depth: number; nodes: number } {
