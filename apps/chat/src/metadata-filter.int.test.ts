@@ -2,8 +2,8 @@
  * Metadata filters on every channel that asks a bot, over a real listening server: the
  * search API and chat (API key), the OpenAI-compatible endpoint driven by the official
  * `openai` SDK passing the filter as an extra body field, and the widget, whose fixed
- * filter (set by an admin) applies to every visitor and cannot be overridden. Bad
- * filters are 400s naming the problem.
+ * filter (set by an admin) applies to every visitor: a page's own filter is ANDed with it,
+ * so it can narrow but never widen or replace it. Bad filters are 400s naming the problem.
  */
 import type { AddressInfo } from "node:net";
 import { addOrigin } from "@docent/db/queries/origins";
@@ -131,11 +131,19 @@ describe("widget fixed filter", () => {
     expect(other.json().citations.map((c: { documentId: string }) => c.documentId)).not.toContain(us.id);
   });
 
-  it("refuses a visitor's own filter: it can neither widen nor replace the bot's", async () => {
+  it("ANDs a page's own filter with the bot's: it narrows, never widens or replaces", async () => {
     await updateWidgetConfig(db.db, bot.id, { metadataFilter: { eq: { key: "region", value: "eu" } } });
-    const res = await widgetChat({ message: "returns?", filter: onlyUs });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().message).toMatch(/body\.filter: unknown field/);
+    // Asking for the other region: nothing matches both, so nothing from the US is used.
+    const widen = await widgetChat({ message: "How many days are returns free?", filter: { or: [onlyUs, { eq: { key: "region", value: "eu" } }] } });
+    expect(widen.statusCode).toBe(200);
+    expect(widen.json().citations.map((c: { documentId: string }) => c.documentId)).toEqual([eu.id]);
+    const replace = await widgetChat({ message: "How many days are returns free?", filter: onlyUs });
+    expect(replace.statusCode).toBe(200);
+    expect(replace.json().citations).toEqual([]);
+    expect(replace.json().answer).not.toContain("sixty");
+    const bad = await widgetChat({ message: "returns?", filter: { eq: { key: "region" } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/body\.filter\.eq\.value/);
   });
 
   it("answers from every document once the filter is removed", async () => {

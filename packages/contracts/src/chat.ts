@@ -197,6 +197,8 @@ export const widgetChatBodySchema = z.strictObject({
   stream: z.boolean().default(true),
   /** The page the visitor chats from, kept with the conversation. */
   pageUrl: z.url().max(2_000).optional(),
+  /** Narrows the documents further: ANDed with the bot's fixed widget filter, never replacing it. */
+  filter: metadataFilterSchema.optional(),
 });
 
 export const widgetFeedbackBodySchema = feedbackBodySchema.extend({ visitorId: widgetVisitorIdSchema });

@@ -6958,6 +6958,7 @@ export interface operations {
                     stream?: boolean;
                     /** Format: uri */
                     pageUrl?: string;
+                    filter?: components["schemas"]["MetadataFilterInput"];
                 };
             };
         };
