@@ -88,7 +88,7 @@ describe("metadataFilterSql", () => {
     const filter: MetadataFilter = { eq: { key: "product", value: "alpha" } };
     expect(await matching(filter, other.id)).toEqual(["foreign"]);
     const rows = await db.execute<{ id: string }>(
-      sql`select d.id from bot_documents d where ${chunkInFilteredDocuments(bot.id, filter, sql.raw("d.id"))}`,
+      sql`select d.id from bot_documents d where ${chunkInFilteredDocuments(bot.id, filter, { documentId: sql.raw("d.id") })}`,
     );
     const [guide] = await db.execute<{ id: string }>(sql`select id from bot_documents where bot_id = ${bot.id} and name = 'guide'`);
     expect(rows.map((r) => r.id)).toEqual([guide?.id]);

@@ -67,13 +67,20 @@ export function metadataFilterSql(filter: MetadataFilter, metadata: SQL = sql.ra
  * A chunk row (`documentId`, `c.document_id` by default) belongs to one of the bot's
  * documents whose metadata match: the same bot scope as the chunk query, so a filter can
  * never reach another bot's documents.
+ *
+ * `probe: true` wraps the test in `is true`, which keeps PostgreSQL from turning it into a
+ * join: it stays a hashed subplan checked on each row the query's own plan yields (the
+ * HNSW walk, the text index), instead of a plan that starts from the documents. The
+ * planner cannot choose between the two itself, because its estimates for jsonb
+ * predicates are fixed guesses; the caller knows how many chunks match.
  */
 export function chunkInFilteredDocuments(
   botId: string,
   filter: MetadataFilter,
-  documentId: SQL = sql.raw("c.document_id"),
+  { documentId = sql.raw("c.document_id"), probe = false }: { documentId?: SQL; probe?: boolean } = {},
 ): SQL {
-  return sql`${documentId} in (select fd.id from bot_documents fd where fd.bot_id = ${botId} and ${metadataFilterSql(filter, sql.raw("fd.metadata"))})`;
+  const test = sql`${documentId} in (select fd.id from bot_documents fd where fd.bot_id = ${botId} and ${metadataFilterSql(filter, sql.raw("fd.metadata"))})`;
+  return probe ? sql`(${test}) is true` : test;
 }
 
 /** Chunks of the bot's documents whose metadata match, from the documents' chunk counts (a planning hint). */

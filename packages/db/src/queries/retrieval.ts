@@ -36,9 +36,20 @@ export interface VectorSearchParams {
   filter?: MetadataFilter;
 }
 
-/** `and <the chunk's document matches>` for a chunk query aliased `c`; empty without a filter. */
-const documentScope = (botId: string, filter: MetadataFilter | undefined) =>
-  filter ? sql`and ${chunkInFilteredDocuments(botId, filter)}` : sql``;
+/**
+ * `and <the chunk's document matches>` for a chunk query aliased `c`; empty without a
+ * filter. `probe`: test each row the unfiltered plan yields rather than start from the
+ * matching documents (metadata-filter.ts).
+ */
+const documentScope = (botId: string, filter: MetadataFilter | undefined, probe: boolean) =>
+  filter ? sql`and ${chunkInFilteredDocuments(botId, filter, { probe })}` : sql``;
+
+/**
+ * Keyword search under a filter matching at most this many chunks starts from the matching
+ * documents' chunks (about 20 us each); a wider filter probes the text index's candidates,
+ * as the unfiltered search scores them (`pnpm bench:filters`).
+ */
+export const KEYWORD_FILTER_FIRST_MAX_CHUNKS = 2_000;
 
 export const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
 
@@ -88,14 +99,14 @@ async function nearestChunks(
       ? sql`
         select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
         from bot_document_chunks c
-        where c.bot_id = ${botId} ${documentScope(botId, filter)}
+        where c.bot_id = ${botId} ${documentScope(botId, filter, false)}
         order by (c.embedding <=> ${q}::vector) + 0
         limit ${limit}`
       : sql`
         with nearest as materialized (
           select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
           from bot_document_chunks c
-          where c.bot_id = ${botId} ${documentScope(botId, filter)}
+          where c.bot_id = ${botId} ${documentScope(botId, filter, true)}
           order by c.embedding <=> ${q}::vector
           limit ${limit}
         )
@@ -131,6 +142,8 @@ export interface KeywordSearchParams {
    * matching chunks and the MaxScore pruning stays exact. Term statistics stay the bot's.
    */
   filter?: MetadataFilter;
+  /** The chunks the filter matches, when known: decides how the filter is applied. */
+  filteredChunkCount?: number | null;
 }
 
 interface QueryTerm {
@@ -167,7 +180,7 @@ export async function searchChunksByKeyword(db: Database, params: KeywordSearchP
 /** `searchChunksByKeyword` within the caller's transaction (and its settings). */
 async function bm25TopK(
   tx: Executor,
-  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, firstPassPostings = 20_000, filter }: KeywordSearchParams,
+  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, firstPassPostings = 20_000, filter, filteredChunkCount }: KeywordSearchParams,
 ): Promise<KeywordHit[]> {
   const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
     with q as (
@@ -196,7 +209,17 @@ async function bm25TopK(
   }));
   const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
   const score = (selecting: number) =>
-    scoreKeywordCandidates(tx, { botId, terms, selecting: terms.slice(0, selecting), avgdl, limit, k1, b, filter });
+    scoreKeywordCandidates(tx, {
+      botId,
+      terms,
+      selecting: terms.slice(0, selecting),
+      avgdl,
+      limit,
+      k1,
+      b,
+      filter,
+      filterFirst: filteredChunkCount != null && filteredChunkCount <= KEYWORD_FILTER_FIRST_MAX_CHUNKS,
+    });
 
   let firstPass = 1;
   let postings = terms[0]!.docFreq;
@@ -230,7 +253,17 @@ export function essentialTermCount(terms: readonly { bound: number }[], threshol
 /** BM25 of the bot's chunks that hold any `selecting` term, scored on every query term. */
 async function scoreKeywordCandidates(
   tx: Executor,
-  p: { botId: string; terms: QueryTerm[]; selecting: QueryTerm[]; avgdl: number; limit: number; k1: number; b: number; filter?: MetadataFilter },
+  p: {
+    botId: string;
+    terms: QueryTerm[];
+    selecting: QueryTerm[];
+    avgdl: number;
+    limit: number;
+    k1: number;
+    b: number;
+    filter?: MetadataFilter | undefined;
+    filterFirst?: boolean;
+  },
 ): Promise<{ id: string; score: number }[]> {
   const terms = JSON.stringify(p.terms.map(({ term, idf }) => ({ term, idf })));
   const selecting = JSON.stringify(p.selecting.map((t) => t.term));
@@ -244,7 +277,7 @@ async function scoreKeywordCandidates(
       select c.id, c.search_length,
              ts_filter(setweight(c.search_vector, 'A', (select array_agg(term) from terms)), '{a}') as hits
       from bot_document_chunks c
-      where c.bot_id = ${p.botId} ${documentScope(p.botId, p.filter)}
+      where c.bot_id = ${p.botId} ${documentScope(p.botId, p.filter, !p.filterFirst)}
         and c.search_vector @@ (
           select string_agg(${quoted}, ' | ')::tsquery
           from json_array_elements_text(${selecting}::json) as s(term))
@@ -361,15 +394,16 @@ export async function retrievalSnapshot<T>(
                (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
                (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total,
                ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`);
+      const filteredChunkCount = row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count);
       return read({
         info: {
           chunkCount: Number(row?.chunk_count ?? 0),
           embeddingModel: row?.embedding_model ?? null,
-          filteredChunkCount: row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count),
+          filteredChunkCount,
         },
         totalChunksEstimate: Number(row?.total ?? 0),
         nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
-        bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
+        bm25: (params) => bm25TopK(tx, { botId, filter, filteredChunkCount, ...params }),
         details: (ids) => getChunkDetails(tx, botId, ids),
       });
     },
