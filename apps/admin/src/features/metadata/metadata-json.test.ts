@@ -16,7 +16,7 @@ describe("metadata and filter editors", () => {
   });
 
   it("shows metadata as text", () => {
-    expect(metadataSummary({ lang: "en", tags: ["a", "b"], n: 2 })).toBe("lang: en · tags: a, b · n: 2");
+    expect(metadataSummary({ tags: ["a", "b"], lang: "en", n: 2 })).toBe("lang: en · n: 2 · tags: a, b");
     expect(formatJson({})).toBe("");
     expect(formatJson({ a: 1 })).toBe('{\n  "a": 1\n}');
   });

@@ -33,9 +33,10 @@ export const parseFilter = (text: string): Parsed<MetadataFilter | null> =>
 
 export const formatJson = (value: unknown) => (value == null || (typeof value === "object" && Object.keys(value).length === 0) ? "" : JSON.stringify(value, null, 2));
 
-/** "lang: en · tags: setup, billing" for a document row. */
+/** "lang: en · tags: setup, billing" for a document row, keys in alphabetical order (jsonb keeps its own). */
 export function metadataSummary(metadata: DocumentMetadata | undefined): string {
   return Object.entries(metadata ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`)
     .join(" · ");
 }
