@@ -132,7 +132,7 @@ async function main() {
     // Keyword ground truth: every chunk holding a query word, scored exhaustively, once per question.
     const exhaustive: string[][] = [];
     for (let q = 0; q < Q; q++) {
-      const all = await searchChunksByKeyword(db, { botId: bot!.id, query: questions[q]!, textSearchConfig: "simple", limit: 1_000_000, firstPassPostings: Number.MAX_SAFE_INTEGER });
+      const all = await searchChunksByKeyword(db, { botId: bot!.id, query: questions[q]!, textSearchConfig: "simple", limit: 1_000_000, accumulatePostings: Number.MAX_SAFE_INTEGER });
       exhaustive.push(all.map((h) => h.id));
     }
 

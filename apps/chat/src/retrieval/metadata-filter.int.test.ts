@@ -96,17 +96,20 @@ describe("filtered retrieval", () => {
 
       const [embedding] = await embedder.embed([query]);
       const allVector = await searchChunksByVector(db, { botId: bot.id, embedding: embedding!, limit: 1000, exact: true });
-      const allKeyword = await searchChunksByKeyword(db, { botId: bot.id, query, textSearchConfig: "simple", limit: 1000, firstPassPostings: Number.MAX_SAFE_INTEGER });
+      const allKeyword = await searchChunksByKeyword(db, { botId: bot.id, query, textSearchConfig: "simple", limit: 1000, accumulatePostings: Number.MAX_SAFE_INTEGER });
       for (const k of [1, 10]) {
         const vector = await searchChunksByVector(db, { botId: bot.id, embedding: embedding!, limit: k, exact: true, filter });
         // Equal distances (chunks with the same words) come in any order: compare distances.
         const distanceOf = new Map(allVector.map((h) => [h.id, h.distance.toFixed(9)]));
         expect(vector.map((h) => h.distance.toFixed(9))).toEqual(keep(allVector.map((h) => h.id), k).map((id) => distanceOf.get(id)));
         expect(vector.every((h) => allowed.has(chunkDocument.get(h.id)!))).toBe(true);
-        // A first pass of one posting forces MaxScore's second pass; both must filter.
-        for (const firstPassPostings of [1, undefined]) {
-          const keyword = await searchChunksByKeyword(db, { botId: bot.id, query, textSearchConfig: "simple", limit: k, filter, firstPassPostings });
-          expect(keyword.map((h) => h.id), `keyword top ${k}, first pass ${firstPassPostings}`).toEqual(keep(allKeyword.map((h) => h.id), k));
+        // Accumulating one term's postings leaves the rest to completion (and often a second pass); every pass must filter.
+        // A known small count starts from the matching documents' chunks; none probes each candidate.
+        for (const accumulatePostings of [1, undefined]) {
+          for (const filteredChunkCount of [undefined, matchingChunks]) {
+            const keyword = await searchChunksByKeyword(db, { botId: bot.id, query, textSearchConfig: "simple", limit: k, filter, accumulatePostings, filteredChunkCount });
+            expect(keyword.map((h) => h.id), `keyword top ${k}, accumulating ${accumulatePostings}, count ${filteredChunkCount}`).toEqual(keep(allKeyword.map((h) => h.id), k));
+          }
         }
       }
     });
