@@ -1,5 +1,5 @@
 -- BM25 postings: one row per (chunk, lexeme) with the lexeme's term frequency and the
--- chunk's length, keyed (bot, term, chunk). Keyword search reads the postings of a
+-- chunk's length (and the chunk's document, for filters), keyed (bot, term, chunk). Keyword search reads the postings of a
 -- question's rarer terms with index-only scans and sums their BM25 weights per chunk, then
 -- looks the common terms up only for the best candidates (queries/retrieval.ts), instead
 -- of decompressing the tsvector of every chunk that holds a question term. Maintained by
@@ -10,6 +10,7 @@ CREATE TABLE "bot_chunk_postings" (
   "bot_id" uuid NOT NULL,
   "term" text NOT NULL,
   "chunk_id" uuid NOT NULL,
+  "document_id" uuid NOT NULL,
   "tf" smallint NOT NULL,
   "length" integer NOT NULL
 );
@@ -31,8 +32,8 @@ BEGIN
     ON CONFLICT ("bot_id") DO UPDATE
       SET "chunk_count" = "bot_search_stats"."chunk_count" + excluded."chunk_count",
           "total_length" = "bot_search_stats"."total_length" + excluded."total_length";
-    INSERT INTO "bot_chunk_postings" ("bot_id", "term", "chunk_id", "tf", "length")
-      SELECT n."bot_id", u.lexeme, n."id", coalesce(array_length(u.positions, 1), 1), n."search_length"
+    INSERT INTO "bot_chunk_postings" ("bot_id", "term", "chunk_id", "document_id", "tf", "length")
+      SELECT n."bot_id", u.lexeme, n."id", n."document_id", coalesce(array_length(u.positions, 1), 1), n."search_length"
       FROM new_rows n, unnest(n."search_vector") u;
   ELSIF TG_OP = 'DELETE' THEN
     DELETE FROM "bot_chunk_postings" p
@@ -86,17 +87,19 @@ BEGIN
       USING (SELECT DISTINCT o."bot_id", t.term
                FROM old_rows o, unnest(tsvector_to_array(o."search_vector")) AS t(term)) d
       WHERE s."bot_id" = d."bot_id" AND s."term" = d.term AND s."doc_freq" <= 0;
-    -- Postings of the rows whose text (or bot) changed are replaced.
+    -- Postings of the rows whose text (or bot, or document) changed are replaced.
     DELETE FROM "bot_chunk_postings" p
       USING old_rows o, unnest(tsvector_to_array(o."search_vector")) AS t(term)
       WHERE p."bot_id" = o."bot_id" AND p."term" = t.term AND p."chunk_id" = o."id"
         AND NOT EXISTS (SELECT 1 FROM new_rows n
-                        WHERE n."id" = o."id" AND n."bot_id" = o."bot_id" AND n."search_vector" = o."search_vector");
-    INSERT INTO "bot_chunk_postings" ("bot_id", "term", "chunk_id", "tf", "length")
-      SELECT n."bot_id", u.lexeme, n."id", coalesce(array_length(u.positions, 1), 1), n."search_length"
+                        WHERE n."id" = o."id" AND n."bot_id" = o."bot_id" AND n."document_id" = o."document_id"
+                          AND n."search_vector" = o."search_vector");
+    INSERT INTO "bot_chunk_postings" ("bot_id", "term", "chunk_id", "document_id", "tf", "length")
+      SELECT n."bot_id", u.lexeme, n."id", n."document_id", coalesce(array_length(u.positions, 1), 1), n."search_length"
       FROM new_rows n, unnest(n."search_vector") u
       WHERE NOT EXISTS (SELECT 1 FROM old_rows o
-                        WHERE o."id" = n."id" AND o."bot_id" = n."bot_id" AND o."search_vector" = n."search_vector");
+                        WHERE o."id" = n."id" AND o."bot_id" = n."bot_id" AND o."document_id" = n."document_id"
+                          AND o."search_vector" = n."search_vector");
   END IF;
   RETURN NULL;
 END $$;
@@ -111,12 +114,12 @@ BEGIN
 END $$;
 --> statement-breakpoint
 -- Chunks written before this migration.
-INSERT INTO "bot_chunk_postings" ("bot_id", "term", "chunk_id", "tf", "length")
-  SELECT c."bot_id", u.lexeme, c."id", coalesce(array_length(u.positions, 1), 1), c."search_length"
+INSERT INTO "bot_chunk_postings" ("bot_id", "term", "chunk_id", "document_id", "tf", "length")
+  SELECT c."bot_id", u.lexeme, c."id", c."document_id", coalesce(array_length(u.positions, 1), 1), c."search_length"
   FROM "bot_document_chunks" c, unnest(c."search_vector") u;
 --> statement-breakpoint
 -- The key after the backfill: building it is much faster than maintaining it row by row.
 ALTER TABLE "bot_chunk_postings"
-  ADD CONSTRAINT "bot_chunk_postings_pkey" PRIMARY KEY ("bot_id", "term", "chunk_id") INCLUDE ("tf", "length");
+  ADD CONSTRAINT "bot_chunk_postings_pkey" PRIMARY KEY ("bot_id", "term", "chunk_id") INCLUDE ("document_id", "tf", "length");
 --> statement-breakpoint
 DROP INDEX "bot_document_chunks_search_vector_gin";

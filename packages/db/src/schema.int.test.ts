@@ -71,7 +71,7 @@ describe("migrations on an empty database", () => {
     expect(defs).toMatch(/UNIQUE INDEX .* USING btree \(document_id, chunk_index\)/);
     const [postings] = await db.sql<{ indexdef: string }[]>`
       select indexdef from pg_indexes where indexname = 'bot_chunk_postings_pkey'`;
-    expect(postings?.indexdef).toMatch(/USING btree \(bot_id, term, chunk_id\) INCLUDE \(tf, length\)/);
+    expect(postings?.indexdef).toMatch(/USING btree \(bot_id, term, chunk_id\) INCLUDE \(document_id, tf, length\)/);
   });
 });
 

@@ -72,11 +72,11 @@ async function exhaustive(query: string, limit: number) {
 async function postingsDrift() {
   const [row] = await db.execute<{ missing: number; extra: number }>(sql`
     with expected as (
-      select c.bot_id, u.lexeme as term, c.id as chunk_id,
+      select c.bot_id, u.lexeme as term, c.id as chunk_id, c.document_id,
              coalesce(array_length(u.positions, 1), 1) as tf, c.search_length as length
       from bot_document_chunks c, unnest(c.search_vector) u
     ),
-    actual as (select bot_id, term, chunk_id, tf::int, length from bot_chunk_postings)
+    actual as (select bot_id, term, chunk_id, document_id, tf::int, length from bot_chunk_postings)
     select (select count(*) from (select * from expected except select * from actual) x)::int as missing,
            (select count(*) from (select * from actual except select * from expected) x)::int as extra`);
   return row;

@@ -10,8 +10,8 @@ import { bots } from "./bots";
  *
  * The same triggers keep `bot_chunk_postings` (custom migration 0017, SQL only so
  * drizzle-kit never manages it): one row per (chunk, lexeme) with the lexeme's term
- * frequency and the chunk's length, keyed (bot_id, term, chunk_id) with both values in
- * the key's index, so keyword search reads a term's postings with index-only scans (see
+ * frequency, the chunk's length and its document, keyed (bot_id, term, chunk_id) with
+ * those values in the key's index, so keyword search reads a term's postings with index-only scans (see
  * `queries/retrieval.ts`).
  */
 export const botTermStats = pgTable(
