@@ -83,19 +83,6 @@ export function chunkInFilteredDocuments(
   return probe ? sql`(${test}) is true` : test;
 }
 
-/**
- * The same test for a query that has only chunk ids (`chunkId`), e.g. the BM25 postings.
- * Without `probe`, the matching documents' chunks are listed first (a small set); with it,
- * each chunk's document is looked up by the chunk's primary key and tested, so the cost
- * follows the rows the query yields, not the filter's size.
- */
-export function chunkIdInFilteredDocuments(botId: string, filter: MetadataFilter, { chunkId, probe }: { chunkId: SQL; probe: boolean }): SQL {
-  const documents = sql`select fd.id from bot_documents fd where fd.bot_id = ${botId} and ${metadataFilterSql(filter, sql.raw("fd.metadata"))}`;
-  return probe
-    ? sql`((select fc.document_id from bot_document_chunks fc where fc.id = ${chunkId}) in (${documents})) is true`
-    : sql`${chunkId} in (select fc.id from bot_document_chunks fc where fc.bot_id = ${botId} and fc.document_id in (${documents}))`;
-}
-
 /** Chunks of the bot's documents whose metadata match, from the documents' chunk counts (a planning hint). */
 export function filteredChunkCountSql(botId: string, filter: MetadataFilter): SQL {
   return sql`(select coalesce(sum(fd.chunk_count), 0)::float8 from bot_documents fd where fd.bot_id = ${botId} and ${metadataFilterSql(filter, sql.raw("fd.metadata"))})`;

@@ -8,7 +8,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
 import type { ChunkMetadata } from "@docent/contracts/json";
 import type { MetadataFilter } from "@docent/contracts/metadata";
-import { chunkIdInFilteredDocuments, chunkInFilteredDocuments, filteredChunkCountSql } from "./metadata-filter";
+import { chunkInFilteredDocuments, filteredChunkCountSql } from "./metadata-filter";
 
 export interface VectorHit {
   id: string;
@@ -43,13 +43,6 @@ export interface VectorSearchParams {
  */
 const documentScope = (botId: string, filter: MetadataFilter | undefined, probe: boolean) =>
   filter ? sql`and ${chunkInFilteredDocuments(botId, filter, { probe })}` : sql``;
-
-/**
- * Keyword search under a filter matching at most this many chunks starts from the matching
- * documents' chunks; a wider filter probes the chunks the postings yield, as the unfiltered
- * search scores them (`pnpm bench:filters`).
- */
-export const KEYWORD_FILTER_FIRST_MAX_CHUNKS = 2_000;
 
 export const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
 
@@ -140,13 +133,12 @@ export interface KeywordSearchParams {
   /** Filled with how many passes answered (1: the bounded pass sufficed; 2: every term was accumulated). */
   report?: { passes: number };
   /**
-   * Only chunks of the bot's documents whose metadata match. Both passes accumulate only
-   * matching chunks, so each threshold is a score among matching chunks and the pruning
-   * stays exact. Term statistics (IDF, average length) stay the bot's.
+   * Only chunks of the bot's documents whose metadata match: the postings carry the
+   * chunk's document, tested as they are read. Both passes accumulate only matching
+   * chunks, so each threshold is a score among matching chunks and the pruning stays
+   * exact. Term statistics (IDF, average length) stay the bot's.
    */
   filter?: MetadataFilter;
-  /** The chunks the filter matches, when known: decides how the filter is applied. */
-  filteredChunkCount?: number | null;
 }
 
 interface QueryTerm {
@@ -193,7 +185,6 @@ async function bm25TopK(
     accumulatePostings = 20_000,
     report,
     filter,
-    filteredChunkCount,
   }: KeywordSearchParams,
 ): Promise<KeywordHit[]> {
   const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
@@ -231,12 +222,8 @@ async function bm25TopK(
     postings += terms[accumulated]!.docFreq;
     accumulated++;
   }
-  const scope = filter
-    ? chunkIdInFilteredDocuments(botId, filter, {
-        chunkId: sql.raw("chunk_id"),
-        probe: filteredChunkCount == null || filteredChunkCount > KEYWORD_FILTER_FIRST_MAX_CHUNKS,
-      })
-    : undefined;
+  // A hashed test on each posting's document keeps the postings' index order (the merge).
+  const scope = filter ? chunkInFilteredDocuments(botId, filter, { documentId: sql.raw("document_id"), probe: true }) : undefined;
   const pass = (accumulate: number, floor: number) =>
     accumulateAndComplete(tx, { botId, accumulate: terms.slice(0, accumulate), complete: terms.slice(accumulate), avgdl, limit, k1, b, floor, scope });
 
@@ -301,7 +288,7 @@ async function accumulateAndComplete(
     b: number;
     /** A known lower bound of the answer's k-th score (0 when none is known). */
     floor: number;
-    /** A predicate on `chunk_id` (the metadata filter): only those chunks are candidates. */
+    /** A predicate on a posting's `document_id` (the metadata filter): only those chunks are candidates. */
     scope?: SQL | undefined;
   },
 ): Promise<{ hits: { id: string; score: number }[]; threshold: number; common: number }> {
@@ -328,7 +315,7 @@ async function accumulateAndComplete(
           (t) => sql`(
             select chunk_id, length::float8 as length, ${t.idf}::float8 * ${weight(sql`tf::float8`, sql`length::float8`)} as w
             from bot_chunk_postings
-            where bot_id = ${p.botId} and term = ${t.term}
+            where bot_id = ${p.botId} and term = ${t.term} ${p.scope ? sql`and ${p.scope}` : sql``}
             order by chunk_id
           )`,
         ),
@@ -337,7 +324,6 @@ async function accumulateAndComplete(
         order by chunk_id
       ) o
       group by chunk_id
-      ${p.scope ? sql`having ${p.scope}` : sql``}
     ),
     probe as materialized (
       select s.partial + ${completion(sql`s`)} as score
@@ -469,7 +455,7 @@ export async function retrievalSnapshot<T>(
         info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null, filteredChunkCount },
         totalChunksEstimate: Number(row?.total ?? 0),
         nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
-        bm25: (params) => bm25TopK(tx, { botId, filter, filteredChunkCount, ...params }),
+        bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
         details: (ids) => getChunkDetails(tx, botId, ids),
       });
     },
