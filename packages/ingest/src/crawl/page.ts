@@ -48,7 +48,7 @@ export function readPage(html: string, pageUrl: string): CrawledPage {
   const docTitle = (document.querySelector("title")?.textContent ?? "").replace(/\s+/g, " ").trim();
 
   // Readability changes the DOM it reads: links and metadata are taken above.
-  const article = new Readability(document as unknown as Document, { charThreshold: 100 }).parse();
+  const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 100 }).parse();
   const title = (article?.title || docTitle || new URL(pageUrl).pathname).replace(/\s+/g, " ").trim();
   const content = article?.content ?? document.querySelector("body")?.innerHTML ?? "";
   const text = (article?.textContent ?? document.querySelector("body")?.textContent ?? "").replace(/\s+/g, " ").trim();

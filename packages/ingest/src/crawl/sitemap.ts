@@ -71,5 +71,5 @@ export function parseSitemap(xml: string): ParsedSitemap {
     }
     return { kind: "urlset", urls };
   }
-  throw new ExtractionError("This is not a sitemap: no <urlset> or <sitemapindex> element.", { code: "unsupported_file" });
+  throw new ExtractionError("This is not a sitemap: no <urlset> or <sitemapindex> element.", { code: "extraction_failed" });
 }
