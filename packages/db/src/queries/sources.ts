@@ -226,3 +226,38 @@ export async function listStaleCrawls(db: Executor, staleAfterMs: number): Promi
     .where(and(eq(botSources.status, "crawling"), lt(botSources.updatedAt, sql`now() - make_interval(secs => ${staleAfterMs / 1000})`)));
   return rows.map((r) => r.id);
 }
+
+/**
+ * New content for a page's document, re-indexed through the documents' own path: a new
+ * version (so a job of the old one turns stale), PENDING until the ingest job commits, and
+ * until then the old chunks keep answering. Returns the row, with the storage key it had.
+ */
+export async function replacePageContent(
+  db: Executor,
+  params: { documentId: string; storageKey: string; sizeBytes: number; contentHash: string; name: string },
+): Promise<{ id: string; botId: string; version: number; previousStorageKey: string | null } | undefined> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ storageKey: botDocuments.storageKey })
+      .from(botDocuments)
+      .where(and(eq(botDocuments.id, params.documentId), notDeleted()))
+      .for("update");
+    if (!before) return undefined;
+    const [row] = await tx
+      .update(botDocuments)
+      .set({
+        storageKey: params.storageKey,
+        sizeBytes: params.sizeBytes,
+        contentHash: params.contentHash,
+        name: params.name,
+        version: sql`case when ${botDocuments.status} = 'PENDING' then ${botDocuments.version} else ${botDocuments.version} + 1 end`,
+        status: "PENDING",
+        stage: "queued",
+        progress: 0,
+        errorMessage: null,
+      })
+      .where(eq(botDocuments.id, params.documentId))
+      .returning({ id: botDocuments.id, botId: botDocuments.botId, version: botDocuments.version });
+    return row && { ...row, previousStorageKey: before.storageKey };
+  });
+}
