@@ -69,6 +69,9 @@ CREATE TABLE "bot_source_pages" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "plans" DROP CONSTRAINT "plans_limits_not_negative";--> statement-breakpoint
+ALTER TABLE "plans" ADD COLUMN "max_pages_per_source" integer;--> statement-breakpoint
+ALTER TABLE "plans" ADD COLUMN "max_crawls_per_month" integer;--> statement-breakpoint
 ALTER TABLE "bot_documents" ADD COLUMN "source_id" uuid;--> statement-breakpoint
 ALTER TABLE "bot_source_runs" ADD CONSTRAINT "bot_source_runs_source_id_bot_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."bot_sources"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bot_sources" ADD CONSTRAINT "bot_sources_bot_id_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."bots"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -80,4 +83,10 @@ CREATE INDEX "bot_sources_bot_id_created_at_index" ON "bot_sources" USING btree 
 CREATE UNIQUE INDEX "bot_source_pages_source_id_url_index" ON "bot_source_pages" USING btree ("source_id","url");--> statement-breakpoint
 CREATE INDEX "bot_source_pages_document_id_index" ON "bot_source_pages" USING btree ("document_id");--> statement-breakpoint
 ALTER TABLE "bot_documents" ADD CONSTRAINT "bot_documents_source_id_bot_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."bot_sources"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "bot_documents_source_id_index" ON "bot_documents" USING btree ("source_id");
+CREATE INDEX "bot_documents_source_id_index" ON "bot_documents" USING btree ("source_id");--> statement-breakpoint
+ALTER TABLE "plans" ADD CONSTRAINT "plans_limits_not_negative" CHECK (coalesce("plans"."max_bots", 0) >= 0 and coalesce("plans"."max_documents_per_bot", 0) >= 0
+        and coalesce("plans"."max_total_document_storage_gb", 0) >= 0 and coalesce("plans"."max_file_size_mb", 0) >= 0
+        and coalesce("plans"."max_queries_per_month", 0) >= 0 and coalesce("plans"."max_retrievals_per_month", 0) >= 0
+        and coalesce("plans"."max_doc_processing_jobs_per_month", 0) >= 0
+        and coalesce("plans"."max_pages_per_source", 0) >= 0 and coalesce("plans"."max_crawls_per_month", 0) >= 0
+        and "plans"."max_pdf_pages" >= 1 and "plans"."max_doc_processing_seconds" >= 1);

@@ -33,7 +33,7 @@ import {
   type SourcePageValues,
   type SourceRow,
 } from "@docent/db/queries/sources";
-import { findLimitBreach, lockWorkspaceQuota } from "@docent/db/queries/usage";
+import { findLimitBreach, getCurrentPlan, lockWorkspaceQuota, planLimits } from "@docent/db/queries/usage";
 import { readPage } from "@docent/ingest/crawl/page";
 import { allowAll, parseRobots, type RobotsRules } from "@docent/ingest/crawl/robots";
 import { createScope, normalizePageUrl } from "@docent/ingest/crawl/scope";
@@ -129,6 +129,8 @@ class Crawl {
   /** The run read everything in scope, so pages it did not reach are gone. */
   private complete = true;
   private lastProgress = 0;
+  /** The source's own, or the plan's pages per source when that is lower (a plan lowered since). */
+  private maxPages: number;
   private readonly signal: AbortSignal;
 
   constructor(
@@ -139,6 +141,7 @@ class Crawl {
     private readonly log: Logger,
   ) {
     this.signal = deps.shutdownSignal;
+    this.maxPages = source.maxPages;
     this.fetcher = createCrawlFetcher(deps.fetch, this.signal);
     this.pacer = createHostPacer(deps.hostIntervalMs, this.signal);
     const start = new URL(source.url);
@@ -154,6 +157,11 @@ class Crawl {
   }
 
   async run(): Promise<void> {
+    // Scheduled runs count too; this run's own row is already in the count.
+    const crawls = await findLimitBreach(this.deps.db, { workspaceId: this.workspaceId, limit: "crawlsPerMonth", amount: 0 });
+    if (crawls) throw new CrawlRunError(crawls.message);
+    const pagesAllowed = planLimits(await getCurrentPlan(this.deps.db, this.workspaceId)).pagesPerSource;
+    if (pagesAllowed !== null && pagesAllowed < this.maxPages) this.maxPages = pagesAllowed;
     for (const page of await listSourcePages(this.deps.db, this.source.id)) this.known.set(page.url, page);
     const start = normalizePageUrl(this.source.url);
     if (!start) throw new CrawlRunError(`"${this.source.url}" is not an http(s) address.`);
@@ -171,7 +179,7 @@ class Crawl {
       for (const entry of listed.urls) {
         const verdict = this.scope(entry);
         if (!verdict.inScope) continue;
-        if (queued >= this.source.maxPages) {
+        if (queued >= this.maxPages) {
           this.complete = false;
           break;
         }
@@ -183,7 +191,7 @@ class Crawl {
       const queuedUrls = new Set([start]);
       while (frontier.length > 0) {
         const next = frontier.shift()!;
-        if (this.visited.size >= this.source.maxPages) {
+        if (this.visited.size >= this.maxPages) {
           this.complete = false;
           break;
         }
@@ -432,10 +440,12 @@ class Crawl {
 
   async sourceCounters() {
     const docs = await countSourceDocuments(this.deps.db, this.source.id);
+    // pagesProcessed as of now; the API reads it live from the documents.
     return {
       pagesFound: this.visited.size,
       pagesProcessed: docs.processed,
-      pagesFailed: this.counters.failed + docs.failed,
+      // Fetch failures only: the API adds the page documents that failed to index, live.
+      pagesFailed: this.counters.failed,
       pagesSkipped: this.counters.skipped,
     };
   }
