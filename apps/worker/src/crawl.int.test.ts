@@ -7,7 +7,7 @@
 import { ensureCatalog } from "@docent/db/catalog";
 import { countSourceDocuments, insertSource, type SourceRow } from "@docent/db/queries/sources";
 import { createPlan, subscribe } from "@docent/testing/factories";
-import { createCrawlQueue, enqueueCrawl } from "@docent/queue/crawl";
+import { crawlSchedulerId, createCrawlQueue, enqueueCrawl } from "@docent/queue/crawl";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCrawlWorker, type CrawlWorkerOptions } from "./crawl-worker";
 import { createRig, logger } from "../test/harness";
@@ -273,5 +273,53 @@ describe("plan limits", () => {
     const reasons = [...(await pagesOf(source.id)).values()].filter((p) => p.status === "skipped").map((p) => p.reason);
     expect(reasons.length).toBeGreaterThan(0);
     for (const reason of reasons) expect(reason).toBe(`Limit reached: 2 documents per bot on the ${plan.name} plan.`);
+  });
+});
+
+describe("runs of one source", () => {
+  it("never overlap: of two crawls queued at once, one runs and the other is dropped", async () => {
+    const source = await addSource({ kind: "website", url: `${site.origin}/a`, maxDepth: 0 });
+    await Promise.all([
+      enqueueCrawl(crawlQueue, { sourceId: source.id, trigger: "manual" }),
+      enqueueCrawl(crawlQueue, { sourceId: source.id, trigger: "schedule" }),
+    ]);
+    await vi.waitFor(
+      async () => {
+        const counts = await crawlQueue.getJobCounts("completed", "waiting", "active", "delayed");
+        const jobs = (await crawlQueue.getJobs(["completed"])).filter((j) => j.data.sourceId === source.id);
+        if (jobs.length < 2) throw new Error(`waiting for both jobs: ${JSON.stringify(counts)}`);
+        return jobs;
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    const results = (await crawlQueue.getJobs(["completed"])).filter((j) => j.data.sourceId === source.id).map((j) => j.returnvalue as { status: string });
+    const runs = await database.sql<{ startedAt: Date; finishedAt: Date }[]>`
+      select started_at as "startedAt", finished_at as "finishedAt" from bot_source_runs where source_id = ${source.id} order by started_at`;
+    // The second found the first running and was dropped, or (had the first ended by then) ran after it.
+    expect(runs.length + results.filter((r) => r.status === "skipped").length).toBe(2);
+    const ms = (t: unknown) => Date.parse(String(t instanceof Date ? t.toISOString() : t));
+    for (let i = 1; i < runs.length; i++) expect(ms(runs[i]!.startedAt)).toBeGreaterThanOrEqual(ms(runs[i - 1]!.finishedAt));
+    const [row] = await database.sql<{ n: number }[]>`select count(*)::int as n from bot_documents where source_id = ${source.id}`;
+    expect(row!.n).toBe(1);
+  });
+
+  it("runs from its job scheduler, which lives in Redis (a restarted worker finds it)", async () => {
+    const source = await addSource({ kind: "website", url: `${site.origin}/b`, maxDepth: 0, schedule: "hourly" });
+    // The scheduler's first tick is due now instead of in an hour.
+    await crawlQueue.upsertJobScheduler(crawlSchedulerId(source.id) as "crawl-source", { every: 3600_000 }, {
+      name: "crawl-source",
+      data: { sourceId: source.id, trigger: "schedule" },
+    });
+    const run = await vi.waitFor(
+      async () => {
+        const [row] = await database.sql<RunRow[]>`select status, added, error_message as "errorMessage" from bot_source_runs where source_id = ${source.id}`;
+        if (row && row.status !== "running") return row;
+        throw new Error("no scheduled run yet");
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    expect(run).toMatchObject({ status: "completed", added: 1 });
+    expect(await crawlQueue.getJobScheduler(crawlSchedulerId(source.id))).toMatchObject({ every: 3600_000 });
+    await crawlQueue.removeJobScheduler(crawlSchedulerId(source.id));
   });
 });
