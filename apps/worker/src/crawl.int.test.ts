@@ -10,6 +10,7 @@ import { createPlan, subscribe } from "@docent/testing/factories";
 import { crawlSchedulerId, createCrawlQueue, enqueueCrawl } from "@docent/queue/crawl";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCrawlWorker, type CrawlWorkerOptions } from "./crawl-worker";
+import { workerEnvSchema } from "./env";
 import { createRig, logger } from "../test/harness";
 import { seedBot } from "../test/seed";
 import { startSite, type TestSite } from "../test/site";
@@ -237,6 +238,11 @@ describe("a sitemap source", () => {
 });
 
 describe("the address policy", () => {
+  it("keeps private addresses refused unless ALLOW_PRIVATE_SOURCE_URLS is set", () => {
+    expect(workerEnvSchema.parse({}).ALLOW_PRIVATE_SOURCE_URLS).toBe(false);
+    expect(workerEnvSchema.parse({ ALLOW_PRIVATE_SOURCE_URLS: "true" }).ALLOW_PRIVATE_SOURCE_URLS).toBe(true);
+  });
+
   it("refuses a start URL on a private address when ALLOW_PRIVATE_SOURCE_URLS is off, and fetches nothing", async () => {
     const strict = createCrawlWorker(crawlOptions({ fetch: { ...crawlOptions().fetch, allowPrivate: false }, queuePrefix: `${rig.testRedis.prefix}-strict` }));
     const strictQueue = createCrawlQueue({ connection: rig.redis, prefix: `${rig.testRedis.prefix}-strict` });
