@@ -32,6 +32,8 @@ export interface CrawlWorkerOptions {
   staleAfterMs?: number;
   sitemap?: Partial<SitemapLimits>;
   progressIntervalMs: number;
+  /** Pages of one crawl fetched at once; default 4. */
+  pagesInFlight?: number;
   outageDeadlineMs: number;
 }
 
@@ -51,6 +53,7 @@ export function createCrawlWorker(options: CrawlWorkerOptions) {
     staleAfterMs: options.staleAfterMs ?? 10 * 60_000,
     sitemap: { ...defaultSitemapLimits, ...options.sitemap },
     progressIntervalMs: options.progressIntervalMs,
+    pagesInFlight: options.pagesInFlight ?? 4,
     shutdownSignal: shutdown.signal,
   };
   const locks = createLockWatch();

@@ -85,6 +85,8 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   CRAWL_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** Least time between two requests of a crawl to one host (robots.txt Crawl-delay may ask for more). */
   CRAWL_HOST_INTERVAL_MS: z.coerce.number().int().min(0).default(500),
+  /** Pages one crawl fetches at once; requests to one host still keep CRAWL_HOST_INTERVAL_MS apart. */
+  CRAWL_PAGES_IN_FLIGHT: z.coerce.number().int().min(1).max(32).default(4),
   /** The crawler's User-Agent; robots.txt rules are matched on its first word. */
   CRAWL_USER_AGENT: z.string().min(1).default("DocentBot/1.0 (+https://github.com/docent; website sources)"),
   /** Largest page (or robots.txt, or sitemap file) a crawl accepts, after decompression. */

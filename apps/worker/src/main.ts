@@ -86,6 +86,7 @@ await runService({
         userAgent: env.CRAWL_USER_AGENT,
       },
       hostIntervalMs: env.CRAWL_HOST_INTERVAL_MS,
+      pagesInFlight: env.CRAWL_PAGES_IN_FLIGHT,
       progressIntervalMs: env.PROGRESS_INTERVAL_MS,
       outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
     });

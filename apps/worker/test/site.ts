@@ -76,7 +76,8 @@ export async function startSite() {
     },
     "/old-c": (_req, res) => redirect(res, "/c"),
     "/c": (_req, res) => html(res, page("Gamma", `Gamma shipping takes three days. ${filler("Gamma")}`, `<link rel="canonical" href="/c">`)),
-    "/c-copy": (_req, res) => html(res, page("Gamma copy", `Gamma shipping takes three days. ${filler("Gamma")}`, `<link rel="canonical" href="${origin}/c">`)),
+    // The same page under another address (a print view), naming /c as its canonical address.
+    "/c-copy": (_req, res) => html(res, page("Gamma", `Gamma shipping takes three days. ${filler("Gamma")}`, `<link rel="canonical" href="${origin}/c">`)),
     "/private/secret": (_req, res) => html(res, page("Secret", "PrivateSecretText")),
     "/manual.pdf": (_req, res) => {
       res.writeHead(200, { "content-type": "application/pdf" });

@@ -66,6 +66,8 @@ export interface CrawlDeps {
   sitemap: SitemapLimits;
   /** Least time between two progress writes. */
   progressIntervalMs: number;
+  /** Pages of one crawl fetched at once (requests to one host still keep its pace). */
+  pagesInFlight: number;
   /** Aborted on SIGTERM: the run stops between pages and fails with the reason. */
   shutdownSignal: AbortSignal;
 }
@@ -125,7 +127,8 @@ class Crawl {
   private readonly known = new Map<string, SourcePageRow>();
   /** Page URLs this run decided on (fetched, or skipped with a reason). */
   private readonly visited = new Set<string>();
-  private readonly robots = new Map<string, RobotsRules>();
+  /** robots.txt per host, read once even when several pages of the host start at once. */
+  private readonly robots = new Map<string, Promise<RobotsRules>>();
   /** The run read everything in scope, so pages it did not reach are gone. */
   private complete = true;
   private lastProgress = 0;
@@ -175,40 +178,63 @@ class Crawl {
     if (this.source.kind === "sitemap") {
       const listed = await readSitemaps(this.fetcher, start, this.deps.sitemap, this.signal, this.log);
       if (listed.truncated) this.complete = false;
-      let queued = 0;
+      const pages: Visit[] = [];
       for (const entry of listed.urls) {
         const verdict = this.scope(entry);
         if (!verdict.inScope) continue;
-        if (queued >= this.maxPages) {
+        if (pages.length >= this.maxPages) {
           this.complete = false;
           break;
         }
-        queued++;
-        await this.visit({ url: verdict.url, depth: 0 });
+        pages.push({ url: verdict.url, depth: 0 });
       }
+      await this.drain(pages, () => {});
     } else {
-      const frontier: Visit[] = [{ url: start, depth: 0 }];
       const queuedUrls = new Set([start]);
-      while (frontier.length > 0) {
-        const next = frontier.shift()!;
-        if (this.visited.size >= this.maxPages) {
-          this.complete = false;
-          break;
-        }
-        const links = await this.visit(next);
-        if (next.depth >= this.source.maxDepth) {
+      await this.drain([{ url: start, depth: 0 }], (from, links, frontier) => {
+        if (from.depth >= this.source.maxDepth) {
           if (links.length > 0) this.complete = this.complete && links.every((l) => queuedUrls.has(l));
-          continue;
+          return;
         }
         for (const link of links) {
           const verdict = this.scope(link);
           if (!verdict.inScope || queuedUrls.has(verdict.url)) continue;
           queuedUrls.add(verdict.url);
-          frontier.push({ url: verdict.url, depth: next.depth + 1 });
+          frontier.push({ url: verdict.url, depth: from.depth + 1 });
         }
-      }
+      });
     }
     if (this.complete) await this.removeUnreached();
+  }
+
+  /**
+   * Visits the frontier, breadth first, `pagesInFlight` pages at a time (each host still
+   * at its own pace), until it is empty or `maxPages` pages were taken. `onLinks` may add
+   * to the frontier. A failure of the run stops taking pages; those in flight finish first.
+   */
+  private async drain(frontier: Visit[], onLinks: (from: Visit, links: string[], frontier: Visit[]) => void): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    while (!failure && (frontier.length > 0 || inFlight.size > 0)) {
+      while (!failure && frontier.length > 0 && inFlight.size < this.deps.pagesInFlight) {
+        if (this.visited.size >= this.maxPages) {
+          this.complete = false;
+          frontier.length = 0;
+          break;
+        }
+        const next = frontier.shift()!;
+        const task: Promise<void> = this.visit(next)
+          .then((links) => onLinks(next, links, frontier))
+          .catch((error: unknown) => {
+            failure ??= { error };
+          })
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
+      if (inFlight.size > 0) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (failure) throw failure.error;
   }
 
   /** Fetches and records one page; returns the links to follow from it. */
@@ -415,9 +441,16 @@ class Crawl {
     await this.progress();
   }
 
-  private async robotsFor(url: URL): Promise<RobotsRules> {
-    const cached = this.robots.get(url.host);
-    if (cached) return cached;
+  private robotsFor(url: URL): Promise<RobotsRules> {
+    let rules = this.robots.get(url.host);
+    if (!rules) {
+      rules = this.readRobots(url);
+      this.robots.set(url.host, rules);
+    }
+    return rules;
+  }
+
+  private async readRobots(url: URL): Promise<RobotsRules> {
     const robotsUrl = `${url.protocol}//${url.host}/robots.txt`;
     let rules: RobotsRules;
     try {
@@ -434,7 +467,6 @@ class Crawl {
       }
     }
     if (rules.crawlDelaySeconds) this.pacer.slowDown(url.host, Math.min(rules.crawlDelaySeconds, 30) * 1000);
-    this.robots.set(url.host, rules);
     return rules;
   }
 
