@@ -952,7 +952,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-Sent Events: a `snapshot` of the list, then a `status` event per change
+         * Server-Sent Events: a `snapshot` of the list, then a `status` event per change (and a `source` event per website source crawl progress)
          * @description Answers text/event-stream; errors before the stream opens are JSON.
          */
         get: operations["streamDocumentEvents"];
@@ -12556,6 +12556,10 @@ export interface operations {
                     maxQueriesPerMonth: number | null;
                     maxRetrievalsPerMonth: number | null;
                     maxDocProcessingJobsPerMonth: number | null;
+                    /** @default null */
+                    maxPagesPerSource?: number | null;
+                    /** @default null */
+                    maxCrawlsPerMonth?: number | null;
                     maxPdfPages: number;
                     maxDocProcessingSeconds: number;
                     allowAdvancedRagConfig: boolean;
@@ -12819,6 +12823,8 @@ export interface operations {
                     maxQueriesPerMonth?: number | null;
                     maxRetrievalsPerMonth?: number | null;
                     maxDocProcessingJobsPerMonth?: number | null;
+                    maxPagesPerSource?: number | null;
+                    maxCrawlsPerMonth?: number | null;
                     maxPdfPages?: number;
                     maxDocProcessingSeconds?: number;
                     allowAdvancedRagConfig?: boolean;
