@@ -169,7 +169,8 @@ class Crawl {
     const start = normalizePageUrl(this.source.url);
     if (!start) throw new CrawlRunError(`"${this.source.url}" is not an http(s) address.`);
     // Refused addresses are refused again at every connection; this names the start URL.
-    await checkUrl(start, { allowPrivate: this.deps.fetch.allowPrivate, ...(this.deps.fetch.lookup ? { lookup: this.deps.fetch.lookup } : {}) }).catch((error: unknown) => {
+    const { allowPrivate, lookup, allowAddress } = this.deps.fetch;
+    await checkUrl(start, { allowPrivate, ...(lookup ? { lookup } : {}), ...(allowAddress ? { allowAddress } : {}) }).catch((error: unknown) => {
       throw new CrawlRunError(`The start URL was refused: ${isIngestError(error) ? error.message : String(error)}`, { cause: error });
     });
     // The start host's robots.txt decides whether there is a crawl at all.
@@ -244,7 +245,16 @@ class Crawl {
     this.visited.add(visit.url);
     let known = this.known.get(visit.url);
     const url = new URL(visit.url);
-    const robots = await this.robotsFor(url);
+    let robots: RobotsRules;
+    try {
+      robots = await this.robotsFor(url);
+    } catch (error) {
+      // The start host's robots.txt was read before any page; another host's failing
+      // costs only that host's pages.
+      if (!(error instanceof CrawlRunError)) throw error;
+      await this.fail(visit, known, error.message);
+      return [];
+    }
     if (!robots.isAllowed(visit.url)) {
       await this.skip(visit, known, "robots.txt does not allow this page to be crawled.");
       return [];

@@ -15,10 +15,16 @@ export interface CrawlFetchOptions {
   timeoutMs: number;
   userAgent: string;
   lookup?: FetchUrlOptions["lookup"];
+  /** Lets one otherwise refused address through (tests serving a site on 127.0.0.1). */
+  allowAddress?: FetchUrlOptions["allowAddress"];
 }
 
 export function createCrawlFetcher(options: CrawlFetchOptions, signal: AbortSignal) {
-  const policy = policyOf({ allowPrivate: options.allowPrivate, ...(options.lookup ? { lookup: options.lookup } : {}) });
+  const policy = policyOf({
+    allowPrivate: options.allowPrivate,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+    ...(options.allowAddress ? { allowAddress: options.allowAddress } : {}),
+  });
   const dispatcher = createGuardedDispatcher(policy, {
     headersTimeoutMs: options.timeoutMs,
     bodyTimeoutMs: options.timeoutMs,
