@@ -114,6 +114,10 @@ describe("a source's life", () => {
     const busy = await api("POST", `${base}/${source.id}/sync`);
     expect(busy.statusCode).toBe(409);
     expect(errorBody(busy).error).toBe("SOURCE_CRAWL_RUNNING");
+
+    // A crawl whose worker died (no write for 10 minutes) does not block a new one.
+    await sql`update bot_sources set updated_at = now() - interval '11 minutes' where id = ${source.id}`;
+    expect((await api("POST", `${base}/${source.id}/sync`)).statusCode).toBe(202);
   });
 
   it("lists its runs with what each did", async () => {

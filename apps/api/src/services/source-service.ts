@@ -28,6 +28,8 @@ import { getCurrentPlan, planLimits } from "@docent/db/queries/usage";
 import type { z } from "zod";
 
 const DEFAULT_MAX_PAGES = 100;
+/** As the worker's: a `crawling` source not written for this long belongs to a dead run. */
+const STALE_CRAWL_MS = 10 * 60_000;
 
 type CreateSourceBody = z.output<typeof createSourceBodySchema>;
 type UpdateSourceBody = z.output<typeof updateSourceBodySchema>;
@@ -149,7 +151,8 @@ export function createSourceService(deps: SourceServiceDeps) {
     async sync(botId: string, sourceId: string, context: RequestContext = {}): Promise<void> {
       const bot = await requireBot(botId);
       const source = await requireSource(botId, sourceId);
-      if (source.status === "crawling") throw sourceErrors.crawlRunning();
+      // A crawl that stopped writing long ago lost its worker; the next run takes over.
+      if (source.status === "crawling" && Date.now() - source.updatedAt.getTime() < STALE_CRAWL_MS) throw sourceErrors.crawlRunning();
       await assertWithinLimit(db, { workspaceId: bot.workspaceId, limit: "crawlsPerMonth" });
       await enqueueCrawl(queue, { sourceId, trigger: "manual", ...(context.requestId ? { requestId: context.requestId } : {}) });
     },

@@ -40,7 +40,7 @@ import { createScope, normalizePageUrl } from "@docent/ingest/crawl/scope";
 import { decodeText } from "@docent/ingest/text-decode";
 import { FetchError, isIngestError } from "@docent/ingest/errors";
 import { checkUrl } from "@docent/ingest/fetch";
-import { enqueueIngest, type IngestQueue } from "@docent/queue/producer";
+import { CRAWLED_PAGE_PRIORITY, enqueueIngest, type IngestQueue } from "@docent/queue/producer";
 import { nextCrawlAt, type CrawlSchedule } from "@docent/queue/crawl";
 import type { CrawlSourcePayload } from "@docent/queue/jobs";
 import { announceSourceStatus } from "@docent/queue/status";
@@ -383,7 +383,7 @@ class Crawl {
       await this.deps.storage.delete(storageKey).catch(() => {});
       return outcome;
     }
-    await enqueueIngest(this.deps.ingestQueue, { documentId, botId: this.source.botId, workspaceId: this.workspaceId, version: outcome.version });
+    await enqueueIngest(this.deps.ingestQueue, { documentId, botId: this.source.botId, workspaceId: this.workspaceId, version: outcome.version }, { priority: CRAWLED_PAGE_PRIORITY });
     this.counters.added++;
     return documentId;
   }
@@ -401,7 +401,7 @@ class Crawl {
     if (row.previousStorageKey && row.previousStorageKey !== storageKey) {
       await this.deps.storage.delete(row.previousStorageKey).catch((error: unknown) => this.log.warn({ err: error }, "old page content not deleted"));
     }
-    await enqueueIngest(this.deps.ingestQueue, { documentId, botId: row.botId, workspaceId: this.workspaceId, version: row.version });
+    await enqueueIngest(this.deps.ingestQueue, { documentId, botId: row.botId, workspaceId: this.workspaceId, version: row.version }, { priority: CRAWLED_PAGE_PRIORITY });
     this.counters.changed++;
     return documentId;
   }
