@@ -5,7 +5,7 @@
  *    embedder) over a >= 20 MB text corpus built from the SQuAD v1.1 dev paragraphs
  *    (each article in several editions whose sentences are rotated, so texts differ).
  * 2. The raw rate of one binary COPY of exactly the rows the pipeline produced into the
- *    same table, with the same indexes (HNSW, GIN on the generated tsvector), starting
+ *    same table, with the same indexes (HNSW) and BM25 triggers (term statistics, postings), starting
  *    from an empty table as the pipeline did.
  * 3. The worker's peak RSS (VmHWM from /proc) while ingesting a 50 MB PDF.
  *
@@ -334,7 +334,7 @@ on this machine the raw COPY went from about 790 to 380 rows/s and the pipeline 
 The pipeline time runs from the worker's spawn to the last document PROCESSED, so it
 includes process start-up, download from storage, extraction, token-aware chunking,
 embedding, and the one-transaction chunk replacement (binary COPY) per document. Both
-runs start from an empty chunks table with the HNSW and GIN indexes in place.
+runs start from an empty chunks table with the HNSW index and the BM25 triggers (statistics and postings) in place.
 
 Worker memory: the worker runs with its \`start\` command's node flags (the benchmark spawns
 exactly that command; the Dockerfile's CMD is checked to match): \`${flags.join(" ")}\`:

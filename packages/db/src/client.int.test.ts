@@ -10,7 +10,8 @@ import { startTcpRelay, targetOf, type TcpRelay } from "./testing/relay";
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it, inject } from "vitest";
-import { createDb, type DbHandle } from "./client";
+import { sql } from "drizzle-orm";
+import { createDb, type DbHandle, type Executor, withAsyncCommit } from "./client";
 
 const databaseUrl = new URL(inject("databaseUrl"));
 const handles: DbHandle[] = [];
@@ -94,5 +95,24 @@ describe("createDb time limits", () => {
     const attempt = await timed(() => reserved`select 1`);
     expect((attempt.error as { code?: string }).code).toBe("CONNECTION_CLOSED");
     reserved.release();
+  });
+});
+
+describe("withAsyncCommit", () => {
+  it("commits its writes without waiting for the disk, and only its own transaction", async () => {
+    const handle = createDb({ url: databaseUrl.toString(), max: 1 });
+    handles.push(handle);
+    const setting = async (db: Executor) =>
+      (await db.execute<{ value: string }>(sql`select current_setting('synchronous_commit') as value`))[0]!.value;
+    const inside = await withAsyncCommit(handle.db, async (tx) => {
+      await tx.execute(sql`create temporary table if not exists async_probe (n int)`);
+      await tx.execute(sql`insert into async_probe values (1)`);
+      return setting(tx);
+    });
+    expect(inside).toBe("off");
+    // The one connection of the pool is back to durable commits, and the write is there.
+    expect(await setting(handle.db)).toBe("on");
+    const [row] = await handle.db.execute<{ n: number }>(sql`select count(*)::int as n from async_probe`);
+    expect(row!.n).toBe(1);
   });
 });

@@ -8,6 +8,7 @@
  * (postgres.js would otherwise wait up to 20 s: requests that arrive during or right
  * after a restart would sit out that wait instead of failing or succeeding at once).
  */
+import { sql } from "drizzle-orm";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -60,4 +61,20 @@ export function createDb({
   });
   const db = drizzle({ client: sql, schema, casing: "snake_case" });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/**
+ * Runs `write` in a transaction that commits without waiting for its WAL to reach disk
+ * (`synchronous_commit = off` for this transaction only). Meant for the bookkeeping rows
+ * written on every request (usage counters, query logs): a crash of Postgres itself can
+ * lose the last moments of them (never leaves them inconsistent, and a crash of the
+ * service loses nothing), and the request does not wait for a disk flush, which costs
+ * more than the rest of a search (1.9 ms at the median, 8.6 ms at p95 on the development
+ * machine). Everything a user stores keeps the default, durable commit.
+ */
+export function withAsyncCommit<T>(db: Database, write: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('synchronous_commit', 'off', true)`);
+    return write(tx);
+  });
 }

@@ -58,16 +58,20 @@ describe("migrations on an empty database", () => {
     for (const table of expectedTables) expect(tables).toContain(table);
   });
 
-  it("install pgvector and the HNSW, GIN and btree indexes on chunks", async () => {
+  it("install pgvector, the HNSW and btree indexes on chunks and the BM25 postings' key", async () => {
     const [ext] = await db.sql`select extversion from pg_extension where extname = 'vector'`;
     expect(ext?.extversion).toMatch(/^0\.8\./);
     const indexes = await db.sql<{ indexdef: string }[]>`
       select indexdef from pg_indexes where tablename = 'bot_document_chunks'`;
     const defs = indexes.map((i) => i.indexdef).join("\n");
     expect(defs).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m=.16.?, ef_construction=.200.?\)/);
-    expect(defs).toMatch(/USING gin \(search_vector\)/);
+    // Keyword search reads the postings; the tsvector is no longer indexed.
+    expect(defs).not.toMatch(/USING gin/);
     expect(defs).toMatch(/USING btree \(bot_id\)/);
     expect(defs).toMatch(/UNIQUE INDEX .* USING btree \(document_id, chunk_index\)/);
+    const [postings] = await db.sql<{ indexdef: string }[]>`
+      select indexdef from pg_indexes where indexname = 'bot_chunk_postings_pkey'`;
+    expect(postings?.indexdef).toMatch(/USING btree \(bot_id, term, chunk_id\) INCLUDE \(document_id, tf, length\)/);
   });
 });
 

@@ -4,7 +4,7 @@
  * taken before the work runs, atomically, so concurrent requests cannot overshoot; a used-up
  * allowance answers 402 QUOTA_EXCEEDED (as the API's plan limits) naming the limit in words and the reset date.
  */
-import type { Database } from "@docent/db/client";
+import { type Database, withAsyncCommit } from "@docent/db/client";
 import { limitReachedMessage } from "@docent/db/limits";
 import { getCurrentPlan, getMonthlyUsage, type MonthlyCounter, periodStartOf, reserveMonthlyUsage } from "@docent/db/queries/usage";
 import { ChatError } from "../errors";
@@ -23,7 +23,8 @@ export function createQuota({ db, now = () => new Date() }: { db: Database; now?
       const plan = await getCurrentPlan(db, workspaceId);
       const { limit, column } = limits[counter];
       const max = plan[column];
-      if (await reserveMonthlyUsage(db, { workspaceId, periodStart, counter, max })) return;
+      // A counter, not user data: no wait for the disk (withAsyncCommit).
+      if (await withAsyncCommit(db, (tx) => reserveMonthlyUsage(tx, { workspaceId, periodStart, counter, max }))) return;
       const reset = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
       throw new ChatError(
         "QUOTA_EXCEEDED",

@@ -2,9 +2,9 @@
  * Retrieval queries over `bot_document_chunks`, always filtered by bot: nearest
  * neighbours by cosine distance (HNSW with pgvector 0.8 iterative scans, or an exact
  * scan), and BM25 keyword ranking computed entirely in Postgres from the per-bot term
- * statistics kept by the triggers of migration 0005.
+ * statistics and postings kept by the triggers of migrations 0005 and 0017.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
 import type { ChunkMetadata } from "@docent/contracts/json";
 
@@ -113,10 +113,13 @@ export interface KeywordSearchParams {
   k1?: number;
   b?: number;
   /**
-   * The first pass scores the chunks holding the query's rarest terms, adding terms
-   * (rarest first) while their document frequencies sum to at most this many.
+   * The postings of the question's rarest terms are read in full, rarest first, while
+   * their document frequencies sum to at most this many; the other (common) terms are
+   * only looked up for the best candidates.
    */
-  firstPassPostings?: number;
+  accumulatePostings?: number;
+  /** Filled with how many passes answered (1: the bounded pass sufficed; 2: every term was accumulated). */
+  report?: { passes: number };
 }
 
 interface QueryTerm {
@@ -130,18 +133,18 @@ interface QueryTerm {
 /**
  * BM25 over the chunks matching ANY of the query's lexemes (OR semantics: a question
  * rarely has all its words in one chunk). IDF uses the Lucene form
- * ln(1 + (N - df + 0.5) / (df + 0.5)); term frequencies come from the chunk's tsvector
- * positions, isolated in C by setweight + ts_filter instead of unnesting the whole
- * vector; chunk length is the generated `search_length`.
+ * ln(1 + (N - df + 0.5) / (df + 0.5)); term frequencies and chunk lengths come from
+ * `bot_chunk_postings` (one row per chunk and lexeme, kept by the triggers of migration
+ * 0017), read with index-only scans.
  *
- * Exact top-k without scoring every chunk that holds a common word (MaxScore pruning):
- * a term adds at most idf * (k1 + 1) to any chunk, so once `limit` chunks score at least
- * T, a chunk holding only terms whose bounds sum to less than T cannot enter the result.
- * A first pass scores the chunks holding the rarest terms and gives T; the common terms
- * whose bounds stay under T together are then "non-essential": they still score, but
- * select no candidates. When the first pass already covered every essential term its
- * result is the answer; otherwise a second pass scores the chunks holding any essential
- * term. Either way the ranking equals BM25 over all matching chunks.
+ * Exact top-k without reading the postings of common words (MaxScore's bound, applied
+ * term at a time): the rarest terms, while their postings sum to at most
+ * `accumulatePostings`, are "accumulated": all their postings are read and summed per
+ * chunk. The remaining terms are common, each adding at most idf * (k1 + 1) to a chunk,
+ * R in all; they are looked up by key only for the chunks whose sum plus R can still
+ * reach the top k (`accumulateAndComplete`). When R itself is below the k-th score, a
+ * chunk holding only common terms cannot enter and the answer is exact; otherwise a
+ * second pass accumulates more terms, as many as MaxScore's split at that score asks.
  */
 export async function searchChunksByKeyword(db: Database, params: KeywordSearchParams): Promise<KeywordHit[]> {
   return db.transaction(async (tx) => {
@@ -153,7 +156,7 @@ export async function searchChunksByKeyword(db: Database, params: KeywordSearchP
 /** `searchChunksByKeyword` within the caller's transaction (and its settings). */
 async function bm25TopK(
   tx: Executor,
-  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, firstPassPostings = 20_000 }: KeywordSearchParams,
+  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, accumulatePostings = 20_000, report }: KeywordSearchParams,
 ): Promise<KeywordHit[]> {
   const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
     with q as (
@@ -181,25 +184,36 @@ async function bm25TopK(
     bound: Number(r.idf) * (k1 + 1),
   }));
   const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
-  const score = (selecting: number) =>
-    scoreKeywordCandidates(tx, { botId, terms, selecting: terms.slice(0, selecting), avgdl, limit, k1, b });
+  const normalize = (hits: { id: string; score: number }[]) =>
+    hits.map((h) => ({ ...h, normalized: maxScore > 0 ? Math.min(1, h.score / maxScore) : 0 }));
 
-  let firstPass = 1;
+  let accumulated = 1;
   let postings = terms[0]!.docFreq;
-  while (firstPass < terms.length && postings + terms[firstPass]!.docFreq <= firstPassPostings) {
-    postings += terms[firstPass]!.docFreq;
-    firstPass++;
+  while (accumulated < terms.length && postings + terms[accumulated]!.docFreq <= accumulatePostings) {
+    postings += terms[accumulated]!.docFreq;
+    accumulated++;
   }
-  let hits = await score(firstPass);
-  const threshold = hits.length >= limit ? hits[limit - 1]!.score : 0;
-  const essential = essentialTermCount(terms, threshold);
-  if (essential > firstPass) hits = await score(essential);
-  return hits.map((h) => ({ ...h, normalized: maxScore > 0 ? Math.min(1, h.score / maxScore) : 0 }));
+  const pass = (accumulate: number, floor: number) =>
+    accumulateAndComplete(tx, { botId, accumulate: terms.slice(0, accumulate), complete: terms.slice(accumulate), avgdl, limit, k1, b, floor });
+
+  const first = await pass(accumulated, 0);
+  // Chunks holding none of the accumulated terms score at most `common`.
+  if (first.common < first.threshold * (1 - 1e-9) || accumulated === terms.length) {
+    if (report) report.passes = 1;
+    return normalize(first.hits);
+  }
+  // The common terms could lift a chunk holding none of the rarer ones into the top k.
+  // The first pass's threshold is a lower bound of the answer's k-th score, so MaxScore's
+  // split at it is safe: accumulate every term but the common ones whose bounds sum to
+  // less than it, keeping it as the floor of the second pass's threshold.
+  if (report) report.passes = 2;
+  const second = await pass(essentialTermCount(terms, first.threshold), first.threshold);
+  return normalize(second.hits);
 }
 
 /**
- * How many of the rarest terms must select candidates (terms ordered rarest first, i.e.
- * by decreasing bound): the others, taken from the common end, are left out while their
+ * How many of the rarest terms must be accumulated (terms ordered rarest first, i.e. by
+ * decreasing bound): the others, taken from the common end, are left out while their
  * bounds sum to less than the threshold.
  */
 export function essentialTermCount(terms: readonly { bound: number }[], threshold: number): number {
@@ -213,40 +227,96 @@ export function essentialTermCount(terms: readonly { bound: number }[], threshol
   return count;
 }
 
-/** BM25 of the bot's chunks that hold any `selecting` term, scored on every query term. */
-async function scoreKeywordCandidates(
+/**
+ * Best score first; scores equal to within floating-point rounding (sums of the same
+ * weights in another order) count as tied and go by chunk id, as Postgres orders uuids.
+ */
+function byScoreThenId(x: { id: string; score: number }, y: { id: string; score: number }) {
+  if (Math.abs(x.score - y.score) > 1e-12 * Math.max(Math.abs(x.score), Math.abs(y.score))) return y.score - x.score;
+  return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+}
+
+/**
+ * The best `limit` chunks among those holding an `accumulate` term, exactly scored. All
+ * the accumulated terms' postings are read and summed per chunk; the `complete` terms add
+ * at most `common` (the sum of their bounds) to any chunk. The best sums, completed with
+ * the other terms' weights by key lookups, give a threshold T (their `limit`-th score, a
+ * lower bound of the answer's); every chunk whose sum plus `common` reaches T is then
+ * completed too, and the best of those are the answer among chunks holding an accumulated
+ * term. A chunk holding none scores at most `common`, which the caller compares with T.
+ */
+async function accumulateAndComplete(
   tx: Executor,
-  p: { botId: string; terms: QueryTerm[]; selecting: QueryTerm[]; avgdl: number; limit: number; k1: number; b: number },
-): Promise<{ id: string; score: number }[]> {
-  const terms = JSON.stringify(p.terms.map(({ term, idf }) => ({ term, idf })));
-  const selecting = JSON.stringify(p.selecting.map((t) => t.term));
-  // A lexeme as a tsquery literal: quotes doubled, backslashes escaped.
-  const quoted = sql.raw(`'''' || replace(replace(term, '\\', '\\\\'), '''', '''''') || ''''`);
-  const rows = await tx.execute<{ id: string; score: number }>(sql`
-    with terms as materialized (
-      select * from json_to_recordset(${terms}::json) as t(term text, idf float8)
+  p: {
+    botId: string;
+    accumulate: QueryTerm[];
+    complete: QueryTerm[];
+    avgdl: number;
+    limit: number;
+    k1: number;
+    b: number;
+    /** A known lower bound of the answer's k-th score (0 when none is known). */
+    floor: number;
+  },
+): Promise<{ hits: { id: string; score: number }[]; threshold: number; common: number }> {
+  const json = (ts: QueryTerm[]) => JSON.stringify(ts.map(({ term, idf }) => ({ term, idf })));
+  const common = p.complete.reduce((sum, t) => sum + t.bound, 0);
+  // BM25's weight of one posting, without the term's IDF.
+  const weight = (tf: SQL, length: SQL) =>
+    sql`(${tf} * (${p.k1}::float8 + 1)) / (${tf} + ${p.k1}::float8 * (1 - ${p.b}::float8 + ${p.b}::float8 * ${length} / ${p.avgdl}::float8))`;
+  const completion = (s: SQL) => sql`coalesce((
+    select sum(t.idf * ${weight(sql`c.tf::float8`, sql`${s}.length`)})
+    from complete t
+    join bot_chunk_postings c on c.bot_id = ${p.botId} and c.term = t.term and c.chunk_id = ${s}.chunk_id
+  ), 0)`;
+  const rows = await tx.execute<{ chunk_id: string | null; score: number }>(sql`
+    with complete as materialized (
+      select * from json_to_recordset(${json(p.complete)}::json) as t(term text, idf float8)
     ),
-    cand as materialized (
-      select c.id, c.search_length,
-             ts_filter(setweight(c.search_vector, 'A', (select array_agg(term) from terms)), '{a}') as hits
-      from bot_document_chunks c
-      where c.bot_id = ${p.botId}
-        and c.search_vector @@ (
-          select string_agg(${quoted}, ' | ')::tsquery
-          from json_array_elements_text(${selecting}::json) as s(term))
+    sums as materialized (
+      -- Each term's postings come in chunk order from the primary key, so Postgres merges
+      -- them and sums each chunk's weights as its rows pass, without a hash table.
+      select chunk_id, min(length) as length, sum(w) as partial
+      from (select * from (${sql.join(
+        p.accumulate.map(
+          (t) => sql`(
+            select chunk_id, length::float8 as length, ${t.idf}::float8 * ${weight(sql`tf::float8`, sql`length::float8`)} as w
+            from bot_chunk_postings
+            where bot_id = ${p.botId} and term = ${t.term}
+            order by chunk_id
+          )`,
+        ),
+        sql` union all `,
+      )}) u
+        order by chunk_id
+      ) o
+      group by chunk_id
+    ),
+    probe as materialized (
+      select s.partial + ${completion(sql`s`)} as score
+      from (select * from sums order by partial desc limit ${2 * p.limit}) s
+    ),
+    threshold as (
+      select greatest(coalesce((select score from probe order by score desc offset ${p.limit - 1} limit 1), 0), ${p.floor}::float8) as t
+    ),
+    answer as (
+      select s.chunk_id, s.partial + ${completion(sql`s`)} as score
+      from sums s, threshold
+      where s.partial + ${common}::float8 >= threshold.t * (1 - 1e-9)
+      order by score desc, s.chunk_id
+      limit ${p.limit + 1}
     )
-    select cand.id,
-           sum(t.idf * (tf.n * (${p.k1}::float8 + 1))
-               / (tf.n + ${p.k1}::float8 * (1 - ${p.b}::float8 + ${p.b}::float8 * cand.search_length / ${p.avgdl}::float8))) as score
-    from cand
-    cross join lateral (
-      select u.lexeme, coalesce(array_length(u.positions, 1), 1)::float8 as n from unnest(cand.hits) as u
-    ) tf
-    join terms t on t.term = tf.lexeme
-    group by cand.id
-    order by score desc, cand.id
-    limit ${p.limit}`);
-  return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
+    select chunk_id::text, score from answer
+    union all
+    select null, t from threshold`);
+  const threshold = Number(rows.find((r) => r.chunk_id === null)!.score);
+  // One more than asked, so chunks tied within rounding at the cut are ordered by id.
+  const hits = rows
+    .filter((r) => r.chunk_id !== null)
+    .map((r) => ({ id: r.chunk_id!, score: Number(r.score) }))
+    .sort(byScoreThenId)
+    .slice(0, p.limit);
+  return { hits, threshold, common };
 }
 
 export interface ChunkDetails {

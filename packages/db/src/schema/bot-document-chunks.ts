@@ -25,10 +25,12 @@ const regconfig = customType<{ data: string; driverData: string }>({
 });
 
 /**
- * Retrieval units. Besides the columns below, a custom migration adds
+ * Retrieval units. Besides the columns below, custom migrations add
  * `search_vector tsvector GENERATED ALWAYS AS (to_tsvector(text_search_config, content))`
- * with a GIN index, and the HNSW (vector_cosine_ops) index on `embedding`; they are SQL
- * only, so drizzle-kit never tries to manage them.
+ * and `search_length` (its length in positions), the HNSW (vector_cosine_ops) index on
+ * `embedding`, and triggers that keep the BM25 statistics and postings (`bot_term_stats`,
+ * `bot_search_stats`, `bot_chunk_postings`); they are SQL only, so drizzle-kit never
+ * tries to manage them.
  */
 export const botDocumentChunks = pgTable(
   "bot_document_chunks",

@@ -7,6 +7,12 @@ import { bots } from "./bots";
  * (document frequency, for IDF). Maintained only by statement-level triggers on
  * `bot_document_chunks` (custom migration 0005), so every writer of chunks (the worker,
  * tests, scripts) keeps it right without knowing it exists. Never written by the app.
+ *
+ * The same triggers keep `bot_chunk_postings` (custom migration 0017, SQL only so
+ * drizzle-kit never manages it): one row per (chunk, lexeme) with the lexeme's term
+ * frequency, the chunk's length and its document, keyed (bot_id, term, chunk_id) with
+ * those values in the key's index, so keyword search reads a term's postings with index-only scans (see
+ * `queries/retrieval.ts`).
  */
 export const botTermStats = pgTable(
   "bot_term_stats",
