@@ -6,6 +6,8 @@
  * of the main screens go to a temporary folder (`pnpm screenshots` refreshes docs/screenshots).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { useTestDatabase } from "@docent/testing/db";
@@ -239,7 +241,7 @@ describe("admin app and widget in a browser", () => {
       await editor.fill('{"product": "zephyr", "tags": ["blender", "manual"]}');
       await page.getByRole("button", { name: "Save metadata" }).click();
       await expect.poll(() => row.getByTestId("document-metadata").textContent()).toBe("product: zephyr · tags: blender, manual");
-      await shot("21-document-metadata");
+      await shot("22-document-metadata");
 
       await page.getByRole("link", { name: "Retrieval" }).click();
       await page.getByLabel("Question").fill("How long is the warranty?");
@@ -253,7 +255,7 @@ describe("admin app and widget in a browser", () => {
       await results.waitFor();
       await expect(results.textContent()).resolves.toContain("zephyr-manual.md");
       await expect(results.textContent()).resolves.not.toContain("hostile-notes.md");
-      await shot("22-retrieval-filter");
+      await shot("23-retrieval-filter");
   });
 
   step("answers a question in the playground with a citation that opens its source", ["re-indexes a document, shown on its own row without covering it"], async () => {
@@ -522,6 +524,45 @@ describe("admin app and widget in a browser", () => {
     await createBot.getByLabel("Name").fill("One too many");
     await createBot.getByRole("button", { name: "Create bot" }).click();
     await createBot.getByText("Limit reached: 0 bots on the Team plan.").waitFor();
+  });
+
+  step("adds a website source, watches its crawl, and reads its runs", ["uploads documents and watches them reach PROCESSED through the progress UI"], async () => {
+    const pages: Record<string, string> = {
+      "/": `<h1>Visiting us</h1><p>${"Our shop in Bern welcomes visitors from Monday to Saturday. ".repeat(6)}</p><a href="/hours">Opening hours</a> <a href="/parking#garage">Parking</a>`,
+      "/hours": `<h1>Opening hours</h1><p>${"The shop opens at nine and closes at six on weekdays. ".repeat(6)}</p>`,
+      "/parking": `<h1>Parking</h1><p>${"Visitors park for free in the garage behind the shop. ".repeat(6)}</p>`,
+    };
+    const site = createServer((req, res) => {
+      const body = pages[new URL(req.url ?? "/", "http://x").pathname];
+      if (!body) return void res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><nav>Menu</nav><main><article>${body}</article></main></body></html>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+    const sitePort = (site.address() as AddressInfo).port;
+    const siteUrl = `http://127.0.0.1:${sitePort}/`;
+    sites.push({ url: siteUrl, port: sitePort, close: () => new Promise<void>((resolve) => site.close(() => resolve())) });
+
+    await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/sources`);
+    await page.getByText("No website sources yet").waitFor();
+    await page.getByRole("button", { name: "Add a site" }).click();
+    const add = page.getByRole("dialog", { name: "Add a website source" });
+    await add.getByLabel("Start URL or sitemap").fill(siteUrl);
+    await add.getByLabel("Most pages").fill("0");
+    await add.getByRole("button", { name: "Add and crawl" }).click();
+    await add.getByText("Must be at least 1.").waitFor();
+    await add.getByLabel("Most pages").fill("20");
+    await add.getByRole("button", { name: "Add and crawl" }).click();
+    const row = page.locator(`tr[data-source="${siteUrl}"]`);
+    await row.getByText("Crawled").waitFor({ timeout: 60_000 });
+    await expect.poll(async () => row.textContent(), { timeout: 60_000 }).toContain("3 / 3");
+    await shot("21-sources");
+    await row.getByRole("button", { name: `Runs of ${siteUrl}` }).click();
+    const runs = page.getByRole("dialog", { name: `Crawls of ${siteUrl}` });
+    await expect(runs.getByRole("table", { name: "Crawls" }).textContent()).resolves.toMatch(/completed/);
+    await runs.getByRole("button", { name: "Close" }).first().click();
+    // The pages are documents of the bot, each once although linked with a fragment.
+    await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/documents`);
+    await page.getByRole("table", { name: "Documents" }).getByText(`${siteUrl}parking`).waitFor();
   });
 
   step("ran every screen without a Content-Security-Policy violation", ["renders the remaining screens"], async () => {

@@ -57,6 +57,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="documents" replace /> },
           { path: "documents", element: <DocumentsPage /> },
+          { path: "sources", lazy: async () => ({ Component: (await import("./features/sources/sources-page")).SourcesPage }) },
           { path: "prompts", lazy: async () => ({ Component: (await import("./features/prompts/prompts-page")).PromptsPage }) },
           { path: "retrieval", element: <RetrievalPage /> },
           { path: "playground", lazy: async () => ({ Component: (await import("./features/playground/playground-page")).PlaygroundPage }) },

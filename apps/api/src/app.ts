@@ -6,6 +6,7 @@
  */
 import type { Database } from "@docent/db/client";
 import type { IngestQueue } from "@docent/queue/producer";
+import { createCrawlQueue, type CrawlQueue } from "@docent/queue/crawl";
 import { cookieSecure, createBrowserBinding, createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/http-kit/auth";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp, type ServiceApp } from "@docent/http-kit/fastify";
@@ -29,6 +30,7 @@ import { registerBotRoutes } from "./routes/bots";
 import { registerCatalogRoutes } from "./routes/catalog";
 import { registerInvitationRoutes } from "./routes/invitations";
 import { registerDocumentRoutes } from "./routes/documents";
+import { registerSourceRoutes } from "./routes/sources";
 import { registerMemberRoutes } from "./routes/members";
 import { registerOriginRoutes } from "./routes/origins";
 import { registerPromptRoutes } from "./routes/prompts";
@@ -43,6 +45,7 @@ import { createBotService } from "./services/bot-service";
 import { createCatalogService } from "./services/catalog-service";
 import type { DocumentLimits } from "./services/document-limits";
 import { createDocumentsService } from "./services/document-service";
+import { createSourceService } from "./services/source-service";
 import { createInvitationService } from "./services/invitation-service";
 import { createSettingsService } from "./services/settings-service";
 import type { SignInPolicy } from "./services/sign-in-policy";
@@ -77,6 +80,13 @@ export interface ApiDeps {
   metrics?: Registry;
   /** Plan limits on documents; the workspace's plan by default (tests swap them). */
   documentLimits?: DocumentLimits;
+  /**
+   * The crawl queue website sources are crawled from, and their job schedulers; by default
+   * one on `jobsRedis` with QUEUE_PREFIX, closed with the app.
+   */
+  crawlQueue?: CrawlQueue;
+  /** Host name lookups for source URLs (tests); the system resolver by default. */
+  lookup?: Parameters<typeof createSourceService>[0]["lookup"];
 }
 
 /** One entry per registered route, in registration order (the tenant-isolation test walks it). */
@@ -223,6 +233,23 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   });
   app.addHook("onClose", () => documents.close());
   await registerDocumentRoutes(context, documents);
+
+  const crawlQueue = deps.crawlQueue ?? createCrawlQueue({ connection: deps.jobsRedis ?? redis, prefix: env.QUEUE_PREFIX });
+  if (!deps.crawlQueue) {
+    crawlQueue.on("error", (error) => logger.warn({ err: error }, "crawl queue error"));
+    app.addHook("onClose", () => crawlQueue.close());
+  }
+  registerSourceRoutes(
+    context,
+    createSourceService({
+      db,
+      queue: crawlQueue,
+      logger: logger.child({ component: "sources" }),
+      allowPrivateSourceUrls: env.ALLOW_PRIVATE_SOURCE_URLS,
+      deleteDocument: (botId, documentId) => documents.delete(botId, documentId),
+      ...(deps.lookup ? { lookup: deps.lookup } : {}),
+    }),
+  );
 
   await app.ready();
   return app;

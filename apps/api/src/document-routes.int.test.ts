@@ -9,7 +9,7 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { publishDocumentStatus, type DocumentStatusEvent } from "@docent/queue/status";
+import { announceSourceStatus, publishDocumentStatus, type DocumentStatusEvent } from "@docent/queue/status";
 import { beforeEach, describe, expect, it } from "vitest";
 import { attachmentDisposition } from "./routes/documents";
 import { createPlanLimits, unlimitedLimits, type DocumentLimits } from "./services/document-limits";
@@ -285,6 +285,26 @@ describe("GET /bots/:botId/documents/events (SSE)", () => {
     events.close();
     expect(events.body()).toMatch(/event: snapshot\ndata: \{"documents":\[/);
     expect(events.body()).toMatch(/event: status\ndata: .*"progress":42/);
+  });
+
+  it("relays a website source's crawl progress, published on the same channel, as `source` events", async () => {
+    const events = await openEvents(bot.id);
+    await events.next(/event: snapshot\n/);
+    const sourceId = randomUUID();
+    await announceSourceStatus(redis.client, redis.prefix, {
+      sourceId,
+      botId: bot.id,
+      status: "crawling",
+      pagesFound: 12,
+      pagesProcessed: 7,
+      pagesFailed: 1,
+      pagesSkipped: 2,
+      errorMessage: null,
+    });
+    await events.next(/event: source\n/);
+    events.close();
+    expect(events.body()).toMatch(new RegExp(`event: source\ndata: \\{"type":"source","sourceId":"${sourceId}".*"pagesFound":12`));
+    expect(events.body()).not.toMatch(/event: status\n/);
   });
 
   it("is ended when the app closes, so a shutdown is not held up by an open browser tab", async () => {

@@ -147,6 +147,8 @@ export const planDto = (p: Plan): PlanDto => ({
   maxQueriesPerMonth: p.maxQueriesPerMonth,
   maxRetrievalsPerMonth: p.maxRetrievalsPerMonth,
   maxDocProcessingJobsPerMonth: p.maxDocProcessingJobsPerMonth,
+  maxPagesPerSource: p.maxPagesPerSource,
+  maxCrawlsPerMonth: p.maxCrawlsPerMonth,
   maxPdfPages: p.maxPdfPages,
   maxDocProcessingSeconds: p.maxDocProcessingSeconds,
   allowAdvancedRagConfig: p.allowAdvancedRagConfig,

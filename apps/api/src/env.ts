@@ -56,6 +56,13 @@ export const apiEnvSchema = storageEnvSchema
      * make the server call internal services.
      */
     ALLOW_PRIVATE_MODEL_URLS: envFields.booleanFlag(false),
+    /**
+     * Lets website sources start on private or loopback addresses (local development,
+     * tests, an intranet). Off by default, like URL documents: a tenant could otherwise
+     * make the crawler read internal services. Same value as the worker's, which checks
+     * every request again when it connects.
+     */
+    ALLOW_PRIVATE_SOURCE_URLS: envFields.booleanFlag(false),
     /** SIGTERM: longest wait for in-flight requests; keep below the orchestrator's grace period. */
     SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField,
     /**

@@ -25,6 +25,7 @@ async function makeTenant(label: string): Promise<Tenant> {
   const prompt = (await client.request("POST", `${ws}/bots/${bot.id}/prompts`, { name: "p", content: "c" })).json();
   const origin = (await client.request("POST", `${ws}/bots/${bot.id}/origins`, { origin: `https://${label}.example.com` })).json();
   const document = (await client.request("POST", `/v1/bots/${bot.id}/documents/text`, { name: "FAQ", text: `${label} notes` })).json();
+  const source = (await client.request("POST", `/v1/bots/${bot.id}/sources`, { url: `https://${label}.example.test/` })).json();
   const invitation = (await client.request("POST", `${ws}/invitations`, { email: `${label}-invitee@example.com` })).json();
   const key = (
     await client.request("POST", `${ws}/api-keys`, {
@@ -43,6 +44,7 @@ async function makeTenant(label: string): Promise<Tenant> {
       promptId: prompt.id,
       originId: origin.id,
       documentId: document.id,
+      sourceId: source.id,
       apiKeyId: key.id,
       userId: client.userId,
       invitationId: invitation.id,
@@ -81,6 +83,8 @@ const sampleBodies: Record<string, (ids: Record<string, string>) => unknown> = {
   "POST /v1/bots/:botId/documents/url": () => ({ url: "https://evil.example.com/page" }),
   "POST /v1/bots/:botId/documents/text": () => ({ name: "Planted", text: "Planted by another tenant" }),
   "PATCH /v1/bots/:botId/documents/:documentId": () => ({ metadata: { planted: "by another tenant" } }),
+  "POST /v1/bots/:botId/sources": () => ({ url: "https://planted.example.test/" }),
+  "PATCH /v1/bots/:botId/sources/:sourceId": () => ({ maxPages: 5 }),
   "POST /v1/auth/sso/:provider/start": () => ({}),
   "POST /v1/auth/sso/:provider/link": () => ({}),
   "POST /v1/auth/sso/:provider/callback": () => ({ params: "code=x&state=y" }),
@@ -185,6 +189,7 @@ describe("tenant isolation over the route table", () => {
     }
     expect(probed.length).toBeGreaterThanOrEqual(25);
     expect(probed.filter((r) => r.includes("/documents")).length).toBe(11);
+    expect(probed.filter((r) => r.includes("/sources")).length).toBe(7);
   });
 
   it("keeps platform-admin routes closed to workspace owners and keys", async () => {

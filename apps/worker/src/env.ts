@@ -75,6 +75,25 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   URL_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   URL_FETCH_TIMEOUT_MS: ms(20_000),
   /**
+   * Website sources may reach private and loopback addresses (local development, tests
+   * serving a site on 127.0.0.1, an intranet). Off by default: like URL ingestion, a crawl
+   * then reaches public addresses only; cloud-metadata addresses stay refused either way.
+   * Same value as the API's, which checks start URLs when a source is saved.
+   */
+  ALLOW_PRIVATE_SOURCE_URLS: envFields.booleanFlag(false),
+  /** Website source crawls run at once by this process (their pages go to the ingest queue). */
+  CRAWL_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** Least time between two requests of a crawl to one host (robots.txt Crawl-delay may ask for more). */
+  CRAWL_HOST_INTERVAL_MS: z.coerce.number().int().min(0).default(500),
+  /** Pages one crawl fetches at once; requests to one host still keep CRAWL_HOST_INTERVAL_MS apart. */
+  CRAWL_PAGES_IN_FLIGHT: z.coerce.number().int().min(1).max(32).default(4),
+  /** The crawler's User-Agent; robots.txt rules are matched on its first word. */
+  CRAWL_USER_AGENT: z.string().min(1).default("DocentBot/1.0 (+https://github.com/docent; website sources)"),
+  /** Largest page (or robots.txt, or sitemap file) a crawl accepts, after decompression. */
+  CRAWL_PAGE_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  /** One request of a crawl, redirects included: a site that answers slower fails the page. */
+  CRAWL_REQUEST_TIMEOUT_MS: ms(20_000),
+  /**
    * Tests only (ignored unless NODE_ENV=test): sleep this long before each embedding
    * call (see test-hooks.ts), so a kill test can catch the worker mid-document.
    */

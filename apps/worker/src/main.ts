@@ -18,6 +18,7 @@ import { removeOrphanSpools, removeOwnSpoolDir } from "./pipeline/spool";
 import type { EmbedderLike } from "./pipeline/embed";
 import { withEmbedDelay } from "./test-hooks";
 import { createIngestWorker, workspaceEmbedderFor } from "./worker";
+import { createCrawlWorker } from "./crawl-worker";
 
 await runService({
   name: "worker",
@@ -71,6 +72,24 @@ await runService({
       fetchOptions: { maxBytes: env.URL_FETCH_MAX_BYTES, timeoutMs: env.URL_FETCH_TIMEOUT_MS },
       metrics,
     });
+    const crawl = createCrawlWorker({
+      db: database.db,
+      storage,
+      redis,
+      queuePrefix: env.QUEUE_PREFIX,
+      logger: logger.child({ component: "crawl" }),
+      concurrency: env.CRAWL_CONCURRENCY,
+      fetch: {
+        allowPrivate: env.ALLOW_PRIVATE_SOURCE_URLS,
+        maxBytes: env.CRAWL_PAGE_MAX_BYTES,
+        timeoutMs: env.CRAWL_REQUEST_TIMEOUT_MS,
+        userAgent: env.CRAWL_USER_AGENT,
+      },
+      hostIntervalMs: env.CRAWL_HOST_INTERVAL_MS,
+      pagesInFlight: env.CRAWL_PAGES_IN_FLIGHT,
+      progressIntervalMs: env.PROGRESS_INTERVAL_MS,
+      outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
+    });
     const ops = await startOpsServer({
       host: env.HOST,
       port: env.WORKER_OPS_PORT,
@@ -96,9 +115,11 @@ await runService({
       ),
     );
     ingest.start();
+    await crawl.start();
 
     return {
       async stop() {
+        await crawl.close();
         await ingest.close();
         await removeOwnSpoolDir();
         await ops.close();

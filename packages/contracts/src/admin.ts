@@ -54,6 +54,8 @@ export const planLimitsFields = {
   maxQueriesPerMonth: quotaField("questions per month"),
   maxRetrievalsPerMonth: quotaField("searches per month"),
   maxDocProcessingJobsPerMonth: quotaField("processing jobs per month"),
+  maxPagesPerSource: quotaField("pages per website source"),
+  maxCrawlsPerMonth: quotaField("website crawls per month"),
   maxPdfPages: z
     .number()
     .int("pages must be a whole number")
@@ -88,6 +90,9 @@ export const createPlanBodySchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lower-case letters, digits and dashes, at most 32, e.g. team-plus")
       .describe("Stable identifier, never changed."),
     ...editablePlanFields,
+    // Added with website sources: a client that does not know them yet sets no limit.
+    maxPagesPerSource: editablePlanFields.maxPagesPerSource.default(null),
+    maxCrawlsPerMonth: editablePlanFields.maxCrawlsPerMonth.default(null),
     description: editablePlanFields.description.optional(),
     priceMonthly: editablePlanFields.priceMonthly.default("0.00"),
     isActive: editablePlanFields.isActive.default(true),

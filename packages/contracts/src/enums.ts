@@ -12,7 +12,7 @@ export const rerankProviders = ["tei", "cohere", "jina", "vllm"] as const;
 export const widgetPositions = ["bottom-right", "bottom-left"] as const;
 export const widgetThemes = ["light", "dark", "auto"] as const;
 export const subscriptionStatuses = ["TRIALING", "ACTIVE", "PAST_DUE", "CANCELED"] as const;
-export const documentSourceTypes = ["FILE_UPLOAD", "URL", "MANUAL_TEXT", "CSV_STRUCTURED", "JSON_STRUCTURED"] as const;
+export const documentSourceTypes = ["FILE_UPLOAD", "URL", "MANUAL_TEXT", "CSV_STRUCTURED", "JSON_STRUCTURED", "WEB_PAGE"] as const;
 export const documentStatuses = ["PENDING", "PROCESSING", "PROCESSED", "FAILED"] as const;
 /** How a user signs in: a password, Google, GitHub, or an OpenID Connect provider the operator configured. */
 export const authProviders = ["email", "google", "github", "oidc"] as const;
@@ -24,3 +24,8 @@ export const textSearchLanguages = [
   "lithuanian", "nepali", "norwegian", "portuguese", "romanian", "russian", "serbian",
   "spanish", "swedish", "tamil", "turkish", "yiddish",
 ] as const;
+
+export const sourceKinds = ["website", "sitemap"] as const;
+export const sourceSchedules = ["manual", "hourly", "daily", "weekly"] as const;
+export const sourceStatuses = ["pending", "crawling", "completed", "failed"] as const;
+export const sourceRunStatuses = ["running", "completed", "failed"] as const;

@@ -20,6 +20,8 @@ export const planSchema = z
     maxQueriesPerMonth: quota("Answered questions per calendar month"),
     maxRetrievalsPerMonth: quota("Search API calls (POST /v1/bots/:botId/retrieve) per calendar month"),
     maxDocProcessingJobsPerMonth: quota("Document processing jobs per calendar month"),
+    maxPagesPerSource: quota("Pages one website source may crawl"),
+    maxCrawlsPerMonth: quota("Website source crawls per calendar month"),
     maxPdfPages: z.number().int().describe("Longest PDF processed, in pages; a longer one fails at once."),
     maxDocProcessingSeconds: z.number().int().describe("Time one document may take to process before it fails."),
     allowAdvancedRagConfig: z.boolean(),
@@ -36,6 +38,8 @@ export const quotaLimits = [
   "queriesPerMonth",
   "retrievalsPerMonth",
   "processingJobsPerMonth",
+  "pagesPerSource",
+  "crawlsPerMonth",
 ] as const;
 
 const meter = z.object({

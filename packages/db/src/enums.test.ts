@@ -17,6 +17,10 @@ describe("enum mirrors", () => {
     ["documentSourceTypes", schema.documentSourceType.enumValues],
     ["documentStatuses", schema.documentStatus.enumValues],
     ["authProviders", schema.authProvider.enumValues],
+    ["sourceKinds", schema.sourceKind.enumValues],
+    ["sourceSchedules", schema.sourceSchedule.enumValues],
+    ["sourceStatuses", schema.sourceStatus.enumValues],
+    ["sourceRunStatuses", schema.sourceRunStatus.enumValues],
   ] as const)("%s matches the database", (name, values) => {
     expect([...enums[name]]).toEqual([...values]);
   });

@@ -13,7 +13,9 @@ export type QuotaLimit =
   | "fileSize"
   | "queriesPerMonth"
   | "retrievalsPerMonth"
-  | "processingJobsPerMonth";
+  | "processingJobsPerMonth"
+  | "pagesPerSource"
+  | "crawlsPerMonth";
 
 /** Bounds on processing one document (always set). */
 export type ProcessingLimit = "pdfPages" | "processingSeconds";
@@ -46,6 +48,10 @@ export function limitAmount(limit: LimitName, max: number): string {
       return `${plural(max, "search", "searches")} per month`;
     case "processingJobsPerMonth":
       return `${plural(max, "document processing job", "document processing jobs")} per month`;
+    case "pagesPerSource":
+      return `${plural(max, "page", "pages")} per website source`;
+    case "crawlsPerMonth":
+      return `${plural(max, "website crawl", "website crawls")} per month`;
     case "pdfPages":
       return `${plural(max, "page", "pages")} per PDF`;
     case "processingSeconds":
@@ -80,6 +86,10 @@ export function usageAmount(limit: QuotaLimit, used: number): string {
       return `${plural(used, "search", "searches")} this month`;
     case "processingJobsPerMonth":
       return `${plural(used, "document processing job", "document processing jobs")} this month`;
+    case "pagesPerSource":
+      return `a website source of ${plural(used, "page", "pages")}`;
+    case "crawlsPerMonth":
+      return `${plural(used, "website crawl", "website crawls")} this month`;
   }
 }
 

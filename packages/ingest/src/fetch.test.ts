@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FetchError, UnsafeUrlError } from "./errors";
-import { checkUrl, fetchUrlSafely, isPublicAddress, type ResolvedAddress } from "./fetch";
+import { createGuardedDispatcher } from "@docent/outbound/dispatcher";
+import { checkUrl, fetchUrlConditionally, fetchUrlSafely, isPublicAddress, policyOf, type ResolvedAddress } from "./fetch";
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -123,6 +124,18 @@ describe("fetchUrlSafely against a local server", () => {
           res.writeHead(404);
           res.end();
           return;
+        case "/validated": {
+          const etag = '"v1"';
+          const lastModified = "Tue, 01 Dec 2026 10:00:00 GMT";
+          if (req.headers["if-none-match"] === etag || req.headers["if-modified-since"] === lastModified) {
+            res.writeHead(304, { etag, "last-modified": lastModified });
+            res.end();
+            return;
+          }
+          res.writeHead(200, { "content-type": "text/html", etag, "last-modified": lastModified });
+          res.end("<p>validated</p>");
+          return;
+        }
         case "/hang":
           return; // never answers
         default:
@@ -154,6 +167,28 @@ describe("fetchUrlSafely against a local server", () => {
     expect(new TextDecoder().decode(result.bytes)).toContain("Hello from the test server.");
     expect(result.contentType).toBe("text/html; charset=utf-8");
     expect(result.finalUrl).toBe(`http://docs.example.test:${port}/page`);
+  });
+
+  it("sends the validators of an earlier answer and reports 304 as not modified, without a body", async () => {
+    const url = `http://docs.example.test:${port}/validated`;
+    const first = await fetchUrlConditionally(url, {}, options());
+    expect(first).toMatchObject({ notModified: false, etag: '"v1"', lastModified: "Tue, 01 Dec 2026 10:00:00 GMT" });
+    expect(await fetchUrlConditionally(url, { etag: '"v1"' }, options())).toEqual({ notModified: true, finalUrl: url, etag: '"v1"', lastModified: "Tue, 01 Dec 2026 10:00:00 GMT" });
+    expect(await fetchUrlConditionally(url, { lastModified: "Tue, 01 Dec 2026 10:00:00 GMT" }, options())).toMatchObject({ notModified: true });
+    expect(await fetchUrlConditionally(url, { etag: '"v0"' }, options())).toMatchObject({ notModified: false });
+  });
+
+  it("checks every redirect through a caller's shared dispatcher too", async () => {
+    const dispatcher = createGuardedDispatcher(policyOf(options()));
+    try {
+      const ok = await fetchUrlConditionally(`http://docs.example.test:${port}/redirect?to=/page`, {}, { ...options(), dispatcher });
+      expect(ok.finalUrl).toBe(`http://docs.example.test:${port}/page`);
+      const error = await rejection(fetchUrlConditionally(`http://docs.example.test:${port}/redirect?to=${encodeURIComponent("http://internal.example.test/")}`, {}, { ...options(), dispatcher }));
+      expect(error).toBeInstanceOf(UnsafeUrlError);
+      expect((error as Error).message).toContain("10.0.0.1");
+    } finally {
+      await dispatcher.destroy();
+    }
   });
 
   it("follows a safe redirect and decodes gzip", async () => {

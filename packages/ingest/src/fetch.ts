@@ -34,6 +34,14 @@ export interface FetchUrlOptions {
   allowAddress?: (address: string, port: number) => boolean;
   signal?: AbortSignal;
   userAgent?: string;
+  /**
+   * A guarded dispatcher (createGuardedDispatcher) the caller owns and reuses across
+   * fetches (a crawl keeps its connections alive). Built from the same policy options
+   * otherwise, and closed after the fetch.
+   */
+  dispatcher?: Dispatcher;
+  /** The Accept header; default: documents of every kind Docent reads. */
+  accept?: string;
 }
 
 export interface FetchedUrl {
@@ -42,6 +50,16 @@ export interface FetchedUrl {
   finalUrl: string;
 }
 
+/** Validators of an earlier answer: a conditional request may come back 304. */
+export interface ConditionalRequest {
+  etag?: string | null;
+  lastModified?: string | null;
+}
+
+export type ConditionalFetch =
+  | (FetchedUrl & { notModified: false; etag: string | null; lastModified: string | null })
+  | { notModified: true; finalUrl: string; etag: string | null; lastModified: string | null };
+
 const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const USER_AGENT = "DocentBot/1.0 (+https://github.com/docent; document ingestion)";
@@ -49,13 +67,36 @@ const ACCEPT =
   "text/html,application/xhtml+xml,application/pdf,text/plain,text/markdown,text/csv,application/json;q=0.9,*/*;q=0.5";
 
 export async function fetchUrlSafely(url: string, opts: FetchUrlOptions = {}): Promise<FetchedUrl> {
+  const result = await fetchGuarded(url, opts, {});
+  if (result.notModified) throw new FetchError(`${new URL(result.finalUrl).host} answered 304 to an unconditional request.`, { retryable: false });
+  return { bytes: result.bytes, contentType: result.contentType, finalUrl: result.finalUrl };
+}
+
+/**
+ * Like fetchUrlSafely, with the validators of an earlier answer sent as If-None-Match /
+ * If-Modified-Since: an unchanged resource answers 304 and costs no body. The answer's
+ * own validators come back for the next time.
+ */
+export async function fetchUrlConditionally(
+  url: string,
+  conditional: ConditionalRequest,
+  opts: FetchUrlOptions = {},
+): Promise<ConditionalFetch> {
+  return fetchGuarded(url, opts, conditional);
+}
+
+async function fetchGuarded(url: string, opts: FetchUrlOptions, conditional: ConditionalRequest): Promise<ConditionalFetch> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = Math.min(opts.maxRedirects ?? MAX_REDIRECTS, MAX_REDIRECTS);
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   // One dispatcher per fetch: its connections live only as long as this fetch.
-  const dispatcher = createGuardedDispatcher(policyOf(opts));
+  const dispatcher = opts.dispatcher ?? createGuardedDispatcher(policyOf(opts));
+  const conditionalHeaders: Record<string, string> = {
+    ...(conditional.etag ? { "if-none-match": conditional.etag } : {}),
+    ...(conditional.lastModified ? { "if-modified-since": conditional.lastModified } : {}),
+  };
 
   try {
     let current = url;
@@ -68,12 +109,22 @@ export async function fetchUrlSafely(url: string, opts: FetchUrlOptions = {}): P
           path: `${target.pathname}${target.search}`,
           method: "GET",
           signal,
-          headers: { "user-agent": opts.userAgent ?? USER_AGENT, accept: ACCEPT, "accept-encoding": "gzip, deflate, br" },
+          headers: {
+            "user-agent": opts.userAgent ?? USER_AGENT,
+            accept: opts.accept ?? ACCEPT,
+            "accept-encoding": "gzip, deflate, br",
+            ...conditionalHeaders,
+          },
         });
       } catch (error) {
         throw networkError(error, target, timeout.aborted, timeoutMs);
       }
       const status = response.statusCode;
+      const validators = { etag: header(response.headers, "etag") ?? null, lastModified: header(response.headers, "last-modified") ?? null };
+      if (status === 304 && Object.keys(conditionalHeaders).length > 0) {
+        discard(response.body);
+        return { notModified: true, finalUrl: target.toString(), ...validators };
+      }
       const location = header(response.headers, "location");
       if (status >= 300 && status < 400 && location) {
         discard(response.body);
@@ -103,14 +154,20 @@ export async function fetchUrlSafely(url: string, opts: FetchUrlOptions = {}): P
       }
       try {
         const bytes = await readBody(response.body, encoding, maxBytes);
-        return { bytes, contentType: header(response.headers, "content-type") ?? null, finalUrl: target.toString() };
+        return {
+          notModified: false,
+          bytes,
+          contentType: header(response.headers, "content-type") ?? null,
+          finalUrl: target.toString(),
+          ...validators,
+        };
       } catch (error) {
         if (error instanceof FetchError) throw error;
         throw networkError(error, target, timeout.aborted, timeoutMs);
       }
     }
   } finally {
-    await dispatcher.destroy().catch(() => {});
+    if (!opts.dispatcher) await dispatcher.destroy().catch(() => {});
   }
 }
 
@@ -158,7 +215,7 @@ function parseFetchableUrl(raw: string): URL {
   return url;
 }
 
-function policyOf(opts: Pick<FetchUrlOptions, "lookup" | "allowAddress"> & Pick<AddressPolicy, "allowPrivate">): AddressPolicy {
+export function policyOf(opts: Pick<FetchUrlOptions, "lookup" | "allowAddress"> & Pick<AddressPolicy, "allowPrivate">): AddressPolicy {
   return {
     ...(opts.lookup ? { lookup: opts.lookup } : {}),
     ...(opts.allowAddress ? { allowAddress: opts.allowAddress } : {}),

@@ -9,6 +9,8 @@ export const QUEUE_NAMES = {
   ingest: "docent-ingest",
   /** Evaluation runs: score a bot's evaluation set (produced and consumed by the chat service). */
   evals: "docent-evals",
+  /** Website source crawls: one job per run of a source (manual or from its job scheduler). */
+  crawl: "docent-crawl",
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -30,12 +32,19 @@ export const jobPayloadSchemas = {
     runId: z.uuid(),
     botId: z.uuid(),
   }),
+  "crawl-source": z.object({
+    sourceId: z.uuid(),
+    /** What started the run: the source's creation, an admin, or its schedule. */
+    trigger: z.enum(["create", "manual", "schedule"]),
+    requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobPayloadSchemas;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N]>;
 export type IngestDocumentPayload = JobPayload<"ingest-document">;
 export type EvalRunPayload = JobPayload<"eval-run">;
+export type CrawlSourcePayload = JobPayload<"crawl-source">;
 
 /**
  * One job per (document, version). BullMQ ignores an `add` whose id already exists, so a

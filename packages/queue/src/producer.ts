@@ -26,12 +26,20 @@ export function createIngestQueue({ connection, prefix = "docent" }: CreateQueue
 export async function enqueueIngest(
   queue: IngestQueue,
   payload: IngestDocumentPayload,
+  options: { priority?: number } = {},
 ): Promise<{ jobId: string }> {
   const data = jobPayloadSchemas["ingest-document"].parse(payload);
   const jobId = ingestJobId(data.documentId, data.version);
-  await queue.add("ingest-document", data, { jobId });
+  await queue.add("ingest-document", data, { jobId, ...(options.priority ? { priority: options.priority } : {}) });
   return { jobId };
 }
+
+/**
+ * The priority of pages a crawl queues. BullMQ takes jobs without a priority first, so a
+ * crawl of a large site never holds another tenant's upload (or this one's) behind its
+ * pages; pages of crawls still go first come, first served among themselves.
+ */
+export const CRAWLED_PAGE_PRIORITY = 10;
 
 /** Enqueues many at once in one round trip (re-index all). */
 export async function enqueueIngestBulk(

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { QUEUE_NAMES } from "./jobs";
-import { createIngestQueue, enqueueIngest } from "./producer";
+import { createIngestQueue, CRAWLED_PAGE_PRIORITY, enqueueIngest } from "./producer";
 import { assertNoEviction, createRedis, RedisEvictionPolicyError } from "./redis";
 
 const redis = useTestRedis();
@@ -60,6 +60,19 @@ describe("enqueueIngest", () => {
     await done;
     await worker.close();
     expect(seen).toEqual([1, 2]);
+  });
+
+  it("takes an upload before the pages a crawl queued earlier", async () => {
+    await redis.flush();
+    const pages = [payload(1), payload(1), payload(1)];
+    for (const page of pages) await enqueueIngest(queue, page, { priority: CRAWLED_PAGE_PRIORITY });
+    const upload = payload(1);
+    await enqueueIngest(queue, upload);
+    const seen: string[] = [];
+    const worker = new Worker(QUEUE_NAMES.ingest, async (job) => void seen.push(job.data.documentId), { connection, prefix: redis.prefix, concurrency: 1 });
+    await new Promise<void>((resolve) => worker.on("completed", () => seen.length === 4 && resolve()));
+    await worker.close();
+    expect(seen).toEqual([upload.documentId, ...pages.map((p) => p.documentId)]);
   });
 
   it("rejects a payload that is not a valid job", async () => {

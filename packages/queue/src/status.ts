@@ -78,3 +78,44 @@ export function parseDocumentStatusMessage(message: string): DocumentStatusEvent
     return undefined;
   }
 }
+
+/**
+ * A website source's progress, on the same per-bot channel as documents' (`type:
+ * "source"` tells them apart; document messages have none), so the admin's one stream
+ * shows crawls too.
+ */
+export const sourceStatusEventSchema = z.object({
+  type: z.literal("source"),
+  sourceId: z.uuid(),
+  botId: z.uuid(),
+  status: z.enum(["pending", "crawling", "completed", "failed"]),
+  pagesFound: z.number().int().min(0),
+  pagesProcessed: z.number().int().min(0),
+  pagesFailed: z.number().int().min(0),
+  pagesSkipped: z.number().int().min(0),
+  errorMessage: z.string().nullable(),
+});
+export type SourceStatusEvent = z.infer<typeof sourceStatusEventSchema>;
+
+/** Publishes a source's progress; never throws (the source row is the record). */
+export async function announceSourceStatus(
+  redis: Redis,
+  prefix: string,
+  event: Omit<SourceStatusEvent, "type">,
+  onError?: (error: unknown) => void,
+): Promise<void> {
+  try {
+    await redis.publish(documentStatusChannel(prefix, event.botId), JSON.stringify({ type: "source", ...event }));
+  } catch (error) {
+    onError?.(error);
+  }
+}
+
+export function parseSourceStatusMessage(message: string): SourceStatusEvent | undefined {
+  try {
+    const result = sourceStatusEventSchema.safeParse(JSON.parse(message));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -73,6 +73,9 @@ export async function startServices(options: {
     CHAT_REDIS_PREFIX: `${ns}:chat`,
     COOKIE_SECURE: "false",
     TRUST_PROXY: "true",
+    // Website sources: the journey's site is served on 127.0.0.1, at full speed.
+    ALLOW_PRIVATE_SOURCE_URLS: "true",
+    CRAWL_HOST_INTERVAL_MS: "0",
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
   };

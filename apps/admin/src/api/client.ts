@@ -161,6 +161,19 @@ export const api = {
     eventsUrl: (botId: string) => `${API}/bots/${enc(botId)}/documents/events`,
   },
 
+  /** Website sources (crawled sites and sitemaps); their progress comes on the documents' event stream. */
+  sources: {
+    list: async (botId: string) => (await ok(apiClient.GET("/v1/bots/{botId}/sources", { params: { path: { botId } } }))).sources,
+    create: (botId: string, input: ApiBody<"/v1/bots/{botId}/sources", "post">) =>
+      ok(apiClient.POST("/v1/bots/{botId}/sources", { params: { path: { botId } }, body: input })),
+    update: (botId: string, sourceId: string, input: ApiBody<"/v1/bots/{botId}/sources/{sourceId}", "patch">) =>
+      ok(apiClient.PATCH("/v1/bots/{botId}/sources/{sourceId}", { params: { path: { botId, sourceId } }, body: input })),
+    sync: (botId: string, sourceId: string) => ok(apiClient.POST("/v1/bots/{botId}/sources/{sourceId}/sync", { params: { path: { botId, sourceId } } })),
+    runs: async (botId: string, sourceId: string) =>
+      (await ok(apiClient.GET("/v1/bots/{botId}/sources/{sourceId}/runs", { params: { path: { botId, sourceId }, query: { limit: 10 } } }))).runs,
+    remove: (botId: string, sourceId: string) => ok(apiClient.DELETE("/v1/bots/{botId}/sources/{sourceId}", { params: { path: { botId, sourceId } } })),
+  },
+
   apiKeys: {
     list: async (workspaceId: string) => (await ok(apiClient.GET("/v1/workspaces/{workspaceId}/api-keys", wsPath(workspaceId)))).items,
     create: (workspaceId: string, input: ApiBody<"/v1/workspaces/{workspaceId}/api-keys", "post">) =>

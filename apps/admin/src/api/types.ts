@@ -85,6 +85,21 @@ export interface DocumentStatusEvent {
   errorMessage?: string | null;
 }
 
+export type Source = ApiOk<"/v1/bots/{botId}/sources", "get">["sources"][number];
+export type SourceRun = ApiOk<"/v1/bots/{botId}/sources/{sourceId}/runs", "get">["runs"][number];
+
+/** A website source's crawl progress on the documents status stream (`event: source`). */
+export interface SourceStatusEvent {
+  type: "source";
+  sourceId: string;
+  status: Source["status"];
+  pagesFound: number;
+  pagesProcessed: number;
+  pagesFailed: number;
+  pagesSkipped: number;
+  errorMessage: string | null;
+}
+
 /** The appearance form's fields; the fixed metadata filter has its own card (widget-filter-card.tsx). */
 export type WidgetSettings = Omit<ApiOk<"/v1/workspaces/{workspaceId}/bots/{botId}/widget", "get">, "botId" | "updatedAt" | "metadataFilter">;
 export type AllowedOrigin = Item<ApiOk<"/v1/workspaces/{workspaceId}/bots/{botId}/origins", "get">>;

@@ -9,7 +9,7 @@ import { addTextDocumentBodySchema, addUrlDocumentBodySchema, documentBotParamsS
 import { documentMetadataSchema, type DocumentMetadata } from "@docent/contracts/metadata";
 import { errorResponseSchema, noContent } from "@docent/contracts/common";
 import { sanitizeName } from "@docent/contracts/names";
-import type { DocumentStatusEvent } from "@docent/queue/status";
+import type { DocumentStatusEvent, SourceStatusEvent } from "@docent/queue/status";
 import { requireAccess, type Permission } from "@docent/http-kit/auth";
 import { openSse, type SseStream } from "@docent/http-kit/sse";
 import multipart from "@fastify/multipart";
@@ -204,7 +204,7 @@ export async function registerDocumentRoutes({ app, env }: RouteContext, service
           schema: {
             operationId: "streamDocumentEvents",
             tags,
-            summary: "Server-Sent Events: a `snapshot` of the list, then a `status` event per change",
+            summary: "Server-Sent Events: a `snapshot` of the list, then a `status` event per change (and a `source` event per website source crawl progress)",
             description: "Answers text/event-stream; errors before the stream opens are JSON.",
             params: documentBotParamsSchema,
           },
@@ -216,7 +216,9 @@ export async function registerDocumentRoutes({ app, env }: RouteContext, service
           // error answer (503) instead of a stream that never hears anything.
           const early: DocumentStatusEvent[] = [];
           let deliver = (event: DocumentStatusEvent): void => void early.push(event);
-          const unsubscribe = await service.subscribe(botId, (event) => deliver(event));
+          // Website sources' crawl progress rides on the same channel, once the stream is open.
+          let deliverSource = (_event: SourceStatusEvent): void => {};
+          const unsubscribe = await service.subscribe(botId, (event) => deliver(event), (event) => deliverSource(event));
           let snapshot;
           try {
             snapshot = await service.list(botId, { limit: 200 });
@@ -236,6 +238,7 @@ export async function registerDocumentRoutes({ app, env }: RouteContext, service
           sse.send("snapshot", { documents: snapshot });
           for (const event of eventsAfterSnapshot(early, snapshot)) sse.send("status", event);
           deliver = (event) => sse.send("status", event);
+          deliverSource = (event) => sse.send("source", event);
           openStreams.add(sse);
         },
       );

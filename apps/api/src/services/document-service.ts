@@ -42,7 +42,7 @@ import type { Redis } from "ioredis";
 import { documentDto } from "../dto";
 import { documentErrors } from "./document-errors";
 import { createPlanLimits, type DocumentLimits, type FileSizeLimit } from "./document-limits";
-import { createStatusHub, type StatusListener } from "./document-status-hub";
+import { createStatusHub, type SourceStatusListener, type StatusListener } from "./document-status-hub";
 import { UploadInspector, type DetectFn, type UploadInspection } from "./upload-inspector";
 
 /**
@@ -359,8 +359,8 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
     },
 
     /** Live status events for one bot; returns the unsubscribe function. */
-    subscribe(botId: string, listener: StatusListener) {
-      return statusHub.subscribe(botId, listener);
+    subscribe(botId: string, listener: StatusListener, sourceListener?: SourceStatusListener) {
+      return statusHub.subscribe(botId, listener, sourceListener);
     },
 
     async close() {

@@ -11,19 +11,24 @@
 import {
   documentStatusChannel,
   parseDocumentStatusMessage,
+  parseSourceStatusMessage,
   type DocumentStatusEvent,
+  type SourceStatusEvent,
 } from "@docent/queue/status";
 import type { Redis } from "ioredis";
 
 export type StatusListener = (event: DocumentStatusEvent) => void;
+/** Website sources' crawl progress, published on the same per-bot channel. */
+export type SourceStatusListener = (event: SourceStatusEvent) => void;
 
 export interface StatusHub {
-  subscribe(botId: string, listener: StatusListener): Promise<() => Promise<void>>;
+  subscribe(botId: string, listener: StatusListener, sourceListener?: SourceStatusListener): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 interface Channel {
   listeners: Set<StatusListener>;
+  sourceListeners: Map<StatusListener, SourceStatusListener>;
   /** Settles when Redis has answered the SUBSCRIBE for this channel. */
   subscribed: Promise<void>;
 }
@@ -36,8 +41,12 @@ export function createStatusHub(getSubscriber: () => Promise<Redis>, prefix: str
     subscriber ??= getSubscriber().then((redis) => {
       redis.on("message", (channel: string, message: string) => {
         const event = parseDocumentStatusMessage(message);
-        if (!event) return;
-        for (const listener of channels.get(channel)?.listeners ?? []) listener(event);
+        if (event) {
+          for (const listener of channels.get(channel)?.listeners ?? []) listener(event);
+          return;
+        }
+        const source = parseSourceStatusMessage(message);
+        if (source) for (const listener of channels.get(channel)?.sourceListeners.values() ?? []) listener(source);
       });
       return redis;
     });
@@ -46,29 +55,32 @@ export function createStatusHub(getSubscriber: () => Promise<Redis>, prefix: str
 
   const leave = async (name: string, channel: Channel, listener: StatusListener) => {
     channel.listeners.delete(listener);
+    channel.sourceListeners.delete(listener);
     if (channel.listeners.size > 0 || channels.get(name) !== channel) return;
     channels.delete(name);
     await (await connection()).unsubscribe(name);
   };
 
   return {
-    async subscribe(botId, listener) {
+    async subscribe(botId, listener, sourceListener) {
       const name = documentStatusChannel(prefix, botId);
       let channel = channels.get(name);
       if (!channel) {
         const subscribed = connection().then(async (redis) => {
           await redis.subscribe(name);
         });
-        channel = { listeners: new Set(), subscribed };
+        channel = { listeners: new Set(), sourceListeners: new Map(), subscribed };
         channels.set(name, channel);
       }
       const joined = channel;
       joined.listeners.add(listener);
+      if (sourceListener) joined.sourceListeners.set(listener, sourceListener);
       try {
         await joined.subscribed;
       } catch (error) {
         // Redis is down: the next stream of this bot must subscribe again.
         joined.listeners.delete(listener);
+        joined.sourceListeners.delete(listener);
         if (channels.get(name) === joined) channels.delete(name);
         throw error;
       }

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureCatalog } from "@docent/db/catalog";
 import { createIngestQueue } from "@docent/queue/producer";
+import { createCrawlQueue } from "@docent/queue/crawl";
 import { createRedis } from "@docent/queue/redis";
 import { createFsStorage } from "@docent/storage/fs";
 import { useTestDatabase } from "@docent/testing/db";
@@ -21,6 +22,17 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll } from "vitest";
 import { type ApiDeps, buildApp } from "../app";
 import { apiEnvSchema } from "../env";
+
+/**
+ * Host names for website sources in tests, answered without a network: `*.example.test`
+ * is a public address (the documentation range would be refused), `*.internal.test` a
+ * private one; anything else does not resolve.
+ */
+export const testLookup: NonNullable<ApiDeps["lookup"]> = async (host) => {
+  if (host.endsWith(".internal.test")) return [{ address: "10.1.2.3", family: 4 }];
+  if (host.endsWith(".example.test")) return [{ address: "93.184.215.14", family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+};
 
 export async function createTestApi(overrides: Record<string, string> = {}, deps: Pick<ApiDeps, "metrics" | "documentLimits"> = {}) {
   const database = await useTestDatabase();
@@ -42,16 +54,18 @@ export async function createTestApi(overrides: Record<string, string> = {}, deps
   const storage = createFsStorage(storageDir);
   const jobsRedis = createRedis(redis.url, "producer");
   const queue = createIngestQueue({ connection: jobsRedis, prefix: redis.prefix });
-  const app = await buildApp({ env, db: database.db, redis: redis.client, storage, queue, jobsRedis, ...deps });
+  const crawlQueue = createCrawlQueue({ connection: jobsRedis, prefix: redis.prefix });
+  const app = await buildApp({ env, db: database.db, redis: redis.client, storage, queue, jobsRedis, crawlQueue, lookup: testLookup, ...deps });
   mailboxes.set(app, mailbox);
   afterAll(async () => {
     await app.close();
     await queue.close();
+    await crawlQueue.close();
     jobsRedis.disconnect();
     rmSync(storageDir, { recursive: true, force: true });
     await mailbox.close();
   });
-  return { app, db: database.db, sql: database.sql, redis, env, storage, storageDir, queue, mailbox };
+  return { app, db: database.db, sql: database.sql, redis, env, storage, storageDir, queue, crawlQueue, mailbox };
 }
 
 /** PUBLIC_APP_URL in tests: links in mail start with it. */

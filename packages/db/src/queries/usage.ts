@@ -10,7 +10,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { GB, limitReachedMessage, MB, overLimitMessage, type QuotaLimit } from "../limits";
-import { botDocuments, bots, plans, subscriptions, usageCounters, workspaces } from "../schema";
+import { botDocuments, botSourceRuns, botSources, bots, plans, subscriptions, usageCounters, workspaces } from "../schema";
 import { notDeleted } from "./document-deletions";
 import { DEFAULT_PLAN_CODE, getDefaultPlan, type Plan } from "./plans";
 
@@ -162,11 +162,13 @@ export function planLimits(plan: Plan): Record<QuotaLimit, number | null> {
     queriesPerMonth: plan.maxQueriesPerMonth,
     retrievalsPerMonth: plan.maxRetrievalsPerMonth,
     processingJobsPerMonth: plan.maxDocProcessingJobsPerMonth,
+    pagesPerSource: plan.maxPagesPerSource,
+    crawlsPerMonth: plan.maxCrawlsPerMonth,
   };
 }
 
 /** The part of a workspace's usage each quota is compared with. */
-function usedOf(usage: WorkspaceUsage): Record<Exclude<QuotaLimit, "fileSize">, number> {
+function usedOf(usage: WorkspaceUsage): Record<Exclude<QuotaLimit, "fileSize" | "pagesPerSource" | "crawlsPerMonth">, number> {
   return {
     bots: usage.bots,
     documentsPerBot: usage.largestBotDocuments,
@@ -218,8 +220,20 @@ export async function findLimitBreach(
   let current: number;
   switch (params.limit) {
     case "fileSize":
+    case "pagesPerSource":
+      // A size asked for (bytes of one file, pages of one source), not a use that adds up.
       current = 0;
       break;
+    case "crawlsPerMonth": {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(botSourceRuns)
+        .innerJoin(botSources, eq(botSources.id, botSourceRuns.sourceId))
+        .innerJoin(bots, eq(bots.id, botSources.botId))
+        .where(and(eq(bots.workspaceId, params.workspaceId), sql`${botSourceRuns.startedAt} >= ${periodStartOf(params.now)}::date`));
+      current = row?.n ?? 0;
+      break;
+    }
     case "documentsPerBot": {
       if (!params.botId) throw new Error("findLimitBreach: documentsPerBot needs botId");
       const [row] = await db

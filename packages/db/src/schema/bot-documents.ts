@@ -11,15 +11,17 @@ import {
   timestamp,
   uuid,
   varchar,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import type { DocumentMetadata } from "@docent/contracts/metadata";
 import { id, timestamps } from "./_columns";
 import { botDocumentChunks } from "./bot-document-chunks";
+import { botSources } from "./bot-sources";
 import { bots } from "./bots";
 import { documentSourceType, documentStatus } from "./enums";
 import { users } from "./users";
 
-/** A source of knowledge for a bot: an uploaded file, a URL or pasted text. */
+/** A source of knowledge for a bot: an uploaded file, a URL, pasted text or a page of a website source. */
 export const botDocuments = pgTable(
   "bot_documents",
   {
@@ -37,6 +39,11 @@ export const botDocuments = pgTable(
     /** Server-generated object-storage key of the original; null for pasted text until stored. */
     storageKey: text().unique(),
     sourceUrl: text(),
+    /**
+     * The website source this page came from (source_type WEB_PAGE); deleting the source
+     * deletes its documents through the document delete path, not by cascade.
+     */
+    sourceId: uuid().references((): AnyPgColumn => botSources.id, { onDelete: "set null" }),
     /** hex SHA-256 of the original bytes. */
     contentHash: varchar({ length: 64 }),
     status: documentStatus().default("PENDING").notNull(),
@@ -72,6 +79,7 @@ export const botDocuments = pgTable(
   (t) => [
     index().on(t.botId, t.sourceType, t.status),
     index().on(t.status, t.updatedAt),
+    index().on(t.sourceId),
     index("bot_documents_metadata_idx").using("gin", t.metadata.op("jsonb_path_ops")),
     check("bot_documents_progress_range", sql`${t.progress} between 0 and 100`),
   ],

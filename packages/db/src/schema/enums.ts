@@ -44,6 +44,7 @@ export const documentSourceType = pgEnum("document_source_type", [
   "MANUAL_TEXT",
   "CSV_STRUCTURED",
   "JSON_STRUCTURED",
+  "WEB_PAGE",
 ]);
 export const documentStatus = pgEnum("document_status", [
   "PENDING",
@@ -63,3 +64,13 @@ export const emailTokenPurpose = pgEnum("email_token_purpose", ["signup", "verif
 /** Where an evaluation question came from; GENERATED ones are synthetic. */
 export const evalQuestionSource = pgEnum("eval_question_source", ["MANUAL", "IMPORT", "CONVERSATION", "GENERATED"]);
 export const evalRunStatus = pgEnum("eval_run_status", ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]);
+
+/** A website source: pages found by following links from a start URL, or listed by a sitemap. */
+export const sourceKind = pgEnum("source_kind", ["website", "sitemap"]);
+/** How often a source is crawled again on its own. */
+export const sourceSchedule = pgEnum("source_schedule", ["manual", "hourly", "daily", "weekly"]);
+/** The source's last crawl, as seed 003 keeps it per widget. */
+export const sourceStatus = pgEnum("source_status", ["pending", "crawling", "completed", "failed"]);
+export const sourceRunStatus = pgEnum("source_run_status", ["running", "completed", "failed"]);
+/** Where a page of a source stands after the last run that reached it. */
+export const sourcePageStatus = pgEnum("source_page_status", ["indexed", "failed", "skipped"]);

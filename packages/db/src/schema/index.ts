@@ -18,6 +18,8 @@ export * from "./widget-configurations";
 export * from "./bot-allowed-origins";
 export * from "./api-keys";
 export * from "./bot-documents";
+export * from "./bot-sources";
+export * from "./bot-source-pages";
 export * from "./bot-document-chunks";
 export * from "./bot-document-deletions";
 export * from "./conversations";

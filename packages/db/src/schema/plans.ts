@@ -29,6 +29,10 @@ export const plans = pgTable(
     /** Calls of the search API (`POST /v1/bots/:botId/retrieve`) per calendar month. */
     maxRetrievalsPerMonth: integer().default(5000),
     maxDocProcessingJobsPerMonth: integer().default(10),
+    /** Most pages one website source may crawl (its `max_pages` cannot be set higher); null: no limit. */
+    maxPagesPerSource: integer(),
+    /** Crawls of website sources started per calendar month (scheduled ones too); null: no limit. */
+    maxCrawlsPerMonth: integer(),
     allowAdvancedRagConfig: boolean().default(false).notNull(),
     /**
      * Most pages of one PDF the worker processes; a longer PDF fails at once. Empty pages
@@ -51,6 +55,7 @@ export const plans = pgTable(
         and coalesce(${t.maxTotalDocumentStorageGb}, 0) >= 0 and coalesce(${t.maxFileSizeMb}, 0) >= 0
         and coalesce(${t.maxQueriesPerMonth}, 0) >= 0 and coalesce(${t.maxRetrievalsPerMonth}, 0) >= 0
         and coalesce(${t.maxDocProcessingJobsPerMonth}, 0) >= 0
+        and coalesce(${t.maxPagesPerSource}, 0) >= 0 and coalesce(${t.maxCrawlsPerMonth}, 0) >= 0
         and ${t.maxPdfPages} >= 1 and ${t.maxDocProcessingSeconds} >= 1`,
     ),
   ],

@@ -952,7 +952,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-Sent Events: a `snapshot` of the list, then a `status` event per change
+         * Server-Sent Events: a `snapshot` of the list, then a `status` event per change (and a `source` event per website source crawl progress)
          * @description Answers text/event-stream; errors before the stream opens are JSON.
          */
         get: operations["streamDocumentEvents"];
@@ -1014,6 +1014,83 @@ export interface paths {
         put?: never;
         /** Re-index one document */
         post: operations["reindexDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bot's sources with their last crawl and page counts, newest first */
+        get: operations["listSources"];
+        put?: never;
+        /**
+         * Add a website (start URL) or sitemap source; it is crawled at once, then on its schedule
+         * @description 400 UNSAFE_URL for a private or internal address (unless the operator set ALLOW_PRIVATE_SOURCE_URLS), 400 VALIDATION_FAILED for a malformed URL or an unknown host, 402 over the plan's pages per source or crawls per month.
+         */
+        post: operations["createSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/sources/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One source */
+        get: operations["getSource"];
+        put?: never;
+        post?: never;
+        /** Delete a source, its schedule and its pages' documents with their chunks */
+        delete: operations["deleteSource"];
+        options?: never;
+        head?: never;
+        /** Change a source's scope, limits or schedule (the next crawl uses them) */
+        patch: operations["updateSource"];
+        trace?: never;
+    };
+    "/v1/bots/{botId}/sources/{sourceId}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Crawl the source now; unchanged pages cost no extraction or embedding
+         * @description 409 SOURCE_CRAWL_RUNNING while a crawl of it runs; 402 over the plan's crawls per month.
+         */
+        post: operations["syncSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/sources/{sourceId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The source's crawls, newest first: fetched, unchanged, changed, added, removed, failed */
+        get: operations["listSourceRuns"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -11038,6 +11115,10 @@ export interface operations {
                             maxRetrievalsPerMonth: number | null;
                             /** @description Document processing jobs per calendar month; null: no limit. */
                             maxDocProcessingJobsPerMonth: number | null;
+                            /** @description Pages one website source may crawl; null: no limit. */
+                            maxPagesPerSource: number | null;
+                            /** @description Website source crawls per calendar month; null: no limit. */
+                            maxCrawlsPerMonth: number | null;
                             /** @description Longest PDF processed, in pages; a longer one fails at once. */
                             maxPdfPages: number;
                             /** @description Time one document may take to process before it fails. */
@@ -11366,6 +11447,10 @@ export interface operations {
                             maxRetrievalsPerMonth: number | null;
                             /** @description Document processing jobs per calendar month; null: no limit. */
                             maxDocProcessingJobsPerMonth: number | null;
+                            /** @description Pages one website source may crawl; null: no limit. */
+                            maxPagesPerSource: number | null;
+                            /** @description Website source crawls per calendar month; null: no limit. */
+                            maxCrawlsPerMonth: number | null;
                             /** @description Longest PDF processed, in pages; a longer one fails at once. */
                             maxPdfPages: number;
                             /** @description Time one document may take to process before it fails. */
@@ -11411,7 +11496,7 @@ export interface operations {
                         /** @description What the workspace uses more of than its plan allows (after the plan was lowered or changed); usually empty. */
                         overLimits: {
                             /** @enum {string} */
-                            limit: "bots" | "documentsPerBot" | "storage" | "fileSize" | "queriesPerMonth" | "retrievalsPerMonth" | "processingJobsPerMonth";
+                            limit: "bots" | "documentsPerBot" | "storage" | "fileSize" | "queriesPerMonth" | "retrievalsPerMonth" | "processingJobsPerMonth" | "pagesPerSource" | "crawlsPerMonth";
                             used: number;
                             max: number;
                             /** @description In words, e.g. "4 bots, over the limit of 2 bots on the Team plan". */
@@ -12365,6 +12450,10 @@ export interface operations {
                             maxRetrievalsPerMonth: number | null;
                             /** @description Document processing jobs per calendar month; null: no limit. */
                             maxDocProcessingJobsPerMonth: number | null;
+                            /** @description Pages one website source may crawl; null: no limit. */
+                            maxPagesPerSource: number | null;
+                            /** @description Website source crawls per calendar month; null: no limit. */
+                            maxCrawlsPerMonth: number | null;
                             /** @description Longest PDF processed, in pages; a longer one fails at once. */
                             maxPdfPages: number;
                             /** @description Time one document may take to process before it fails. */
@@ -12516,6 +12605,10 @@ export interface operations {
                     maxQueriesPerMonth: number | null;
                     maxRetrievalsPerMonth: number | null;
                     maxDocProcessingJobsPerMonth: number | null;
+                    /** @default null */
+                    maxPagesPerSource?: number | null;
+                    /** @default null */
+                    maxCrawlsPerMonth?: number | null;
                     maxPdfPages: number;
                     maxDocProcessingSeconds: number;
                     allowAdvancedRagConfig: boolean;
@@ -12568,6 +12661,10 @@ export interface operations {
                         maxRetrievalsPerMonth: number | null;
                         /** @description Document processing jobs per calendar month; null: no limit. */
                         maxDocProcessingJobsPerMonth: number | null;
+                        /** @description Pages one website source may crawl; null: no limit. */
+                        maxPagesPerSource: number | null;
+                        /** @description Website source crawls per calendar month; null: no limit. */
+                        maxCrawlsPerMonth: number | null;
                         /** @description Longest PDF processed, in pages; a longer one fails at once. */
                         maxPdfPages: number;
                         /** @description Time one document may take to process before it fails. */
@@ -12775,6 +12872,8 @@ export interface operations {
                     maxQueriesPerMonth?: number | null;
                     maxRetrievalsPerMonth?: number | null;
                     maxDocProcessingJobsPerMonth?: number | null;
+                    maxPagesPerSource?: number | null;
+                    maxCrawlsPerMonth?: number | null;
                     maxPdfPages?: number;
                     maxDocProcessingSeconds?: number;
                     allowAdvancedRagConfig?: boolean;
@@ -12823,6 +12922,10 @@ export interface operations {
                             maxRetrievalsPerMonth: number | null;
                             /** @description Document processing jobs per calendar month; null: no limit. */
                             maxDocProcessingJobsPerMonth: number | null;
+                            /** @description Pages one website source may crawl; null: no limit. */
+                            maxPagesPerSource: number | null;
+                            /** @description Website source crawls per calendar month; null: no limit. */
+                            maxCrawlsPerMonth: number | null;
                             /** @description Longest PDF processed, in pages; a longer one fails at once. */
                             maxPdfPages: number;
                             /** @description Time one document may take to process before it fails. */
@@ -12844,7 +12947,7 @@ export interface operations {
                                 workspaceName: string;
                                 over: {
                                     /** @enum {string} */
-                                    limit: "bots" | "documentsPerBot" | "storage" | "fileSize" | "queriesPerMonth" | "retrievalsPerMonth" | "processingJobsPerMonth";
+                                    limit: "bots" | "documentsPerBot" | "storage" | "fileSize" | "queriesPerMonth" | "retrievalsPerMonth" | "processingJobsPerMonth" | "pagesPerSource" | "crawlsPerMonth";
                                     used: number;
                                     max: number;
                                     /** @description In words, e.g. "4 bots, over the limit of 2 bots on the Team plan". */
@@ -13096,6 +13199,10 @@ export interface operations {
                             maxRetrievalsPerMonth: number | null;
                             /** @description Document processing jobs per calendar month; null: no limit. */
                             maxDocProcessingJobsPerMonth: number | null;
+                            /** @description Pages one website source may crawl; null: no limit. */
+                            maxPagesPerSource: number | null;
+                            /** @description Website source crawls per calendar month; null: no limit. */
+                            maxCrawlsPerMonth: number | null;
                             /** @description Longest PDF processed, in pages; a longer one fails at once. */
                             maxPdfPages: number;
                             /** @description Time one document may take to process before it fails. */
@@ -13141,7 +13248,7 @@ export interface operations {
                         /** @description What the workspace uses more of than its plan allows (after the plan was lowered or changed); usually empty. */
                         overLimits: {
                             /** @enum {string} */
-                            limit: "bots" | "documentsPerBot" | "storage" | "fileSize" | "queriesPerMonth" | "retrievalsPerMonth" | "processingJobsPerMonth";
+                            limit: "bots" | "documentsPerBot" | "storage" | "fileSize" | "queriesPerMonth" | "retrievalsPerMonth" | "processingJobsPerMonth" | "pagesPerSource" | "crawlsPerMonth";
                             used: number;
                             max: number;
                             /** @description In words, e.g. "4 bots, over the limit of 2 bots on the Team plan". */
@@ -13364,6 +13471,10 @@ export interface operations {
                             maxRetrievalsPerMonth: number | null;
                             /** @description Document processing jobs per calendar month; null: no limit. */
                             maxDocProcessingJobsPerMonth: number | null;
+                            /** @description Pages one website source may crawl; null: no limit. */
+                            maxPagesPerSource: number | null;
+                            /** @description Website source crawls per calendar month; null: no limit. */
+                            maxCrawlsPerMonth: number | null;
                             /** @description Longest PDF processed, in pages; a longer one fails at once. */
                             maxPdfPages: number;
                             /** @description Time one document may take to process before it fails. */
@@ -13409,7 +13520,7 @@ export interface operations {
                         /** @description What the workspace uses more of than its plan allows (after the plan was lowered or changed); usually empty. */
                         overLimits: {
                             /** @enum {string} */
-                            limit: "bots" | "documentsPerBot" | "storage" | "fileSize" | "queriesPerMonth" | "retrievalsPerMonth" | "processingJobsPerMonth";
+                            limit: "bots" | "documentsPerBot" | "storage" | "fileSize" | "queriesPerMonth" | "retrievalsPerMonth" | "processingJobsPerMonth" | "pagesPerSource" | "crawlsPerMonth";
                             used: number;
                             max: number;
                             /** @description In words, e.g. "4 bots, over the limit of 2 bots on the Team plan". */
@@ -13583,7 +13694,7 @@ export interface operations {
                             /** @description Display name (the uploaded file's name without any path). */
                             name: string;
                             /** @enum {string} */
-                            sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED";
+                            sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED" | "WEB_PAGE";
                             mimeType: string | null;
                             sizeBytes: number;
                             sourceUrl: string | null;
@@ -13771,7 +13882,7 @@ export interface operations {
                         /** @description Display name (the uploaded file's name without any path). */
                         name: string;
                         /** @enum {string} */
-                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED";
+                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED" | "WEB_PAGE";
                         mimeType: string | null;
                         sizeBytes: number;
                         sourceUrl: string | null;
@@ -14027,7 +14138,7 @@ export interface operations {
                         /** @description Display name (the uploaded file's name without any path). */
                         name: string;
                         /** @enum {string} */
-                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED";
+                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED" | "WEB_PAGE";
                         mimeType: string | null;
                         sizeBytes: number;
                         sourceUrl: string | null;
@@ -14282,7 +14393,7 @@ export interface operations {
                         /** @description Display name (the uploaded file's name without any path). */
                         name: string;
                         /** @enum {string} */
-                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED";
+                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED" | "WEB_PAGE";
                         mimeType: string | null;
                         sizeBytes: number;
                         sourceUrl: string | null;
@@ -14887,7 +14998,7 @@ export interface operations {
                         /** @description Display name (the uploaded file's name without any path). */
                         name: string;
                         /** @enum {string} */
-                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED";
+                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED" | "WEB_PAGE";
                         mimeType: string | null;
                         sizeBytes: number;
                         sourceUrl: string | null;
@@ -15238,7 +15349,7 @@ export interface operations {
                         /** @description Display name (the uploaded file's name without any path). */
                         name: string;
                         /** @enum {string} */
-                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED";
+                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED" | "WEB_PAGE";
                         mimeType: string | null;
                         sizeBytes: number;
                         sourceUrl: string | null;
@@ -15611,7 +15722,7 @@ export interface operations {
                         /** @description Display name (the uploaded file's name without any path). */
                         name: string;
                         /** @enum {string} */
-                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED";
+                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED" | "WEB_PAGE";
                         mimeType: string | null;
                         sizeBytes: number;
                         sourceUrl: string | null;
@@ -15754,6 +15865,1534 @@ export interface operations {
             };
             /** @description Error */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sources: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            botId: string;
+                            /** @enum {string} */
+                            kind: "website" | "sitemap";
+                            url: string;
+                            allowedHosts: string[];
+                            includePatterns: string[];
+                            excludePatterns: string[];
+                            maxPages: number;
+                            maxDepth: number;
+                            /** @enum {string} */
+                            schedule: "manual" | "hourly" | "daily" | "weekly";
+                            /**
+                             * @description The last crawl: pending (none yet), crawling, completed or failed.
+                             * @enum {string}
+                             */
+                            status: "pending" | "crawling" | "completed" | "failed";
+                            /** @description Why the last crawl failed. */
+                            errorMessage: string | null;
+                            /** @description Pages in scope the last crawl reached. */
+                            pagesFound: number;
+                            /** @description Pages whose document is indexed (live). */
+                            pagesProcessed: number;
+                            /** @description Pages whose document is still being indexed (live). */
+                            pagesPending: number;
+                            /** @description Pages the last crawl could not fetch, plus documents that failed to index. */
+                            pagesFailed: number;
+                            /** @description Pages skipped with a reason (robots.txt, not HTML, duplicate, plan limit). */
+                            pagesSkipped: number;
+                            lastCrawlAt: string | null;
+                            /** @description When the schedule crawls it next; null for manual sources. */
+                            nextCrawlAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        /** @description CreateSource */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description `website`: follow links from `url`; `sitemap`: index the pages a sitemap (or sitemap index, gzip too) lists.
+                     * @default website
+                     * @enum {string}
+                     */
+                    kind?: "website" | "sitemap";
+                    /** @description An absolute http(s) URL on a public address (private ones only with ALLOW_PRIVATE_SOURCE_URLS). */
+                    url: string;
+                    /**
+                     * @description Hosts pages may be on besides the URL's own (same site only by default).
+                     * @default []
+                     */
+                    allowedHosts?: string[];
+                    /**
+                     * @description Path globs (`/docs/**`); when any is given, a page's path must match one.
+                     * @default []
+                     */
+                    includePatterns?: string[];
+                    /**
+                     * @description Path globs a page's path must match none of.
+                     * @default []
+                     */
+                    excludePatterns?: string[];
+                    /** @description Most pages one crawl indexes; default 100, or the plan's pages per source when lower. */
+                    maxPages?: number;
+                    /**
+                     * @description Links followed from the start URL (0: the start page only); unused for sitemaps.
+                     * @default 3
+                     */
+                    maxDepth?: number;
+                    /**
+                     * @description Crawled again on its own: hourly, daily, weekly, or only when asked (manual).
+                     * @default manual
+                     * @enum {string}
+                     */
+                    schedule?: "manual" | "hourly" | "daily" | "weekly";
+                };
+            };
+        };
+        responses: {
+            /** @description Source */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        botId: string;
+                        /** @enum {string} */
+                        kind: "website" | "sitemap";
+                        url: string;
+                        allowedHosts: string[];
+                        includePatterns: string[];
+                        excludePatterns: string[];
+                        maxPages: number;
+                        maxDepth: number;
+                        /** @enum {string} */
+                        schedule: "manual" | "hourly" | "daily" | "weekly";
+                        /**
+                         * @description The last crawl: pending (none yet), crawling, completed or failed.
+                         * @enum {string}
+                         */
+                        status: "pending" | "crawling" | "completed" | "failed";
+                        /** @description Why the last crawl failed. */
+                        errorMessage: string | null;
+                        /** @description Pages in scope the last crawl reached. */
+                        pagesFound: number;
+                        /** @description Pages whose document is indexed (live). */
+                        pagesProcessed: number;
+                        /** @description Pages whose document is still being indexed (live). */
+                        pagesPending: number;
+                        /** @description Pages the last crawl could not fetch, plus documents that failed to index. */
+                        pagesFailed: number;
+                        /** @description Pages skipped with a reason (robots.txt, not HTML, duplicate, plan limit). */
+                        pagesSkipped: number;
+                        lastCrawlAt: string | null;
+                        /** @description When the schedule crawls it next; null for manual sources. */
+                        nextCrawlAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Source */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        botId: string;
+                        /** @enum {string} */
+                        kind: "website" | "sitemap";
+                        url: string;
+                        allowedHosts: string[];
+                        includePatterns: string[];
+                        excludePatterns: string[];
+                        maxPages: number;
+                        maxDepth: number;
+                        /** @enum {string} */
+                        schedule: "manual" | "hourly" | "daily" | "weekly";
+                        /**
+                         * @description The last crawl: pending (none yet), crawling, completed or failed.
+                         * @enum {string}
+                         */
+                        status: "pending" | "crawling" | "completed" | "failed";
+                        /** @description Why the last crawl failed. */
+                        errorMessage: string | null;
+                        /** @description Pages in scope the last crawl reached. */
+                        pagesFound: number;
+                        /** @description Pages whose document is indexed (live). */
+                        pagesProcessed: number;
+                        /** @description Pages whose document is still being indexed (live). */
+                        pagesPending: number;
+                        /** @description Pages the last crawl could not fetch, plus documents that failed to index. */
+                        pagesFailed: number;
+                        /** @description Pages skipped with a reason (robots.txt, not HTML, duplicate, plan limit). */
+                        pagesSkipped: number;
+                        lastCrawlAt: string | null;
+                        /** @description When the schedule crawls it next; null for manual sources. */
+                        nextCrawlAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    deleteSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    updateSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        /** @description UpdateSource */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Hosts pages may be on besides the URL's own (same site only by default). */
+                    allowedHosts?: string[];
+                    /** @description Path globs (`/docs/**`); when any is given, a page's path must match one. */
+                    includePatterns?: string[];
+                    /** @description Path globs a page's path must match none of. */
+                    excludePatterns?: string[];
+                    /** @description Most pages one crawl indexes. */
+                    maxPages?: number;
+                    /** @description Links followed from the start URL (0: the start page only); unused for sitemaps. */
+                    maxDepth?: number;
+                    /**
+                     * @description Crawled again on its own: hourly, daily, weekly, or only when asked (manual).
+                     * @enum {string}
+                     */
+                    schedule?: "manual" | "hourly" | "daily" | "weekly";
+                };
+            };
+        };
+        responses: {
+            /** @description Source */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        botId: string;
+                        /** @enum {string} */
+                        kind: "website" | "sitemap";
+                        url: string;
+                        allowedHosts: string[];
+                        includePatterns: string[];
+                        excludePatterns: string[];
+                        maxPages: number;
+                        maxDepth: number;
+                        /** @enum {string} */
+                        schedule: "manual" | "hourly" | "daily" | "weekly";
+                        /**
+                         * @description The last crawl: pending (none yet), crawling, completed or failed.
+                         * @enum {string}
+                         */
+                        status: "pending" | "crawling" | "completed" | "failed";
+                        /** @description Why the last crawl failed. */
+                        errorMessage: string | null;
+                        /** @description Pages in scope the last crawl reached. */
+                        pagesFound: number;
+                        /** @description Pages whose document is indexed (live). */
+                        pagesProcessed: number;
+                        /** @description Pages whose document is still being indexed (live). */
+                        pagesPending: number;
+                        /** @description Pages the last crawl could not fetch, plus documents that failed to index. */
+                        pagesFailed: number;
+                        /** @description Pages skipped with a reason (robots.txt, not HTML, duplicate, plan limit). */
+                        pagesSkipped: number;
+                        lastCrawlAt: string | null;
+                        /** @description When the schedule crawls it next; null for manual sources. */
+                        nextCrawlAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    syncSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SyncQueued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        queued: true;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listSourceRuns: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                botId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        runs: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            trigger: "create" | "manual" | "schedule";
+                            /** @enum {string} */
+                            status: "running" | "completed" | "failed";
+                            /** @description Requests for pages (304 answers included). */
+                            fetched: number;
+                            /** @description Pages not changed since the last run: no extraction, no embedding. */
+                            unchanged: number;
+                            /** @description Pages re-indexed because their content changed. */
+                            changed: number;
+                            added: number;
+                            /** @description Pages gone (404/410, no longer listed or linked) and deleted with their chunks. */
+                            removed: number;
+                            failed: number;
+                            skipped: number;
+                            errorMessage: string | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            finishedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

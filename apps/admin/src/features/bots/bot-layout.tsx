@@ -1,5 +1,5 @@
 /** A bot's header and section tabs; each tab is its own route. */
-import { BarChart3, Bot as BotIcon, ChevronRight, FileText, FlaskConical, MessageSquareText, MessagesSquare, PanelsTopLeft, ScrollText, SlidersHorizontal } from "lucide-react";
+import { BarChart3, Bot as BotIcon, ChevronRight, FileText, FlaskConical, Globe, MessageSquareText, MessagesSquare, PanelsTopLeft, ScrollText, SlidersHorizontal } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router";
 import { useWorkspace } from "../../app/session";
 import { ErrorMessage, Loading } from "../../ui/feedback";
@@ -9,6 +9,7 @@ import "./bots.css";
 
 const tabs = [
   { to: "documents", label: "Documents", icon: FileText },
+  { to: "sources", label: "Sources", icon: Globe },
   { to: "prompts", label: "Prompts", icon: ScrollText },
   { to: "retrieval", label: "Retrieval", icon: SlidersHorizontal },
   { to: "evaluation", label: "Evaluation", icon: FlaskConical },

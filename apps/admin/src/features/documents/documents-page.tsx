@@ -28,6 +28,7 @@ const sourceLabel: Record<BotDocument["sourceType"], string> = {
   MANUAL_TEXT: "Text",
   CSV_STRUCTURED: "CSV",
   JSON_STRUCTURED: "JSON",
+  WEB_PAGE: "Website page",
 };
 
 export function DocumentsPage() {
@@ -147,13 +148,13 @@ export function DocumentsPage() {
                       <td>
                         <div className="doc-name">
                           <span className="upload-icon" aria-hidden="true">
-                            {doc.sourceType === "URL" ? <Globe /> : <FileText />}
+                            {doc.sourceType === "URL" || doc.sourceType === "WEB_PAGE" ? <Globe /> : <FileText />}
                           </span>
                           <div className="stack" style={{ gap: 0, minWidth: 0 }}>
                             <span className="truncate" style={{ fontWeight: 550 }}>
                               {doc.name}
                             </span>
-                            <span className="small subtle">{doc.sourceType === "URL" && doc.sourceUrl ? doc.sourceUrl : sourceLabel[doc.sourceType] ?? doc.sourceType}</span>
+                            <span className="small subtle">{(doc.sourceType === "URL" || doc.sourceType === "WEB_PAGE") && doc.sourceUrl ? doc.sourceUrl : sourceLabel[doc.sourceType] ?? doc.sourceType}</span>
                             {doc.status === "FAILED" && doc.errorMessage && <span className="doc-error">{doc.errorMessage}</span>}
                             {metadataSummary(doc.metadata) && (
                               <span className="small muted truncate" data-testid="document-metadata" title={metadataSummary(doc.metadata)}>

@@ -55,6 +55,8 @@ describe("the plan form", () => {
       maxQueriesPerMonth: null,
       maxRetrievalsPerMonth: null,
       maxDocProcessingJobsPerMonth: null,
+      maxPagesPerSource: null,
+      maxCrawlsPerMonth: null,
       maxPdfPages: 50_000,
       maxDocProcessingSeconds: 7_200,
       allowAdvancedRagConfig: true,

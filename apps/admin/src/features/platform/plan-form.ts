@@ -15,6 +15,8 @@ export const quotaFields = [
   { key: "maxQueriesPerMonth", label: "Questions per month" },
   { key: "maxRetrievalsPerMonth", label: "Searches per month (search API)" },
   { key: "maxDocProcessingJobsPerMonth", label: "Processing jobs per month" },
+  { key: "maxPagesPerSource", label: "Pages per website source" },
+  { key: "maxCrawlsPerMonth", label: "Website crawls per month" },
 ] as const;
 
 export const boundFields = [
@@ -62,6 +64,8 @@ export const planFormSchema = z.object({
     maxQueriesPerMonth: quota(planLimitsFields.maxQueriesPerMonth),
     maxRetrievalsPerMonth: quota(planLimitsFields.maxRetrievalsPerMonth),
     maxDocProcessingJobsPerMonth: quota(planLimitsFields.maxDocProcessingJobsPerMonth),
+    maxPagesPerSource: quota(planLimitsFields.maxPagesPerSource),
+    maxCrawlsPerMonth: quota(planLimitsFields.maxCrawlsPerMonth),
     maxPdfPages: bound(planLimitsFields.maxPdfPages),
     maxDocProcessingSeconds: bound(planLimitsFields.maxDocProcessingSeconds),
   } satisfies Record<QuotaKey | BoundKey, z.ZodType>),
@@ -91,6 +95,8 @@ export function formFromPlan(plan: AdminPlan | null): PlanFormState {
     maxQueriesPerMonth: 1000,
     maxRetrievalsPerMonth: 5000,
     maxDocProcessingJobsPerMonth: 200,
+    maxPagesPerSource: 500,
+    maxCrawlsPerMonth: 100,
     maxPdfPages: 500,
     maxDocProcessingSeconds: 300,
     allowAdvancedRagConfig: false,
