@@ -232,6 +232,32 @@ describe("admin app and widget in a browser", () => {
       await row.locator('[data-status="PROCESSED"]').waitFor({ timeout: 60_000 });
   });
 
+  step("sets a document's metadata and filters the retrieval test by it", ["re-indexes a document, shown on its own row without covering it"], async () => {
+      const row = page.getByRole("table", { name: "Documents" }).locator('tr[data-document="zephyr-manual.md"]');
+      await row.getByRole("button", { name: "Edit metadata of zephyr-manual.md" }).click();
+      const editor = page.getByLabel("Metadata", { exact: true });
+      await editor.fill('{"Product": "zephyr"}');
+      await page.getByText('"Product" is not a valid key').waitFor();
+      await editor.fill('{"product": "zephyr", "tags": ["blender", "manual"]}');
+      await page.getByRole("button", { name: "Save metadata" }).click();
+      await expect.poll(() => row.getByTestId("document-metadata").textContent()).toBe("product: zephyr · tags: blender, manual");
+      await shot("22-document-metadata");
+
+      await page.getByRole("link", { name: "Retrieval" }).click();
+      await page.getByLabel("Question").fill("How long is the warranty?");
+      const filter = page.getByLabel("Metadata filter (optional)");
+      await filter.fill('{"eq": {"key": "product", "value": "toaster"}}');
+      await page.getByRole("button", { name: "Retrieve" }).click();
+      await page.getByText("No chunks matched").waitFor();
+      await filter.fill('{"eq": {"key": "tags", "value": "blender"}}');
+      await page.getByRole("button", { name: "Retrieve" }).click();
+      const results = page.getByRole("list", { name: "Retrieved chunks" });
+      await results.waitFor();
+      await expect(results.textContent()).resolves.toContain("zephyr-manual.md");
+      await expect(results.textContent()).resolves.not.toContain("hostile-notes.md");
+      await shot("23-retrieval-filter");
+  });
+
   step("answers a question in the playground with a citation that opens its source", ["re-indexes a document, shown on its own row without covering it"], async () => {
       await page.getByRole("link", { name: "Playground" }).click();
       await page.getByLabel("Your question").fill("How long is the warranty on the Zephyr 9 blender motor?");

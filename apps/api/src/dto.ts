@@ -99,6 +99,7 @@ export const widgetDto = (w: WidgetConfig): WidgetConfigDto => ({
   height: w.height,
   showSources: w.showSources,
   avatarUrl: w.avatarUrl,
+  metadataFilter: w.metadataFilter ?? null,
   updatedAt: iso(w.updatedAt),
 });
 
@@ -176,6 +177,7 @@ export const documentDto = (d: DocumentRow): DocumentDto => ({
   chunkCount: d.chunkCount,
   errorMessage: d.errorMessage,
   version: d.version,
+  metadata: d.metadata,
   processedAt: isoOrNull(d.processedAt),
   createdAt: iso(d.createdAt),
   updatedAt: iso(d.updatedAt),

@@ -82,6 +82,7 @@ const sampleBodies: Record<string, (ids: Record<string, string>) => unknown> = {
   "PATCH /v1/workspaces/:workspaceId/settings": () => ({ llm: { model: "hijacked" } }),
   "POST /v1/bots/:botId/documents/url": () => ({ url: "https://evil.example.com/page" }),
   "POST /v1/bots/:botId/documents/text": () => ({ name: "Planted", text: "Planted by another tenant" }),
+  "PATCH /v1/bots/:botId/documents/:documentId": () => ({ metadata: { planted: "by another tenant" } }),
   "POST /v1/bots/:botId/sources": () => ({ url: "https://planted.example.test/" }),
   "PATCH /v1/bots/:botId/sources/:sourceId": () => ({ maxPages: 5 }),
   "POST /v1/auth/sso/:provider/start": () => ({}),
@@ -187,7 +188,7 @@ describe("tenant isolation over the route table", () => {
       probed.push(key(route));
     }
     expect(probed.length).toBeGreaterThanOrEqual(25);
-    expect(probed.filter((r) => r.includes("/documents")).length).toBe(10);
+    expect(probed.filter((r) => r.includes("/documents")).length).toBe(11);
     expect(probed.filter((r) => r.includes("/sources")).length).toBe(7);
   });
 
@@ -211,7 +212,7 @@ describe("tenant isolation over the route table", () => {
     const invitations = (await b.client.request("GET", `${ws}/invitations`)).json().items;
     expect(invitations.map((i: { id: string; email: string }) => [i.id, i.email])).toEqual([[b.ids.invitationId, "tenant-b-invitee@example.com"]]);
     const documents = (await b.client.request("GET", `/v1/bots/${b.ids.botId}/documents`)).json().documents;
-    expect(documents.map((d: { id: string; name: string }) => [d.id, d.name])).toEqual([[b.ids.documentId, "FAQ"]]);
+    expect(documents.map((d: { id: string; name: string; metadata: object }) => [d.id, d.name, d.metadata])).toEqual([[b.ids.documentId, "FAQ", {}]]);
     expect((await b.client.request("GET", `${ws}/settings`)).json().llm.model).toBeNull();
     const visibleToA = (await a.client.request("GET", "/v1/workspaces")).json().items.map((w: { id: string }) => w.id);
     expect(visibleToA).not.toContain(b.ids.workspaceId);

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { uuid } from "./common";
 import { citationSchema } from "./chat-stream";
+import { metadataFilterSchema } from "./metadata";
 
 export const openAiContentPartSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
 export const openAiMessageSchema = z.looseObject({
@@ -20,6 +21,8 @@ export const completionBodySchema = z.looseObject({
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   user: z.string().max(128).optional(),
+  /** Docent's extra field (OpenAI SDKs send it as an extra body parameter): answer only from documents whose metadata match. */
+  filter: metadataFilterSchema.optional(),
 });
 
 export const openAiModelListSchema = z

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { uuid } from "./common";
 import { retrievalModes } from "./json";
+import { metadataFilterSchema } from "./metadata";
 import { widgetConfigSchema } from "./widget";
 
 /** A timestamp the service holds as a Date; JSON carries it as an ISO-8601 string. */
@@ -27,6 +28,8 @@ export const retrieveBodySchema = z.strictObject({
   minScore: z.number().min(0).max(1).optional(),
   /** Rerank (or not) whatever the bot's setting, to compare both orders. */
   rerank: z.boolean().optional(),
+  /** Only chunks of documents whose metadata match; applied inside retrieval, so top-k holds k matching chunks when k exist. */
+  filter: metadataFilterSchema.optional(),
 });
 
 const modeRank = { rank: z.number().int(), score: z.number() };
@@ -78,6 +81,8 @@ export const chatBodySchema = z.strictObject({
   stream: z.boolean().default(false),
   /** The integrator's own end-user/session id, stored with the conversation. */
   sessionId: z.string().trim().min(1).max(128).optional(),
+  /** Answer only from documents whose metadata match. */
+  filter: metadataFilterSchema.optional(),
 });
 
 export const conversationChannels = ["widget", "api", "playground"] as const;
@@ -181,7 +186,7 @@ export const widgetVisitorIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 
 
 /** What a page's widget needs: the bot's name and the widget's appearance and texts. */
 export const publicWidgetConfigSchema = z
-  .object({ botName: z.string(), ...widgetConfigSchema.omit({ botId: true, updatedAt: true }).shape })
+  .object({ botName: z.string(), ...widgetConfigSchema.omit({ botId: true, updatedAt: true, metadataFilter: true }).shape })
   .describe("PublicWidgetConfig");
 export type PublicWidgetConfigDto = z.infer<typeof publicWidgetConfigSchema>;
 
@@ -192,6 +197,8 @@ export const widgetChatBodySchema = z.strictObject({
   stream: z.boolean().default(true),
   /** The page the visitor chats from, kept with the conversation. */
   pageUrl: z.url().max(2_000).optional(),
+  /** Narrows the documents further: ANDed with the bot's fixed widget filter, never replacing it. */
+  filter: metadataFilterSchema.optional(),
 });
 
 export const widgetFeedbackBodySchema = feedbackBodySchema.extend({ visitorId: widgetVisitorIdSchema });

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { timestamp, uuid } from "./common";
 import { widgetPositions, widgetThemes } from "./enums";
+import { metadataFilterSchema } from "./metadata";
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a hex colour like #2563eb");
 
@@ -20,6 +21,9 @@ export const widgetConfigSchema = z
     height: z.number().int(),
     showSources: z.boolean(),
     avatarUrl: z.string().nullable(),
+    metadataFilter: metadataFilterSchema
+      .nullable()
+      .describe("Fixed filter: the widget answers only from documents whose metadata match; visitors cannot change it. Null: every document."),
     updatedAt: timestamp,
   })
   .describe("WidgetConfig");
@@ -38,4 +42,6 @@ export const updateWidgetBodySchema = z.strictObject({
   height: z.number().int().min(360).max(1000).optional().describe("CSS pixels, 360-1000."),
   showSources: z.boolean().optional(),
   avatarUrl: z.url({ protocol: /^https$/ }).max(2000).nullable().optional(),
+  /** The widget's fixed metadata filter; null removes it. */
+  metadataFilter: metadataFilterSchema.nullable().optional(),
 });

@@ -8,7 +8,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { errorResponseSchema } from "@docent/contracts/common";
 import type { FastifyInstance, RouteOptions } from "fastify";
-import { jsonSchemaTransform } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
 import type { RouteAuth } from "./auth/principal";
 
 export interface OpenApiOptions {
@@ -92,6 +92,9 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       },
     },
     transform: jsonSchemaTransform,
+    // Schemas registered with an id (`.meta({ id })`, e.g. the recursive metadata filter)
+    // become components, which the routes' schemas refer to.
+    transformObject: jsonSchemaTransformObject,
   });
   // The docs page needs scripts, styles and images from its own routes (and data: images);
   // the API's "nothing at all" policy would blank it. No upgrade-insecure-requests: the API

@@ -151,6 +151,8 @@ export const api = {
     addUrl: (botId: string, url: string) => ok(apiClient.POST("/v1/bots/{botId}/documents/url", { params: { path: { botId } }, body: { url } })),
     addText: (botId: string, input: ApiBody<"/v1/bots/{botId}/documents/text", "post">) =>
       ok(apiClient.POST("/v1/bots/{botId}/documents/text", { params: { path: { botId } }, body: input })),
+    updateMetadata: (botId: string, documentId: string, metadata: ApiBody<"/v1/bots/{botId}/documents/{documentId}", "patch">["metadata"]) =>
+      ok(apiClient.PATCH("/v1/bots/{botId}/documents/{documentId}", { params: { path: { botId, documentId } }, body: { metadata } })),
     reindex: (botId: string, documentId: string) => ok(apiClient.POST("/v1/bots/{botId}/documents/{documentId}/reindex", { params: { path: { botId, documentId } } })),
     reindexAll: (botId: string) => ok(apiClient.POST("/v1/bots/{botId}/documents/reindex", { params: { path: { botId } } })),
     remove: (botId: string, documentId: string) => ok(apiClient.DELETE("/v1/bots/{botId}/documents/{documentId}", { params: { path: { botId, documentId } } })),

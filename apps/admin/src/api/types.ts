@@ -100,7 +100,8 @@ export interface SourceStatusEvent {
   errorMessage: string | null;
 }
 
-export type WidgetSettings = Omit<ApiOk<"/v1/workspaces/{workspaceId}/bots/{botId}/widget", "get">, "botId" | "updatedAt">;
+/** The appearance form's fields; the fixed metadata filter has its own card (widget-filter-card.tsx). */
+export type WidgetSettings = Omit<ApiOk<"/v1/workspaces/{workspaceId}/bots/{botId}/widget", "get">, "botId" | "updatedAt" | "metadataFilter">;
 export type AllowedOrigin = Item<ApiOk<"/v1/workspaces/{workspaceId}/bots/{botId}/origins", "get">>;
 
 export type RetrieveResult = ChatOk<"/v1/bots/{botId}/retrieve", "post">;

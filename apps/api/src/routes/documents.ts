@@ -5,7 +5,8 @@
  * parser straight to object storage; `/events` is a Server-Sent Events stream of the
  * bot's document status.
  */
-import { addTextDocumentBodySchema, addUrlDocumentBodySchema, documentBotParamsSchema, documentListSchema, documentParamsSchema, documentSchema, listDocumentsQuerySchema, reindexAllResultSchema } from "@docent/contracts/documents";
+import { addTextDocumentBodySchema, addUrlDocumentBodySchema, documentBotParamsSchema, documentListSchema, documentParamsSchema, documentSchema, listDocumentsQuerySchema, reindexAllResultSchema, updateDocumentBodySchema } from "@docent/contracts/documents";
+import { documentMetadataSchema, type DocumentMetadata } from "@docent/contracts/metadata";
 import { errorResponseSchema, noContent } from "@docent/contracts/common";
 import { sanitizeName } from "@docent/contracts/names";
 import type { DocumentStatusEvent, SourceStatusEvent } from "@docent/queue/status";
@@ -34,6 +35,29 @@ export function attachmentDisposition(storedName: string): string {
   const name = sanitizeName(storedName) || "document";
   const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * The upload's optional `metadata` field: the document's metadata as JSON. It must come
+ * before the file (the body is stored as it streams); a problem is a 400 naming it.
+ */
+export function parseMetadataField(fields: Record<string, unknown>): DocumentMetadata | undefined {
+  const field = fields.metadata;
+  if (field === undefined) return undefined;
+  const value = (Array.isArray(field) ? undefined : (field as { type?: string; value?: unknown }))?.value;
+  if (typeof value !== "string") throw documentErrors.invalidInput("metadata must be one form field holding a JSON object.", { field: "metadata" });
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    throw documentErrors.invalidInput("metadata is not valid JSON.", { field: "metadata" });
+  }
+  const parsed = documentMetadataSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: ["metadata", ...i.path].join("."), message: i.message }));
+    throw documentErrors.invalidInput(`Invalid metadata: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
+  }
+  return parsed.data;
 }
 
 /** The multipart parser's errors, as the API has always answered them. */
@@ -67,7 +91,8 @@ export async function registerDocumentRoutes({ app, env }: RouteContext, service
             summary: "Upload a file (multipart/form-data, one `file` field); the type is decided from its bytes",
             description:
               "Accepted: PDF, DOCX, HTML, Markdown, plain text, CSV, JSON. Answers 201 with the PENDING document and queues " +
-              "its ingestion; 413 over the plan's file size, 415 for an unsupported type, 402 over a plan limit.",
+              "its ingestion; 413 over the plan's file size, 415 for an unsupported type, 402 over a plan limit. An optional " +
+              "`metadata` field, before the file, sets the document's metadata (a JSON object of strings, numbers and string lists).",
             consumes: ["multipart/form-data"],
             params: documentBotParamsSchema,
             response: created,
@@ -79,7 +104,15 @@ export async function registerDocumentRoutes({ app, env }: RouteContext, service
           try {
             const file = await request.file({ limits: { fileSize: env.DOCUMENT_UPLOAD_MAX_BYTES, files: 1 } });
             if (!file) throw documentErrors.noFile();
+            let metadata: DocumentMetadata | undefined;
+            try {
+              metadata = parseMetadataField(file.fields);
+            } catch (error) {
+              file.file.resume();
+              throw error;
+            }
             const document = await service.addFile({
+              metadata,
               botId,
               createdBy: requireAccess(request).userId,
               fileName: file.filename,
@@ -223,6 +256,22 @@ export async function registerDocumentRoutes({ app, env }: RouteContext, service
           },
         },
         async (request) => service.get(request.params.botId, request.params.documentId),
+      );
+
+      documents.patch(
+        "/bots/:botId/documents/:documentId",
+        {
+          config: access("documents:write"),
+          schema: {
+            operationId: "updateDocument",
+            tags,
+            summary: "Replace a document's metadata (retrieval filters see it at once; no re-index)",
+            params: documentParamsSchema,
+            body: updateDocumentBodySchema,
+            response: { 200: documentSchema },
+          },
+        },
+        async (request) => service.updateMetadata(request.params.botId, request.params.documentId, request.body.metadata),
       );
 
       documents.get(

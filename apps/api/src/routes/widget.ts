@@ -29,7 +29,7 @@ export function registerWidgetRoutes({ app, services }: RouteContext) {
       config: { auth: { kind: "workspace", permission: "bots:write" } },
       schema: {
         operationId: "updateWidgetConfig",
-        summary: "Change colours, texts, position, size, theme or source display",
+        summary: "Change colours, texts, position, size, theme, source display or the fixed metadata filter",
         tags,
         params: botParamsSchema,
         body: updateWidgetBodySchema,

@@ -10,6 +10,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Logger } from "@docent/config/logger";
 import type { DocumentDto } from "@docent/contracts/documents";
+import type { DocumentMetadata } from "@docent/contracts/metadata";
 import { sanitizeName } from "@docent/contracts/names";
 import type { Database } from "@docent/db/client";
 import {
@@ -22,6 +23,7 @@ import {
   purgeDeletedDocument,
   requestReindex,
   requestReindexAll,
+  updateDocumentMetadata,
   type BotContext,
   type DocumentRow,
   type DocumentStatus,
@@ -76,6 +78,7 @@ export interface AddFileInput extends RequestContext {
   /** The client's file name: a display field only, never part of a storage key. */
   fileName: string;
   stream: Readable;
+  metadata?: DocumentMetadata;
 }
 
 export interface DownloadResult {
@@ -191,6 +194,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
           sizeBytes: info.sizeBytes,
           storageKey: key,
           contentHash: info.sha256,
+          metadata: input.metadata ?? {},
         });
       } catch (error) {
         await storage.delete(key).catch(() => {});
@@ -201,7 +205,9 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
       return documentDto(row);
     },
 
-    async addUrl(input: { botId: string; url: string; name?: string; createdBy?: string | null } & RequestContext): Promise<DocumentDto> {
+    async addUrl(
+      input: { botId: string; url: string; name?: string; metadata?: DocumentMetadata; createdBy?: string | null } & RequestContext,
+    ): Promise<DocumentDto> {
       const bot = await requireBot(input.botId);
       let url: URL;
       try {
@@ -220,12 +226,15 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
         name: cleanDisplayName(input.name ?? "", `${url.host}${url.pathname}`.slice(0, 255)),
         sourceType: "URL",
         sourceUrl: url.toString(),
+        metadata: input.metadata ?? {},
       });
       await enqueue(row, bot.workspaceId, input.requestId);
       return documentDto(row);
     },
 
-    async addText(input: { botId: string; name: string; text: string; createdBy?: string | null } & RequestContext): Promise<DocumentDto> {
+    async addText(
+      input: { botId: string; name: string; text: string; metadata?: DocumentMetadata; createdBy?: string | null } & RequestContext,
+    ): Promise<DocumentDto> {
       const bot = await requireBot(input.botId);
       if (input.text.trim().length === 0) throw documentErrors.invalidInput("text must not be empty.", { field: "text" });
       await limits.assertCanAddDocument(db, { workspaceId: bot.workspaceId, botId: bot.id, sizeBytes: 0 });
@@ -244,6 +253,7 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
           sizeBytes: info.sizeBytes,
           storageKey: key,
           contentHash: info.sha256,
+          metadata: input.metadata ?? {},
         });
         await enqueue(row, bot.workspaceId, input.requestId);
         return documentDto(row);
@@ -268,6 +278,13 @@ export function createDocumentsService(deps: DocumentsServiceDeps) {
 
     async get(botId: string, documentId: string): Promise<DocumentDto> {
       const row = await getDocument(db, botId, documentId);
+      if (!row) throw documentErrors.documentNotFound();
+      return documentDto(row);
+    },
+
+    /** Replaces the document's metadata; retrieval filters see it at once, without a re-index. */
+    async updateMetadata(botId: string, documentId: string, metadata: DocumentMetadata): Promise<DocumentDto> {
+      const row = await updateDocumentMetadata(db, botId, documentId, metadata);
       if (!row) throw documentErrors.documentNotFound();
       return documentDto(row);
     },

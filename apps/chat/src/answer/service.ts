@@ -4,6 +4,7 @@
  * transaction storing the answer, its citations, the query log and the counters.
  */
 import type { CitationDto } from "@docent/contracts/chat-stream";
+import type { MetadataFilter } from "@docent/contracts/metadata";
 import { MAX_QUESTION_CHARS } from "@docent/contracts/chat";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@docent/config/logger";
@@ -52,6 +53,8 @@ export interface AskParams {
   /** Prior turns supplied by the caller (OpenAI-compatible requests carry their own history). */
   history?: { role: "USER" | "ASSISTANT"; content: string }[];
   signal?: AbortSignal;
+  /** Answer only from documents whose metadata match (the caller's filter, and for the widget the bot's fixed one). */
+  filter?: MetadataFilter;
   /**
    * Called once the prompt is known and before anything is stored or streamed, with the
    * most tokens (in + out) the answer can cost; throwing refuses the question. The widget
@@ -169,7 +172,7 @@ export function createChatService(deps: ChatServiceDeps) {
     await quota.reserve(bot.workspaceId, "queries");
 
     const [retrieved, responder, prompt, history] = await Promise.all([
-      retrieval.retrieve({ bot, query: message }),
+      retrieval.retrieve({ bot, query: message, ...(params.filter ? { filter: params.filter } : {}) }),
       deps.responderFor(bot.workspaceId, settings.model),
       bot.activePromptId ? getPrompt(db, { botId: bot.id, promptId: bot.activePromptId }) : undefined,
       params.history ??

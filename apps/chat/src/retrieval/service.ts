@@ -10,6 +10,7 @@
  */
 import type { Database } from "@docent/db/client";
 import type { RetrievalMode } from "@docent/contracts/json";
+import type { MetadataFilter } from "@docent/contracts/metadata";
 import { type RetrievalSnapshot, retrievalSnapshot } from "@docent/db/queries/retrieval";
 import { ChatError } from "../errors";
 import { type FusedHit, fuseReciprocalRank } from "./fusion";
@@ -57,6 +58,11 @@ export interface RetrieveParams {
   topK?: number;
   minScore?: number;
   fusionWeights?: { vector: number; keyword: number };
+  /**
+   * Only chunks of documents whose metadata match, applied inside both legs' SQL: a
+   * filtered search returns no other chunk, and top-k whenever k matching chunks exist.
+   */
+  filter?: MetadataFilter;
 }
 
 export interface RetrievalServiceDeps {
@@ -93,8 +99,11 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
   }
 
   async function vectorLeg(snapshot: RetrievalSnapshot, query: { model: string; embedding: number[] }, limit: number) {
-    const { chunkCount, embeddingModel: chunkModel } = snapshot.info;
-    if (chunkCount === 0 || chunkModel === null) return { hits: [], exact: true, ms: 0, model: null };
+    const { embeddingModel: chunkModel, filteredChunkCount } = snapshot.info;
+    // Under a filter, the matching chunks are what the walk must find: a selective filter
+    // makes them a small share of the table, which the rules below scan exactly.
+    const chunkCount = filteredChunkCount ?? snapshot.info.chunkCount;
+    if (snapshot.info.chunkCount === 0 || chunkModel === null) return { hits: [], exact: true, ms: 0, model: null };
     checkModel(query.model, chunkModel);
     const t0 = now();
     let exact = chunkCount <= tuning.exactScanMaxChunks;
@@ -145,7 +154,7 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
     const embedded = wantVector ? await embedQuery(bot, query) : null;
 
     const hnsw = { limit: depth, efSearch: tuning.efSearch, maxScanTuples: tuning.maxScanTuples };
-    return retrievalSnapshot(db, { botId: bot.id, hnsw }, async (snapshot) => {
+    return retrievalSnapshot(db, { botId: bot.id, hnsw, filter: params.filter }, async (snapshot) => {
       // One connection: the legs' statements queue on it, back to back.
       const [vector, keyword] = await Promise.all([
         embedded ? vectorLeg(snapshot, embedded, depth) : null,

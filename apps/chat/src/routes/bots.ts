@@ -54,6 +54,7 @@ export const botRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
         conversationId: body.conversationId,
         channel: access.userId ? ("playground" as const) : ("api" as const),
         actor: actorOf(access, body.sessionId),
+        filter: body.filter,
       };
       if (!body.stream) return answerBody(await chat.ask(params));
       return streamAnswer(request, reply, (events, signal) => chat.ask({ ...params, signal }, events));

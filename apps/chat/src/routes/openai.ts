@@ -158,6 +158,7 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       actor: { apiKeyId: principal.apiKeyId, visitorId: body.user ?? null },
       history,
       ...(instructions ? { instructions } : {}),
+      ...(body.filter ? { filter: body.filter } : {}),
     };
     const id = `chatcmpl-${randomUUID().replaceAll("-", "")}`;
     const created = Math.floor(Date.now() / 1000);

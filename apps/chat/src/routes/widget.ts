@@ -15,6 +15,7 @@ import {
   widgetParamsSchema as publicParams,
 } from "@docent/contracts/chat";
 import { widgetAnswerSchema } from "@docent/contracts/chat-stream";
+import { allMetadataFilters } from "@docent/contracts/metadata";
 import type { Bot } from "@docent/db/queries/bots";
 import { getBotByPublicId } from "@docent/db/queries/bots";
 import { listOrigins } from "@docent/db/queries/origins";
@@ -177,6 +178,9 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       if (body.conversationId && !body.visitorId) throw new BadRequestError("visitorId is required to continue a conversation");
       await enforceLimits(request, bot.id, visitor);
       reply.header("x-docent-visitor", visitor);
+      // The bot's fixed filter (admin-set) ANDed with the page's own: a request can narrow
+      // what the widget answers from, never widen or replace it.
+      const filter = allMetadataFilters((await getWidgetConfig(db, bot.id)).metadataFilter, body.filter);
       const params = {
         bot,
         message: body.message,
@@ -184,6 +188,7 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
         channel: "widget" as const,
         actor: { visitorId: visitor },
         conversationMetadata: { pageUrl: body.pageUrl ?? null, userAgent: request.headers["user-agent"]?.slice(0, 300) ?? null },
+        ...(filter ? { filter } : {}),
       };
       const budget = tokenBudget(bot.id);
       const run = async (events: AskEvents, signal?: AbortSignal) => {

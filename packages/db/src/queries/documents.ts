@@ -115,6 +115,24 @@ export async function requestReindex(
   return row;
 }
 
+/**
+ * Replaces a document's metadata. Filters read it at once: no re-index, and `updated_at`
+ * moves so the admin's list shows the change.
+ */
+export async function updateDocumentMetadata(
+  db: Executor,
+  botId: string,
+  documentId: string,
+  metadata: DocumentRow["metadata"],
+): Promise<DocumentRow | undefined> {
+  const [row] = await db
+    .update(botDocuments)
+    .set({ metadata, updatedAt: sql`now()` })
+    .where(and(ofBot(botId, documentId), notDeleted()))
+    .returning();
+  return row;
+}
+
 export async function requestReindexAll(db: Executor, botId: string): Promise<DocumentRow[]> {
   return db
     .update(botDocuments)

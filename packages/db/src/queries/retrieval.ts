@@ -7,6 +7,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
 import type { ChunkMetadata } from "@docent/contracts/json";
+import type { MetadataFilter } from "@docent/contracts/metadata";
+import { chunkInFilteredDocuments, filteredChunkCountSql } from "./metadata-filter";
 
 export interface VectorHit {
   id: string;
@@ -30,7 +32,17 @@ export interface VectorSearchParams {
    * the bot's rows (small bots), to measure the iterative scan itself.
    */
   forceIndex?: boolean;
+  /** Only chunks of the bot's documents whose metadata match (metadata-filter.ts). */
+  filter?: MetadataFilter;
 }
+
+/**
+ * `and <the chunk's document matches>` for a chunk query aliased `c`; empty without a
+ * filter. `probe`: test each row the unfiltered plan yields rather than start from the
+ * matching documents (metadata-filter.ts).
+ */
+const documentScope = (botId: string, filter: MetadataFilter | undefined, probe: boolean) =>
+  filter ? sql`and ${chunkInFilteredDocuments(botId, filter, { probe })}` : sql``;
 
 export const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
 
@@ -70,7 +82,7 @@ export async function searchChunksByVector(
  */
 async function nearestChunks(
   tx: Executor,
-  { botId, embedding, limit, exact }: Pick<VectorSearchParams, "botId" | "embedding" | "limit" | "exact">,
+  { botId, embedding, limit, exact, filter }: Pick<VectorSearchParams, "botId" | "embedding" | "limit" | "exact" | "filter">,
 ): Promise<VectorHit[]> {
   const q = vectorLiteral(embedding);
   // `+ 0` keeps the planner off the HNSW index: the ORDER BY no longer matches the
@@ -80,14 +92,14 @@ async function nearestChunks(
       ? sql`
         select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
         from bot_document_chunks c
-        where c.bot_id = ${botId}
+        where c.bot_id = ${botId} ${documentScope(botId, filter, false)}
         order by (c.embedding <=> ${q}::vector) + 0
         limit ${limit}`
       : sql`
         with nearest as materialized (
           select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
           from bot_document_chunks c
-          where c.bot_id = ${botId}
+          where c.bot_id = ${botId} ${documentScope(botId, filter, true)}
           order by c.embedding <=> ${q}::vector
           limit ${limit}
         )
@@ -120,6 +132,13 @@ export interface KeywordSearchParams {
   accumulatePostings?: number;
   /** Filled with how many passes answered (1: the bounded pass sufficed; 2: every term was accumulated). */
   report?: { passes: number };
+  /**
+   * Only chunks of the bot's documents whose metadata match: the postings carry the
+   * chunk's document, tested as they are read. Both passes accumulate only matching
+   * chunks, so each threshold is a score among matching chunks and the pruning stays
+   * exact. Term statistics (IDF, average length) stay the bot's.
+   */
+  filter?: MetadataFilter;
 }
 
 interface QueryTerm {
@@ -156,7 +175,17 @@ export async function searchChunksByKeyword(db: Database, params: KeywordSearchP
 /** `searchChunksByKeyword` within the caller's transaction (and its settings). */
 async function bm25TopK(
   tx: Executor,
-  { botId, query, textSearchConfig, limit, k1 = 1.2, b = 0.75, accumulatePostings = 20_000, report }: KeywordSearchParams,
+  {
+    botId,
+    query,
+    textSearchConfig,
+    limit,
+    k1 = 1.2,
+    b = 0.75,
+    accumulatePostings = 20_000,
+    report,
+    filter,
+  }: KeywordSearchParams,
 ): Promise<KeywordHit[]> {
   const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
     with q as (
@@ -193,8 +222,10 @@ async function bm25TopK(
     postings += terms[accumulated]!.docFreq;
     accumulated++;
   }
+  // A hashed test on each posting's document keeps the postings' index order (the merge).
+  const scope = filter ? chunkInFilteredDocuments(botId, filter, { documentId: sql.raw("document_id"), probe: true }) : undefined;
   const pass = (accumulate: number, floor: number) =>
-    accumulateAndComplete(tx, { botId, accumulate: terms.slice(0, accumulate), complete: terms.slice(accumulate), avgdl, limit, k1, b, floor });
+    accumulateAndComplete(tx, { botId, accumulate: terms.slice(0, accumulate), complete: terms.slice(accumulate), avgdl, limit, k1, b, floor, scope });
 
   const first = await pass(accumulated, 0);
   // Chunks holding none of the accumulated terms score at most `common`.
@@ -257,6 +288,8 @@ async function accumulateAndComplete(
     b: number;
     /** A known lower bound of the answer's k-th score (0 when none is known). */
     floor: number;
+    /** A predicate on a posting's `document_id` (the metadata filter): only those chunks are candidates. */
+    scope?: SQL | undefined;
   },
 ): Promise<{ hits: { id: string; score: number }[]; threshold: number; common: number }> {
   const json = (ts: QueryTerm[]) => JSON.stringify(ts.map(({ term, idf }) => ({ term, idf })));
@@ -282,7 +315,7 @@ async function accumulateAndComplete(
           (t) => sql`(
             select chunk_id, length::float8 as length, ${t.idf}::float8 * ${weight(sql`tf::float8`, sql`length::float8`)} as w
             from bot_chunk_postings
-            where bot_id = ${p.botId} and term = ${t.term}
+            where bot_id = ${p.botId} and term = ${t.term} ${p.scope ? sql`and ${p.scope}` : sql``}
             order by chunk_id
           )`,
         ),
@@ -369,6 +402,11 @@ export interface BotIndexInfo {
   chunkCount: number;
   /** The embedding model of the bot's chunks, or null when it has none. */
   embeddingModel: string | null;
+  /**
+   * With a metadata filter: the chunks of the matching documents, from the documents'
+   * chunk counts (a planning hint: exact scan or index walk). Null without a filter.
+   */
+  filteredChunkCount: number | null;
 }
 
 /** One bot's index as of one moment: every read below sees the same committed state. */
@@ -387,25 +425,37 @@ export interface RetrievalSnapshot {
  * transaction on one connection, so a re-index that commits meanwhile (the worker swaps a
  * document's chunks in one transaction) is seen wholly or not at all, by both legs and by
  * the detail lookup alike. The first statement applies the transaction's settings (JIT
- * off, the HNSW walk's) and reads the bot's index info in the same round trip.
+ * off, the HNSW walk's) and reads the bot's index info in the same round trip. With a
+ * `filter`, both legs search only chunks of the bot's documents whose metadata match.
  */
 export async function retrievalSnapshot<T>(
   db: Database,
-  { botId, hnsw }: { botId: string; hnsw: { limit: number; efSearch: number; maxScanTuples: number } },
+  {
+    botId,
+    hnsw,
+    filter,
+  }: { botId: string; hnsw: { limit: number; efSearch: number; maxScanTuples: number }; filter?: MetadataFilter },
   read: (snapshot: RetrievalSnapshot) => Promise<T>,
 ): Promise<T> {
   return db.transaction(
     async (tx) => {
-      const [row] = await tx.execute<{ chunk_count: string | null; embedding_model: string | null; total: number }>(sql`
+      const [row] = await tx.execute<{
+        chunk_count: string | null;
+        embedding_model: string | null;
+        total: number;
+        filtered_chunk_count: number | null;
+      }>(sql`
         select ${hnswSettings(hnsw)},
                (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
                (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
-               (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total`);
+               (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total,
+               ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`);
+      const filteredChunkCount = row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count);
       return read({
-        info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null },
+        info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null, filteredChunkCount },
         totalChunksEstimate: Number(row?.total ?? 0),
-        nearest: (params) => nearestChunks(tx, { botId, ...params }),
-        bm25: (params) => bm25TopK(tx, { botId, ...params }),
+        nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
+        bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
         details: (ids) => getChunkDetails(tx, botId, ids),
       });
     },

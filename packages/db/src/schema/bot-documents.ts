@@ -4,6 +4,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   smallint,
   text,
@@ -12,6 +13,7 @@ import {
   varchar,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
+import type { DocumentMetadata } from "@docent/contracts/metadata";
 import { id, timestamps } from "./_columns";
 import { botDocumentChunks } from "./bot-document-chunks";
 import { botSources } from "./bot-sources";
@@ -66,12 +68,19 @@ export const botDocuments = pgTable(
      */
     outageDependency: varchar({ length: 16 }),
     processedAt: timestamp({ withTimezone: true }),
+    /**
+     * The document's own key/values (`documentMetadataSchema`: strings, numbers, string
+     * lists), set on upload, by API or in the admin; retrieval's metadata filters match it
+     * (queries/metadata-filter.ts). The GIN index serves the filters' containment tests.
+     */
+    metadata: jsonb().$type<DocumentMetadata>().default({}).notNull(),
     ...timestamps(),
   },
   (t) => [
     index().on(t.botId, t.sourceType, t.status),
     index().on(t.status, t.updatedAt),
     index().on(t.sourceId),
+    index("bot_documents_metadata_idx").using("gin", t.metadata.op("jsonb_path_ops")),
     check("bot_documents_progress_range", sql`${t.progress} between 0 and 100`),
   ],
 );

@@ -1,5 +1,6 @@
 import { relations, sql } from "drizzle-orm";
-import { boolean, check, integer, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, integer, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
+import type { MetadataFilter } from "@docent/contracts/metadata";
 import { timestamps } from "./_columns";
 import { bots } from "./bots";
 import { widgetPosition, widgetTheme } from "./enums";
@@ -24,6 +25,11 @@ export const widgetConfigurations = pgTable(
     height: integer().default(560).notNull(),
     showSources: boolean().default(true).notNull(),
     avatarUrl: text(),
+    /**
+     * A fixed metadata filter (`metadataFilterSchema`) over the documents the widget's
+     * answers may use: ANDed with nothing else, never set by visitors. Null: every document.
+     */
+    metadataFilter: jsonb().$type<MetadataFilter>(),
     ...timestamps(),
   },
   (t) => [

@@ -583,7 +583,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change colours, texts, position, size, theme or source display */
+        /** Change colours, texts, position, size, theme, source display or the fixed metadata filter */
         patch: operations["updateWidgetConfig"];
         trace?: never;
     };
@@ -884,7 +884,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file (multipart/form-data, one `file` field); the type is decided from its bytes
-         * @description Accepted: PDF, DOCX, HTML, Markdown, plain text, CSV, JSON. Answers 201 with the PENDING document and queues its ingestion; 413 over the plan's file size, 415 for an unsupported type, 402 over a plan limit.
+         * @description Accepted: PDF, DOCX, HTML, Markdown, plain text, CSV, JSON. Answers 201 with the PENDING document and queues its ingestion; 413 over the plan's file size, 415 for an unsupported type, 402 over a plan limit. An optional `metadata` field, before the file, sets the document's metadata (a JSON object of strings, numbers and string lists).
          */
         post: operations["uploadDocument"];
         delete?: never;
@@ -979,7 +979,8 @@ export interface paths {
         delete: operations["deleteDocument"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Replace a document's metadata (retrieval filters see it at once; no re-index) */
+        patch: operations["updateDocument"];
         trace?: never;
     };
     "/v1/bots/{botId}/documents/{documentId}/download": {
@@ -1099,7 +1100,50 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        MetadataFilterNodeInput: {
+            eq?: {
+                key: string;
+                value: string | number;
+            };
+            in?: {
+                key: string;
+                values: (string | number)[];
+            };
+            range?: {
+                key: string;
+                gte?: number | string;
+                gt?: number | string;
+                lte?: number | string;
+                lt?: number | string;
+            };
+            and?: components["schemas"]["MetadataFilterNodeInput"][];
+            or?: components["schemas"]["MetadataFilterNodeInput"][];
+        };
+        /** @description Documents whose metadata match: {eq:{key,value}}, {in:{key,values}}, {range:{key,gte?,gt?,lte?,lt?}} (numbers numerically, strings byte-wise, so ISO-8601 dates in one format), {and:[...]}, {or:[...]}; exactly one operator per object. On a string list, eq and in match when the list holds the value. */
+        MetadataFilterInput: components["schemas"]["MetadataFilterNodeInput"];
+        MetadataFilterNode: {
+            eq?: {
+                key: string;
+                value: string | number;
+            };
+            in?: {
+                key: string;
+                values: (string | number)[];
+            };
+            range?: {
+                key: string;
+                gte?: number | string;
+                gt?: number | string;
+                lte?: number | string;
+                lt?: number | string;
+            };
+            and?: components["schemas"]["MetadataFilterNode"][];
+            or?: components["schemas"]["MetadataFilterNode"][];
+        };
+        /** @description Documents whose metadata match: {eq:{key,value}}, {in:{key,values}}, {range:{key,gte?,gt?,lte?,lt?}} (numbers numerically, strings byte-wise, so ISO-8601 dates in one format), {and:[...]}, {or:[...]}; exactly one operator per object. On a string list, eq and in match when the list holds the value. */
+        MetadataFilter: components["schemas"]["MetadataFilterNode"];
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -9128,6 +9172,8 @@ export interface operations {
                         height: number;
                         showSources: boolean;
                         avatarUrl: string | null;
+                        /** @description Fixed filter: the widget answers only from documents whose metadata match; visitors cannot change it. Null: every document. */
+                        metadataFilter: components["schemas"]["MetadataFilter"] | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };
@@ -9297,6 +9343,7 @@ export interface operations {
                     height?: number;
                     showSources?: boolean;
                     avatarUrl?: string | null;
+                    metadataFilter?: components["schemas"]["MetadataFilterInput"] | null;
                 };
             };
         };
@@ -9324,6 +9371,8 @@ export interface operations {
                         height: number;
                         showSources: boolean;
                         avatarUrl: string | null;
+                        /** @description Fixed filter: the widget answers only from documents whose metadata match; visitors cannot change it. Null: every document. */
+                        metadataFilter: components["schemas"]["MetadataFilter"] | null;
                         /** Format: date-time */
                         updatedAt: string;
                     };
@@ -13660,6 +13709,10 @@ export interface operations {
                             errorMessage: string | null;
                             /** @description Increases with every re-index. */
                             version: number;
+                            /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                            metadata: {
+                                [key: string]: string | number | string[];
+                            };
                             processedAt: string | null;
                             /** Format: date-time */
                             createdAt: string;
@@ -13844,6 +13897,10 @@ export interface operations {
                         errorMessage: string | null;
                         /** @description Increases with every re-index. */
                         version: number;
+                        /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                        metadata: {
+                            [key: string]: string | number | string[];
+                        };
                         processedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -14059,6 +14116,10 @@ export interface operations {
                     /** @description An absolute http(s) URL; fetched by the worker, never from a private address. */
                     url: string;
                     name?: string;
+                    /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                    metadata?: {
+                        [key: string]: string | number | string[];
+                    };
                 };
             };
         };
@@ -14092,6 +14153,10 @@ export interface operations {
                         errorMessage: string | null;
                         /** @description Increases with every re-index. */
                         version: number;
+                        /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                        metadata: {
+                            [key: string]: string | number | string[];
+                        };
                         processedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -14306,6 +14371,10 @@ export interface operations {
                 "application/json": {
                     name: string;
                     text: string;
+                    /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                    metadata?: {
+                        [key: string]: string | number | string[];
+                    };
                 };
             };
         };
@@ -14339,6 +14408,10 @@ export interface operations {
                         errorMessage: string | null;
                         /** @description Increases with every re-index. */
                         version: number;
+                        /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                        metadata: {
+                            [key: string]: string | number | string[];
+                        };
                         processedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -14940,6 +15013,10 @@ export interface operations {
                         errorMessage: string | null;
                         /** @description Increases with every re-index. */
                         version: number;
+                        /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                        metadata: {
+                            [key: string]: string | number | string[];
+                        };
                         processedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;
@@ -15237,6 +15314,241 @@ export interface operations {
             };
         };
     };
+    updateDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                    metadata: {
+                        [key: string]: string | number | string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        botId: string;
+                        /** @description Display name (the uploaded file's name without any path). */
+                        name: string;
+                        /** @enum {string} */
+                        sourceType: "FILE_UPLOAD" | "URL" | "MANUAL_TEXT" | "CSV_STRUCTURED" | "JSON_STRUCTURED" | "WEB_PAGE";
+                        mimeType: string | null;
+                        sizeBytes: number;
+                        sourceUrl: string | null;
+                        /** @description SHA-256 of the stored original. */
+                        contentHash: string | null;
+                        /** @enum {string} */
+                        status: "PENDING" | "PROCESSING" | "PROCESSED" | "FAILED";
+                        /** @description Current ingestion step while PENDING/PROCESSING, e.g. "queued", "embed". */
+                        stage: string | null;
+                        progress: number;
+                        chunkCount: number;
+                        errorMessage: string | null;
+                        /** @description Increases with every re-index. */
+                        version: number;
+                        /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                        metadata: {
+                            [key: string]: string | number | string[];
+                        };
+                        processedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
     downloadDocument: {
         parameters: {
             query?: never;
@@ -15425,6 +15737,10 @@ export interface operations {
                         errorMessage: string | null;
                         /** @description Increases with every re-index. */
                         version: number;
+                        /** @description Document metadata: keys (lower-case letters, digits, '_') to strings, numbers or lists of strings. */
+                        metadata: {
+                            [key: string]: string | number | string[];
+                        };
                         processedAt: string | null;
                         /** Format: date-time */
                         createdAt: string;

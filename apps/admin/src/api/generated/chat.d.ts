@@ -456,7 +456,50 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        MetadataFilterNodeInput: {
+            eq?: {
+                key: string;
+                value: string | number;
+            };
+            in?: {
+                key: string;
+                values: (string | number)[];
+            };
+            range?: {
+                key: string;
+                gte?: number | string;
+                gt?: number | string;
+                lte?: number | string;
+                lt?: number | string;
+            };
+            and?: components["schemas"]["MetadataFilterNodeInput"][];
+            or?: components["schemas"]["MetadataFilterNodeInput"][];
+        };
+        /** @description Documents whose metadata match: {eq:{key,value}}, {in:{key,values}}, {range:{key,gte?,gt?,lte?,lt?}} (numbers numerically, strings byte-wise, so ISO-8601 dates in one format), {and:[...]}, {or:[...]}; exactly one operator per object. On a string list, eq and in match when the list holds the value. */
+        MetadataFilterInput: components["schemas"]["MetadataFilterNodeInput"];
+        MetadataFilterNode: {
+            eq?: {
+                key: string;
+                value: string | number;
+            };
+            in?: {
+                key: string;
+                values: (string | number)[];
+            };
+            range?: {
+                key: string;
+                gte?: number | string;
+                gt?: number | string;
+                lte?: number | string;
+                lt?: number | string;
+            };
+            and?: components["schemas"]["MetadataFilterNode"][];
+            or?: components["schemas"]["MetadataFilterNode"][];
+        };
+        /** @description Documents whose metadata match: {eq:{key,value}}, {in:{key,values}}, {range:{key,gte?,gt?,lte?,lt?}} (numbers numerically, strings byte-wise, so ISO-8601 dates in one format), {and:[...]}, {or:[...]}; exactly one operator per object. On a string list, eq and in match when the list holds the value. */
+        MetadataFilter: components["schemas"]["MetadataFilterNode"];
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -680,6 +723,7 @@ export interface operations {
                     topK?: number;
                     minScore?: number;
                     rerank?: boolean;
+                    filter?: components["schemas"]["MetadataFilterInput"];
                 };
             };
         };
@@ -942,6 +986,7 @@ export interface operations {
                     /** @default false */
                     stream?: boolean;
                     sessionId?: string;
+                    filter?: components["schemas"]["MetadataFilterInput"];
                 };
             };
         };
@@ -6238,6 +6283,7 @@ export interface operations {
                         [key: string]: unknown;
                     }) | null;
                     user?: string;
+                    filter?: components["schemas"]["MetadataFilterInput"];
                 } & {
                     [key: string]: unknown;
                 };
@@ -6912,6 +6958,7 @@ export interface operations {
                     stream?: boolean;
                     /** Format: uri */
                     pageUrl?: string;
+                    filter?: components["schemas"]["MetadataFilterInput"];
                 };
             };
         };

@@ -1,6 +1,6 @@
 /** A bot's knowledge: upload files, add URLs or text, watch processing, re-index, delete, download. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Download, FileText, Globe, Link2, RefreshCw, Trash2, Type } from "lucide-react";
+import { Download, FileText, Globe, Link2, RefreshCw, Tag, Trash2, Type } from "lucide-react";
 import { type FormEvent, useState } from "react";
 import { api } from "../../api/client";
 import type { BotDocument } from "../../api/types";
@@ -14,6 +14,8 @@ import { Card } from "../../ui/layout";
 import { QueryState } from "../../ui/query-state";
 import { useToast } from "../../ui/toast";
 import { DocumentStatusBadge } from "../bots/status";
+import { METADATA_HINT, MetadataDialog } from "../metadata/metadata-dialog";
+import { metadataSummary, parseMetadata } from "../metadata/metadata-json";
 import { useBot } from "../bots/use-bot";
 import { stageLabel } from "./stages";
 import { UploadQueue } from "./upload-queue";
@@ -37,6 +39,7 @@ export function DocumentsPage() {
   const notify = useToast();
   const [textOpen, setTextOpen] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState<BotDocument | null>(null);
+  const [editMetadata, setEditMetadata] = useState<BotDocument | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: documentsKey(botId) });
 
   // A row's re-index is confirmed on the row itself (its status turns to Pending at
@@ -153,6 +156,11 @@ export function DocumentsPage() {
                             </span>
                             <span className="small subtle">{(doc.sourceType === "URL" || doc.sourceType === "WEB_PAGE") && doc.sourceUrl ? doc.sourceUrl : sourceLabel[doc.sourceType] ?? doc.sourceType}</span>
                             {doc.status === "FAILED" && doc.errorMessage && <span className="doc-error">{doc.errorMessage}</span>}
+                            {metadataSummary(doc.metadata) && (
+                              <span className="small muted truncate" data-testid="document-metadata" title={metadataSummary(doc.metadata)}>
+                                {metadataSummary(doc.metadata)}
+                              </span>
+                            )}
                           </div>
                         </div>
                       </td>
@@ -183,6 +191,15 @@ export function DocumentsPage() {
                               <Button
                                 size="sm"
                                 variant="ghost"
+                                iconOnly
+                                aria-label={`Edit metadata of ${doc.name}`}
+                                title="Metadata"
+                                icon={<Tag aria-hidden="true" />}
+                                onClick={() => setEditMetadata(doc)}
+                              />
+                              <Button
+                                size="sm"
+                                variant="ghost"
                                 iconOnly={doc.status !== "FAILED"}
                                 aria-label={`${doc.status === "FAILED" ? "Retry" : "Re-index"} ${doc.name}`}
                                 title={doc.status === "FAILED" ? "Retry" : "Re-index"}
@@ -206,6 +223,15 @@ export function DocumentsPage() {
         </QueryState>
       </Card>
       <AddTextDialog botId={botId} open={textOpen} onClose={() => setTextOpen(false)} onAdded={refresh} />
+      <MetadataDialog
+        botId={botId}
+        document={editMetadata}
+        onClose={() => setEditMetadata(null)}
+        onSaved={() => {
+          setAnnouncement(`Metadata of “${editMetadata?.name ?? ""}” saved`);
+          void refresh();
+        }}
+      />
       <Dialog
         open={!!confirmDelete}
         onClose={() => setConfirmDelete(null)}
@@ -261,11 +287,14 @@ function AddUrlForm({ botId, onAdded }: { botId: string; onAdded(): void }) {
 function AddTextDialog({ botId, open, onClose, onAdded }: { botId: string; open: boolean; onClose(): void; onAdded(): void }) {
   const [name, setName] = useState("");
   const [text, setText] = useState("");
+  const [metadataText, setMetadataText] = useState("");
+  const metadata = parseMetadata(metadataText);
   const add = useMutation({
-    mutationFn: () => api.documents.addText(botId, { name: name.trim(), text }),
+    mutationFn: () => api.documents.addText(botId, { name: name.trim(), text, ...(metadata.ok ? { metadata: metadata.value } : {}) }),
     onSuccess: () => {
       setName("");
       setText("");
+      setMetadataText("");
       onAdded();
       onClose();
     },
@@ -279,7 +308,7 @@ function AddTextDialog({ botId, open, onClose, onAdded }: { botId: string; open:
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" type="submit" form="add-text" loading={add.isPending} disabled={!name.trim() || !text.trim()}>
+          <Button variant="primary" type="submit" form="add-text" loading={add.isPending} disabled={!name.trim() || !text.trim() || !metadata.ok}>
             Add document
           </Button>
         </>
@@ -298,6 +327,9 @@ function AddTextDialog({ botId, open, onClose, onAdded }: { botId: string; open:
         </Field>
         <Field label="Text" hint="Plain text or Markdown. Headings are kept for citations.">
           <Textarea rows={12} value={text} onChange={(e) => setText(e.target.value)} required />
+        </Field>
+        <Field label="Metadata (optional)" hint={METADATA_HINT} error={metadata.ok ? undefined : metadata.error}>
+          <Textarea code rows={3} value={metadataText} onChange={(e) => setMetadataText(e.target.value)} spellCheck={false} placeholder='{"lang": "en"}' />
         </Field>
         <ErrorMessage error={add.error} />
       </form>

@@ -17,6 +17,7 @@ const doc = (id: string, extra: Partial<BotDocument> = {}): BotDocument => ({
   chunkCount: 0,
   errorMessage: null,
   version: 1,
+  metadata: {},
   processedAt: null,
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",

@@ -14,11 +14,12 @@ import { useWorkspace } from "../../app/session";
 import { schemaResolver } from "../../lib/schema-form";
 import { Button } from "../../ui/button";
 import { Alert, EmptyState, ErrorMessage, Loading } from "../../ui/feedback";
-import { Checkbox, Field, Input, Segmented } from "../../ui/form";
+import { Checkbox, Field, Input, Segmented, Textarea } from "../../ui/form";
 import { Card } from "../../ui/layout";
 import { useToast } from "../../ui/toast";
 import { botKey, useBot } from "../bots/use-bot";
 import { EvalCheck } from "../evals/eval-check";
+import { parseFilter } from "../metadata/metadata-json";
 import "./retrieval.css";
 
 const modes: { value: RetrievalMode; label: string }[] = [
@@ -164,11 +165,15 @@ function RetrievalSettings({ bot }: { bot: Bot }) {
 function TestPanel({ botId, defaultMode, topK, minScore }: { botId: string; defaultMode: RetrievalMode; topK: number; minScore: number }) {
   const [query, setQuery] = useState("");
   const [mode, setMode] = useState<RetrievalMode>(defaultMode);
+  const [filterText, setFilterText] = useState("");
+  const filter = parseFilter(filterText);
   useEffect(() => setMode(defaultMode), [defaultMode]);
-  const run = useMutation({ mutationFn: () => api.chat.retrieve(botId, { query: query.trim(), mode, topK, minScore }) });
+  const run = useMutation({
+    mutationFn: () => api.chat.retrieve(botId, { query: query.trim(), mode, topK, minScore, ...(filter.ok && filter.value ? { filter: filter.value } : {}) }),
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (query.trim()) run.mutate();
+    if (query.trim() && filter.ok) run.mutate();
   };
   return (
     <Card title="Test retrieval">
@@ -177,10 +182,13 @@ function TestPanel({ botId, defaultMode, topK, minScore }: { botId: string; defa
           <Field label="Question">
             <Input value={query} onChange={(e) => setQuery(e.target.value)} placeholder="How do I reset my password?" />
           </Field>
+          <Field label="Metadata filter (optional)" hint='Only documents whose metadata match, e.g. {"eq": {"key": "lang", "value": "en"}}.' error={filter.ok ? undefined : filter.error}>
+            <Textarea code rows={2} value={filterText} onChange={(e) => setFilterText(e.target.value)} spellCheck={false} />
+          </Field>
           <div className="row wrap">
             <Segmented<RetrievalMode> label="Mode to test" value={mode} options={modes} onChange={setMode} />
             <span className="spacer" />
-            <Button type="submit" variant="primary" icon={<Search aria-hidden="true" />} loading={run.isPending} disabled={!query.trim()}>
+            <Button type="submit" variant="primary" icon={<Search aria-hidden="true" />} loading={run.isPending} disabled={!query.trim() || !filter.ok}>
               Retrieve
             </Button>
           </div>

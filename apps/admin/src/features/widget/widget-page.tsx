@@ -17,6 +17,7 @@ import { Checkbox, Field, Input, Segmented, Select } from "../../ui/form";
 import { Card } from "../../ui/layout";
 import { useToast } from "../../ui/toast";
 import { useBot } from "../bots/use-bot";
+import { WidgetFilterCard } from "./widget-filter-card";
 import { WidgetPreview } from "./widget-preview";
 import "./widget.css";
 
@@ -57,6 +58,7 @@ export function WidgetPage() {
         <OriginsCard botRef={ref} canManage={canManage} />
         <EmbedCard publicId={bot.publicId} />
       </div>
+      <WidgetFilterCard botRef={ref} stored={widget.data.metadataFilter} canManage={canManage} />
     </div>
   );
 }
