@@ -100,8 +100,8 @@ async function pagesOf(sourceId: string) {
 }
 
 async function documentsOf(sourceId: string) {
-  const rows = await database.sql<{ id: string; url: string; status: string; sourceType: string; chunkCount: number; version: number }[]>`
-    select id, source_url as url, status, source_type as "sourceType", chunk_count as "chunkCount", version
+  const rows = await database.sql<{ id: string; url: string; status: string; sourceType: string; chunkCount: number; version: number; metadata: Record<string, unknown> }[]>`
+    select id, source_url as url, status, source_type as "sourceType", chunk_count as "chunkCount", version, metadata
       from bot_documents where source_id = ${sourceId}`;
   return new Map(rows.map((r) => [new URL(r.url).pathname, r]));
 }
@@ -134,6 +134,9 @@ describe("a website source", () => {
     expect(alpha).not.toContain("NavigationMenuText");
     expect(alpha).not.toContain("FooterBoilerplateText");
     expect(first).toMatchObject({ added: 8, changed: 0, unchanged: 0, removed: 0 });
+    // Each page's document inherits metadata that retrieval filters can match.
+    expect(docs.get("/a")!.metadata).toEqual({ source: `${site.origin}/`, path: "/a", lang: "en" });
+    expect(docs.get("/b")!.metadata).toMatchObject({ path: "/b", updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
   });
 
   it("fetches a page once however many fragments link to it, and follows a redirect to its target", async () => {
@@ -187,6 +190,7 @@ describe("a website source", () => {
     const textsBefore = counts.texts;
     site.state.changingVersion = 2;
     site.state.goneExists = false;
+    await database.sql`update bot_documents set metadata = metadata || '{"team": "support"}'::jsonb where id = ${changing.id}`;
 
     const second = await crawl(source.id, 2);
     expect(second).toMatchObject({ status: "completed", changed: 1, added: 0, removed: 1 });
@@ -202,6 +206,8 @@ describe("a website source", () => {
     expect(chunksLeft!.n).toBe(0);
     expect(after.get("/changing")).toMatchObject({ id: changing.id, status: "PROCESSED", version: changing.version + 1 });
     expect(await textOf(changing.id)).toContain("Changing page version 2");
+    // A re-indexed page keeps the keys an admin added and refreshes its inherited ones.
+    expect(after.get("/changing")!.metadata).toMatchObject({ path: "/changing", team: "support" });
     expect(await textOf(changing.id)).not.toContain("Changing page version 1");
     // Only the changed page's chunks were embedded (unchanged chunks of it are reused too).
     expect(counts.texts - textsBefore).toBeGreaterThan(0);

@@ -17,6 +17,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { Logger } from "@docent/config/logger";
+import type { DocumentMetadata } from "@docent/contracts/metadata";
 import type { Database } from "@docent/db/client";
 import { insertDocument, markDocumentDeleted, purgeDeletedDocument } from "@docent/db/queries/documents";
 import {
@@ -337,7 +338,10 @@ class Crawl {
       return links;
     }
     const html = Buffer.from(page.mainHtml, "utf8");
-    const documentId = known?.documentId ? await this.reindex(known.documentId, html, page.contentHash, page.title) : await this.add(pageUrl, html, page.contentHash, page.title);
+    const metadata = pageMetadata(this.source.url, pageUrl, page.lang, validators.lastModified);
+    const documentId = known?.documentId
+      ? await this.reindex(known.documentId, html, page.contentHash, page.title, metadata)
+      : await this.add(pageUrl, html, page.contentHash, page.title, metadata);
     if (typeof documentId !== "string") {
       await this.skip(at, known, documentId.reason);
       return links;
@@ -347,7 +351,7 @@ class Crawl {
     return links;
   }
 
-  private async add(pageUrl: string, html: Buffer, contentHash: string, title: string): Promise<string | { reason: string }> {
+  private async add(pageUrl: string, html: Buffer, contentHash: string, title: string, metadata: DocumentMetadata): Promise<string | { reason: string }> {
     const documentId = randomUUID();
     const storageKey = documentStorageKey(this.workspaceId, this.source.botId, documentId);
     await this.deps.storage.put(storageKey, html, { contentType: "text/html; charset=utf-8" });
@@ -373,6 +377,7 @@ class Crawl {
         sizeBytes: html.length,
         storageKey,
         sourceUrl: pageUrl,
+        metadata,
         contentHash,
         status: "PENDING",
         stage: "queued",
@@ -388,12 +393,12 @@ class Crawl {
     return documentId;
   }
 
-  private async reindex(documentId: string, html: Buffer, contentHash: string, title: string): Promise<string | { reason: string }> {
+  private async reindex(documentId: string, html: Buffer, contentHash: string, title: string, metadata: DocumentMetadata): Promise<string | { reason: string }> {
     const breach = await findLimitBreach(this.deps.db, { workspaceId: this.workspaceId, limit: "processingJobsPerMonth" });
     if (breach) return { reason: breach.message };
     const storageKey = documentStorageKey(this.workspaceId, this.source.botId, documentId);
     await this.deps.storage.put(storageKey, html, { contentType: "text/html; charset=utf-8" });
-    const row = await replacePageContent(this.deps.db, { documentId, storageKey, sizeBytes: html.length, contentHash, name: title.slice(0, 255) });
+    const row = await replacePageContent(this.deps.db, { documentId, storageKey, sizeBytes: html.length, contentHash, name: title.slice(0, 255), metadata });
     if (!row) {
       await this.deps.storage.delete(storageKey).catch(() => {});
       return { reason: "The page's document was deleted during the crawl." };
@@ -527,4 +532,18 @@ function pageValues(page: SourcePageRow): Partial<SourcePageValues> {
 function charsetOf(contentType: string | null): string | undefined {
   const match = /charset=["']?([\w-]+)/i.exec(contentType ?? "");
   return match?.[1];
+}
+
+/**
+ * What a page's document inherits from its source, as document metadata that retrieval
+ * filters can match: `source` (the source's start URL or sitemap), `path`, and, when the
+ * page says, `lang` (its <html lang>) and `updated_at` (its Last-Modified, as ISO 8601, so
+ * `range` filters compare dates). Keys an admin sets on the document are kept beside them.
+ */
+export function pageMetadata(sourceUrl: string, pageUrl: string, lang: string | null | undefined, lastModified: string | null | undefined): DocumentMetadata {
+  const metadata: DocumentMetadata = { source: sourceUrl.slice(0, 1000), path: new URL(pageUrl).pathname.slice(0, 1000) };
+  if (lang) metadata.lang = lang.slice(0, 64);
+  const updated = lastModified ? new Date(lastModified) : null;
+  if (updated && !Number.isNaN(updated.getTime())) metadata.updated_at = updated.toISOString();
+  return metadata;
 }

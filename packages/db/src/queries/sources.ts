@@ -4,6 +4,7 @@
  * (source_type WEB_PAGE) and goes through the documents' own re-index and delete paths.
  */
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { DocumentMetadata } from "@docent/contracts/metadata";
 import type { Executor } from "../client";
 import { botDocuments, botSourcePages, botSourceRuns, botSources, bots } from "../schema";
 import { notDeleted } from "./document-deletions";
@@ -234,7 +235,7 @@ export async function listStaleCrawls(db: Executor, staleAfterMs: number): Promi
  */
 export async function replacePageContent(
   db: Executor,
-  params: { documentId: string; storageKey: string; sizeBytes: number; contentHash: string; name: string },
+  params: { documentId: string; storageKey: string; sizeBytes: number; contentHash: string; name: string; metadata: DocumentMetadata },
 ): Promise<{ id: string; botId: string; version: number; previousStorageKey: string | null } | undefined> {
   return db.transaction(async (tx) => {
     const [before] = await tx
@@ -250,6 +251,8 @@ export async function replacePageContent(
         sizeBytes: params.sizeBytes,
         contentHash: params.contentHash,
         name: params.name,
+        // The page's inherited keys are refreshed; keys an admin set on the document stay.
+        metadata: sql`${botDocuments.metadata} || ${JSON.stringify(params.metadata)}::jsonb`,
         version: sql`case when ${botDocuments.status} = 'PENDING' then ${botDocuments.version} else ${botDocuments.version} + 1 end`,
         status: "PENDING",
         stage: "queued",
