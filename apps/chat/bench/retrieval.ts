@@ -27,7 +27,7 @@ import * as s from "@docent/db/schema";
 import { createRetrievalService } from "../src/retrieval/service";
 import { mulberry32 } from "./random";
 import { machine, table, writeSection } from "./report";
-import { createScratchDatabase } from "./scratch-db";
+import { createScratchDatabase, dropPostingsKey } from "./scratch-db";
 
 const args = parseArgs({
   options: {
@@ -162,9 +162,7 @@ async function main() {
     const hnswDefinition = hnsw!.def;
     const hnswParams = /WITH \((.*)\)/.exec(hnswDefinition)?.[1]?.replaceAll("'", "") ?? "defaults";
     await scratch.sql`drop index if exists bot_document_chunks_embedding_hnsw`;
-    const [postingsKey] = await scratch.sql<{ def: string }[]>`
-      select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'bot_chunk_postings_pkey'`;
-    await scratch.sql`alter table bot_chunk_postings drop constraint bot_chunk_postings_pkey`;
+    const restorePostingsKey = await dropPostingsKey(scratch.sql);
     const loadStart = performance.now();
     const total = N + SMALL;
     // The small bot's rows are spread through the table, as a tenant's rows would be.
@@ -190,9 +188,8 @@ async function main() {
     await scratch.sql.unsafe("set max_parallel_maintenance_workers = 2");
     await scratch.sql.unsafe(hnswDefinition);
     const hnswMs = performance.now() - indexStart;
-    await scratch.sql.unsafe(`alter table bot_chunk_postings add constraint bot_chunk_postings_pkey ${postingsKey!.def}`);
+    await restorePostingsKey();
     await scratch.sql`vacuum analyze bot_document_chunks`;
-    await scratch.sql`vacuum analyze bot_chunk_postings`;
     console.log(`HNSW (${hnswParams}) built in ${(hnswMs / 1000).toFixed(0)} s`);
 
     const queryVectors = Array.from({ length: Q }, sample);

@@ -25,7 +25,7 @@ import { newApiKey } from "@docent/service-kit/crypto/tokens";
 import { type BenchChatServer, startChatServer } from "./chat-server";
 import { mulberry32 } from "./random";
 import { machine, table, writeSection } from "./report";
-import { createScratchDatabase } from "./scratch-db";
+import { createScratchDatabase, dropPostingsKey } from "./scratch-db";
 import { defaultSquadPath, type Squad } from "./squad";
 
 const args = parseArgs({
@@ -113,9 +113,8 @@ async function main() {
 
     // Bulk load as an operator would: indexes dropped, COPY, indexes rebuilt as migrated.
     const [hnsw] = await scratch.sql<{ def: string }[]>`select pg_get_indexdef('bot_document_chunks_embedding_hnsw'::regclass) as def`;
-    const [postingsKey] = await scratch.sql<{ def: string }[]>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'bot_chunk_postings_pkey'`;
     await scratch.sql`drop index bot_document_chunks_embedding_hnsw`;
-    await scratch.sql`alter table bot_chunk_postings drop constraint bot_chunk_postings_pkey`;
+    const restorePostingsKey = await dropPostingsKey(scratch.sql);
     const embedder = createLocalEmbedder();
     const loadStart = performance.now();
     let chunkWords = 0;
@@ -141,9 +140,8 @@ async function main() {
     await scratch.sql.unsafe("set maintenance_work_mem = '1GB'");
     await scratch.sql.unsafe("set max_parallel_maintenance_workers = 2");
     await scratch.sql.unsafe(hnsw!.def);
-    await scratch.sql.unsafe(`alter table bot_chunk_postings add constraint bot_chunk_postings_pkey ${postingsKey!.def}`);
+    await restorePostingsKey();
     await scratch.sql`vacuum analyze bot_document_chunks`;
-    await scratch.sql`vacuum analyze bot_chunk_postings`;
     const indexS = (performance.now() - indexStart) / 1000;
     console.log(`loaded ${N} chunks in ${loadS.toFixed(0)} s, indexes in ${indexS.toFixed(0)} s`);
 

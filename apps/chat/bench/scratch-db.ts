@@ -25,3 +25,18 @@ export async function createScratchDatabase(serverUrl: string, label: string): P
     },
   };
 }
+
+/**
+ * Bulk load as an operator would: drops the BM25 postings' primary key (migration 0017)
+ * before a COPY into the chunks and returns the step that rebuilds it exactly as migrated
+ * (then vacuums the postings, so their scans are index-only).
+ */
+export async function dropPostingsKey(sql: postgres.Sql): Promise<() => Promise<void>> {
+  const [key] = await sql<{ def: string }[]>`
+    select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'bot_chunk_postings_pkey'`;
+  await sql`alter table bot_chunk_postings drop constraint bot_chunk_postings_pkey`;
+  return async () => {
+    await sql.unsafe(`alter table bot_chunk_postings add constraint bot_chunk_postings_pkey ${key!.def}`);
+    await sql`vacuum analyze bot_chunk_postings`;
+  };
+}

@@ -130,7 +130,10 @@ export interface KeywordSearchParams {
    * only looked up for the best candidates.
    */
   accumulatePostings?: number;
-  /** Filled with how many passes answered (1: the bounded pass sufficed; 2: every term was accumulated). */
+  /**
+   * Filled with how many passes answered: 1, the first pass's bound sufficed; 2, a second
+   * pass accumulated the terms MaxScore's split at the first pass's threshold asks for.
+   */
   report?: { passes: number };
   /**
    * Only chunks of the bot's documents whose metadata match: the postings carry the
