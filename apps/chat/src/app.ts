@@ -20,6 +20,9 @@ import type { EvalQueue } from "@docent/queue/evals";
 import type { Redis } from "ioredis";
 import { createChatService } from "./answer/service";
 import { createFeedbackService } from "./answer/feedback";
+import { createCuratedMatcher } from "./answer/curated";
+import { createCuratedService } from "./curated/service";
+import { curatedRoutes } from "./routes/curated";
 import type { ChatEnv } from "./env";
 import { createChatMetrics } from "./metrics";
 import { createBotAuthorizer } from "./http/auth";
@@ -140,6 +143,7 @@ export async function buildApp(options: BuildAppOptions) {
     logger: logger.child({ component: "answer" }),
     maxTokensCap: env.LLM_MAX_TOKENS,
     support: { minSupport: env.CHAT_MIN_SUPPORT, minSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY },
+    curated: createCuratedMatcher({ db, embedderFor, logger: logger.child({ component: "curated" }) }),
   }));
   const deps: AppDeps = {
     env,
@@ -149,6 +153,7 @@ export async function buildApp(options: BuildAppOptions) {
     search,
     chat,
     feedback: createFeedbackService({ db }),
+    curated: createCuratedService({ db, embedderFor }),
     limiter: createLimiter(redis, env.CHAT_REDIS_PREFIX),
     authorizeBot: createBotAuthorizer(db),
     evals: createEvalService({ db, queue: options.evalQueue ?? null, maxQuestions: env.EVAL_MAX_QUESTIONS, responderFor }),
@@ -206,6 +211,7 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(conversationRoutes(deps));
   await app.register(analyticsRoutes(deps));
   await app.register(feedbackRoutes(deps));
+  await app.register(curatedRoutes(deps));
   await app.register(mcpRoutes(deps));
   await app.register(evalRoutes(deps));
   if (options.evalWorker) {

@@ -3,6 +3,7 @@ import type { DbHandle } from "@docent/db/client";
 import type { ChatService } from "../answer/service";
 import type { FeedbackService } from "../answer/feedback";
 import type { ChatEnv } from "../env";
+import type { CuratedService } from "../curated/service";
 import type { EvalService } from "../evals/service";
 import type { AuthorizeBot } from "../http/auth";
 import type { Limiter } from "../http/rate-limit";
@@ -20,6 +21,7 @@ export interface AppDeps {
   search: SearchService;
   chat: ChatService;
   feedback: FeedbackService;
+  curated: CuratedService;
   limiter: Limiter;
   authorizeBot: AuthorizeBot;
   evals: EvalService;

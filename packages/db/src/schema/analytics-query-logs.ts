@@ -1,9 +1,10 @@
 import { relations } from "drizzle-orm";
-import { index, integer, pgTable, real, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, real, text, timestamp, uuid, varchar, vector } from "drizzle-orm/pg-core";
 import { createdAt, id } from "./_columns";
 import { analyticsFeedback } from "./analytics-feedback";
 import { bots } from "./bots";
 import { conversations } from "./conversations";
+import { curatedAnswers } from "./curated-answers";
 import { conversationChannel, modelProvider, queryKind } from "./enums";
 import { messages } from "./messages";
 import { users } from "./users";
@@ -33,6 +34,17 @@ export const analyticsQueryLogs = pgTable(
     sourceDocumentsCount: integer().default(0).notNull(),
     /** Best retrieval score of the question; low values flag questions with no good source. */
     topScore: real(),
+    /**
+     * The question's embedding as the answer path computed it (null when it embedded
+     * nothing, e.g. keyword mode with no curated answers); the unanswered-questions inbox
+     * groups questions by it. `questionEmbeddingModel` says which embedder made it.
+     */
+    questionEmbedding: vector({ dimensions: 768 }),
+    questionEmbeddingModel: varchar({ length: 200 }),
+    /** The curated answer that answered instead of retrieval (null: a generated answer). */
+    curatedAnswerId: uuid().references(() => curatedAnswers.id, { onDelete: "set null" }),
+    /** When an admin marked the question handled in the inbox (null: still open). */
+    handledAt: timestamp({ withTimezone: true }),
     inputTokens: integer(),
     outputTokens: integer(),
     createdAt: createdAt(),

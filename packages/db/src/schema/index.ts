@@ -31,3 +31,4 @@ export * from "./document-retrieval-stats";
 export * from "./bot-search-stats";
 export * from "./eval-sets";
 export * from "./eval-runs";
+export * from "./curated-answers";
