@@ -9,11 +9,13 @@ import { type WidgetConfig, defaultWidgetConfig, resolveConfig } from "./config"
 import { streamAnswer } from "./conversation";
 import { errorNotice, fillAssistant, messageNode, pendingAnswer } from "./messages";
 import { renderText } from "./render-text";
-import { type Transport, fetchWidgetConfig, widgetTransport } from "./service";
+import { starsNode } from "./rating";
+import { type Rater, type Transport, fetchWidgetConfig, widgetRater, widgetTransport } from "./service";
+import type { StoredMessage } from "./storage";
 import { VisitorStore, defaultStorage } from "./storage";
 import { applyAppearance, buildView, scrollToEnd, showPanel } from "./view";
 
-export type { ChatRequest, Transport } from "./service";
+export type { ChatRequest, Rater, Transport } from "./service";
 
 export interface MountOptions {
   publicId: string;
@@ -27,6 +29,8 @@ export interface MountOptions {
   config?: unknown;
   startOpen?: boolean;
   transport?: Transport;
+  /** Sends star ratings (the widget endpoint by default; the admin preview swaps in its own). */
+  rater?: Rater;
   storage?: Storage | null;
 }
 
@@ -43,6 +47,7 @@ export function mountWidget(options: MountOptions): WidgetController {
   const { panel, log, form, input, send, launcher, closeBtn, resetBtn } = view;
   const store = new VisitorStore(options.publicId, options.storage === undefined ? defaultStorage() : options.storage);
   const transport = options.transport ?? widgetTransport(options.apiBase, options.publicId);
+  const rater = options.rater ?? widgetRater(options.apiBase, options.publicId);
   let config: WidgetConfig = options.config !== undefined ? resolveConfig(options.config) : defaultWidgetConfig;
   /** Why the widget cannot be used here (the site is not allowed, the service is unreachable). */
   let unavailable: string | null = null;
@@ -57,11 +62,34 @@ export function mountWidget(options: MountOptions): WidgetController {
   function renderLog(): void {
     log.replaceChildren();
     if (config.initialGreeting) log.appendChild(messageNode({ role: "assistant", text: config.initialGreeting }, config.showSources));
-    for (const m of store.state.messages) log.appendChild(messageNode(m, config.showSources));
+    for (const m of store.state.messages) log.appendChild(withStars(messageNode(m, config.showSources), m));
     if (unavailable) log.appendChild(errorNotice(unavailable));
     input.disabled = !!unavailable;
     send.disabled = !!unavailable || busy;
     scrollToEnd(log);
+  }
+
+  /** Adds the stars under a stored answer when the bot offers them. */
+  function withStars(node: HTMLElement, message: StoredMessage): HTMLElement {
+    if (!config.offerStars || message.role !== "assistant" || !message.messageId) return node;
+    const messageId = message.messageId;
+    node.appendChild(
+      starsNode({
+        stars: message.stars,
+        rate: async (stars, comment) => {
+          try {
+            const response = await rater({ messageId, visitorId: store.state.visitorId, stars, ...(comment ? { comment } : {}) });
+            if (!response.ok) return false;
+            message.stars = stars;
+            store.save();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      }),
+    );
+    return node;
   }
 
   const setOpen = (open: boolean) => showPanel(view, open, config.headerText);
@@ -78,7 +106,7 @@ export function mountWidget(options: MountOptions): WidgetController {
 
     const controller = new AbortController();
     abort = controller;
-    const { text, citations, failed } = await streamAnswer(question, {
+    const { text, citations, messageId, failed } = await streamAnswer(question, {
       transport,
       store,
       signal: controller.signal,
@@ -102,7 +130,9 @@ export function mountWidget(options: MountOptions): WidgetController {
       log.appendChild(errorNotice(failed));
     } else {
       fillAssistant(answer, text || "…", citations, config.showSources);
-      store.state.messages.push({ role: "assistant", text, citations });
+      const stored: StoredMessage = { role: "assistant", text, citations, ...(messageId ? { messageId } : {}) };
+      store.state.messages.push(stored);
+      withStars(answer, stored);
     }
     store.save();
     scrollToEnd(log);
