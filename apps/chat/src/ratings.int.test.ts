@@ -58,8 +58,9 @@ describe("star ratings from API callers", () => {
     const first = await rate(answers[0]!, { stars: 4, comment: "Helpful" });
     expect(first.statusCode).toBe(200);
     expect(first.json()).toMatchObject({ stars: 4, rating: null, comment: "Helpful" });
-    const thumbs = await rate(answers[0]!, { rating: -1 });
-    expect(thumbs.json()).toMatchObject({ stars: 4, rating: -1, comment: "Helpful" });
+    // Thumbs leave the stars alone; the comment is the latest call's, as it was before stars.
+    const thumbs = await rate(answers[0]!, { rating: -1, comment: "Wrong after all" });
+    expect(thumbs.json()).toMatchObject({ stars: 4, rating: -1, comment: "Wrong after all" });
     const both = await rate(answers[1]!, { rating: 1, stars: 5, comment: null });
     expect(both.json()).toMatchObject({ stars: 5, rating: 1, comment: null });
     expect((await rate(answers[2]!, { stars: 2 })).statusCode).toBe(200);

@@ -149,7 +149,7 @@ describe("mountWidget", () => {
 
   it("offers 1-5 stars under answers only when the bot enables it, sends the visitor's rating and comment, and remembers it", async () => {
     const transport = vi.fn(async () => sse(["start", start("c1")], ["token", { text: "Seven years." }], ["done", done("c1", "Seven years.")]));
-    const rater = vi.fn(async () => new Response(JSON.stringify({}), { status: 200 }));
+    const rater = vi.fn(async () => true);
     const storage = new MemoryStorage() as unknown as Storage;
     const ask = async (w: ReturnType<typeof mountWidget>) => {
       w.shadowRoot.querySelector("textarea")!.value = "warranty?";
@@ -185,7 +185,7 @@ describe("mountWidget", () => {
 
   it("keeps the previous stars and says so when the rating cannot be sent", async () => {
     const transport = vi.fn(async () => sse(["start", start("c1")], ["done", done("c1", "Seven years.")]));
-    const rater = vi.fn(async () => new Response("{}", { status: 404 }));
+    const rater = vi.fn(async () => false);
     const w = mountWidget({ publicId: "b", apiBase: "https://x/chat", config: { offerStars: true }, transport, rater, storage: null, startOpen: true });
     w.shadowRoot.querySelector("textarea")!.value = "q?";
     w.shadowRoot.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));

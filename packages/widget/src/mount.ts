@@ -78,8 +78,7 @@ export function mountWidget(options: MountOptions): WidgetController {
         stars: message.stars,
         rate: async (stars, comment) => {
           try {
-            const response = await rater({ messageId, visitorId: store.state.visitorId, stars, ...(comment ? { comment } : {}) });
-            if (!response.ok) return false;
+            if (!(await rater({ messageId, visitorId: store.state.visitorId, stars, ...(comment ? { comment } : {}) }))) return false;
             message.stars = stars;
             store.save();
             return true;

@@ -28,8 +28,11 @@ export function widgetTransport(apiBase: string, publicId: string): Transport {
     });
 }
 
-/** Rates an answer with 1-5 stars and an optional comment; the admin preview swaps in its own. */
-export type Rater = (rating: { messageId: string; visitorId: string; stars: number; comment?: string }) => Promise<Response>;
+/**
+ * Rates an answer with 1-5 stars and an optional comment; resolves whether the service
+ * stored it (false, or a rejection, when it did not). The admin preview swaps in its own.
+ */
+export type Rater = (rating: { messageId: string; visitorId: string; stars: number; comment?: string }) => Promise<boolean>;
 
 export function widgetRater(apiBase: string, publicId: string): Rater {
   return ({ messageId, visitorId, stars, comment }) =>
@@ -38,7 +41,7 @@ export function widgetRater(apiBase: string, publicId: string): Rater {
       headers: { "content-type": "application/json", accept: "application/json" },
       credentials: "omit",
       body: JSON.stringify({ visitorId, stars, ...(comment ? { comment } : {}) }),
-    });
+    }).then((response) => response.ok);
 }
 
 /** The bot's appearance, or why the widget cannot be used here (a message to show). */

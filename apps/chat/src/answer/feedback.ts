@@ -15,7 +15,7 @@ export function createFeedbackService({ db }: { db: Database }) {
     return found;
   }
 
-  /** Sets what `input` gives; a thumbs-only call keeps earlier stars and the other way round. */
+  /** Sets what `input` gives; a thumbs-only call keeps earlier stars and the other way round; the comment is always the call's. */
   async function save(messageId: string, input: { rating?: 1 | -1; stars?: number; comment?: string | null }) {
     const log = await getQueryLogByMessage(db, messageId);
     if (!log) throw new NotFoundError("Message");
@@ -23,7 +23,7 @@ export function createFeedbackService({ db }: { db: Database }) {
       queryLogId: log.id,
       ...(input.rating !== undefined ? { rating: input.rating } : {}),
       ...(input.stars !== undefined ? { stars: input.stars } : {}),
-      ...(input.comment !== undefined ? { comment: input.comment || null } : {}),
+      comment: input.comment || null,
     });
     return { messageId, rating: saved.rating, stars: saved.stars, comment: saved.comment, updatedAt: saved.updatedAt };
   }

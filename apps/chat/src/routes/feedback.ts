@@ -11,7 +11,7 @@ export const feedbackRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (a
       schema: {
         operationId: "rateAnswer",
         summary:
-          "Rate an answer: thumbs (rating 1 or -1) and/or stars (1-5), with an optional comment; a later call replaces what it gives",
+          "Rate an answer: thumbs (rating 1 or -1) and/or stars (1-5), with an optional comment; a later call replaces the value it gives and the comment",
         params: messageParamsSchema,
         body: feedbackBodySchema,
         response: { 200: feedbackResponseSchema },

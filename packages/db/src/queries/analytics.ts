@@ -28,7 +28,8 @@ export async function getQueryLogByMessage(db: Executor, messageId: string): Pro
 /**
  * One feedback row per answer; a second call edits it. Thumbs (`rating`) and `stars` are
  * set independently: a call without one keeps the other's stored value. The comment is
- * replaced when the call gives one (or null), kept when it gives none (undefined).
+ * the call's (null when it gives none), as before stars existed: a later rating replaces
+ * the comment too.
  */
 export async function upsertFeedback(
   db: Executor,
@@ -37,7 +38,7 @@ export async function upsertFeedback(
   const set: Partial<typeof analyticsFeedback.$inferInsert> = { updatedAt: new Date() };
   if (input.rating !== undefined) set.rating = input.rating;
   if (input.stars !== undefined) set.stars = input.stars;
-  if (input.comment !== undefined) set.comment = input.comment;
+  set.comment = input.comment ?? null;
   const [row] = await db
     .insert(analyticsFeedback)
     .values({

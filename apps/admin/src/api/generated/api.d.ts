@@ -6908,6 +6908,8 @@ export interface operations {
                                 refusalText: string;
                                 /** @default 1500 */
                                 historyTokenBudget: number;
+                                /** @default 0.6 */
+                                curatedThreshold: number;
                             };
                             activePromptId: string | null;
                             /** @enum {string} */
@@ -7113,6 +7115,8 @@ export interface operations {
                         strict?: boolean;
                         refusalText?: string;
                         historyTokenBudget?: number;
+                        /** @description Cosine similarity (0-1) a question needs with a curated answer's question to get that answer. */
+                        curatedThreshold?: number;
                     };
                     /** @enum {string} */
                     language?: "simple" | "arabic" | "armenian" | "basque" | "catalan" | "danish" | "dutch" | "english" | "finnish" | "french" | "german" | "greek" | "hindi" | "hungarian" | "indonesian" | "irish" | "italian" | "lithuanian" | "nepali" | "norwegian" | "portuguese" | "romanian" | "russian" | "serbian" | "spanish" | "swedish" | "tamil" | "turkish" | "yiddish";
@@ -7203,6 +7207,8 @@ export interface operations {
                             refusalText: string;
                             /** @default 1500 */
                             historyTokenBudget: number;
+                            /** @default 0.6 */
+                            curatedThreshold: number;
                         };
                         activePromptId: string | null;
                         /** @enum {string} */
@@ -7503,6 +7509,8 @@ export interface operations {
                             refusalText: string;
                             /** @default 1500 */
                             historyTokenBudget: number;
+                            /** @default 0.6 */
+                            curatedThreshold: number;
                         };
                         activePromptId: string | null;
                         /** @enum {string} */
@@ -7856,6 +7864,8 @@ export interface operations {
                         strict?: boolean;
                         refusalText?: string;
                         historyTokenBudget?: number;
+                        /** @description Cosine similarity (0-1) a question needs with a curated answer's question to get that answer. */
+                        curatedThreshold?: number;
                     };
                     /** @enum {string} */
                     language?: "simple" | "arabic" | "armenian" | "basque" | "catalan" | "danish" | "dutch" | "english" | "finnish" | "french" | "german" | "greek" | "hindi" | "hungarian" | "indonesian" | "irish" | "italian" | "lithuanian" | "nepali" | "norwegian" | "portuguese" | "romanian" | "russian" | "serbian" | "spanish" | "swedish" | "tamil" | "turkish" | "yiddish";
@@ -7948,6 +7958,8 @@ export interface operations {
                             refusalText: string;
                             /** @default 1500 */
                             historyTokenBudget: number;
+                            /** @default 0.6 */
+                            curatedThreshold: number;
                         };
                         activePromptId: string | null;
                         /** @enum {string} */
@@ -9171,6 +9183,8 @@ export interface operations {
                         width: number;
                         height: number;
                         showSources: boolean;
+                        /** @description Offer visitors 1-5 stars and a comment under answers, besides thumbs. */
+                        offerStars: boolean;
                         avatarUrl: string | null;
                         /** @description Fixed filter: the widget answers only from documents whose metadata match; visitors cannot change it. Null: every document. */
                         metadataFilter: components["schemas"]["MetadataFilter"] | null;
@@ -9342,6 +9356,7 @@ export interface operations {
                     /** @description CSS pixels, 360-1000. */
                     height?: number;
                     showSources?: boolean;
+                    offerStars?: boolean;
                     avatarUrl?: string | null;
                     metadataFilter?: components["schemas"]["MetadataFilterInput"] | null;
                 };
@@ -9370,6 +9385,8 @@ export interface operations {
                         width: number;
                         height: number;
                         showSources: boolean;
+                        /** @description Offer visitors 1-5 stars and a comment under answers, besides thumbs. */
+                        offerStars: boolean;
                         avatarUrl: string | null;
                         /** @description Fixed filter: the widget answers only from documents whose metadata match; visitors cannot change it. Null: every document. */
                         metadataFilter: components["schemas"]["MetadataFilter"] | null;
