@@ -16,6 +16,7 @@ CREATE TABLE "curated_answers" (
 	CONSTRAINT "curated_answers_answer_length" CHECK (char_length("curated_answers"."answer") between 1 and 10000)
 );
 --> statement-breakpoint
+ALTER TABLE "bots" ALTER COLUMN "model_settings" SET DEFAULT '{"model":null,"temperature":0.2,"maxTokens":800,"strict":true,"refusalText":"I could not find that in my documents. Could you rephrase, or ask about something else?","historyTokenBudget":1500,"curatedThreshold":0.6}'::jsonb;--> statement-breakpoint
 ALTER TABLE "analytics_feedback" ALTER COLUMN "rating" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "widget_configurations" ADD COLUMN "offer_stars" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "analytics_query_logs" ADD COLUMN "question_embedding" vector(768);--> statement-breakpoint
