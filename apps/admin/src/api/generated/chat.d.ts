@@ -132,7 +132,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rate an answer: thumbs (rating 1 or -1) and/or stars (1-5), with an optional comment; a later call replaces what it gives */
+        /** Rate an answer: thumbs (rating 1 or -1) and/or stars (1-5), with an optional comment; a later call replaces the value it gives and the comment */
         post: operations["rateAnswer"];
         delete?: never;
         options?: never;
