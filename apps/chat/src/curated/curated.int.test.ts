@@ -80,6 +80,12 @@ describe("curated answers in the answer path", () => {
     const row = await app.inject({ method: "GET", url: `${base}/curated-answers/${curatedId}`, headers: auth });
     expect(row.json().hitCount).toBe(2);
     expect(row.json().lastHitAt).not.toBeNull();
+
+    // A curated answer cites no document, yet it is not a question "without a good source".
+    const today = new Date().toISOString().slice(0, 10);
+    const analytics = await app.inject({ method: "GET", url: `${base}/analytics?from=${today}&to=${today}`, headers: auth });
+    expect(analytics.json().totals.queries).toBe(2);
+    expect(analytics.json().unanswered).toEqual([]);
   });
 
   it("answers through the widget (streamed and not) and the OpenAI-compatible endpoint (streamed and not)", async () => {

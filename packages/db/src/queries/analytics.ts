@@ -220,7 +220,7 @@ export async function getBotAnalytics(db: Executor, params: BotAnalyticsParams):
         max(l.top_score) as top_score
       from ${analyticsQueryLogs} l
       where l.bot_id = ${params.botId} and l.created_at >= ${start}::timestamptz and l.created_at < ${end}::timestamptz
-        and l.kind = 'answer'
+        and l.kind = 'answer' and l.curated_answer_id is null
         and (l.source_documents_count = 0 or l.top_score is null or l.top_score < ${params.weakScore})
       group by lower(btrim(l.query_text))
       order by count desc, last_asked_at desc
