@@ -25,8 +25,6 @@ type Format = "csv" | "json";
 function flattenForCsv(r: ConversationExportRow) {
   return {
     ...r,
-    started_at: r.started_at.toISOString(),
-    created_at: r.created_at.toISOString(),
     citations: r.citations.length ? JSON.stringify(r.citations) : "",
   };
 }
@@ -35,10 +33,10 @@ function asJson(r: ConversationExportRow) {
   return {
     conversationId: r.conversation_id,
     channel: r.channel,
-    startedAt: r.started_at.toISOString(),
+    startedAt: r.started_at,
     messageId: r.message_id,
     role: r.role,
-    createdAt: r.created_at.toISOString(),
+    createdAt: r.created_at,
     content: r.content,
     topic: r.topic,
     feedback: r.feedback === null ? null : { rating: r.feedback, comment: r.feedback_comment },

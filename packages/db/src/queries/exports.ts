@@ -9,10 +9,11 @@ import type postgres from "postgres";
 export interface ConversationExportRow {
   conversation_id: string;
   channel: string;
-  started_at: Date;
+  /** ISO 8601, UTC. */
+  started_at: string;
   message_id: string;
   role: string;
-  created_at: Date;
+  created_at: string;
   content: string;
   /** The question's topic: on the answer's row (its query log) and on the question's. */
   topic: string | null;
@@ -33,6 +34,8 @@ export function dayRange({ from, to }: { from: string; to: string }) {
   return { start: `${from}T00:00:00Z`, end: new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() };
 }
 
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
 /** Batches of at most `batchRows` rows, oldest conversation first, messages in order. */
 export function streamConversationRows(
   sql: postgres.Sql,
@@ -40,8 +43,10 @@ export function streamConversationRows(
   batchRows: number,
 ): AsyncIterable<ConversationExportRow[]> {
   const { start, end } = dayRange(params);
+  const iso = (column: string) => sql.unsafe(`to_char(${column} at time zone 'UTC', ${ISO_UTC})`);
   return sql<ConversationExportRow[]>`
-    select c.id as conversation_id, c.channel, c.started_at, m.id as message_id, m.role, m.created_at, m.content,
+    select c.id as conversation_id, c.channel, ${iso("c.started_at")} as started_at, m.id as message_id, m.role,
+      ${iso("m.created_at")} as created_at, m.content,
       t.name as topic, f.rating as feedback, f.comment as feedback_comment,
       coalesce((
         select json_agg(json_build_object(
