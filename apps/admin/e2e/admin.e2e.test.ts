@@ -443,8 +443,8 @@ describe("admin app and widget in a browser", () => {
       await page.getByLabel("Description").fill("Warranty and registration of the blender");
       await page.getByLabel("Example questions").fill("How long is the blender warranty?\nHow do I register the blender?");
       await page.getByRole("button", { name: "Save topic" }).click();
-      await page.getByRole("cell", { name: "Warranty" }).waitFor();
-      await page.getByText(/Suggested topics/).waitFor();
+      await page.getByRole("cell", { name: "Warranty", exact: true }).waitFor();
+      await page.getByText("Suggested topics", { exact: true }).first().waitFor();
       expect(await page.locator(".alert").count()).toBe(0);
       await shot("10b-topics");
       await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/retrieval`);

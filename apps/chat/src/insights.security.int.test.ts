@@ -20,7 +20,7 @@ const globexKey = await createTestApiKey(db.db, globex.workspace.id, { scopes: [
 const topic = { name: "Billing", color: "#1a7f5a", description: "refunds and invoices", examples: ["How do I get a refund?"] };
 let acmeTopicId: string;
 
-const call = (method: "GET" | "POST" | "PUT" | "DELETE", url: string, key: string, payload?: unknown) =>
+const call = (method: "GET" | "POST" | "PUT" | "DELETE", url: string, key: string, payload?: object) =>
   app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
 
 beforeAll(async () => {
@@ -35,7 +35,7 @@ describe("topics and exports across tenants", () => {
   it("answers 404 to another workspace on every route and changes nothing", async () => {
     const a = `/v1/bots/${acme.bot.id}`;
     const g = `/v1/bots/${globex.bot.id}`;
-    const attempts: [Parameters<typeof call>[0], string, unknown?][] = [
+    const attempts: [Parameters<typeof call>[0], string, object?][] = [
       ["GET", `${a}/topics`],
       ["POST", `${a}/topics`, { ...topic, name: "Stolen" }],
       ["PUT", `${a}/topics/${acmeTopicId}`, { ...topic, name: "Renamed" }],

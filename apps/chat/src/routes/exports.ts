@@ -18,7 +18,14 @@ import type { AppDeps } from "./deps";
 
 const identity = { auth: { kind: "identity" as const } };
 
-const body = z.string().describe("text/csv (header row first) or application/x-ndjson (one JSON object per line)");
+/** The file, streamed: CSV with a header row, or NDJSON with one JSON object per line. */
+const body = {
+  description: "A download (Content-Disposition: attachment), streamed as it is read.",
+  content: {
+    "text/csv": { schema: z.string().describe("RFC 4180 CSV, header row first.") },
+    "application/x-ndjson": { schema: z.string().describe("One JSON object per line.") },
+  },
+};
 
 type Format = "csv" | "json";
 

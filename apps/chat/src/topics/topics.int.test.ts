@@ -116,7 +116,7 @@ describe("suggested topics", () => {
 });
 
 describe("topic validation", () => {
-  const post = (payload: unknown, key = adminKey) => app.inject({ method: "POST", url: url(), headers: auth(key), payload });
+  const post = (payload: object, key = adminKey) => app.inject({ method: "POST", url: url(), headers: auth(key), payload });
 
   it("answers 400 for a bad colour, a long name, too many examples or an empty topic, and 409 for a taken name", async () => {
     const before = (await app.inject({ method: "GET", url: url(), headers: auth(readerKey) })).json().items.length;

@@ -3346,13 +3346,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv (header row first) or application/x-ndjson (one JSON object per line) */
+            /** @description A download (Content-Disposition: attachment), streamed as it is read. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "text/csv": string;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Error */
@@ -3508,13 +3509,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/csv (header row first) or application/x-ndjson (one JSON object per line) */
+            /** @description A download (Content-Disposition: attachment), streamed as it is read. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "text/csv": string;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Error */
