@@ -55,7 +55,7 @@ export function TopicsPage() {
     onSuccess: async (r) => {
       setDraft(null);
       await refresh();
-      notify(`Topic "${r.topic.name}" saved; ${r.reassigned} recent questions re-assigned`, "success");
+      notify(`Topic "${r.topic.name}" saved; topics of ${r.reassigned} recent questions recomputed`, "success");
     },
   });
   const remove = useMutation({
@@ -70,7 +70,7 @@ export function TopicsPage() {
     onSuccess: async (r) => {
       setThreshold(null);
       await refresh();
-      notify(`Threshold set to ${r.threshold}; ${r.reassigned} recent questions re-assigned`, "success");
+      notify(`Threshold set to ${r.threshold}; topics of ${r.reassigned} recent questions recomputed`, "success");
     },
   });
 
