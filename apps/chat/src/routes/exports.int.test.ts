@@ -105,6 +105,34 @@ describe("GET /v1/bots/:botId/exports/conversations", () => {
     expect(text.trimEnd().split("\n")).toHaveLength(10);
   });
 
+  it("starts the reply while the cursor is still open, and closes it at the end", async () => {
+    // 2,000 messages, read 2 at a time: the reply's first bytes arrive long before the last batch.
+    const big = await createWorkspaceWithBot(db.db, { name: "Big" });
+    const bigKey = await createTestApiKey(db.db, big.workspace.id);
+    await db.sql`
+      with c as (insert into conversations (bot_id, channel, started_at) values (${big.bot.id}, 'api', '2026-05-01T08:00:00Z') returning id)
+      insert into messages (conversation_id, role, content, created_at)
+      select c.id, 'USER', 'question ' || g, '2026-05-01T08:00:00Z'::timestamptz + g * interval '1 second'
+      from c, generate_series(1, 2000) g`;
+    const cursorOpen = async () =>
+      (await db.sql`select 1 from pg_stat_activity
+        where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'
+          and query like '%from conversations c%join messages m%'`).length > 0;
+    const res = await app.inject({
+      method: "GET",
+      url: `/v1/bots/${big.bot.id}/exports/conversations?from=2026-05-01&to=2026-05-01&format=csv`,
+      headers: { authorization: `Bearer ${bigKey}` },
+      payloadAsStream: true,
+    });
+    expect(res.statusCode).toBe(200);
+    const reader = res.stream()[Symbol.asyncIterator]();
+    let text = String((await reader.next()).value);
+    expect(await cursorOpen()).toBe(true);
+    for (let next = await reader.next(); !next.done; next = await reader.next()) text += String(next.value);
+    expect(parse(text, { columns: true })).toHaveLength(2000);
+    expect(await cursorOpen()).toBe(false);
+  });
+
   it("answers 400 for from after to, a range over 366 days, a bad format or a bad day", async () => {
     for (const query of [
       "from=2026-03-05&to=2026-03-01&format=csv",
