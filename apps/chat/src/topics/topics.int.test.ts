@@ -94,6 +94,18 @@ describe("topic assignment", () => {
   });
 });
 
+describe("topic assignment on a keyword-only bot", () => {
+  it("embeds the question once for its topic, since retrieval embedded nothing", async () => {
+    const kw = await createWorkspaceWithBot(db.db, { ragConfig: { retrievalMode: "keyword" } });
+    const kwKey = await createTestApiKey(db.db, kw.workspace.id, { scopes: ["chat", "analytics:read", "bots:write"] });
+    const created = await app.inject({ method: "POST", url: `/v1/bots/${kw.bot.id}/topics`, headers: auth(kwKey), payload: router });
+    expect(created.statusCode).toBe(201);
+    const res = await app.inject({ method: "POST", url: `/v1/bots/${kw.bot.id}/chat`, headers: auth(kwKey), payload: { message: "Router password reset help" } });
+    expect(res.statusCode).toBe(200);
+    expect(await topicOf("Router password reset help")).toBe(created.json().topic.id);
+  });
+});
+
 describe("suggested topics", () => {
   it("clusters the unassigned questions, with top terms and examples, and one click creates the topic", async () => {
     const res = await app.inject({ method: "GET", url: url("/suggestions?days=7"), headers: auth(readerKey) });
