@@ -5,8 +5,8 @@
  * them than questions) and is logged for analytics as a `retrieval` query. Everything that
  * hands search results to a caller goes through here: `/retrieve` and MCP's `search_documents`.
  */
-import { type Database, withAsyncCommit } from "@docent/db/client";
-import { insertQueryLog } from "@docent/db/queries/analytics";
+import type { Database } from "@docent/db/client";
+import { insertQueryLogAsyncCommit } from "@docent/db/queries/analytics";
 import type { RankedResult, SearchParams, SearchService } from "../retrieval/search";
 import type { Quota } from "./quota";
 
@@ -22,7 +22,7 @@ export function createMeteredRetrieval(deps: { db: Database; search: Pick<Search
       const { channel, actor, ...query } = params;
       await deps.quota.reserve(query.bot.workspaceId, "retrievals");
       const result = await deps.search.retrieve(query);
-      await withAsyncCommit(deps.db, (tx) => insertQueryLog(tx, {
+      await insertQueryLogAsyncCommit(deps.db, {
         botId: query.bot.id,
         channel,
         kind: "retrieval",
@@ -31,7 +31,7 @@ export function createMeteredRetrieval(deps: { db: Database; search: Pick<Search
         responseTimeMs: Math.round(result.timingsMs.total),
         sourceDocumentsCount: new Set(result.chunks.map((c) => c.documentId)).size,
         topScore: result.chunks[0]?.score ?? null,
-      }));
+      });
       return result;
     },
   };
