@@ -1,8 +1,10 @@
 import { relations } from "drizzle-orm";
-import { index, integer, pgTable, real, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, real, text, uuid, varchar, vector } from "drizzle-orm/pg-core";
 import { createdAt, id } from "./_columns";
 import { analyticsFeedback } from "./analytics-feedback";
+import { EMBEDDING_DIMENSIONS } from "./bot-document-chunks";
 import { bots } from "./bots";
+import { chatbotTopics } from "./chatbot-topics";
 import { conversations } from "./conversations";
 import { conversationChannel, modelProvider, queryKind } from "./enums";
 import { messages } from "./messages";
@@ -35,6 +37,14 @@ export const analyticsQueryLogs = pgTable(
     topScore: real(),
     inputTokens: integer(),
     outputTokens: integer(),
+    /** The question's topic (at most one), set in the same insert; see queries/topics. */
+    topicId: uuid().references(() => chatbotTopics.id, { onDelete: "set null" }),
+    /**
+     * The question's embedding as retrieval computed it (answers only), kept so topics can
+     * be re-assigned and unassigned questions clustered without embedding them again.
+     */
+    questionEmbedding: vector({ dimensions: EMBEDDING_DIMENSIONS }),
+    questionEmbeddingModel: varchar({ length: 200 }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -43,6 +53,7 @@ export const analyticsQueryLogs = pgTable(
     index().on(t.sessionId),
     index().on(t.llmProviderUsed),
     index().on(t.messageId),
+    index().on(t.botId, t.topicId, t.createdAt),
   ],
 );
 
