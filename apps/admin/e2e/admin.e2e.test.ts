@@ -466,6 +466,23 @@ describe("admin app and widget in a browser", () => {
       await expect(page.getByRole("img", { name: "Most cited documents" }).textContent()).resolves.toContain("zephyr-manual.md");
       await page.waitForTimeout(1_500); // recharts draws its series with a 1.5 s animation
       await shot("10-analytics");
+      // The export links download through the session cookie: the CSV holds the widget's questions.
+      const exportHref = await page.getByRole("link", { name: "Export conversations" }).getAttribute("href");
+      const csv = await page.evaluate(async (href) => (await fetch(href!)).text(), exportHref);
+      expect(csv.split("\n")[0]).toBe("conversation_id,channel,started_at,message_id,role,created_at,content,topic,feedback,feedback_comment,citations");
+      expect(csv.split("\n").length).toBeGreaterThan(2);
+      // Topics: an admin defines one; the suggestions card answers (no error).
+      await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/topics`);
+      await page.getByRole("heading", { name: "Topics" }).first().waitFor();
+      await page.getByRole("button", { name: "New topic" }).click();
+      await page.getByLabel("Name").fill("Warranty");
+      await page.getByLabel("Description").fill("Warranty and registration of the blender");
+      await page.getByLabel("Example questions").fill("How long is the blender warranty?\nHow do I register the blender?");
+      await page.getByRole("button", { name: "Save topic" }).click();
+      await page.getByRole("cell", { name: "Warranty", exact: true }).waitFor();
+      await page.getByText("Suggested topics", { exact: true }).first().waitFor();
+      expect(await page.locator(".alert").count()).toBe(0);
+      await shot("10b-topics");
       await page.goto(`/w/${state.workspaceId}/bots/${state.botId}/retrieval`);
       await page.getByLabel("Question").fill("blender warranty");
       await page.getByRole("button", { name: "Retrieve" }).click();

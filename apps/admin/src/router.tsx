@@ -66,6 +66,7 @@ export const router = createBrowserRouter([
           { path: "evaluation", lazy: async () => ({ Component: (await import("./features/evals/evals-page")).EvalsPage }) },
           { path: "inbox", lazy: async () => ({ Component: (await import("./features/inbox/inbox-page")).InboxPage }) },
           { path: "curated", lazy: async () => ({ Component: (await import("./features/curated/curated-page")).CuratedPage }) },
+          { path: "topics", lazy: async () => ({ Component: (await import("./features/topics/topics-page")).TopicsPage }) },
           { path: "analytics", lazy: async () => ({ Component: (await import("./features/analytics/analytics-page")).AnalyticsPage }) },
         ],
       },

@@ -44,6 +44,9 @@ import { mcpRoutes } from "./routes/mcp";
 import { openAiRoutes } from "./routes/openai";
 import { platformRoutes } from "./routes/platform";
 import { widgetRoutes } from "./routes/widget";
+import { topicRoutes } from "./routes/topics";
+import { exportRoutes } from "./routes/exports";
+import { createTopicService } from "./topics/service";
 import type { AppDeps } from "./routes/deps";
 import { createMeteredRetrieval } from "./usage/metered-retrieval";
 import { createQuota } from "./usage/quota";
@@ -144,10 +147,18 @@ export async function buildApp(options: BuildAppOptions) {
     maxTokensCap: env.LLM_MAX_TOKENS,
     support: { minSupport: env.CHAT_MIN_SUPPORT, minSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY },
     curated: createCuratedMatcher({ db, embedderFor, logger: logger.child({ component: "curated" }) }),
+    async embedQuestion(workspaceId, text) {
+      const embedder = await embedderFor(workspaceId);
+      const [embedding] = await embedder.embed([text]);
+      if (!embedding) throw new Error("the embedder returned no vector");
+      return { model: embedder.id, embedding };
+    },
   }));
   const deps: AppDeps = {
     env,
     db,
+    sql: database.sql,
+    topics: createTopicService({ db, embedderFor }),
     retrieval,
     searches: createMeteredRetrieval({ db, search, quota }),
     search,
@@ -210,6 +221,8 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(botRoutes(deps));
   await app.register(conversationRoutes(deps));
   await app.register(analyticsRoutes(deps));
+  await app.register(topicRoutes(deps));
+  await app.register(exportRoutes(deps));
   await app.register(feedbackRoutes(deps));
   await app.register(curatedRoutes(deps));
   await app.register(mcpRoutes(deps));

@@ -55,6 +55,8 @@ export const chatEnvSchema = z.object({
   CHAT_MIN_RELEVANT_SIMILARITY: z.coerce.number().min(0).max(1).default(0.3),
   /** Analytics: a question whose best retrieval score (0-1) is below this found no good source. */
   ANALYTICS_WEAK_SCORE: z.coerce.number().min(0).max(1).default(0.2),
+  /** Exports read conversations through a cursor this many rows at a time (memory per export). */
+  EXPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
   /**
    * Platform reranker for bots that turn reranking on (a workspace's own reranker wins):
    * `tei` or the Cohere shape (`cohere`, `jina`, `vllm`) at RERANK_URL, the full endpoint

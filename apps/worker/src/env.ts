@@ -83,6 +83,10 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   ALLOW_PRIVATE_SOURCE_URLS: envFields.booleanFlag(false),
   /** Website source crawls run at once by this process (their pages go to the ingest queue). */
   CRAWL_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** Topic stats: a question whose best retrieval score is below this found no good source (as in chat's analytics). */
+  ANALYTICS_WEAK_SCORE: z.coerce.number().min(0).max(1).default(0.2),
+  /** Days the daily topic-stats run recomputes (topic edits re-assign up to 30 days back). */
+  TOPIC_STATS_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   /** Least time between two requests of a crawl to one host (robots.txt Crawl-delay may ask for more). */
   CRAWL_HOST_INTERVAL_MS: z.coerce.number().int().min(0).default(500),
   /** Pages one crawl fetches at once; requests to one host still keep CRAWL_HOST_INTERVAL_MS apart. */

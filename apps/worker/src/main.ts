@@ -19,6 +19,7 @@ import type { EmbedderLike } from "./pipeline/embed";
 import { withEmbedDelay } from "./test-hooks";
 import { createIngestWorker, workspaceEmbedderFor } from "./worker";
 import { createCrawlWorker } from "./crawl-worker";
+import { createInsightsWorker } from "./insights-worker";
 
 await runService({
   name: "worker",
@@ -90,6 +91,15 @@ await runService({
       progressIntervalMs: env.PROGRESS_INTERVAL_MS,
       outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
     });
+    const insights = createInsightsWorker({
+      db: database.db,
+      redis,
+      queuePrefix: env.QUEUE_PREFIX,
+      logger: logger.child({ component: "insights" }),
+      weakScore: env.ANALYTICS_WEAK_SCORE,
+      days: env.TOPIC_STATS_DAYS,
+      outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
+    });
     const ops = await startOpsServer({
       host: env.HOST,
       port: env.WORKER_OPS_PORT,
@@ -116,9 +126,11 @@ await runService({
     );
     ingest.start();
     await crawl.start();
+    await insights.start();
 
     return {
       async stop() {
+        await insights.close();
         await crawl.close();
         await ingest.close();
         await removeOwnSpoolDir();

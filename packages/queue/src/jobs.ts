@@ -11,6 +11,8 @@ export const QUEUE_NAMES = {
   evals: "docent-evals",
   /** Website source crawls: one job per run of a source (manual or from its job scheduler). */
   crawl: "docent-crawl",
+  /** Conversation insights: the daily topic statistics (one job scheduler, UTC). */
+  insights: "docent-insights",
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -38,6 +40,12 @@ export const jobPayloadSchemas = {
     trigger: z.enum(["create", "manual", "schedule"]),
     requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
   }),
+  "aggregate-topic-stats": z.object({
+    /** The last UTC day to recompute; absent: yesterday (the scheduler's daily run). */
+    day: z.iso.date().optional(),
+    /** Days recomputed, ending at `day`: topics edited since re-assign up to 30 days back. */
+    days: z.number().int().min(1).max(90).default(1),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobPayloadSchemas;
@@ -45,6 +53,7 @@ export type JobPayload<N extends JobName> = z.infer<(typeof jobPayloadSchemas)[N
 export type IngestDocumentPayload = JobPayload<"ingest-document">;
 export type EvalRunPayload = JobPayload<"eval-run">;
 export type CrawlSourcePayload = JobPayload<"crawl-source">;
+export type AggregateTopicStatsPayload = JobPayload<"aggregate-topic-stats">;
 
 /**
  * One job per (document, version). BullMQ ignores an `add` whose id already exists, so a

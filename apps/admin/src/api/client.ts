@@ -216,6 +216,24 @@ export const api = {
     },
     analytics: (botId: string, range: { from: string; to: string }) => ok(chatClient.GET("/v1/bots/{botId}/analytics", { params: { path: { botId }, query: range } })),
     platformDefaults: () => ok(chatClient.GET("/v1/platform/defaults")),
+    /** A download link (the session cookie authenticates the GET): the browser streams the file to disk. */
+    exportUrl: (botId: string, kind: "conversations" | "analytics", q: { from: string; to: string; format: "csv" | "json" }) =>
+      `${CHAT}/bots/${enc(botId)}/exports/${kind}?${new URLSearchParams(q).toString()}`,
+  },
+
+  topics: {
+    list: (botId: string) => ok(chatClient.GET("/v1/bots/{botId}/topics", { params: { path: { botId } } })),
+    create: (botId: string, input: ChatBody<"/v1/bots/{botId}/topics", "post">) =>
+      ok(chatClient.POST("/v1/bots/{botId}/topics", { params: { path: { botId } }, body: input })),
+    update: (botId: string, topicId: string, input: ChatBody<"/v1/bots/{botId}/topics/{topicId}", "put">) =>
+      ok(chatClient.PUT("/v1/bots/{botId}/topics/{topicId}", { params: { path: { botId, topicId } }, body: input })),
+    remove: (botId: string, topicId: string) => ok(chatClient.DELETE("/v1/bots/{botId}/topics/{topicId}", { params: { path: { botId, topicId } } })),
+    setThreshold: (botId: string, threshold: number) =>
+      ok(chatClient.PUT("/v1/bots/{botId}/topic-settings", { params: { path: { botId } }, body: { threshold } })),
+    suggestions: (botId: string, days: number) =>
+      ok(chatClient.GET("/v1/bots/{botId}/topics/suggestions", { params: { path: { botId }, query: { days } } })),
+    stats: (botId: string, range: { from: string; to: string }) =>
+      ok(chatClient.GET("/v1/bots/{botId}/topics/stats", { params: { path: { botId }, query: range } })),
   },
 
   /** Curated answers (given instead of a generated answer to close questions) and the unanswered-questions inbox. */

@@ -21,6 +21,7 @@ import {
   touchConversation,
 } from "@docent/db/queries/conversations";
 import { getRecentMessages, insertCitations, insertMessage } from "@docent/db/queries/messages";
+import { topicForQuestion } from "@docent/db/queries/topics";
 import { getPrompt } from "@docent/db/queries/prompts";
 import { incrementUsage } from "@docent/db/queries/usage";
 import { ChatError, errors } from "../errors";
@@ -100,6 +101,11 @@ export interface ChatServiceDeps {
   maxTokensCap: number;
   /** When a retrieved passage supports the question (strict mode and the offline reader). */
   support: SupportPolicy;
+  /**
+   * Embeds the question for topic assignment when retrieval did not (keyword mode);
+   * without it such questions get no topic.
+   */
+  embedQuestion?(workspaceId: string, text: string): Promise<{ model: string; embedding: number[] }>;
   /** The monthly question allowance (default: the workspace's plan, from `db`). */
   quota?: Quota;
   /**
@@ -157,6 +163,17 @@ export function createChatService(deps: ChatServiceDeps) {
       chunkIds: retrieved.chunks.map((c) => c.chunkId),
     });
     return supportingChunks(retrieved.chunks, coverage, retrieved.embeddingModel, deps.support);
+  }
+
+  /** Keyword-mode bots embed the question once, after the answer, only for its topic. */
+  async function embedForTopics(bot: Bot, text: string) {
+    if (!deps.embedQuestion) return null;
+    try {
+      return await deps.embedQuestion(bot.workspaceId, text);
+    } catch (error) {
+      logger.warn({ botId: bot.id, err: error }, "embedding the question for its topic failed; stored without topic");
+      return null;
+    }
   }
 
   async function ask(params: AskParams, events: AskEvents = {}): Promise<ChatAnswer> {
@@ -297,6 +314,7 @@ export function createChatService(deps: ChatServiceDeps) {
           };
         });
     const latencyMs = Math.round(performance.now() - started);
+    const questionVector = retrieved.queryEmbedding ?? curated.queryEmbedding ?? (await embedForTopics(bot, message));
     // Strictly after the question (a fast answer can land in the same millisecond), so
     // transcripts ordered by time never show the answer first.
     const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
@@ -352,8 +370,14 @@ export function createChatService(deps: ChatServiceDeps) {
         topScore: retrieved.chunks[0]?.score ?? null,
         inputTokens,
         outputTokens,
-        questionEmbedding: curated.queryEmbedding?.embedding ?? null,
-        questionEmbeddingModel: curated.queryEmbedding?.model ?? null,
+        // The topic is chosen inside this insert (one indexed lookup over the bot's topics).
+        ...(questionVector
+          ? {
+              questionEmbedding: questionVector.embedding,
+              questionEmbeddingModel: questionVector.model,
+              topicId: topicForQuestion({ botId: bot.id, ...questionVector }),
+            }
+          : {}),
       });
       await recordDocumentRetrievals(tx, {
         botId: bot.id,
@@ -412,6 +436,7 @@ export function createChatService(deps: ChatServiceDeps) {
     const curated = { id: hit.id, question: hit.question };
     const latencyMs = Math.round(performance.now() - ctx.started);
     const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
+    const questionVector = ctx.queryEmbedding ?? (await embedForTopics(bot, message));
     await db.transaction(async (tx) => {
       if (!conversation) {
         await createConversation(tx, {
@@ -449,9 +474,14 @@ export function createChatService(deps: ChatServiceDeps) {
         topScore: hit.similarity,
         inputTokens: 0,
         outputTokens: 0,
-        questionEmbedding: ctx.queryEmbedding?.embedding ?? null,
-        questionEmbeddingModel: ctx.queryEmbedding?.model ?? null,
         curatedAnswerId: hit.id,
+        ...(questionVector
+          ? {
+              questionEmbedding: questionVector.embedding,
+              questionEmbeddingModel: questionVector.model,
+              topicId: topicForQuestion({ botId: bot.id, ...questionVector }),
+            }
+          : {}),
       });
       await recordCuratedHit(tx, { botId: bot.id, id: hit.id, at });
       await touchConversation(tx, conversationId, at);

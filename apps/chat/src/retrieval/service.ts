@@ -221,6 +221,7 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
         embeddingModel: vector?.model ?? null,
         exactScan: vector ? vector.exact : null,
         chunks,
+        queryEmbedding: embedded ? { model: embedded.model, embedding: embedded.embedding } : null,
         timingsMs: {
           embed: round(embedded?.ms ?? 0),
           vector: round(vector?.ms ?? 0),

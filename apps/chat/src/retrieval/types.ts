@@ -31,5 +31,10 @@ export interface RetrievalResult {
   /** Whether the vector leg compared every chunk instead of walking the index. */
   exactScan: boolean | null;
   chunks: RetrievedChunk[];
+  /**
+   * The question's embedding (null in keyword mode), for the answer path's topic
+   * assignment, so the question is never embedded twice. Internal: response schemas drop it.
+   */
+  queryEmbedding: { model: string; embedding: number[] } | null;
   timingsMs: { embed: number; vector: number; keyword: number; total: number };
 }

@@ -10,10 +10,14 @@ import type { Limiter } from "../http/rate-limit";
 import type { SearchService } from "../retrieval/search";
 import type { RetrievalService } from "../retrieval/service";
 import type { MeteredRetrieval } from "../usage/metered-retrieval";
+import type { TopicService } from "../topics/service";
 
 export interface AppDeps {
   env: ChatEnv;
   db: DbHandle["db"];
+  /** The raw postgres.js client, for cursors (streamed exports). */
+  sql: DbHandle["sql"];
+  topics: TopicService;
   retrieval: RetrievalService;
   /** The search API: search metered against the plan and logged for analytics (/retrieve, MCP). */
   searches: MeteredRetrieval;

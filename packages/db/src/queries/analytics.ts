@@ -1,5 +1,5 @@
 /** Analytics written by the chat service: one query log per answer, feedback, per-document counts. */
-import { eq, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import { type Database, type Executor, executeWithAsyncCommit } from "../client";
 import {
   analyticsFeedback,
@@ -10,7 +10,10 @@ import {
 } from "../schema";
 import { getMonthlyUsage, reserveMonthlyUsage } from "./usage";
 
-export type QueryLogInput = typeof analyticsQueryLogs.$inferInsert;
+/** `topicId` may be an SQL scalar (queries/topics `topicForQuestion`), chosen within the insert. */
+export type QueryLogInput = Omit<typeof analyticsQueryLogs.$inferInsert, "topicId"> & {
+  topicId?: string | null | SQL<string | null>;
+};
 
 export async function insertQueryLog(db: Executor, input: QueryLogInput): Promise<{ id: string }> {
   const [row] = await db.insert(analyticsQueryLogs).values(input).returning({ id: analyticsQueryLogs.id });

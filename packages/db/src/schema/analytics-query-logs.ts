@@ -2,7 +2,9 @@ import { relations } from "drizzle-orm";
 import { index, integer, pgTable, real, text, timestamp, uuid, varchar, vector } from "drizzle-orm/pg-core";
 import { createdAt, id } from "./_columns";
 import { analyticsFeedback } from "./analytics-feedback";
+import { EMBEDDING_DIMENSIONS } from "./bot-document-chunks";
 import { bots } from "./bots";
+import { chatbotTopics } from "./chatbot-topics";
 import { conversations } from "./conversations";
 import { curatedAnswers } from "./curated-answers";
 import { conversationChannel, modelProvider, queryKind } from "./enums";
@@ -34,19 +36,20 @@ export const analyticsQueryLogs = pgTable(
     sourceDocumentsCount: integer().default(0).notNull(),
     /** Best retrieval score of the question; low values flag questions with no good source. */
     topScore: real(),
-    /**
-     * The question's embedding as the answer path computed it (null when it embedded
-     * nothing, e.g. keyword mode with no curated answers); the unanswered-questions inbox
-     * groups questions by it. `questionEmbeddingModel` says which embedder made it.
-     */
-    questionEmbedding: vector({ dimensions: 768 }),
-    questionEmbeddingModel: varchar({ length: 200 }),
     /** The curated answer that answered instead of retrieval (null: a generated answer). */
     curatedAnswerId: uuid().references(() => curatedAnswers.id, { onDelete: "set null" }),
     /** When an admin marked the question handled in the inbox (null: still open). */
     handledAt: timestamp({ withTimezone: true }),
     inputTokens: integer(),
     outputTokens: integer(),
+    /** The question's topic (at most one), set in the same insert; see queries/topics. */
+    topicId: uuid().references(() => chatbotTopics.id, { onDelete: "set null" }),
+    /**
+     * The question's embedding as retrieval computed it (answers only), kept so topics can
+     * be re-assigned and unassigned questions clustered without embedding them again.
+     */
+    questionEmbedding: vector({ dimensions: EMBEDDING_DIMENSIONS }),
+    questionEmbeddingModel: varchar({ length: 200 }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -55,6 +58,7 @@ export const analyticsQueryLogs = pgTable(
     index().on(t.sessionId),
     index().on(t.llmProviderUsed),
     index().on(t.messageId),
+    index().on(t.botId, t.topicId, t.createdAt),
   ],
 );
 

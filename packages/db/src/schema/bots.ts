@@ -1,9 +1,11 @@
-import { relations } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  check,
   index,
   jsonb,
   pgTable,
+  real,
   text,
   timestamp,
   uuid,
@@ -49,9 +51,12 @@ export const bots = pgTable(
     /** Postgres text-search configuration for keyword retrieval ("english", "german", "simple"...). */
     language: varchar({ length: 32 }).default("english").notNull(),
     lastActivityAt: timestamp({ withTimezone: true }),
+    /** Least cosine similarity between a question and a topic's centroid for the topic to be assigned. */
+    topicThreshold: real().default(0.35).notNull(),
     ...timestamps(),
   },
   (t) => [
+    check("bots_topic_threshold", sql`${t.topicThreshold} >= 0 and ${t.topicThreshold} <= 1`),
     index().on(t.workspaceId),
     index().on(t.templateId),
     index().on(t.status),

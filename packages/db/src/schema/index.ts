@@ -27,6 +27,8 @@ export * from "./messages";
 export * from "./message-citations";
 export * from "./analytics-query-logs";
 export * from "./analytics-feedback";
+export * from "./chatbot-topics";
+export * from "./chatbot-topic-stats";
 export * from "./document-retrieval-stats";
 export * from "./bot-search-stats";
 export * from "./eval-sets";

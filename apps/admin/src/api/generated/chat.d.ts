@@ -123,6 +123,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bots/{botId}/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bot's topics and its assignment threshold */
+        get: operations["listTopics"];
+        put?: never;
+        /** Define a topic (name unique per bot); recent questions are re-assigned */
+        post: operations["createTopic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/topics/{topicId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit a topic; its centroid is recomputed and recent questions re-assigned */
+        put: operations["updateTopic"];
+        post?: never;
+        /** Delete a topic (its questions become unassigned or move to another topic) */
+        delete: operations["deleteTopic"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/topic-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the least similarity (0..1) for a question to get a topic; recent questions are re-assigned */
+        put: operations["updateTopicSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/topics/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Clusters of recent questions without a topic, with top terms, examples and a ready topic proposal */
+        get: operations["suggestTopics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/topics/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-topic daily figures (from the daily aggregation) over a range of UTC days */
+        get: operations["getTopicStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/exports/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations started in a range of UTC days, one row per message with citations, feedback and topic (streamed CSV or NDJSON) */
+        get: operations["exportConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/exports/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bot's daily analytics figures over a range of UTC days (streamed CSV or NDJSON) */
+        get: operations["exportAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{messageId}/feedback": {
         parameters: {
             query?: never;
@@ -1844,6 +1965,1650 @@ export interface operations {
                             topScore: number | null;
                         }[];
                     };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            botId: string;
+                            name: string;
+                            color: string;
+                            description: string;
+                            examples: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        threshold: number;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    color: string;
+                    /** @default  */
+                    description?: string;
+                    /** @default [] */
+                    examples?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Topic */
+                        topic: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            botId: string;
+                            name: string;
+                            color: string;
+                            description: string;
+                            examples: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        reassigned: number;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    updateTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                topicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    color: string;
+                    /** @default  */
+                    description?: string;
+                    /** @default [] */
+                    examples?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Topic */
+                        topic: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            botId: string;
+                            name: string;
+                            color: string;
+                            description: string;
+                            examples: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                        reassigned: number;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    deleteTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                topicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    updateTopicSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Least cosine similarity for a question to get a topic. */
+                    threshold: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        threshold: number;
+                        reassigned: number;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    suggestTopics: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        considered: number;
+                        suggestions: {
+                            size: number;
+                            terms: string[];
+                            examples: string[];
+                            proposal: {
+                                name: string;
+                                color: string;
+                                description: string;
+                                examples: string[];
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getTopicStats: {
+        parameters: {
+            query: {
+                /** @description First UTC day, inclusive. */
+                from: string;
+                /** @description Last UTC day, inclusive. */
+                to: string;
+            };
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        topics: {
+                            /** Format: uuid */
+                            topicId: string;
+                            name: string;
+                            color: string;
+                            daily: {
+                                /** Format: date */
+                                date: string;
+                                messages: number;
+                                conversations: number;
+                                thumbsUp: number;
+                                thumbsDown: number;
+                                avgRating: number | null;
+                                unanswered: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    exportConversations: {
+        parameters: {
+            query: {
+                /** @description First UTC day, inclusive. */
+                from: string;
+                /** @description Last UTC day, inclusive. */
+                to: string;
+                /** @description csv (RFC 4180, one row per message) or json (NDJSON, one object per line). */
+                format: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A download (Content-Disposition: attachment), streamed as it is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    exportAnalytics: {
+        parameters: {
+            query: {
+                /** @description First UTC day, inclusive. */
+                from: string;
+                /** @description Last UTC day, inclusive. */
+                to: string;
+                /** @description csv (RFC 4180, one row per message) or json (NDJSON, one object per line). */
+                format: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A download (Content-Disposition: attachment), streamed as it is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Error */

@@ -78,6 +78,12 @@ export function AnalyticsPage() {
   const header = (
     <div className="row" style={{ marginBottom: 16 }}>
       <h2 style={{ flex: 1 }}>Analytics</h2>
+      <a className="btn sm" href={api.chat.exportUrl(botId, "analytics", { ...window, format: "csv" })} download>
+        Export CSV
+      </a>
+      <a className="btn sm" href={api.chat.exportUrl(botId, "conversations", { ...window, format: "csv" })} download>
+        Export conversations
+      </a>
       <Segmented<Range>
         label="Date range"
         value={range}

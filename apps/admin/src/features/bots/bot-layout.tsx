@@ -1,5 +1,5 @@
 /** A bot's header and section tabs; each tab is its own route. */
-import { BarChart3, BookmarkCheck, Bot as BotIcon, ChevronRight, FileText, FlaskConical, Globe, Inbox, MessageSquareText, MessagesSquare, PanelsTopLeft, ScrollText, SlidersHorizontal } from "lucide-react";
+import { BarChart3, BookmarkCheck, Bot as BotIcon, ChevronRight, FileText, FlaskConical, Globe, Inbox, MessageSquareText, MessagesSquare, PanelsTopLeft, ScrollText, SlidersHorizontal, Tags } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router";
 import { useWorkspace } from "../../app/session";
 import { ErrorMessage, Loading } from "../../ui/feedback";
@@ -18,6 +18,7 @@ const tabs = [
   { to: "conversations", label: "Conversations", icon: MessagesSquare },
   { to: "inbox", label: "Inbox", icon: Inbox },
   { to: "curated", label: "Curated answers", icon: BookmarkCheck },
+  { to: "topics", label: "Topics", icon: Tags },
   { to: "analytics", label: "Analytics", icon: BarChart3 },
 ];
 

@@ -21,6 +21,22 @@ import "./conversations.css";
 
 const channelLabel: Record<Channel, string> = { widget: "Widget", api: "API", playground: "Playground" };
 
+/** Downloads of the conversations started in the chosen days (the last 30 when none are chosen). */
+function ExportLinks({ botId, from, to }: { botId: string; from: string; to: string }) {
+  const today = new Date().toISOString().slice(0, 10);
+  const range = { from: from || new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10), to: to || today };
+  return (
+    <div className="row" style={{ alignSelf: "flex-end" }}>
+      <a className="btn sm" href={api.chat.exportUrl(botId, "conversations", { ...range, format: "csv" })} download>
+        Export CSV
+      </a>
+      <a className="btn sm" href={api.chat.exportUrl(botId, "conversations", { ...range, format: "json" })} download>
+        Export JSON
+      </a>
+    </div>
+  );
+}
+
 export function ConversationsPage() {
   const { botId } = useBot();
   const [channel, setChannel] = useState<Channel | "">("");
@@ -57,6 +73,7 @@ export function ConversationsPage() {
         <Field label="To">
           <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </Field>
+        <ExportLinks botId={botId} from={from} to={to} />
       </div>
       <div className="conversations-layout">
         <Card padded={false} title="Conversations">

@@ -19,8 +19,6 @@ CREATE TABLE "curated_answers" (
 ALTER TABLE "bots" ALTER COLUMN "model_settings" SET DEFAULT '{"model":null,"temperature":0.2,"maxTokens":800,"strict":true,"refusalText":"I could not find that in my documents. Could you rephrase, or ask about something else?","historyTokenBudget":1500,"curatedThreshold":0.6}'::jsonb;--> statement-breakpoint
 ALTER TABLE "analytics_feedback" ALTER COLUMN "rating" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "widget_configurations" ADD COLUMN "offer_stars" boolean DEFAULT false NOT NULL;--> statement-breakpoint
-ALTER TABLE "analytics_query_logs" ADD COLUMN "question_embedding" vector(768);--> statement-breakpoint
-ALTER TABLE "analytics_query_logs" ADD COLUMN "question_embedding_model" varchar(200);--> statement-breakpoint
 ALTER TABLE "analytics_query_logs" ADD COLUMN "curated_answer_id" uuid;--> statement-breakpoint
 ALTER TABLE "analytics_query_logs" ADD COLUMN "handled_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "analytics_feedback" ADD COLUMN "stars" smallint;--> statement-breakpoint
