@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { defaultRagConfig } from "@docent/contracts/json";
 import { createDb, type DbHandle } from "@docent/db/client";
+import { runMigrations } from "@docent/db/migrate";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings/local";
@@ -105,7 +106,7 @@ async function main() {
   const meanWords = questions.reduce((sum, q) => sum + words(q), 0) / questions.length;
 
   const serverUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@127.0.0.1:5432/docent";
-  const scratch = args.reuse ? reuseDatabase(args.reuse) : await createScratchDatabase(serverUrl, "http");
+  const scratch = args.reuse ? await reuseDatabase(args.reuse) : await createScratchDatabase(serverUrl, "http");
   let server: BenchChatServer | undefined;
   try {
     const { db } = scratch;
@@ -202,7 +203,9 @@ async function main() {
 
 type Scratch = DbHandle & { url: string };
 
-function reuseDatabase(url: string): Scratch & { drop(): Promise<void> } {
+/** A database kept by an earlier run, brought up to this code's migrations. */
+async function reuseDatabase(url: string): Promise<Scratch & { drop(): Promise<void> }> {
+  await runMigrations(url);
   const handle = createDb({ url, max: 8, applicationName: "docent-http" });
   return { ...handle, url, drop: handle.close };
 }
