@@ -11,6 +11,7 @@ import { createSessionManager, registerAuth, sessionOptionsFromEnv } from "@doce
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp } from "@docent/http-kit/fastify";
+import { createErrorLogWriter } from "@docent/service-kit/error-log";
 import { createEmbeddingMetrics, createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
 import { registerHealthRoutes } from "@docent/http-kit/health";
 import { registerOpenApi } from "@docent/http-kit/openapi";
@@ -161,6 +162,7 @@ export async function buildApp(options: BuildAppOptions) {
     bodyLimit: 256 * 1024,
     resourcePolicy: "cross-origin",
     metrics: registry,
+    errorLog: createErrorLogWriter({ db, service: "chat", logger: logger.child({ component: "error-log" }) }),
   });
   // A response finished while the service drains closes its connection: a keep-alive
   // socket left idle after an in-flight request (an MCP tool call, a JSON answer) would

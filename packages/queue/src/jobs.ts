@@ -11,6 +11,10 @@ export const QUEUE_NAMES = {
   evals: "docent-evals",
   /** Website source crawls: one job per run of a source (manual or from its job scheduler). */
   crawl: "docent-crawl",
+  /** Webhook deliveries: one job per attempt of one outbox row (webhook_deliveries). */
+  webhooks: "docent-webhooks",
+  /** Housekeeping on job schedulers: the webhook sweeper, the error log's retention. */
+  maintenance: "docent-maintenance",
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -38,6 +42,11 @@ export const jobPayloadSchemas = {
     trigger: z.enum(["create", "manual", "schedule"]),
     requestId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
   }),
+  "deliver-webhook": z.object({ deliveryId: z.uuid() }),
+  /** Re-enqueues outbox rows whose job was lost (Redis down when the event happened). */
+  "sweep-webhooks": z.object({}),
+  /** Deletes error_logs rows older than ERROR_LOG_RETENTION_DAYS. */
+  "prune-error-logs": z.object({}),
 } as const;
 
 export type JobName = keyof typeof jobPayloadSchemas;
