@@ -1,5 +1,6 @@
 /** What route modules receive from buildApp (app.ts). */
 import type { DbHandle } from "@docent/db/client";
+import type { WebhookEmitter } from "@docent/service-kit/webhooks";
 import type { ChatService } from "../answer/service";
 import type { FeedbackService } from "../answer/feedback";
 import type { ChatEnv } from "../env";
@@ -23,4 +24,6 @@ export interface AppDeps {
   limiter: Limiter;
   authorizeBot: AuthorizeBot;
   evals: EvalService;
+  /** Events for the workspaces' webhooks (handoff requests). */
+  webhooks: WebhookEmitter;
 }
