@@ -10,14 +10,20 @@
  * re-chunked into 60-120-word windows starting at random sentences, so term statistics
  * are those of English prose (stop words, a long tail); questions are SQuAD's own.
  *
- *   pnpm --filter @docent/chat bench:retrieve-http [--chunks 100000] [--queries 200] [--no-write]
+ *   pnpm --filter @docent/chat bench:retrieve-http [--chunks 100000] [--queries 200] [--no-write] [--keep]
+ *   pnpm --filter @docent/chat bench:retrieve-http --reuse postgres://.../docent_http_abc123 --no-write
+ *
+ * `--keep` leaves the loaded database in place (its URL is printed) and `--reuse URL`
+ * measures against such a database without loading again, for trying changes quickly.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
+import { eq } from "drizzle-orm";
 import { defaultRagConfig } from "@docent/contracts/json";
+import { createDb, type DbHandle } from "@docent/db/client";
 import { createApiKey } from "@docent/db/queries/api-keys";
 import * as s from "@docent/db/schema";
 import { createLocalEmbedder } from "@docent/embeddings/local";
@@ -35,6 +41,8 @@ const args = parseArgs({
     port: { type: "string", default: "3902" },
     dataset: { type: "string", default: defaultSquadPath },
     "no-write": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    reuse: { type: "string" },
   },
 }).values;
 
@@ -91,64 +99,25 @@ interface ModeResult {
 
 async function main() {
   const t0 = performance.now();
-  const { sentences, questions: pool } = corpus(args.dataset!);
+  const { questions: pool } = corpus(args.dataset!);
   // An even spread of the 13-17-word questions.
   const questions = Array.from({ length: Q + WARMUP }, (_, i) => pool[Math.floor((i * pool.length) / (Q + WARMUP))]!);
   const meanWords = questions.reduce((sum, q) => sum + words(q), 0) / questions.length;
 
   const serverUrl = process.env.DATABASE_URL ?? "postgres://docent:docent@127.0.0.1:5432/docent";
-  const scratch = await createScratchDatabase(serverUrl, "http");
+  const scratch = args.reuse ? reuseDatabase(args.reuse) : await createScratchDatabase(serverUrl, "http");
   let server: BenchChatServer | undefined;
   try {
     const { db } = scratch;
-    await db.insert(s.plans).values({ code: "free", name: "Free", maxQueriesPerMonth: null, maxRetrievalsPerMonth: null });
-    const [ws] = await db.insert(s.workspaces).values({ name: "http bench", slug: "http-bench" }).returning();
-    const [bot] = await db
-      .insert(s.bots)
-      .values({ workspaceId: ws!.id, name: "Search bench", publicId: "http-bench-bot", status: "READY", ragConfig: { ...defaultRagConfig, topK: 10 } })
-      .returning();
-    const [doc] = await db.insert(s.botDocuments).values({ botId: bot!.id, name: "squad-rechunked.txt", status: "PROCESSED" }).returning();
+    const loaded = args.reuse ? await findLoaded(scratch) : await load(scratch);
     const key = newApiKey();
-    await createApiKey(db, { workspaceId: ws!.id, botId: null, createdBy: null, name: "bench", prefix: key.prefix, keyHash: key.hash, scopes: ["chat"], expiresAt: null });
-
-    // Bulk load as an operator would: indexes dropped, COPY, indexes rebuilt as migrated.
-    const [hnsw] = await scratch.sql<{ def: string }[]>`select pg_get_indexdef('bot_document_chunks_embedding_hnsw'::regclass) as def`;
-    await scratch.sql`drop index bot_document_chunks_embedding_hnsw`;
-    const restorePostingsKey = await dropPostingsKey(scratch.sql);
-    const embedder = createLocalEmbedder();
-    const loadStart = performance.now();
-    let chunkWords = 0;
-    async function* rows() {
-      for (let start = 0; start < N; start += 1000) {
-        const texts = Array.from({ length: Math.min(1000, N - start) }, () => chunkText(sentences));
-        for (const t of texts) chunkWords += words(t);
-        const vectors = await embedder.embed(texts);
-        let out = "";
-        texts.forEach((content, j) => {
-          out += `${randomUUID()}\t${bot!.id}\t${doc!.id}\t${start + j}\t${esc(content)}\t${"0".repeat(64)}\t${Math.round(content.length / 4)}\t{"charStart":0,"charEnd":${content.length}}\t[${vectors[j]!.join(",")}]\t${embedder.id}\tenglish\n`;
-        });
-        yield out;
-        if ((start / 1000) % 20 === 19) console.log(`  copied ${start + 1000}/${N}`);
-      }
-    }
-    const copy = await scratch.sql`copy bot_document_chunks (id, bot_id, document_id, chunk_index, content, content_hash, token_count, metadata, embedding, embedding_model, text_search_config) from stdin`.writable();
-    await pipeline(Readable.from(rows()), copy);
-    const loadS = (performance.now() - loadStart) / 1000;
-    // How often each SQuAD sentence recurs across the chunks (the corpus is small).
-    const recurrence = chunkWords / sentences.reduce((sum, x) => sum + words(x), 0);
-    const indexStart = performance.now();
-    await scratch.sql.unsafe("set maintenance_work_mem = '1GB'");
-    await scratch.sql.unsafe("set max_parallel_maintenance_workers = 2");
-    await scratch.sql.unsafe(hnsw!.def);
-    await restorePostingsKey();
-    await scratch.sql`vacuum analyze bot_document_chunks`;
-    const indexS = (performance.now() - indexStart) / 1000;
-    console.log(`loaded ${N} chunks in ${loadS.toFixed(0)} s, indexes in ${indexS.toFixed(0)} s`);
+    await createApiKey(db, { workspaceId: loaded.workspaceId, botId: null, createdBy: null, name: "bench", prefix: key.prefix, keyHash: key.hash, scopes: ["chat"], expiresAt: null });
+    const { botId, loadS, indexS, recurrence } = loaded;
 
     server = await startChatServer({ databaseUrl: scratch.url, port: Number(args.port), env: { EVAL_WORKER_CONCURRENCY: "0" } });
     const { base } = server;
     const headers = { authorization: `Bearer ${key.secret}`, "content-type": "application/json" };
-    const url = `${base}/v1/bots/${bot!.id}/retrieve`;
+    const url = `${base}/v1/bots/${botId}/retrieve`;
 
     async function timed(body: object) {
       const start = performance.now();
@@ -222,8 +191,81 @@ async function main() {
     if (!args["no-write"]) writeSection("bench:retrieve-http", section);
   } finally {
     await server?.stop();
-    await scratch.drop();
+    if (args.keep || args.reuse) {
+      console.log(`kept the loaded database: --reuse ${scratch.url}`);
+      await scratch.close();
+    } else {
+      await scratch.drop();
+    }
   }
+}
+
+type Scratch = DbHandle & { url: string };
+
+function reuseDatabase(url: string): Scratch & { drop(): Promise<void> } {
+  const handle = createDb({ url, max: 8, applicationName: "docent-http" });
+  return { ...handle, url, drop: handle.close };
+}
+
+interface Loaded {
+  workspaceId: string;
+  botId: string;
+  loadS: number;
+  indexS: number;
+  recurrence: number;
+}
+
+/** A database kept by an earlier run (--keep): its bot, and the load figures it had. */
+async function findLoaded(scratch: Scratch): Promise<Loaded> {
+  const [bot] = await scratch.db.select().from(s.bots).where(eq(s.bots.publicId, "http-bench-bot"));
+  if (!bot) throw new Error(`${scratch.url} holds no benchmark bot; load one with --keep first`);
+  return { workspaceId: bot.workspaceId, botId: bot.id, loadS: Number.NaN, indexS: Number.NaN, recurrence: Number.NaN };
+}
+
+/** Bulk load as an operator would: indexes dropped, COPY, indexes rebuilt as migrated. */
+async function load(scratch: Scratch): Promise<Loaded> {
+  const { sentences } = corpus(args.dataset!);
+  const { db } = scratch;
+  await db.insert(s.plans).values({ code: "free", name: "Free", maxQueriesPerMonth: null, maxRetrievalsPerMonth: null });
+  const [ws] = await db.insert(s.workspaces).values({ name: "http bench", slug: "http-bench" }).returning();
+  const [bot] = await db
+    .insert(s.bots)
+    .values({ workspaceId: ws!.id, name: "Search bench", publicId: "http-bench-bot", status: "READY", ragConfig: { ...defaultRagConfig, topK: 10 } })
+    .returning();
+  const [doc] = await db.insert(s.botDocuments).values({ botId: bot!.id, name: "squad-rechunked.txt", status: "PROCESSED" }).returning();
+  const [hnsw] = await scratch.sql<{ def: string }[]>`select pg_get_indexdef('bot_document_chunks_embedding_hnsw'::regclass) as def`;
+  await scratch.sql`drop index bot_document_chunks_embedding_hnsw`;
+  const restorePostingsKey = await dropPostingsKey(scratch.sql);
+  const embedder = createLocalEmbedder();
+  const loadStart = performance.now();
+  let chunkWords = 0;
+  async function* rows() {
+    for (let start = 0; start < N; start += 1000) {
+      const texts = Array.from({ length: Math.min(1000, N - start) }, () => chunkText(sentences));
+      for (const t of texts) chunkWords += words(t);
+      const vectors = await embedder.embed(texts);
+      let out = "";
+      texts.forEach((content, j) => {
+        out += `${randomUUID()}\t${bot!.id}\t${doc!.id}\t${start + j}\t${esc(content)}\t${"0".repeat(64)}\t${Math.round(content.length / 4)}\t{"charStart":0,"charEnd":${content.length}}\t[${vectors[j]!.join(",")}]\t${embedder.id}\tenglish\n`;
+      });
+      yield out;
+      if ((start / 1000) % 20 === 19) console.log(`  copied ${start + 1000}/${N}`);
+    }
+  }
+  const copy = await scratch.sql`copy bot_document_chunks (id, bot_id, document_id, chunk_index, content, content_hash, token_count, metadata, embedding, embedding_model, text_search_config) from stdin`.writable();
+  await pipeline(Readable.from(rows()), copy);
+  const loadS = (performance.now() - loadStart) / 1000;
+  // How often each SQuAD sentence recurs across the chunks (the corpus is small).
+  const recurrence = chunkWords / sentences.reduce((sum, x) => sum + words(x), 0);
+  const indexStart = performance.now();
+  await scratch.sql.unsafe("set maintenance_work_mem = '1GB'");
+  await scratch.sql.unsafe("set max_parallel_maintenance_workers = 2");
+  await scratch.sql.unsafe(hnsw!.def);
+  await restorePostingsKey();
+  await scratch.sql`vacuum analyze bot_document_chunks`;
+  const indexS = (performance.now() - indexStart) / 1000;
+  console.log(`loaded ${N} chunks in ${loadS.toFixed(0)} s, indexes in ${indexS.toFixed(0)} s`);
+  return { workspaceId: ws!.id, botId: bot!.id, loadS, indexS, recurrence };
 }
 
 await main();

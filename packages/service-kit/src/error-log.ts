@@ -5,7 +5,7 @@
  * failed) is only logged. Messages are the error's own, cut short; never stacks or bodies.
  */
 import type { Logger } from "@docent/config/logger";
-import { type Database, withAsyncCommit } from "@docent/db/client";
+import type { Database } from "@docent/db/client";
 import { insertErrorLog, type NewErrorLog } from "@docent/db/queries/error-logs";
 
 export type ErrorLogService = "api" | "chat" | "worker";
@@ -19,7 +19,7 @@ export function createErrorLogWriter(deps: { db: Database; service: ErrorLogServ
   return {
     async record(entry) {
       try {
-        await withAsyncCommit(deps.db, (tx) => insertErrorLog(tx, { ...entry, service: deps.service }));
+        await insertErrorLog(deps.db, { ...entry, service: deps.service });
       } catch (error) {
         deps.logger.warn({ err: error, errorType: entry.errorType, requestId: entry.requestId }, "error log entry not written");
       }

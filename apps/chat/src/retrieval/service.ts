@@ -98,7 +98,12 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
     return { model: embedder.id, embedding, ms: now() - t0 };
   }
 
-  async function vectorLeg(snapshot: RetrievalSnapshot, query: { model: string; embedding: number[] }, limit: number) {
+  async function vectorLeg(
+    snapshot: RetrievalSnapshot,
+    query: { model: string; embedding: number[] },
+    limit: number,
+    withDetails: boolean,
+  ) {
     const { embeddingModel: chunkModel, filteredChunkCount } = snapshot.info;
     // Under a filter, the matching chunks are what the walk must find: a selective filter
     // makes them a small share of the table, which the rules below scan exactly.
@@ -115,11 +120,11 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
         // past the scan budget it would give up early.
         limit / share > tuning.maxScanTuples / 2;
     }
-    let hits = await snapshot.nearest({ embedding: query.embedding, limit, exact });
+    let hits = await snapshot.nearest({ embedding: query.embedding, limit, exact, withDetails });
     if (!exact && hits.length < Math.min(limit, chunkCount)) {
       // The iterative scan hit its budget before finding enough of this bot's rows.
       exact = true;
-      hits = await snapshot.nearest({ embedding: query.embedding, limit, exact });
+      hits = await snapshot.nearest({ embedding: query.embedding, limit, exact, withDetails });
     }
     const stray = hits.find((h) => h.embeddingModel !== chunkModel);
     if (stray) {
@@ -157,7 +162,8 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
     return retrievalSnapshot(db, { botId: bot.id, hnsw, filter: params.filter }, async (snapshot) => {
       // One connection: the legs' statements queue on it, back to back.
       const [vector, keyword] = await Promise.all([
-        embedded ? vectorLeg(snapshot, embedded, depth) : null,
+        // Alone, the vector leg's hits are the answer: it reads their details as it finds them.
+        embedded ? vectorLeg(snapshot, embedded, depth, mode === "vector") : null,
         wantKeyword ? keywordLeg(snapshot, bot, query, depth) : null,
       ]);
 
@@ -175,7 +181,10 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
       }
       ranked = ranked.filter((h) => h.score >= minScore).slice(0, topK);
 
-      const details = await snapshot.details(ranked.map((h) => h.id));
+      const details =
+        mode === "vector"
+          ? new Map((vector?.hits ?? []).flatMap((h) => (h.details ? [[h.id, h.details] as const] : [])))
+          : await snapshot.details(ranked.map((h) => h.id));
       const chunks: RetrievedChunk[] = ranked.map((hit, i) => {
         const d = details.get(hit.id);
         // The legs and this lookup read the same snapshot: a ranked chunk is always there.

@@ -5,9 +5,9 @@
  * them than questions) and is logged for analytics as a `retrieval` query. Everything that
  * hands search results to a caller goes through here: `/retrieve` and MCP's `search_documents`.
  */
-import { type Database, withAsyncCommit } from "@docent/db/client";
-import { insertQueryLog } from "@docent/db/queries/analytics";
-import { recordUsage } from "@docent/db/queries/usage-metrics";
+import type { Database } from "@docent/db/client";
+import { insertQueryLogAsyncCommit } from "@docent/db/queries/analytics";
+import { recordUsageAsyncCommit } from "@docent/db/queries/usage-metrics";
 import type { RankedResult, SearchParams, SearchService } from "../retrieval/search";
 import type { Quota } from "./quota";
 
@@ -23,20 +23,20 @@ export function createMeteredRetrieval(deps: { db: Database; search: Pick<Search
       const { channel, actor, ...query } = params;
       await deps.quota.reserve(query.bot.workspaceId, "retrievals");
       const result = await deps.search.retrieve(query);
-      await withAsyncCommit(deps.db, async (tx) => {
-        await insertQueryLog(tx, {
-          botId: query.bot.id,
-          channel,
-          kind: "retrieval",
-          queryText: query.query,
-          queryingUserId: actor.userId ?? null,
-          responseTimeMs: Math.round(result.timingsMs.total),
-          sourceDocumentsCount: new Set(result.chunks.map((c) => c.documentId)).size,
-          topScore: result.chunks[0]?.score ?? null,
-        });
-        // The search API over HTTP (channel "api") is an API call; the playground's is not.
-        if (channel === "api") await recordUsage(tx, { workspaceId: query.bot.workspaceId, botId: query.bot.id, metrics: { api_calls: 1 } });
+      await insertQueryLogAsyncCommit(deps.db, {
+        botId: query.bot.id,
+        channel,
+        kind: "retrieval",
+        queryText: query.query,
+        queryingUserId: actor.userId ?? null,
+        responseTimeMs: Math.round(result.timingsMs.total),
+        sourceDocumentsCount: new Set(result.chunks.map((c) => c.documentId)).size,
+        topScore: result.chunks[0]?.score ?? null,
       });
+      // The search API with a key (channel "api") is an API call; the playground's is not.
+      if (channel === "api") {
+        await recordUsageAsyncCommit(deps.db, { workspaceId: query.bot.workspaceId, botId: query.bot.id, metrics: { api_calls: 1 } });
+      }
       return result;
     },
   };

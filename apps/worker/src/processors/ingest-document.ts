@@ -25,8 +25,7 @@ import type { Redis } from "ioredis";
 import type postgres from "postgres";
 import type { IngestStage, WorkerMetrics } from "../metrics";
 import { acceptJob, type AcceptedDocument } from "../pipeline/accept";
-import { withAsyncCommit } from "@docent/db/client";
-import { recordUsage } from "@docent/db/queries/usage-metrics";
+import { recordUsageAsyncCommit } from "@docent/db/queries/usage-metrics";
 import type { WebhookEmitter } from "@docent/service-kit/webhooks";
 import { resolveTextSearchConfig } from "../pipeline/copy-chunks";
 import { download, takeBytes, type Downloaded, type DownloadDeps } from "../pipeline/download";
@@ -219,9 +218,11 @@ async function processAccepted(
     });
     log.info({ chunks: spool.count, embedded, reused, model }, "document processed");
     // Bookkeeping after the commit: neither may fail the processed document.
-    await withAsyncCommit(deps.db, (tx) =>
-      recordUsage(tx, { workspaceId: doc.workspaceId, botId: doc.botId, metrics: { documents_embedded: 1, chunks_embedded: embedded } }),
-    ).catch((error: unknown) => log.warn({ err: error }, "daily usage not recorded"));
+    await recordUsageAsyncCommit(deps.db, {
+      workspaceId: doc.workspaceId,
+      botId: doc.botId,
+      metrics: { documents_embedded: 1, chunks_embedded: embedded },
+    }).catch((error: unknown) => log.warn({ err: error }, "daily usage not recorded"));
     await deps.webhooks?.emit({
       workspaceId: doc.workspaceId,
       type: "document.processed",

@@ -1,6 +1,6 @@
 /** Analytics written by the chat service: one query log per answer, feedback, per-document counts. */
 import { eq, sql } from "drizzle-orm";
-import type { Executor } from "../client";
+import { type Database, type Executor, executeWithAsyncCommit } from "../client";
 import {
   analyticsFeedback,
   analyticsQueryLogs,
@@ -14,6 +14,18 @@ export type QueryLogInput = typeof analyticsQueryLogs.$inferInsert;
 
 export async function insertQueryLog(db: Executor, input: QueryLogInput): Promise<{ id: string }> {
   const [row] = await db.insert(analyticsQueryLogs).values(input).returning({ id: analyticsQueryLogs.id });
+  return row!;
+}
+
+/**
+ * A query log that nothing else is written with (a search API call): one statement that
+ * commits without waiting for the disk (`executeWithAsyncCommit`).
+ */
+export async function insertQueryLogAsyncCommit(db: Database, input: QueryLogInput): Promise<{ id: string }> {
+  const [row] = await executeWithAsyncCommit<{ id: string }>(
+    db,
+    db.insert(analyticsQueryLogs).values(input).returning({ id: analyticsQueryLogs.id }),
+  );
   return row!;
 }
 
@@ -82,7 +94,7 @@ export async function recordDocumentRetrievals(
  * when the allowance is used up.
  */
 export function reserveMonthlyQuery(
-  db: Executor,
+  db: Database,
   params: { workspaceId: string; periodStart: string; max: number | null },
 ): Promise<{ used: number } | null> {
   return reserveMonthlyUsage(db, { ...params, counter: "queries" });

@@ -62,8 +62,19 @@ export async function findUsableApiKey(db: Executor, keyHash: string, now = new 
   };
 }
 
-/** Records use at most once per `minIntervalMs`, so busy keys do not write on every request. */
-export async function touchApiKey(db: Executor, apiKeyId: string, now = new Date(), minIntervalMs = 60_000) {
+/**
+ * Records use at most once per `minIntervalMs`, so busy keys do not write on every request:
+ * the key as just read decides without a round trip, and the guarded update keeps
+ * concurrent requests from writing twice.
+ */
+export async function touchApiKey(
+  db: Executor,
+  key: Pick<ApiKey, "id" | "lastUsedAt">,
+  now = new Date(),
+  minIntervalMs = 60_000,
+) {
+  if (key.lastUsedAt && now.getTime() - key.lastUsedAt.getTime() < minIntervalMs) return;
+  const apiKeyId = key.id;
   await db
     .update(apiKeys)
     .set({ lastUsedAt: now })

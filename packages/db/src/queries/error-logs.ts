@@ -1,18 +1,25 @@
 /** The persisted error log (error_logs): written best effort by the services, read by platform admins. */
 import { and, count, desc, eq, gte, lt, lte } from "drizzle-orm";
-import type { Executor } from "../client";
+import { type Database, type Executor, executeWithAsyncCommit } from "../client";
 import { errorLogs } from "../schema";
 
 export type ErrorLog = typeof errorLogs.$inferSelect;
 export type NewErrorLog = Omit<typeof errorLogs.$inferInsert, "id" | "createdAt"> & { createdAt?: Date };
 
-export async function insertErrorLog(db: Executor, entry: NewErrorLog): Promise<void> {
-  await db.insert(errorLogs).values({
-    ...entry,
-    errorType: entry.errorType.slice(0, 100),
-    message: entry.message.slice(0, 2000),
-    operation: entry.operation?.slice(0, 300) ?? null,
-  });
+/** One entry, committed without waiting for the disk (`executeWithAsyncCommit`): best-effort bookkeeping. */
+export async function insertErrorLog(db: Database, entry: NewErrorLog): Promise<void> {
+  await executeWithAsyncCommit(
+    db,
+    db
+      .insert(errorLogs)
+      .values({
+        ...entry,
+        errorType: entry.errorType.slice(0, 100),
+        message: entry.message.slice(0, 2000),
+        operation: entry.operation?.slice(0, 300) ?? null,
+      })
+      .returning({ id: errorLogs.id }),
+  );
 }
 
 export interface ErrorLogFilter {

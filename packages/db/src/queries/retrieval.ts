@@ -15,6 +15,8 @@ export interface VectorHit {
   /** Cosine distance (0 = same direction, 2 = opposite). */
   distance: number;
   embeddingModel: string;
+  /** The chunk's display fields, when the search was asked for them (`withDetails`). */
+  details?: ChunkDetails;
 }
 
 export interface VectorSearchParams {
@@ -78,34 +80,48 @@ export async function searchChunksByVector(
  * Nearest chunks of one bot, with the transaction's settings. The exact scan compares
  * every chunk of the bot; the HNSW path relies on iterative scans, which with
  * `relaxed_order` may return rows slightly out of order, so the limited rows are
- * materialised and sorted again.
+ * materialised and sorted again. `withDetails` also returns the found chunks' display
+ * fields in the same statement (when the hits are the answer: no fusion to come).
  */
 async function nearestChunks(
   tx: Executor,
-  { botId, embedding, limit, exact, filter }: Pick<VectorSearchParams, "botId" | "embedding" | "limit" | "exact" | "filter">,
+  {
+    botId,
+    embedding,
+    limit,
+    exact,
+    filter,
+    withDetails = false,
+  }: Pick<VectorSearchParams, "botId" | "embedding" | "limit" | "exact" | "filter"> & { withDetails?: boolean },
 ): Promise<VectorHit[]> {
   const q = vectorLiteral(embedding);
   // `+ 0` keeps the planner off the HNSW index: the ORDER BY no longer matches the
   // indexed operator, so it filters by bot (btree) and sorts the distances exactly.
-  const rows = await tx.execute<{ id: string; distance: number; embedding_model: string }>(
-    exact
-      ? sql`
+  const nearest = exact
+    ? sql`
         select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
         from bot_document_chunks c
         where c.bot_id = ${botId} ${documentScope(botId, filter, false)}
         order by (c.embedding <=> ${q}::vector) + 0
         limit ${limit}`
-      : sql`
-        with nearest as materialized (
-          select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
-          from bot_document_chunks c
-          where c.bot_id = ${botId} ${documentScope(botId, filter, true)}
-          order by c.embedding <=> ${q}::vector
-          limit ${limit}
-        )
-        select id, distance, embedding_model from nearest order by distance`,
-  );
-  return rows.map((r) => ({ id: r.id, distance: Number(r.distance), embeddingModel: r.embedding_model }));
+    : sql`
+        select c.id, (c.embedding <=> ${q}::vector) as distance, c.embedding_model
+        from bot_document_chunks c
+        where c.bot_id = ${botId} ${documentScope(botId, filter, true)}
+        order by c.embedding <=> ${q}::vector
+        limit ${limit}`;
+  const rows = await tx.execute<{ id: string; distance: number; embedding_model: string } & Partial<DetailsRow>>(sql`
+    with nearest as materialized (${nearest})
+    select n.id, n.distance, n.embedding_model ${withDetails ? sql`, ${detailsColumns}` : sql``}
+    from nearest n
+    ${withDetails ? sql`join bot_document_chunks c on c.id = n.id join bot_documents d on d.id = c.document_id` : sql``}
+    order by n.distance, n.id`);
+  return rows.map((r) => ({
+    id: r.id,
+    distance: Number(r.distance),
+    embeddingModel: r.embedding_model,
+    ...(withDetails ? { details: toDetails(r as DetailsRow) } : {}),
+  }));
 }
 
 export interface KeywordHit {
@@ -364,6 +380,27 @@ export interface ChunkDetails {
   metadata: ChunkMetadata;
 }
 
+type DetailsRow = {
+  id: string;
+  document_id: string;
+  document_name: string;
+  chunk_index: number;
+  content: string;
+  metadata: ChunkMetadata;
+};
+
+/** A chunk's display fields, for a query that joins chunks `c` and their documents `d`. */
+const detailsColumns = sql`c.document_id, d.name as document_name, c.chunk_index, c.content, c.metadata`;
+
+const toDetails = (r: DetailsRow): ChunkDetails => ({
+  id: r.id,
+  documentId: r.document_id,
+  documentName: r.document_name,
+  chunkIndex: r.chunk_index,
+  content: r.content,
+  metadata: r.metadata,
+});
+
 /** Display fields of retrieved chunks; the bot filter makes a foreign id return nothing. */
 async function getChunkDetails(
   db: Executor,
@@ -371,34 +408,15 @@ async function getChunkDetails(
   ids: string[],
 ): Promise<Map<string, ChunkDetails>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.execute<{
-    id: string;
-    document_id: string;
-    document_name: string;
-    chunk_index: number;
-    content: string;
-    metadata: ChunkMetadata;
-  }>(sql`
-    select c.id, c.document_id, d.name as document_name, c.chunk_index, c.content, c.metadata
+  const rows = await db.execute<DetailsRow>(sql`
+    select c.id, ${detailsColumns}
     from bot_document_chunks c
     join bot_documents d on d.id = c.document_id
     where c.bot_id = ${botId} and c.id in (${sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
     )})`);
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        documentId: r.document_id,
-        documentName: r.document_name,
-        chunkIndex: r.chunk_index,
-        content: r.content,
-        metadata: r.metadata,
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.id, toDetails(r)]));
 }
 
 export interface BotIndexInfo {
@@ -418,7 +436,7 @@ export interface RetrievalSnapshot {
   info: BotIndexInfo;
   /** Rows in the whole chunk table, from the planner's statistics (cheap, approximate). */
   totalChunksEstimate: number;
-  nearest(params: Pick<VectorSearchParams, "embedding" | "limit" | "exact">): Promise<VectorHit[]>;
+  nearest(params: Pick<VectorSearchParams, "embedding" | "limit" | "exact"> & { withDetails?: boolean }): Promise<VectorHit[]>;
   bm25(params: Omit<KeywordSearchParams, "botId">): Promise<KeywordHit[]>;
   details(ids: string[]): Promise<Map<string, ChunkDetails>>;
 }

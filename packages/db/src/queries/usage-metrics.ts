@@ -3,7 +3,7 @@
  * one upsert per event (`recordUsage`); readers sum them over a date range.
  */
 import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
-import type { Executor } from "../client";
+import { type Database, type Executor, executeWithAsyncCommit } from "../client";
 import { bots, usageDaily } from "../schema";
 
 export const USAGE_METRICS = [
@@ -25,23 +25,39 @@ export function dayOf(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-/** Adds to today's counters of the bot (one statement; zero amounts are skipped). */
-export async function recordUsage(
-  db: Executor,
-  params: { workspaceId: string; botId: string; metrics: Partial<Record<UsageMetric, number>>; at?: Date },
-): Promise<void> {
+export interface UsageDelta {
+  workspaceId: string;
+  botId: string;
+  metrics: Partial<Record<UsageMetric, number>>;
+  at?: Date;
+}
+
+/** The upsert adding to the bot's counters of the day; undefined when every amount is zero. */
+function usageUpsert(db: Executor, params: UsageDelta) {
   const day = dayOf(params.at ?? new Date());
   const rows = Object.entries(params.metrics)
     .filter(([, value]) => typeof value === "number" && value > 0)
     .map(([metric, value]) => ({ botId: params.botId, workspaceId: params.workspaceId, day, metric, value: Math.round(value!) }));
-  if (rows.length === 0) return;
-  await db
+  if (rows.length === 0) return undefined;
+  return db
     .insert(usageDaily)
     .values(rows)
     .onConflictDoUpdate({
       target: [usageDaily.botId, usageDaily.day, usageDaily.metric],
       set: { value: sql`${usageDaily.value} + excluded.value`, updatedAt: new Date() },
-    });
+    })
+    .returning({ metric: usageDaily.metric });
+}
+
+/** Adds to today's counters of the bot, in the caller's transaction (one statement; zero amounts are skipped). */
+export async function recordUsage(db: Executor, params: UsageDelta): Promise<void> {
+  await usageUpsert(db, params);
+}
+
+/** The same on its own, committed without waiting for the disk (`executeWithAsyncCommit`): a counter, not user data. */
+export async function recordUsageAsyncCommit(db: Database, params: UsageDelta): Promise<void> {
+  const statement = usageUpsert(db, params);
+  if (statement) await executeWithAsyncCommit(db, statement);
 }
 
 export interface UsageRow {

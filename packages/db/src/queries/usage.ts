@@ -8,7 +8,7 @@
  * first in the same transaction. A limit that is null on the plan is not checked.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Executor } from "../client";
+import { type Database, type Executor, executeWithAsyncCommit } from "../client";
 import { GB, limitReachedMessage, MB, overLimitMessage, type QuotaLimit } from "../limits";
 import { botDocuments, botSourceRuns, botSources, bots, plans, subscriptions, usageCounters, workspaces } from "../schema";
 import { notDeleted } from "./document-deletions";
@@ -288,15 +288,17 @@ export type MonthlyCounter = "queries" | "retrievals";
 /**
  * Takes one unit of this month's `counter` if fewer than `max` are used (`max` null: no
  * limit, always taken), in one statement, so concurrent requests cannot overshoot.
- * Returns the count before this one, or null when the allowance is used up.
+ * Returns the count before this one, or null when the allowance is used up. A counter, not
+ * user data: it commits without waiting for the disk (`executeWithAsyncCommit`), so it
+ * runs on its own, never inside a caller's transaction.
  */
 export async function reserveMonthlyUsage(
-  db: Executor,
+  db: Database,
   params: { workspaceId: string; periodStart: string; counter: MonthlyCounter; max: number | null },
 ): Promise<{ used: number } | null> {
   if (params.max !== null && params.max <= 0) return null;
   const name = sql.identifier(params.counter);
-  const rows = await db.execute<{ n: number }>(sql`
+  const rows = await executeWithAsyncCommit<{ n: number }>(db, sql`
     insert into ${usageCounters} (workspace_id, period_start, ${name})
     values (${params.workspaceId}, ${params.periodStart}, 1)
     on conflict (workspace_id, period_start) do update

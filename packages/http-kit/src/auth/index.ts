@@ -70,7 +70,7 @@ export async function identifyApiKey(db: Database, header: string): Promise<Iden
     const allowed = new Set<string>(rolePermissions[role]);
     scopes = key.scopes.filter((scope) => allowed.has(scope));
   }
-  await touchApiKey(db, key.id);
+  await touchApiKey(db, key);
   return {
     kind: "apiKey",
     apiKeyId: key.id,
