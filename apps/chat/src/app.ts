@@ -150,7 +150,9 @@ export async function buildApp(options: BuildAppOptions) {
     maxTokensCap: env.LLM_MAX_TOKENS,
     support: { minSupport: env.CHAT_MIN_SUPPORT, minSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY },
   }));
+  const errorLog = createErrorLogWriter({ db, service: "chat", logger: logger.child({ component: "error-log" }) });
   const deps: AppDeps = {
+    errorLog,
     env,
     db,
     retrieval,
@@ -171,7 +173,7 @@ export async function buildApp(options: BuildAppOptions) {
     bodyLimit: 256 * 1024,
     resourcePolicy: "cross-origin",
     metrics: registry,
-    errorLog: createErrorLogWriter({ db, service: "chat", logger: logger.child({ component: "error-log" }) }),
+    errorLog,
   });
   // A response finished while the service drains closes its connection: a keep-alive
   // socket left idle after an in-flight request (an MCP tool call, a JSON answer) would

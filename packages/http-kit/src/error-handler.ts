@@ -107,7 +107,7 @@ function tenantOf(request: FastifyRequest): { botId: string | null; workspaceId:
 }
 
 /** Records a 5xx in the error log without waiting for it (best effort; see @docent/service-kit/error-log). */
-function logServerError(errorLog: ErrorLogWriter | undefined, request: FastifyRequest, appError: AppError) {
+export function logServerError(errorLog: ErrorLogWriter | undefined, request: FastifyRequest, appError: AppError) {
   if (!errorLog || appError.statusCode < 500) return;
   // An unexposed error's own message may be a wrapper's that quotes SQL and its parameters:
   // record the innermost cause's first line instead (as the log line above does).
