@@ -114,8 +114,14 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     sweep,
     prune,
     async start() {
-      await scheduleMaintenance(maintenanceQueue, "sweep-webhooks", options.sweepIntervalMs);
-      await scheduleMaintenance(maintenanceQueue, "prune-error-logs", options.errorLogPruneIntervalMs);
+      // Upserted at every start (a Redis that lost them gets them back); a failure here must
+      // not stop the worker: the next start, or another worker's, schedules them.
+      try {
+        await scheduleMaintenance(maintenanceQueue, "sweep-webhooks", options.sweepIntervalMs);
+        await scheduleMaintenance(maintenanceQueue, "prune-error-logs", options.errorLogPruneIntervalMs);
+      } catch (error) {
+        logger.warn({ err: error }, "maintenance job schedulers not set up");
+      }
       void worker.run().catch((error: unknown) => logger.error({ err: error }, "webhook worker stopped"));
       void maintenance.run().catch((error: unknown) => logger.error({ err: error }, "maintenance worker stopped"));
     },
