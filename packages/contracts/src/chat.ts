@@ -202,3 +202,17 @@ export const widgetChatBodySchema = z.strictObject({
 });
 
 export const widgetFeedbackBodySchema = feedbackBodySchema.extend({ visitorId: widgetVisitorIdSchema });
+
+/** A visitor asks for a person (widget handoff, when the bot's widget enables it). */
+export const widgetHandoffBodySchema = z.strictObject({
+  visitorId: widgetVisitorIdSchema,
+  note: z.string().trim().max(1000).optional().describe("What the visitor wants a person to know."),
+});
+
+export const widgetHandoffResponseSchema = z
+  .object({
+    conversationId: uuid,
+    handoffRequestedAt: z.iso.datetime({ offset: true }),
+    alreadyRequested: z.boolean().describe("True when this conversation had asked before (no second event is sent)."),
+  })
+  .describe("WidgetHandoff");

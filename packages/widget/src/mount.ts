@@ -9,7 +9,7 @@ import { type WidgetConfig, defaultWidgetConfig, resolveConfig } from "./config"
 import { streamAnswer } from "./conversation";
 import { errorNotice, fillAssistant, messageNode, pendingAnswer } from "./messages";
 import { renderText } from "./render-text";
-import { type Transport, fetchWidgetConfig, widgetTransport } from "./service";
+import { type HandoffTransport, type Transport, fetchWidgetConfig, widgetHandoff, widgetTransport } from "./service";
 import { VisitorStore, defaultStorage } from "./storage";
 import { applyAppearance, buildView, scrollToEnd, showPanel } from "./view";
 
@@ -27,6 +27,8 @@ export interface MountOptions {
   config?: unknown;
   startOpen?: boolean;
   transport?: Transport;
+  /** How a handoff request is sent; the widget endpoint by default (tests and the admin preview swap it). */
+  handoff?: HandoffTransport;
   storage?: Storage | null;
 }
 
@@ -43,6 +45,9 @@ export function mountWidget(options: MountOptions): WidgetController {
   const { panel, log, form, input, send, launcher, closeBtn, resetBtn } = view;
   const store = new VisitorStore(options.publicId, options.storage === undefined ? defaultStorage() : options.storage);
   const transport = options.transport ?? widgetTransport(options.apiBase, options.publicId);
+  const handoff = options.handoff ?? widgetHandoff(options.apiBase, options.publicId);
+  /** The conversation a person was asked for (the button then says so). */
+  let handedOff: string | null = null;
   let config: WidgetConfig = options.config !== undefined ? resolveConfig(options.config) : defaultWidgetConfig;
   /** Why the widget cannot be used here (the site is not allowed, the service is unreachable). */
   let unavailable: string | null = null;
@@ -61,8 +66,32 @@ export function mountWidget(options: MountOptions): WidgetController {
     if (unavailable) log.appendChild(errorNotice(unavailable));
     input.disabled = !!unavailable;
     send.disabled = !!unavailable || busy;
+    updateHandoff();
     scrollToEnd(log);
   }
+
+  /** The handoff button shows once there is a conversation to hand over, when the bot offers it. */
+  function updateHandoff(): void {
+    const conversationId = store.state.conversationId;
+    view.handoffBtn.hidden = !config.handoffEnabled || !conversationId || !!unavailable;
+    view.handoffBtn.disabled = handedOff !== null && handedOff === conversationId;
+    view.handoffBtn.textContent = view.handoffBtn.disabled ? "A person has been asked" : "Talk to a person";
+  }
+
+  view.handoffBtn.addEventListener("click", async () => {
+    const conversationId = store.state.conversationId;
+    if (!conversationId) return;
+    view.handoffBtn.disabled = true;
+    const result = await handoff({ conversationId, visitorId: store.state.visitorId });
+    if ("ok" in result) {
+      handedOff = conversationId;
+      log.appendChild(messageNode({ role: "assistant", text: "Thanks, a person from the team has been asked to follow up on this conversation." }, false));
+    } else {
+      log.appendChild(errorNotice(result.error));
+    }
+    updateHandoff();
+    scrollToEnd(log);
+  });
 
   const setOpen = (open: boolean) => showPanel(view, open, config.headerText);
 
@@ -105,6 +134,7 @@ export function mountWidget(options: MountOptions): WidgetController {
       store.state.messages.push({ role: "assistant", text, citations });
     }
     store.save();
+    updateHandoff();
     scrollToEnd(log);
   }
 

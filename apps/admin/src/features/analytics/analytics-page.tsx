@@ -11,6 +11,7 @@ import { Segmented } from "../../ui/form";
 import { Card, Stat } from "../../ui/layout";
 import { useBot } from "../bots/use-bot";
 import "./analytics.css";
+import { UsageByMetric } from "./usage-by-metric";
 
 type Range = "7" | "30" | "90";
 
@@ -39,7 +40,7 @@ const tooltipStyle = { contentStyle: { background: "var(--surface)", border: "1p
 const shortDate = (d: string) => new Date(`${d.slice(0, 10)}T00:00:00`).toLocaleDateString(undefined, { month: "short", day: "numeric" });
 
 export function AnalyticsPage() {
-  const { botId } = useBot();
+  const { botId, workspaceId } = useBot();
   const [range, setRange] = useState<Range>("30");
   const window = useMemo(() => {
     const to = new Date();
@@ -199,6 +200,7 @@ export function AnalyticsPage() {
               )}
             </Card>
           </div>
+          <UsageByMetric workspaceId={workspaceId} botId={botId} from={window.from} to={window.to} />
         </>
       )}
     </div>
