@@ -10,6 +10,7 @@ import { createCrawlQueue, type CrawlQueue } from "@docent/queue/crawl";
 import { cookieSecure, createBrowserBinding, createSessionManager, registerAuth, sessionOptionsFromEnv } from "@docent/http-kit/auth";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp, type ServiceApp } from "@docent/http-kit/fastify";
+import { createErrorLogWriter } from "@docent/service-kit/error-log";
 import { registerHealthRoutes } from "@docent/http-kit/health";
 import { createServiceLogger, type Logger } from "@docent/http-kit/logger";
 import { createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
@@ -23,7 +24,7 @@ import type { Redis } from "ioredis";
 import { registerBotAccess } from "./bot-access";
 import type { RouteContext } from "./context";
 import type { ApiEnv } from "./env";
-import { registerAdminRoutes } from "./routes/admin";
+import { registerAdminRoutes, registerErrorLogRoutes } from "./routes/admin";
 import { registerApiKeyRoutes } from "./routes/api-keys";
 import { registerAuthRoutes } from "./routes/auth";
 import { registerBotRoutes } from "./routes/bots";
@@ -38,6 +39,10 @@ import { registerSettingsRoutes } from "./routes/settings";
 import { registerSsoRoutes } from "./routes/sso";
 import { registerWidgetRoutes } from "./routes/widget";
 import { registerWorkspaceRoutes } from "./routes/workspaces";
+import { registerWebhookRoutes } from "./routes/webhooks";
+import { createWebhookService } from "./services/webhook-service";
+import { createWebhookQueue, type WebhookQueue } from "@docent/queue/webhooks";
+import { createWebhookEmitter } from "@docent/service-kit/webhooks";
 import { createAdminService } from "./services/admin-service";
 import { createApiKeyService } from "./services/api-key-service";
 import { createAuthService } from "./services/auth-service";
@@ -85,7 +90,9 @@ export interface ApiDeps {
    * one on `jobsRedis` with QUEUE_PREFIX, closed with the app.
    */
   crawlQueue?: CrawlQueue;
-  /** Host name lookups for source URLs (tests); the system resolver by default. */
+  /** The webhook delivery queue; by default one on `jobsRedis` with QUEUE_PREFIX, closed with the app. */
+  webhookQueue?: WebhookQueue;
+  /** Host name lookups for source and webhook URLs (tests); the system resolver by default. */
   lookup?: Parameters<typeof createSourceService>[0]["lookup"];
 }
 
@@ -111,6 +118,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
     bodyLimit: env.API_BODY_LIMIT_BYTES,
     trustProxy: proxyTrust(env.TRUST_PROXY),
     metrics: deps.metrics ?? createMetricsRegistry({ service: "api" }),
+    errorLog: createErrorLogWriter({ db, service: "api", logger: logger.child({ component: "error-log" }) }),
   });
 
   const routeTable: RegisteredRoute[] = [];
@@ -222,6 +230,7 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
   registerSettingsRoutes(context);
   registerCatalogRoutes(context);
   registerAdminRoutes(context);
+  registerErrorLogRoutes(context, db);
 
   const documents = createDocumentsService({
     db,
@@ -247,6 +256,23 @@ export async function buildApp(deps: ApiDeps): Promise<ServiceApp> {
       logger: logger.child({ component: "sources" }),
       allowPrivateSourceUrls: env.ALLOW_PRIVATE_SOURCE_URLS,
       deleteDocument: (botId, documentId) => documents.delete(botId, documentId),
+      ...(deps.lookup ? { lookup: deps.lookup } : {}),
+    }),
+  );
+
+  const webhookQueue = deps.webhookQueue ?? createWebhookQueue({ connection: deps.jobsRedis ?? redis, prefix: env.QUEUE_PREFIX });
+  if (!deps.webhookQueue) {
+    webhookQueue.on("error", (error) => logger.warn({ err: error }, "webhook queue error"));
+    app.addHook("onClose", () => webhookQueue.close());
+  }
+  registerWebhookRoutes(
+    context,
+    createWebhookService({
+      db,
+      secretBox,
+      emitter: createWebhookEmitter({ db, queue: webhookQueue, logger: logger.child({ component: "webhooks" }) }),
+      allowPrivateUrls: env.ALLOW_PRIVATE_WEBHOOK_URLS,
+      requireHttps: env.NODE_ENV === "production",
       ...(deps.lookup ? { lookup: deps.lookup } : {}),
     }),
   );

@@ -99,6 +99,7 @@ export const widgetDto = (w: WidgetConfig): WidgetConfigDto => ({
   height: w.height,
   showSources: w.showSources,
   offerStars: w.offerStars,
+  handoffEnabled: w.handoffEnabled,
   avatarUrl: w.avatarUrl,
   metadataFilter: w.metadataFilter ?? null,
   updatedAt: iso(w.updatedAt),

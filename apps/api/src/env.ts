@@ -63,6 +63,13 @@ export const apiEnvSchema = storageEnvSchema
      * every request again when it connects.
      */
     ALLOW_PRIVATE_SOURCE_URLS: envFields.booleanFlag(false),
+    /**
+     * Lets webhook endpoints be saved on private or loopback addresses (tests, an
+     * intranet receiver). Off by default: a tenant could otherwise make the server POST to
+     * internal services. Same value as the worker's, which checks every delivery's
+     * connection again.
+     */
+    ALLOW_PRIVATE_WEBHOOK_URLS: envFields.booleanFlag(false),
     /** SIGTERM: longest wait for in-flight requests; keep below the orchestrator's grace period. */
     SHUTDOWN_TIMEOUT_MS: shutdownTimeoutField,
     /**

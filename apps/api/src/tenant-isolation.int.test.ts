@@ -33,6 +33,8 @@ async function makeTenant(label: string): Promise<Tenant> {
       scopes: ["bots:read", "bots:write", "documents:write", "chat", "analytics:read"],
     })
   ).json();
+  const webhook = (await client.request("POST", `${ws}/webhooks`, { url: `https://${label}.example.test/hook`, eventTypes: ["document.failed"] })).json();
+  const delivery = (await client.request("POST", `${ws}/webhooks/${webhook.id}/test`)).json();
   const plan = (await app.inject({ method: "GET", url: "/v1/plans" })).json().items[0];
   return {
     client,
@@ -48,6 +50,8 @@ async function makeTenant(label: string): Promise<Tenant> {
       apiKeyId: key.id,
       userId: client.userId,
       invitationId: invitation.id,
+      endpointId: webhook.id,
+      deliveryId: delivery.id,
     },
   };
 }
@@ -103,6 +107,8 @@ const sampleBodies: Record<string, (ids: Record<string, string>) => unknown> = {
     allowAdvancedRagConfig: true,
   }),
   "PATCH /v1/admin/plans/:planId": () => ({ maxBots: null }),
+  "POST /v1/workspaces/:workspaceId/webhooks": () => ({ url: "https://planted.example.test/hook", eventTypes: ["document.failed"] }),
+  "PATCH /v1/workspaces/:workspaceId/webhooks/:endpointId": () => ({ url: "https://hijacked.example.test/hook" }),
   "PUT /v1/admin/workspaces/:workspaceId/plan": (ids) => ({ planId: ids.planId }),
 };
 

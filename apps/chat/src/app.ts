@@ -11,6 +11,9 @@ import { createSessionManager, registerAuth, sessionOptionsFromEnv } from "@doce
 import { createWorkspaceEmbedderResolver } from "@docent/service-kit/byok-embedder";
 import { createSecretBox, parseKeyRing, type SecretBox } from "@docent/service-kit/crypto/secrets";
 import { createServiceApp } from "@docent/http-kit/fastify";
+import { createErrorLogWriter } from "@docent/service-kit/error-log";
+import { createWebhookEmitter } from "@docent/service-kit/webhooks";
+import { createWebhookQueue, type WebhookQueue } from "@docent/queue/webhooks";
 import { createEmbeddingMetrics, createMetricsRegistry, type Registry } from "@docent/service-kit/metrics";
 import { registerHealthRoutes } from "@docent/http-kit/health";
 import { registerOpenApi } from "@docent/http-kit/openapi";
@@ -76,6 +79,8 @@ export interface BuildAppOptions {
    * The worker stops (a run in progress goes back to the queue) before the server closes.
    */
   evalWorker?: { connection: Redis; prefix: string; concurrency: number };
+  /** Where webhook deliveries are queued (a fail-fast producer connection); by default one on `redis`. */
+  webhookQueue?: WebhookQueue;
 }
 
 function secretOpener(env: ChatEnv): SecretBox | null {
@@ -138,7 +143,11 @@ export async function buildApp(options: BuildAppOptions) {
   const responderFor = async (workspaceId: string, botModel: string | null) =>
     metrics.responder(await resolveResponder(workspaceId, botModel));
   const quota = createQuota({ db });
+  const webhookQueue = options.webhookQueue ?? createWebhookQueue({ connection: redis, prefix: env.QUEUE_PREFIX });
+  webhookQueue.on("error", (error) => logger.warn({ err: error }, "webhook queue error"));
+  const webhooks = createWebhookEmitter({ db, queue: webhookQueue, logger: logger.child({ component: "webhooks" }) });
   const chat = metrics.answers(createChatService({
+    webhooks,
     db,
     retrieval: search,
     quota,
@@ -154,7 +163,9 @@ export async function buildApp(options: BuildAppOptions) {
       return { model: embedder.id, embedding };
     },
   }));
+  const errorLog = createErrorLogWriter({ db, service: "chat", logger: logger.child({ component: "error-log" }) });
   const deps: AppDeps = {
+    errorLog,
     env,
     db,
     sql: database.sql,
@@ -163,8 +174,9 @@ export async function buildApp(options: BuildAppOptions) {
     searches: createMeteredRetrieval({ db, search, quota }),
     search,
     chat,
-    feedback: createFeedbackService({ db }),
+    feedback: createFeedbackService({ db, webhooks }),
     curated: createCuratedService({ db, embedderFor }),
+    webhooks,
     limiter: createLimiter(redis, env.CHAT_REDIS_PREFIX),
     authorizeBot: createBotAuthorizer(db),
     evals: createEvalService({ db, queue: options.evalQueue ?? null, maxQuestions: env.EVAL_MAX_QUESTIONS, responderFor }),
@@ -177,6 +189,7 @@ export async function buildApp(options: BuildAppOptions) {
     bodyLimit: 256 * 1024,
     resourcePolicy: "cross-origin",
     metrics: registry,
+    errorLog,
   });
   // A response finished while the service drains closes its connection: a keep-alive
   // socket left idle after an in-flight request (an MCP tool call, a JSON answer) would
@@ -218,6 +231,7 @@ export async function buildApp(options: BuildAppOptions) {
     },
     isShuttingDown: options.isShuttingDown,
   });
+  if (!options.webhookQueue) app.addHook("onClose", () => webhookQueue.close());
   await app.register(botRoutes(deps));
   await app.register(conversationRoutes(deps));
   await app.register(analyticsRoutes(deps));

@@ -72,6 +72,7 @@ const ROUTES = [
   "GET /v1/widget/{publicId}/config",
   "POST /v1/widget/{publicId}/chat",
   "POST /v1/widget/{publicId}/messages/{messageId}/feedback",
+  "POST /v1/widget/{publicId}/conversations/{conversationId}/handoff",
 ];
 
 describe("/openapi.json", async () => {

@@ -29,6 +29,8 @@ export async function buildTestApp(
     DATABASE_URL: db.url,
     REDIS_URL: redis.url,
     CHAT_REDIS_PREFIX: redis.prefix,
+    // Webhook jobs stay under this file's prefix.
+    QUEUE_PREFIX: redis.prefix,
     ...env,
   });
   return buildApp({

@@ -98,6 +98,28 @@ export const workerEnvSchema = storageEnvSchema.extend(embeddingEnvSchema.shape)
   /** One request of a crawl, redirects included: a site that answers slower fails the page. */
   CRAWL_REQUEST_TIMEOUT_MS: ms(20_000),
   /**
+   * Webhook deliveries may connect to private and loopback addresses (tests with a receiver
+   * on 127.0.0.1, an intranet). Off by default: each delivery's connection must reach a
+   * public address. Same value as the API's, which checks endpoint URLs when saved.
+   */
+  ALLOW_PRIVATE_WEBHOOK_URLS: envFields.booleanFlag(false),
+  /** Webhook deliveries sent at once by this process (they wait on receivers, not the CPU). */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  /** One delivery's whole request (connect, answer, body): past it the attempt failed and is retried. */
+  WEBHOOK_TIMEOUT_MS: ms(10_000),
+  /** Attempts of one delivery before it is FAILED (network errors, 5xx and 429 are retried). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /**
+   * Wait before the 2nd attempt; each later wait is 3x the previous (1 min, 3, 9, 27 min,
+   * 81 min, 4 h, 12 h: 8 attempts over about 18 h), capped at 12 h. Tests set a few ms.
+   */
+  WEBHOOK_RETRY_BASE_MS: ms(60_000),
+  /** How often the sweeper looks for deliveries whose job was lost (Redis down when the event happened). */
+  WEBHOOK_SWEEP_INTERVAL_MS: ms(60_000),
+  /** Error log entries older than this many days are deleted (checked every ERROR_LOG_PRUNE_INTERVAL_MS). */
+  ERROR_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  ERROR_LOG_PRUNE_INTERVAL_MS: ms(3600_000),
+  /**
    * Tests only (ignored unless NODE_ENV=test): sleep this long before each embedding
    * call (see test-hooks.ts), so a kill test can catch the worker mid-document.
    */

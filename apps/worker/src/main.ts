@@ -20,6 +20,11 @@ import { withEmbedDelay } from "./test-hooks";
 import { createIngestWorker, workspaceEmbedderFor } from "./worker";
 import { createCrawlWorker } from "./crawl-worker";
 import { createInsightsWorker } from "./insights-worker";
+import { createWebhookWorker } from "./webhooks/webhook-worker";
+import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
+import { createErrorLogWriter } from "@docent/service-kit/error-log";
+import { createWebhookEmitter } from "@docent/service-kit/webhooks";
+import { createWebhookQueue } from "@docent/queue/webhooks";
 
 await runService({
   name: "worker",
@@ -51,6 +56,29 @@ await runService({
     await removeOrphanSpools();
 
     const metrics = createMetricsRegistry({ service: "worker", processMetrics: true });
+    const errorLog = createErrorLogWriter({ db: database.db, service: "worker", logger: logger.child({ component: "error-log" }) });
+    // Producers answer fast when Redis is down: the outbox row waits for the sweeper.
+    const webhookProducer = createRedis(env.REDIS_URL, "producer");
+    webhookProducer.on("error", (error) => logger.warn({ err: error }, "webhook producer redis error"));
+    const webhookQueue = createWebhookQueue({ connection: webhookProducer, prefix: env.QUEUE_PREFIX });
+    webhookQueue.on("error", (error) => logger.warn({ err: error }, "webhook queue error"));
+    const webhooks = createWebhookEmitter({ db: database.db, queue: webhookQueue, logger: logger.child({ component: "webhooks" }) });
+    const webhookWorker = createWebhookWorker({
+      db: database.db,
+      redis,
+      queuePrefix: env.QUEUE_PREFIX,
+      logger,
+      secretBox: env.DOCENT_ENCRYPTION_KEYS ? createSecretBox(parseKeyRing(env.DOCENT_ENCRYPTION_KEYS)) : null,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      sweepIntervalMs: env.WEBHOOK_SWEEP_INTERVAL_MS,
+      policy: env.ALLOW_PRIVATE_WEBHOOK_URLS ? { allowPrivate: true } : {},
+      errorLogRetentionDays: env.ERROR_LOG_RETENTION_DAYS,
+      errorLogPruneIntervalMs: env.ERROR_LOG_PRUNE_INTERVAL_MS,
+      errorLog,
+    });
     const ingest = createIngestWorker({
       db: database.db,
       sql: database.sql,
@@ -72,6 +100,8 @@ await runService({
       outageDeadlineMs: env.WORKER_OUTAGE_DEADLINE_MS,
       fetchOptions: { maxBytes: env.URL_FETCH_MAX_BYTES, timeoutMs: env.URL_FETCH_TIMEOUT_MS },
       metrics,
+      webhooks,
+      errorLog,
     });
     const crawl = createCrawlWorker({
       db: database.db,
@@ -127,12 +157,16 @@ await runService({
     ingest.start();
     await crawl.start();
     await insights.start();
+    await webhookWorker.start();
 
     return {
       async stop() {
         await insights.close();
         await crawl.close();
         await ingest.close();
+        await webhookWorker.close();
+        await webhookQueue.close();
+        webhookProducer.disconnect();
         await removeOwnSpoolDir();
         await ops.close();
         await redis.quit().catch(() => redis.disconnect());

@@ -25,6 +25,9 @@ import { recordDocumentFailure, recordOutageWait } from "./processors/failure";
 import type { EmbedderLike } from "./pipeline/embed";
 import { processIngestDocument, type IngestDeps } from "./processors/ingest-document";
 import { startReaper } from "./reaper";
+import { recordFailedJobs } from "./error-log";
+import type { ErrorLogWriter } from "@docent/service-kit/error-log";
+import type { WebhookEmitter } from "@docent/service-kit/webhooks";
 
 export interface IngestWorkerOptions {
   db: Database;
@@ -51,6 +54,10 @@ export interface IngestWorkerOptions {
   fetchOptions?: IngestDeps["fetchOptions"];
   /** Where the worker's metrics go (the ops server serves it at /metrics); none when unset. */
   metrics?: Registry;
+  /** Document events for the workspaces' webhooks; none when unset. */
+  webhooks?: WebhookEmitter;
+  /** Final job failures go to the persisted error log; none when unset. */
+  errorLog?: ErrorLogWriter;
 }
 
 /**
@@ -97,6 +104,7 @@ export function createIngestWorker(options: IngestWorkerOptions) {
     fetchOptions: options.fetchOptions ?? {},
     shutdownSignal: shutdown.signal,
     metrics,
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   };
 
   const locks = createLockWatch();
@@ -119,6 +127,7 @@ export function createIngestWorker(options: IngestWorkerOptions) {
   });
 
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+  recordFailedJobs(worker, options.errorLog);
   queue.on("error", (error) => logger.warn({ err: error }, "ingest queue (reaper) error"));
   // Another worker may have taken these jobs over: they stop at their next checkpoint
   // (the database claim on the document guards the commit in any case).

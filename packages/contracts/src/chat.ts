@@ -227,3 +227,17 @@ export const widgetFeedbackBodySchema = z
     message: "give rating (thumbs: 1 or -1), stars (1-5) or both",
     path: ["rating"],
   });
+
+/** A visitor asks for a person (widget handoff, when the bot's widget enables it). */
+export const widgetHandoffBodySchema = z.strictObject({
+  visitorId: widgetVisitorIdSchema,
+  note: z.string().trim().max(1000).optional().describe("What the visitor wants a person to know."),
+});
+
+export const widgetHandoffResponseSchema = z
+  .object({
+    conversationId: uuid,
+    handoffRequestedAt: z.iso.datetime({ offset: true }),
+    alreadyRequested: z.boolean().describe("True when this conversation had asked before (no second event is sent)."),
+  })
+  .describe("WidgetHandoff");

@@ -21,6 +21,7 @@ export const widgetConfigSchema = z
     height: z.number().int(),
     showSources: z.boolean(),
     offerStars: z.boolean().describe("Offer visitors 1-5 stars and a comment under answers, besides thumbs."),
+    handoffEnabled: z.boolean().describe('Offers visitors a "talk to a person" button; a click sends the `handoff.requested` webhook.'),
     avatarUrl: z.string().nullable(),
     metadataFilter: metadataFilterSchema
       .nullable()
@@ -43,6 +44,7 @@ export const updateWidgetBodySchema = z.strictObject({
   height: z.number().int().min(360).max(1000).optional().describe("CSS pixels, 360-1000."),
   showSources: z.boolean().optional(),
   offerStars: z.boolean().optional(),
+  handoffEnabled: z.boolean().optional(),
   avatarUrl: z.url({ protocol: /^https$/ }).max(2000).nullable().optional(),
   /** The widget's fixed metadata filter; null removes it. */
   metadataFilter: metadataFilterSchema.nullable().optional(),

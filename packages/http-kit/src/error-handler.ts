@@ -12,6 +12,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { dependencyOutage, isDatabaseTimeout } from "@docent/service-kit/dependency-errors";
 import { AppError, DependencyUnavailableError, type FieldIssue } from "@docent/service-kit/errors";
+import type { ErrorLogWriter } from "@docent/service-kit/error-log";
 
 /** The code of a client error a Fastify plugin answered by status alone (the table's first code with that status). */
 const CODE_OF_STATUS = new Map<number, ErrorCode>();
@@ -95,8 +96,35 @@ function describeCause(cause: unknown): string | undefined {
   return typeof code === "string" ? `${inner.name} ${code}: ${inner.message}` : `${inner.name}: ${inner.message}`;
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The bot and workspace a failed request was about, when its path or access names them. */
+function tenantOf(request: FastifyRequest): { botId: string | null; workspaceId: string | null } {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const pick = (value: unknown) => (typeof value === "string" && UUID.test(value) ? value : null);
+  const access = (request as { access?: { workspaceId?: string } }).access;
+  return { botId: pick(params.botId), workspaceId: pick(params.workspaceId) ?? pick(access?.workspaceId) };
+}
+
+/** Records a 5xx in the error log without waiting for it (best effort; see @docent/service-kit/error-log). */
+export function logServerError(errorLog: ErrorLogWriter | undefined, request: FastifyRequest, appError: AppError) {
+  if (!errorLog || appError.statusCode < 500) return;
+  // An unexposed error's own message may be a wrapper's that quotes SQL and its parameters:
+  // record the innermost cause's first line instead (as the log line above does).
+  const raw = appError.expose ? appError.message : (describeCause(appError.cause) ?? appError.message);
+  void errorLog.record({
+    errorType: appError.code,
+    message: (raw.split("\n")[0] ?? "").slice(0, 500),
+    statusCode: appError.statusCode,
+    requestId: request.id,
+    operation: `${request.method} ${request.routeOptions?.url ?? request.url.split("?")[0]}`,
+    ...tenantOf(request),
+  });
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown, errorLog?: ErrorLogWriter) {
   const appError = normalizeError(error);
+  logServerError(errorLog, request, appError);
   if (appError instanceof DependencyUnavailableError) {
     // Expected during an outage, and one line per request: no stack trace.
     request.log.warn(
@@ -113,8 +141,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
 }
 
 /** Installs the error and not-found handlers on the root instance. */
-export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+export function registerErrorHandler(app: FastifyInstance, errorLog?: ErrorLogWriter): void {
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error, errorLog));
   app.setNotFoundHandler((request, reply) =>
     sendError(
       request,

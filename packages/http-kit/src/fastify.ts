@@ -10,6 +10,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import { registerErrorHandler } from "./error-handler";
 import type { Logger } from "./logger";
 import type { Registry } from "@docent/service-kit/metrics";
+import type { ErrorLogWriter } from "@docent/service-kit/error-log";
 import { registerHttpMetrics } from "./http-metrics";
 import type { TrustProxy } from "./proxy-trust";
 import { genRequestId, registerRequestIdHeader } from "./request-id";
@@ -28,6 +29,8 @@ export interface ServiceAppOptions {
   resourcePolicy?: "same-origin" | "cross-origin";
   /** Records every request's duration by route pattern, method and status (see metrics.ts). */
   metrics?: Registry;
+  /** Where 5xx answers are recorded for platform admins (error_logs); none when unset. */
+  errorLog?: ErrorLogWriter;
 }
 
 /**
@@ -67,7 +70,7 @@ export function createServiceApp(options: ServiceAppOptions) {
   });
   void app.register(cookie);
   registerRequestIdHeader(app);
-  registerErrorHandler(app);
+  registerErrorHandler(app, options.errorLog);
   return app;
 }
 

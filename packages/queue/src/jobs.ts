@@ -13,6 +13,10 @@ export const QUEUE_NAMES = {
   crawl: "docent-crawl",
   /** Conversation insights: the daily topic statistics (one job scheduler, UTC). */
   insights: "docent-insights",
+  /** Webhook deliveries: one job per attempt of one outbox row (webhook_deliveries). */
+  webhooks: "docent-webhooks",
+  /** Housekeeping on job schedulers: the webhook sweeper, the error log's retention. */
+  maintenance: "docent-maintenance",
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -46,6 +50,11 @@ export const jobPayloadSchemas = {
     /** Days recomputed, ending at `day`: topics edited since re-assign up to 30 days back. */
     days: z.number().int().min(1).max(90).default(1),
   }),
+  "deliver-webhook": z.object({ deliveryId: z.uuid() }),
+  /** Re-enqueues outbox rows whose job was lost (Redis down when the event happened). */
+  "sweep-webhooks": z.object({}),
+  /** Deletes error_logs rows older than ERROR_LOG_RETENTION_DAYS. */
+  "prune-error-logs": z.object({}),
 } as const;
 
 export type JobName = keyof typeof jobPayloadSchemas;

@@ -20,6 +20,7 @@ export const defaultWidgetConfig: WidgetConfig = {
   height: 560,
   showSources: true,
   offerStars: false,
+  handoffEnabled: false,
   avatarUrl: null,
 };
 
@@ -52,6 +53,7 @@ export function resolveConfig(raw: unknown, base: WidgetConfig = defaultWidgetCo
     height: clamp(nested.height, 360, 1000, base.height),
     showSources: typeof nested.showSources === "boolean" ? nested.showSources : base.showSources,
     offerStars: typeof nested.offerStars === "boolean" ? nested.offerStars : base.offerStars,
+    handoffEnabled: typeof nested.handoffEnabled === "boolean" ? nested.handoffEnabled : base.handoffEnabled,
     avatarUrl: typeof avatar === "string" && /^https:\/\//.test(avatar) ? avatar : avatar === null ? null : base.avatarUrl,
   };
 }

@@ -194,4 +194,30 @@ describe("mountWidget", () => {
     await vi.waitFor(() => expect(w.shadowRoot.querySelector(".rating-status")!.textContent).toBe("Your rating could not be sent."));
     expect(w.shadowRoot.querySelectorAll(".star.on")).toHaveLength(0);
   });
+
+  it("offers a handoff to a person once a conversation exists, when the bot enables it, and sends it once", async () => {
+    const transport = vi.fn(async () => sse(["start", start("c7")], ["token", { text: "Hello." }], ["done", done("c7", "Hello.")]));
+    const handoff = vi.fn(async () => ({ ok: true as const }));
+    const storage = new MemoryStorage() as unknown as Storage;
+    const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: { handoffEnabled: true }, transport, handoff, storage, startOpen: true });
+    const root = w.shadowRoot;
+    const button = root.querySelector<HTMLButtonElement>("button.handoff")!;
+    expect(button.hidden).toBe(true);
+
+    const input = root.querySelector("textarea")!;
+    input.value = "My order is late";
+    root.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(button.hidden).toBe(false));
+
+    button.click();
+    await vi.waitFor(() => expect(button.textContent).toBe("A person has been asked"));
+    expect(button.disabled).toBe(true);
+    expect(handoff).toHaveBeenCalledTimes(1);
+    expect(handoff).toHaveBeenCalledWith({ conversationId: "c7", visitorId: expect.any(String) });
+    expect(root.textContent).toContain("a person from the team has been asked to follow up");
+
+    // Not offered when the bot does not enable it.
+    w.update({ handoffEnabled: false });
+    expect(button.hidden).toBe(true);
+  });
 });

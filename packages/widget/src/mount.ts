@@ -10,7 +10,7 @@ import { streamAnswer } from "./conversation";
 import { errorNotice, fillAssistant, messageNode, pendingAnswer } from "./messages";
 import { renderText } from "./render-text";
 import { starsNode } from "./rating";
-import { type Rater, type Transport, fetchWidgetConfig, widgetRater, widgetTransport } from "./service";
+import { type HandoffTransport, type Rater, type Transport, fetchWidgetConfig, widgetHandoff, widgetRater, widgetTransport } from "./service";
 import type { StoredMessage } from "./storage";
 import { VisitorStore, defaultStorage } from "./storage";
 import { applyAppearance, buildView, scrollToEnd, showPanel } from "./view";
@@ -31,6 +31,8 @@ export interface MountOptions {
   transport?: Transport;
   /** Sends star ratings (the widget endpoint by default; the admin preview swaps in its own). */
   rater?: Rater;
+  /** How a handoff request is sent; the widget endpoint by default (tests and the admin preview swap it). */
+  handoff?: HandoffTransport;
   storage?: Storage | null;
 }
 
@@ -48,6 +50,9 @@ export function mountWidget(options: MountOptions): WidgetController {
   const store = new VisitorStore(options.publicId, options.storage === undefined ? defaultStorage() : options.storage);
   const transport = options.transport ?? widgetTransport(options.apiBase, options.publicId);
   const rater = options.rater ?? widgetRater(options.apiBase, options.publicId);
+  const handoff = options.handoff ?? widgetHandoff(options.apiBase, options.publicId);
+  /** The conversation a person was asked for (the button then says so). */
+  let handedOff: string | null = null;
   let config: WidgetConfig = options.config !== undefined ? resolveConfig(options.config) : defaultWidgetConfig;
   /** Why the widget cannot be used here (the site is not allowed, the service is unreachable). */
   let unavailable: string | null = null;
@@ -66,6 +71,7 @@ export function mountWidget(options: MountOptions): WidgetController {
     if (unavailable) log.appendChild(errorNotice(unavailable));
     input.disabled = !!unavailable;
     send.disabled = !!unavailable || busy;
+    updateHandoff();
     scrollToEnd(log);
   }
 
@@ -90,6 +96,29 @@ export function mountWidget(options: MountOptions): WidgetController {
     );
     return node;
   }
+
+  /** The handoff button shows once there is a conversation to hand over, when the bot offers it. */
+  function updateHandoff(): void {
+    const conversationId = store.state.conversationId;
+    view.handoffBtn.hidden = !config.handoffEnabled || !conversationId || !!unavailable;
+    view.handoffBtn.disabled = handedOff !== null && handedOff === conversationId;
+    view.handoffBtn.textContent = view.handoffBtn.disabled ? "A person has been asked" : "Talk to a person";
+  }
+
+  view.handoffBtn.addEventListener("click", async () => {
+    const conversationId = store.state.conversationId;
+    if (!conversationId) return;
+    view.handoffBtn.disabled = true;
+    const result = await handoff({ conversationId, visitorId: store.state.visitorId });
+    if ("ok" in result) {
+      handedOff = conversationId;
+      log.appendChild(messageNode({ role: "assistant", text: "Thanks, a person from the team has been asked to follow up on this conversation." }, false));
+    } else {
+      log.appendChild(errorNotice(result.error));
+    }
+    updateHandoff();
+    scrollToEnd(log);
+  });
 
   const setOpen = (open: boolean) => showPanel(view, open, config.headerText);
 
@@ -134,6 +163,7 @@ export function mountWidget(options: MountOptions): WidgetController {
       withStars(answer, stored);
     }
     store.save();
+    updateHandoff();
     scrollToEnd(log);
   }
 

@@ -57,3 +57,22 @@ export async function fetchWidgetConfig(apiBase: string, publicId: string): Prom
     return { unavailable: "This assistant is not available on this site right now." };
   }
 }
+
+/** Asks for a person on the visitor's conversation (`POST .../conversations/:id/handoff`); an error message on failure. */
+export type HandoffTransport = (request: { conversationId: string; visitorId: string }) => Promise<{ ok: true } | { error: string }>;
+
+export function widgetHandoff(apiBase: string, publicId: string): HandoffTransport {
+  return async ({ conversationId, visitorId }) => {
+    try {
+      const response = await fetch(widgetEndpoint(apiBase, publicId, `conversations/${encodeURIComponent(conversationId)}/handoff`), {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        credentials: "omit",
+        body: JSON.stringify({ visitorId }),
+      });
+      return response.ok ? { ok: true } : { error: await errorMessageOf(response) };
+    } catch {
+      return { error: "The request could not be sent; please try again." };
+    }
+  };
+}

@@ -76,5 +76,7 @@ export const widgetCss = `
 .send { height: 40px; padding: 0 14px; border: none; border-radius: 10px; background: var(--dw-primary); color: var(--dw-on-primary); font: 600 14px system-ui, sans-serif; cursor: pointer; }
 .send:disabled, .composer textarea:disabled { opacity: .55; cursor: not-allowed; }
 .footer { text-align: center; font-size: 11px; color: var(--dw-muted); padding: 0 0 8px; }
+.handoff { font: inherit; font-size: 11px; background: none; border: none; padding: 0; color: var(--dw-primary); text-decoration: underline; cursor: pointer; }
+.handoff:disabled { color: var(--dw-muted); text-decoration: none; cursor: default; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0,0,0,0); border: 0; }
 `;

@@ -27,6 +27,8 @@ export interface WidgetView {
   form: HTMLFormElement;
   input: HTMLTextAreaElement;
   send: HTMLButtonElement;
+  /** "Talk to a person" (widget handoff); hidden unless the bot offers it and a conversation exists. */
+  handoffBtn: HTMLButtonElement;
   launcher: HTMLButtonElement;
 }
 
@@ -82,6 +84,10 @@ export function buildView(host: HTMLElement, publicId: string): WidgetView {
   send.type = "submit";
   form.append(label, input, send);
   const footer = el("div", "footer", "Answers come from this site's documents.");
+  const handoffBtn = el("button", "handoff", "Talk to a person");
+  handoffBtn.type = "button";
+  handoffBtn.hidden = true;
+  footer.append(" ", handoffBtn);
   panel.append(header, log, form, footer);
 
   const launcher = el("button", "launcher");
@@ -104,7 +110,7 @@ export function buildView(host: HTMLElement, publicId: string): WidgetView {
     input.style.height = `${Math.min(input.scrollHeight, 120)}px`;
   });
 
-  return { hostEl, shadow, root, panel, avatar, title, resetBtn, closeBtn, log, form, input, send, launcher };
+  return { hostEl, shadow, root, panel, avatar, title, resetBtn, closeBtn, log, form, input, send, handoffBtn, launcher };
 }
 
 export function applyAppearance(view: WidgetView, config: WidgetConfig, inline: boolean): void {

@@ -104,6 +104,8 @@ export const api = {
     updateSettings: (workspaceId: string, input: ApiBody<"/v1/workspaces/{workspaceId}/settings", "patch">) =>
       ok(apiClient.PATCH("/v1/workspaces/{workspaceId}/settings", { ...wsPath(workspaceId), body: input })),
     usage: (workspaceId: string) => ok(apiClient.GET("/v1/workspaces/{workspaceId}/usage", wsPath(workspaceId))),
+    dailyUsage: (workspaceId: string, query: { from?: string; to?: string; botId?: string }) =>
+      ok(apiClient.GET("/v1/workspaces/{workspaceId}/usage/daily", { params: { path: { workspaceId }, query: present(query) } })),
   },
 
   templates: {
@@ -181,8 +183,33 @@ export const api = {
     revoke: (workspaceId: string, apiKeyId: string) => ok(apiClient.DELETE("/v1/workspaces/{workspaceId}/api-keys/{apiKeyId}", { params: { path: { workspaceId, apiKeyId } } })),
   },
 
+  /** Outgoing webhooks of a workspace (admins), their delivery log, test events and redelivery. */
+  webhooks: {
+    list: async (workspaceId: string) => (await ok(apiClient.GET("/v1/workspaces/{workspaceId}/webhooks", wsPath(workspaceId)))).items,
+    create: (workspaceId: string, input: ApiBody<"/v1/workspaces/{workspaceId}/webhooks", "post">) =>
+      ok(apiClient.POST("/v1/workspaces/{workspaceId}/webhooks", { ...wsPath(workspaceId), body: input })),
+    update: (workspaceId: string, endpointId: string, input: ApiBody<"/v1/workspaces/{workspaceId}/webhooks/{endpointId}", "patch">) =>
+      ok(apiClient.PATCH("/v1/workspaces/{workspaceId}/webhooks/{endpointId}", { params: { path: { workspaceId, endpointId } }, body: input })),
+    remove: (workspaceId: string, endpointId: string) =>
+      ok(apiClient.DELETE("/v1/workspaces/{workspaceId}/webhooks/{endpointId}", { params: { path: { workspaceId, endpointId } } })),
+    rotateSecret: (workspaceId: string, endpointId: string) =>
+      ok(apiClient.POST("/v1/workspaces/{workspaceId}/webhooks/{endpointId}/rotate-secret", { params: { path: { workspaceId, endpointId } } })),
+    sendTest: (workspaceId: string, endpointId: string) =>
+      ok(apiClient.POST("/v1/workspaces/{workspaceId}/webhooks/{endpointId}/test", { params: { path: { workspaceId, endpointId } } })),
+    deliveries: (workspaceId: string, endpointId: string, query: { limit?: number; offset?: number }) =>
+      ok(apiClient.GET("/v1/workspaces/{workspaceId}/webhooks/{endpointId}/deliveries", { params: { path: { workspaceId, endpointId }, query: present(query) } })),
+    redeliver: (workspaceId: string, endpointId: string, deliveryId: string) =>
+      ok(
+        apiClient.POST("/v1/workspaces/{workspaceId}/webhooks/{endpointId}/deliveries/{deliveryId}/redeliver", {
+          params: { path: { workspaceId, endpointId, deliveryId } },
+        }),
+      ),
+  },
+
   /** Platform administration (users with the platform role ADMIN). */
   admin: {
+    errorLogs: (query: { service?: "api" | "chat" | "worker"; errorType?: string; botId?: string; from?: string; to?: string; limit?: number; offset?: number }) =>
+      ok(apiClient.GET("/v1/admin/error-logs", { params: { query: present(query) } })),
     plans: async () => (await ok(apiClient.GET("/v1/admin/plans"))).items,
     createPlan: (input: ApiBody<"/v1/admin/plans", "post">) => ok(apiClient.POST("/v1/admin/plans", { body: input })),
     updatePlan: (planId: string, input: ApiBody<"/v1/admin/plans/{planId}", "patch">) => ok(apiClient.PATCH("/v1/admin/plans/{planId}", { params: { path: { planId } }, body: input })),

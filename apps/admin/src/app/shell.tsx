@@ -1,6 +1,6 @@
 /** The signed-in frame: sidebar with workspace switcher and navigation, then the page. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { BarChart3, Bot, Building2, CircleUserRound, CreditCard, KeyRound, Layers, LogOut, Settings, Users } from "lucide-react";
+import { BarChart3, Bot, Building2, CircleUserRound, CreditCard, KeyRound, Layers, LogOut, Settings, TriangleAlert, Users, Webhook } from "lucide-react";
 import { useEffect } from "react";
 import { NavLink, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { api } from "../api/client";
@@ -76,6 +76,9 @@ export function AppShell() {
           <NavLink to={`${base}/api-keys`}>
             <KeyRound aria-hidden="true" /> API keys
           </NavLink>
+          <NavLink to={`${base}/webhooks`}>
+            <Webhook aria-hidden="true" /> Webhooks
+          </NavLink>
           <NavLink to={`${base}/members`}>
             <Users aria-hidden="true" /> Members
           </NavLink>
@@ -94,6 +97,9 @@ export function AppShell() {
             <span className="nav-label">Platform</span>
             <NavLink to={`${base}/platform/plans`}>
               <Layers aria-hidden="true" /> Plans
+            </NavLink>
+            <NavLink to={`${base}/platform/error-logs`}>
+              <TriangleAlert aria-hidden="true" /> Error log
             </NavLink>
             <NavLink to={`${base}/platform/workspaces`}>
               <Building2 aria-hidden="true" /> All workspaces

@@ -5,6 +5,9 @@ import { usageResponseSchema } from "@docent/contracts/plans";
 import { userSchema } from "@docent/contracts/auth";
 import { requireSession } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
+import { type ErrorLogDto, errorLogPageSchema, errorLogQuerySchema } from "@docent/contracts/error-logs";
+import type { Database } from "@docent/db/client";
+import { listErrorLogs } from "@docent/db/queries/error-logs";
 
 const tags = ["admin"];
 const auth = { kind: "session", platformAdmin: true } as const;
@@ -134,5 +137,34 @@ export function registerAdminRoutes({ app, services }: RouteContext) {
       },
     },
     async (request) => services.admin.workspaceUsage(request.params.workspaceId),
+  );
+}
+
+/** GET /v1/admin/error-logs: the persisted error log of every service, newest first. */
+export function registerErrorLogRoutes({ app }: RouteContext, db: Database) {
+  app.get(
+    "/v1/admin/error-logs",
+    {
+      config: { auth },
+      schema: {
+        operationId: "adminListErrorLogs",
+        summary: "Server errors of the API, chat service and worker (5xx answers, failed jobs); filter by service, type, bot, workspace, dates",
+        tags,
+        querystring: errorLogQuerySchema,
+        response: { 200: errorLogPageSchema },
+      },
+    },
+    async (request) => {
+      const { from, to, ...rest } = request.query;
+      const page = await listErrorLogs(db, { ...rest, ...(from ? { from: new Date(from) } : {}), ...(to ? { to: new Date(to) } : {}) });
+      return {
+        total: page.total,
+        items: page.items.map((row) => ({
+          ...row,
+          service: row.service as ErrorLogDto["service"],
+          createdAt: row.createdAt.toISOString(),
+        })),
+      };
+    },
   );
 }

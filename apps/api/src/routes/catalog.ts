@@ -2,6 +2,7 @@
 import { listOf } from "@docent/contracts/common";
 import { planSchema, usageResponseSchema } from "@docent/contracts/plans";
 import { templateSchema } from "@docent/contracts/templates";
+import { dailyUsageQuerySchema, dailyUsageResponseSchema } from "@docent/contracts/usage";
 import { workspaceParamsSchema } from "@docent/contracts/workspaces";
 import { requireAccess } from "@docent/http-kit/auth";
 import type { RouteContext } from "../context";
@@ -48,5 +49,21 @@ export function registerCatalogRoutes({ app, services }: RouteContext) {
       },
     },
     async (request) => services.catalog.usage(requireAccess(request).workspaceId),
+  );
+
+  app.get(
+    "/v1/workspaces/:workspaceId/usage/daily",
+    {
+      config: { auth: { kind: "workspace", permission: "workspace:read" } },
+      schema: {
+        operationId: "getDailyUsage",
+        summary: "Usage per bot, day and metric type (messages, API calls, documents and chunks embedded, tokens) over a date range",
+        tags: ["plans"],
+        params: workspaceParamsSchema,
+        querystring: dailyUsageQuerySchema,
+        response: { 200: dailyUsageResponseSchema },
+      },
+    },
+    async (request) => services.catalog.dailyUsage(requireAccess(request), request.query),
   );
 }

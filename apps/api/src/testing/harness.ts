@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ensureCatalog } from "@docent/db/catalog";
 import { createIngestQueue } from "@docent/queue/producer";
 import { createCrawlQueue } from "@docent/queue/crawl";
+import { createWebhookQueue } from "@docent/queue/webhooks";
 import { createRedis } from "@docent/queue/redis";
 import { createFsStorage } from "@docent/storage/fs";
 import { useTestDatabase } from "@docent/testing/db";
@@ -55,17 +56,30 @@ export async function createTestApi(overrides: Record<string, string> = {}, deps
   const jobsRedis = createRedis(redis.url, "producer");
   const queue = createIngestQueue({ connection: jobsRedis, prefix: redis.prefix });
   const crawlQueue = createCrawlQueue({ connection: jobsRedis, prefix: redis.prefix });
-  const app = await buildApp({ env, db: database.db, redis: redis.client, storage, queue, jobsRedis, crawlQueue, lookup: testLookup, ...deps });
+  const webhookQueue = createWebhookQueue({ connection: jobsRedis, prefix: redis.prefix });
+  const app = await buildApp({
+    env,
+    db: database.db,
+    redis: redis.client,
+    storage,
+    queue,
+    jobsRedis,
+    crawlQueue,
+    webhookQueue,
+    lookup: testLookup,
+    ...deps,
+  });
   mailboxes.set(app, mailbox);
   afterAll(async () => {
     await app.close();
     await queue.close();
     await crawlQueue.close();
+    await webhookQueue.close();
     jobsRedis.disconnect();
     rmSync(storageDir, { recursive: true, force: true });
     await mailbox.close();
   });
-  return { app, db: database.db, sql: database.sql, redis, env, storage, storageDir, queue, crawlQueue, mailbox };
+  return { app, db: database.db, sql: database.sql, redis, env, storage, storageDir, queue, crawlQueue, webhookQueue, mailbox };
 }
 
 /** PUBLIC_APP_URL in tests: links in mail start with it. */

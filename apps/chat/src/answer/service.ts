@@ -24,6 +24,8 @@ import { getRecentMessages, insertCitations, insertMessage } from "@docent/db/qu
 import { topicForQuestion } from "@docent/db/queries/topics";
 import { getPrompt } from "@docent/db/queries/prompts";
 import { incrementUsage } from "@docent/db/queries/usage";
+import { recordUsage } from "@docent/db/queries/usage-metrics";
+import type { WebhookEmitter } from "@docent/service-kit/webhooks";
 import { ChatError, errors } from "../errors";
 import type { Responder } from "../llm/types";
 import type { RetrieveParams } from "../retrieval/service";
@@ -114,6 +116,8 @@ export interface ChatServiceDeps {
    */
   curated?: CuratedMatcher;
   now?: () => Date;
+  /** Sends `conversation.created` to the workspace's webhooks; none when unset. */
+  webhooks?: WebhookEmitter;
 }
 
 /** The `model` of a curated answer, in responses and the stored message's metadata. */
@@ -386,9 +390,27 @@ export function createChatService(deps: ChatServiceDeps) {
         at,
       });
       if (inputTokens || outputTokens) await incrementUsage(tx, bot.workspaceId, { inputTokens, outputTokens }, at);
+      await recordUsage(tx, {
+        workspaceId: bot.workspaceId,
+        botId: bot.id,
+        at,
+        metrics: {
+          messages: 1,
+          api_calls: params.actor.apiKeyId ? 1 : 0,
+          prompt_tokens: inputTokens,
+          completion_tokens: outputTokens,
+        },
+      });
       await touchConversation(tx, conversationId, at);
       await touchBotActivity(tx, bot.id, at);
     });
+    if (!conversation) {
+      await deps.webhooks?.emit({
+        workspaceId: bot.workspaceId,
+        type: "conversation.created",
+        data: { conversationId, botId: bot.id, channel, title: message.slice(0, 120), firstMessageId: userMessageId },
+      });
+    }
 
     return {
       conversationId,

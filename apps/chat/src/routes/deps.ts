@@ -1,5 +1,7 @@
 /** What route modules receive from buildApp (app.ts). */
 import type { DbHandle } from "@docent/db/client";
+import type { WebhookEmitter } from "@docent/service-kit/webhooks";
+import type { ErrorLogWriter } from "@docent/service-kit/error-log";
 import type { ChatService } from "../answer/service";
 import type { FeedbackService } from "../answer/feedback";
 import type { ChatEnv } from "../env";
@@ -29,4 +31,8 @@ export interface AppDeps {
   limiter: Limiter;
   authorizeBot: AuthorizeBot;
   evals: EvalService;
+  /** Where 5xx answers are recorded (the OpenAI-compatible and MCP routes have their own error handlers). */
+  errorLog: ErrorLogWriter;
+  /** Events for the workspaces' webhooks (handoff requests). */
+  webhooks: WebhookEmitter;
 }

@@ -18,7 +18,7 @@ import { jsonRpcErrorSchema, jsonRpcResponseSchema, mcpParamsSchema as params } 
 import { noContent } from "@docent/contracts/common";
 import { getBot, getBotByPublicId } from "@docent/db/queries/bots";
 import { requireIdentity } from "@docent/http-kit/auth";
-import { normalizeError } from "@docent/http-kit/error-handler";
+import { logServerError, normalizeError } from "@docent/http-kit/error-handler";
 import { DependencyUnavailableError, ForbiddenError, NotFoundError } from "@docent/service-kit/errors";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -78,6 +78,7 @@ export const mcpRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) =
 
   app.setErrorHandler((error, request, reply) => {
     const e = normalizeError(error);
+    logServerError(deps.errorLog, request, e);
     if (e instanceof DependencyUnavailableError) request.log.warn({ dependency: e.dependency }, "dependency unavailable; answered 503");
     else if (e.statusCode >= 500) request.log.error({ err: error }, "mcp request failed");
     if (e.headers) reply.headers(e.headers);

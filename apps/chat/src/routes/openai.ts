@@ -15,7 +15,7 @@ import {
   openAiModelListSchema,
 } from "@docent/contracts/chat-protocols";
 import { getBot, getBotByPublicId, listBots } from "@docent/db/queries/bots";
-import { normalizeError } from "@docent/http-kit/error-handler";
+import { logServerError, normalizeError } from "@docent/http-kit/error-handler";
 import { AppError, BadRequestError, DependencyUnavailableError, ForbiddenError } from "@docent/service-kit/errors";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -59,6 +59,7 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
 
   app.setErrorHandler((error, request, reply) => {
     const e = normalizeError(error);
+    logServerError(deps.errorLog, request, e);
     if (e instanceof DependencyUnavailableError) request.log.warn({ dependency: e.dependency }, "dependency unavailable; answered 503");
     else if (e.statusCode >= 500) request.log.error({ err: error }, "request failed");
     if (e.headers) reply.headers(e.headers);

@@ -12,6 +12,8 @@ import {
   publicWidgetConfigSchema,
   widgetChatBodySchema,
   widgetFeedbackBodySchema,
+  widgetHandoffBodySchema,
+  widgetHandoffResponseSchema,
   widgetParamsSchema as publicParams,
 } from "@docent/contracts/chat";
 import { widgetAnswerSchema } from "@docent/contracts/chat-stream";
@@ -20,6 +22,7 @@ import type { Bot } from "@docent/db/queries/bots";
 import { getBotByPublicId } from "@docent/db/queries/bots";
 import { listOrigins } from "@docent/db/queries/origins";
 import { getWidgetConfig } from "@docent/db/queries/widget";
+import { requestHandoff } from "@docent/db/queries/conversations";
 import { AppError, BadRequestError, ForbiddenError, NotFoundError, RateLimitedError } from "@docent/service-kit/errors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -156,6 +159,7 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       height: config.height,
       showSources: config.showSources,
       offerStars: config.offerStars,
+      handoffEnabled: config.handoffEnabled,
       avatarUrl: config.avatarUrl,
     };
   });
@@ -243,6 +247,53 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       }
       const { rating, stars, comment } = request.body;
       return deps.feedback.save(request.params.messageId, { rating, stars, comment });
+    },
+  );
+
+  app.post(
+    "/v1/widget/:publicId/conversations/:conversationId/handoff",
+    {
+      config: pub,
+      schema: {
+        operationId: "widgetRequestHandoff",
+        summary: "The visitor asks for a person: recorded on the conversation and sent as `handoff.requested` (when the widget offers it)",
+        params: publicParams.extend({ conversationId: z.uuid() }),
+        body: widgetHandoffBodySchema,
+        response: { 200: widgetHandoffResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const { bot } = await widgetBot(request, reply, request.params.publicId);
+      const config = await getWidgetConfig(db, bot.id);
+      if (!config.handoffEnabled) {
+        throw new AppError("This assistant does not offer a handoff to a person.", { code: "FORBIDDEN" });
+      }
+      const recorded = await requestHandoff(db, {
+        botId: bot.id,
+        conversationId: request.params.conversationId,
+        visitorId: request.body.visitorId,
+        note: request.body.note ?? null,
+      });
+      // Only the visitor's own widget conversation: anything else reads as missing.
+      if (!recorded) throw new AppError("Conversation not found", { code: "CONVERSATION_NOT_FOUND" });
+      if (recorded.first) {
+        await deps.webhooks.emit({
+          workspaceId: bot.workspaceId,
+          type: "handoff.requested",
+          data: {
+            conversationId: request.params.conversationId,
+            botId: bot.id,
+            visitorId: request.body.visitorId,
+            note: request.body.note ?? null,
+            requestedAt: recorded.handoffRequestedAt.toISOString(),
+          },
+        });
+      }
+      return {
+        conversationId: request.params.conversationId,
+        handoffRequestedAt: recorded.handoffRequestedAt.toISOString(),
+        alreadyRequested: !recorded.first,
+      };
     },
   );
 };

@@ -7,6 +7,7 @@
  */
 import type { Database } from "@docent/db/client";
 import { insertQueryLogAsyncCommit } from "@docent/db/queries/analytics";
+import { recordUsageAsyncCommit } from "@docent/db/queries/usage-metrics";
 import type { RankedResult, SearchParams, SearchService } from "../retrieval/search";
 import type { Quota } from "./quota";
 
@@ -32,6 +33,10 @@ export function createMeteredRetrieval(deps: { db: Database; search: Pick<Search
         sourceDocumentsCount: new Set(result.chunks.map((c) => c.documentId)).size,
         topScore: result.chunks[0]?.score ?? null,
       });
+      // The search API with a key (channel "api") is an API call; the playground's is not.
+      if (channel === "api") {
+        await recordUsageAsyncCommit(deps.db, { workspaceId: query.bot.workspaceId, botId: query.bot.id, metrics: { api_calls: 1 } });
+      }
       return result;
     },
   };

@@ -8,10 +8,11 @@ import { failDocument, noteDocumentProcessing, type DocumentCounters } from "@do
 import { announceDocumentStatus } from "@docent/queue/status";
 import type { Dependency } from "@docent/service-kit/dependency-errors";
 import type { Redis } from "ioredis";
+import type { WebhookEmitter } from "@docent/service-kit/webhooks";
 import { dependencyNoun } from "./base";
 
-type Deps = { db: Database; redis: Redis; queuePrefix: string };
-type DocumentRef = { documentId: string; botId: string; version: number };
+type Deps = { db: Database; redis: Redis; queuePrefix: string; webhooks?: WebhookEmitter | undefined };
+type DocumentRef = { documentId: string; botId: string; version: number; workspaceId?: string };
 
 async function publishRow(
   deps: Deps,
@@ -47,6 +48,13 @@ export async function recordDocumentFailure(
   if (!row) return;
   log.info({ final: failure.final, outage: failure.outage }, "failure recorded on document");
   await publishRow(deps, document, row, failure.final ? "FAILED" : "PROCESSING", message);
+  if (failure.final && document.workspaceId) {
+    await deps.webhooks?.emit({
+      workspaceId: document.workspaceId,
+      type: "document.failed",
+      data: { documentId: document.documentId, botId: document.botId, version: document.version, error: message },
+    });
+  }
 }
 
 /** Tells the document's owner that processing waits for a dependency, not that it failed. */

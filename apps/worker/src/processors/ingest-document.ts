@@ -25,6 +25,8 @@ import type { Redis } from "ioredis";
 import type postgres from "postgres";
 import type { IngestStage, WorkerMetrics } from "../metrics";
 import { acceptJob, type AcceptedDocument } from "../pipeline/accept";
+import { recordUsageAsyncCommit } from "@docent/db/queries/usage-metrics";
+import type { WebhookEmitter } from "@docent/service-kit/webhooks";
 import { resolveTextSearchConfig } from "../pipeline/copy-chunks";
 import { download, takeBytes, type Downloaded, type DownloadDeps } from "../pipeline/download";
 import { embedChunks, type EmbedderLike } from "../pipeline/embed";
@@ -56,6 +58,8 @@ export interface IngestDeps {
   shutdownSignal: AbortSignal;
   /** Stage durations and chunk counts (docent_ingest_stage_duration_seconds, ...). */
   metrics?: Pick<WorkerMetrics, "stage" | "chunks">;
+  /** Sends `document.processed` / `document.failed` to the workspace's webhooks; none when unset. */
+  webhooks?: WebhookEmitter;
 }
 
 export type IngestResult =
@@ -213,6 +217,17 @@ async function processAccepted(
       errorMessage: null,
     });
     log.info({ chunks: spool.count, embedded, reused, model }, "document processed");
+    // Bookkeeping after the commit: neither may fail the processed document.
+    await recordUsageAsyncCommit(deps.db, {
+      workspaceId: doc.workspaceId,
+      botId: doc.botId,
+      metrics: { documents_embedded: 1, chunks_embedded: embedded },
+    }).catch((error: unknown) => log.warn({ err: error }, "daily usage not recorded"));
+    await deps.webhooks?.emit({
+      workspaceId: doc.workspaceId,
+      type: "document.processed",
+      data: { documentId: doc.id, botId: doc.botId, name: doc.name, version: payload.version, chunkCount: spool.count },
+    });
     return { status: "processed", chunks: spool.count, embedded, reused };
   } catch (error) {
     // A fetched URL stored by this run is not referenced by the row: remove it.

@@ -214,3 +214,29 @@ export async function getTranscript(db: Executor, conversationId: string): Promi
 export async function touchBotActivity(db: Executor, botId: string, at = new Date()): Promise<void> {
   await db.update(bots).set({ lastActivityAt: at }).where(eq(bots.id, botId));
 }
+
+/**
+ * Records a visitor's request for a person on their widget conversation, once: the first
+ * request's time and note stay. `first` says whether this call recorded it (only then is
+ * the event sent). Undefined when the conversation is not this bot's widget chat with
+ * this visitor.
+ */
+export async function requestHandoff(
+  db: Executor,
+  params: { botId: string; conversationId: string; visitorId: string; note: string | null; at?: Date },
+): Promise<{ handoffRequestedAt: Date; first: boolean } | undefined> {
+  const mine = and(
+    eq(conversations.botId, params.botId),
+    eq(conversations.id, params.conversationId),
+    eq(conversations.channel, "widget"),
+    eq(conversations.visitorId, params.visitorId),
+  );
+  const [updated] = await db
+    .update(conversations)
+    .set({ handoffRequestedAt: params.at ?? new Date(), handoffNote: params.note })
+    .where(and(mine, sql`${conversations.handoffRequestedAt} is null`))
+    .returning({ handoffRequestedAt: conversations.handoffRequestedAt });
+  if (updated?.handoffRequestedAt) return { handoffRequestedAt: updated.handoffRequestedAt, first: true };
+  const [existing] = await db.select({ handoffRequestedAt: conversations.handoffRequestedAt }).from(conversations).where(mine);
+  return existing?.handoffRequestedAt ? { handoffRequestedAt: existing.handoffRequestedAt, first: false } : undefined;
+}

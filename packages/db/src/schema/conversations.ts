@@ -26,6 +26,10 @@ export const conversations = pgTable(
     startedAt: timestamp({ withTimezone: true }).defaultNow().notNull(),
     lastMessageAt: timestamp({ withTimezone: true }).defaultNow().notNull(),
     endedAt: timestamp({ withTimezone: true }),
+    /** When the visitor asked for a person (widget handoff); the first request counts. */
+    handoffRequestedAt: timestamp({ withTimezone: true }),
+    /** The visitor's note with the request, if any. */
+    handoffNote: varchar({ length: 1000 }),
     ...timestamps(),
   },
   (t) => [

@@ -34,3 +34,7 @@ export * from "./bot-search-stats";
 export * from "./eval-sets";
 export * from "./eval-runs";
 export * from "./curated-answers";
+export * from "./webhook-endpoints";
+export * from "./webhook-deliveries";
+export * from "./usage-daily";
+export * from "./error-logs";

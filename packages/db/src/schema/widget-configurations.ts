@@ -32,6 +32,8 @@ export const widgetConfigurations = pgTable(
      * answers may use: ANDed with nothing else, never set by visitors. Null: every document.
      */
     metadataFilter: jsonb().$type<MetadataFilter>(),
+    /** Offers visitors a "talk to a person" button; a click records it and sends `handoff.requested`. */
+    handoffEnabled: boolean().default(false).notNull(),
     ...timestamps(),
   },
   (t) => [

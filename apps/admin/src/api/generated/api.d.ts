@@ -732,6 +732,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workspaces/{workspaceId}/usage/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage per bot, day and metric type (messages, API calls, documents and chunks embedded, tokens) over a date range */
+        get: operations["getDailyUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/workspaces": {
         parameters: {
             query?: never;
@@ -864,6 +881,23 @@ export interface paths {
         };
         /** A workspace's plan and usage, with what it uses more of than the plan allows */
         get: operations["adminGetWorkspaceUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/error-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server errors of the API, chat service and worker (5xx answers, failed jobs); filter by service, type, bot, workspace, dates */
+        get: operations["adminListErrorLogs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1091,6 +1125,131 @@ export interface paths {
         get: operations["listSourceRuns"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workspaces/{workspaceId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook endpoints of the workspace */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add an endpoint; the response is the only time its signing secret is shown
+         * @description The URL must resolve to public addresses (unless the operator set ALLOW_PRIVATE_WEBHOOK_URLS) and use https in production.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workspaces/{workspaceId}/webhooks/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One endpoint */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its delivery log */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint's URL, description, events or enabled flag */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/v1/workspaces/{workspaceId}/webhooks/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the signing secret; the old one stops at once and the new one is shown this once */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workspaces/{workspaceId}/webhooks/{endpointId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a `webhook.test` event to this endpoint */
+        post: operations["sendWebhookTestEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workspaces/{workspaceId}/webhooks/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's deliveries, newest first: status, attempts, response code and excerpt, next retry */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workspaces/{workspaceId}/webhooks/{endpointId}/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workspaces/{workspaceId}/webhooks/{endpointId}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the same event (same id and body) again, as a new delivery */
+        post: operations["redeliverWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9185,6 +9344,8 @@ export interface operations {
                         showSources: boolean;
                         /** @description Offer visitors 1-5 stars and a comment under answers, besides thumbs. */
                         offerStars: boolean;
+                        /** @description Offers visitors a "talk to a person" button; a click sends the `handoff.requested` webhook. */
+                        handoffEnabled: boolean;
                         avatarUrl: string | null;
                         /** @description Fixed filter: the widget answers only from documents whose metadata match; visitors cannot change it. Null: every document. */
                         metadataFilter: components["schemas"]["MetadataFilter"] | null;
@@ -9357,6 +9518,7 @@ export interface operations {
                     height?: number;
                     showSources?: boolean;
                     offerStars?: boolean;
+                    handoffEnabled?: boolean;
                     avatarUrl?: string | null;
                     metadataFilter?: components["schemas"]["MetadataFilterInput"] | null;
                 };
@@ -9387,6 +9549,8 @@ export interface operations {
                         showSources: boolean;
                         /** @description Offer visitors 1-5 stars and a comment under answers, besides thumbs. */
                         offerStars: boolean;
+                        /** @description Offers visitors a "talk to a person" button; a click sends the `handoff.requested` webhook. */
+                        handoffEnabled: boolean;
                         avatarUrl: string | null;
                         /** @description Fixed filter: the widget answers only from documents whose metadata match; visitors cannot change it. Null: every document. */
                         metadataFilter: components["schemas"]["MetadataFilter"] | null;
@@ -11657,6 +11821,189 @@ export interface operations {
             };
         };
     };
+    getDailyUsage: {
+        parameters: {
+            query?: {
+                /** @description First day (UTC), YYYY-MM-DD; default 29 days before `to`. */
+                from?: string;
+                /** @description Last day (UTC), inclusive; default today. */
+                to?: string;
+                botId?: string;
+                /** @description One metric, or several (repeat the parameter); default all. */
+                metric?: ("messages" | "api_calls" | "documents_embedded" | "chunks_embedded" | "prompt_tokens" | "completion_tokens") | ("messages" | "api_calls" | "documents_embedded" | "chunks_embedded" | "prompt_tokens" | "completion_tokens")[];
+            };
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description DailyUsage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @description One row per bot, day and metric with a non-zero count, by day. */
+                        items: {
+                            /** Format: uuid */
+                            botId: string;
+                            botName: string;
+                            /** Format: date */
+                            day: string;
+                            /** @enum {string} */
+                            metric: "messages" | "api_calls" | "documents_embedded" | "chunks_embedded" | "prompt_tokens" | "completion_tokens";
+                            value: number;
+                        }[];
+                        /** @description Each metric summed over the range and bots. */
+                        totals: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
     adminListWorkspaces: {
         parameters: {
             query?: {
@@ -13605,6 +13952,168 @@ export interface operations {
             };
             /** @description Error */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    adminListErrorLogs: {
+        parameters: {
+            query?: {
+                service?: "api" | "chat" | "worker";
+                errorType?: string;
+                botId?: string;
+                workspaceId?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            service: "api" | "chat" | "worker";
+                            /** @description The error code ("INTERNAL", "DEPENDENCY_UNAVAILABLE") or, for the worker, the failed job's name. */
+                            errorType: string;
+                            message: string;
+                            statusCode: number | null;
+                            requestId: string | null;
+                            /** @description "POST /v1/bots/:botId/chat" or "job ingest-document". */
+                            operation: string | null;
+                            botId: string | null;
+                            workspaceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17410,6 +17919,1930 @@ export interface operations {
             };
             /** @description Error */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string;
+                            eventTypes: ("document.processed" | "document.failed" | "conversation.created" | "message.rated" | "handoff.requested")[];
+                            enabled: boolean;
+                            /** @description The first characters of the signing secret, e.g. "whsec_AbCd". */
+                            secretHint: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                    description?: string;
+                    eventTypes: ("document.processed" | "document.failed" | "conversation.created" | "message.rated" | "handoff.requested")[];
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description WebhookEndpointWithSecret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string;
+                        eventTypes: ("document.processed" | "document.failed" | "conversation.created" | "message.rated" | "handoff.requested")[];
+                        enabled: boolean;
+                        /** @description The first characters of the signing secret, e.g. "whsec_AbCd". */
+                        secretHint: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description Shown once; store it now to verify signatures. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description WebhookEndpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string;
+                        eventTypes: ("document.processed" | "document.failed" | "conversation.created" | "message.rated" | "handoff.requested")[];
+                        enabled: boolean;
+                        /** @description The first characters of the signing secret, e.g. "whsec_AbCd". */
+                        secretHint: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url?: string;
+                    description?: string;
+                    eventTypes?: ("document.processed" | "document.failed" | "conversation.created" | "message.rated" | "handoff.requested")[];
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description WebhookEndpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string;
+                        eventTypes: ("document.processed" | "document.failed" | "conversation.created" | "message.rated" | "handoff.requested")[];
+                        enabled: boolean;
+                        /** @description The first characters of the signing secret, e.g. "whsec_AbCd". */
+                        secretHint: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description WebhookEndpointWithSecret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        description: string;
+                        eventTypes: ("document.processed" | "document.failed" | "conversation.created" | "message.rated" | "handoff.requested")[];
+                        enabled: boolean;
+                        /** @description The first characters of the signing secret, e.g. "whsec_AbCd". */
+                        secretHint: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description Shown once; store it now to verify signatures. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    sendWebhookTestEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description WebhookDelivery */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        eventType: string;
+                        /** @enum {string} */
+                        status: "PENDING" | "SUCCEEDED" | "FAILED";
+                        attempts: number;
+                        responseStatus: number | null;
+                        responseExcerpt: string | null;
+                        lastError: string | null;
+                        durationMs: number | null;
+                        /** @description When the next attempt is due (PENDING only). */
+                        nextAttemptAt: string | null;
+                        lastAttemptAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                status?: "PENDING" | "SUCCEEDED" | "FAILED";
+            };
+            header?: never;
+            path: {
+                workspaceId: string;
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            endpointId: string;
+                            /** Format: uuid */
+                            eventId: string;
+                            eventType: string;
+                            /** @enum {string} */
+                            status: "PENDING" | "SUCCEEDED" | "FAILED";
+                            attempts: number;
+                            responseStatus: number | null;
+                            responseExcerpt: string | null;
+                            lastError: string | null;
+                            durationMs: number | null;
+                            /** @description When the next attempt is due (PENDING only). */
+                            nextAttemptAt: string | null;
+                            lastAttemptAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description WebhookDelivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        eventType: string;
+                        /** @enum {string} */
+                        status: "PENDING" | "SUCCEEDED" | "FAILED";
+                        attempts: number;
+                        responseStatus: number | null;
+                        responseExcerpt: string | null;
+                        lastError: string | null;
+                        durationMs: number | null;
+                        /** @description When the next attempt is due (PENDING only). */
+                        nextAttemptAt: string | null;
+                        lastAttemptAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspaceId: string;
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description WebhookDelivery */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        eventType: string;
+                        /** @enum {string} */
+                        status: "PENDING" | "SUCCEEDED" | "FAILED";
+                        attempts: number;
+                        responseStatus: number | null;
+                        responseExcerpt: string | null;
+                        lastError: string | null;
+                        durationMs: number | null;
+                        /** @description When the next attempt is due (PENDING only). */
+                        nextAttemptAt: string | null;
+                        lastAttemptAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

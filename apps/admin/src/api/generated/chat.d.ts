@@ -645,6 +645,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/widget/{publicId}/conversations/{conversationId}/handoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The visitor asks for a person: recorded on the conversation and sent as `handoff.requested` (when the widget offers it) */
+        post: operations["widgetRequestHandoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10038,6 +10055,8 @@ export interface operations {
                         showSources: boolean;
                         /** @description Offer visitors 1-5 stars and a comment under answers, besides thumbs. */
                         offerStars: boolean;
+                        /** @description Offers visitors a "talk to a person" button; a click sends the `handoff.requested` webhook. */
+                        handoffEnabled: boolean;
                         avatarUrl: string | null;
                     };
                 };
@@ -10487,6 +10506,177 @@ export interface operations {
                         comment: string | null;
                         /** Format: date-time */
                         updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    widgetRequestHandoff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publicId: string;
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    visitorId: string;
+                    /** @description What the visitor wants a person to know. */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description WidgetHandoff */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        conversationId: string;
+                        /** Format: date-time */
+                        handoffRequestedAt: string;
+                        /** @description True when this conversation had asked before (no second event is sent). */
+                        alreadyRequested: boolean;
                     };
                 };
             };

@@ -11,6 +11,7 @@ import { Segmented } from "../../ui/form";
 import { Card, Stat } from "../../ui/layout";
 import { useBot } from "../bots/use-bot";
 import "./analytics.css";
+import { UsageByMetric } from "./usage-by-metric";
 
 type Range = "7" | "30" | "90";
 
@@ -66,7 +67,7 @@ export function StarsDistribution({ stars }: { stars: Analytics["stars"] }) {
 }
 
 export function AnalyticsPage() {
-  const { botId } = useBot();
+  const { botId, workspaceId } = useBot();
   const [range, setRange] = useState<Range>("30");
   const window = useMemo(() => {
     const to = new Date();
@@ -231,6 +232,7 @@ export function AnalyticsPage() {
               )}
             </Card>
           </div>
+          <UsageByMetric workspaceId={workspaceId} botId={botId} from={window.from} to={window.to} />
         </>
       )}
     </div>
