@@ -41,7 +41,19 @@ export default defineConfig({
       "/chat": { target: chatTarget, rewrite: (p) => p.replace(/^\/chat/, "") },
     },
   },
-  build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 900 },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 900,
+    rollupOptions: {
+      output: {
+        // zod probes for `new Function` when it builds an object schema unless jitless is set
+        // (the CSP has no 'unsafe-eval'): zod and the module that sets jitless share one chunk,
+        // which every chunk holding schemas imports, so the setting precedes any schema.
+        manualChunks: (id) => (/[\\/]node_modules[\\/]zod[\\/]|[\\/]src[\\/]app[\\/]zod-jitless\.ts$/.test(id) ? "zod" : undefined),
+      },
+    },
+  },
   test: {
     projects: [
       {

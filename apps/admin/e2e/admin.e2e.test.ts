@@ -288,6 +288,42 @@ describe("admin app and widget in a browser", () => {
       expect(await xssCount()).toBe(0);
   });
 
+  step("corrects an answer in the playground: a reworded question gets the curated answer; the inbox lists a refused question until it is handled", ["shows hostile markup from a document and from a chat message as text in the playground"], async () => {
+      const curated = "Yes: the Zephyr 9 ships to Canada in five to eight business days.";
+      await page.getByRole("button", { name: "New conversation" }).click();
+      await page.getByLabel("Your question").fill("Do you ship the Zephyr blender to Canada?");
+      await page.getByRole("button", { name: "Send" }).click();
+      const first = page.locator('[data-role="assistant"]').last();
+      await first.getByRole("button", { name: "Correct this answer" }).click({ timeout: 30_000 });
+      const dialog = page.getByRole("dialog", { name: "Add curated answer" });
+      await expect(dialog.getByLabel("Question").inputValue()).resolves.toBe("Do you ship the Zephyr blender to Canada?");
+      await dialog.getByLabel("Answer").fill(curated);
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await dialog.waitFor({ state: "hidden" });
+      await page.getByLabel("Your question").fill("Can you ship the Zephyr blender to Canada?");
+      await page.getByRole("button", { name: "Send" }).click();
+      const second = page.locator('[data-role="assistant"]').last();
+      await second.getByText("Curated", { exact: true }).waitFor({ timeout: 30_000 });
+      await expect(second.textContent()).resolves.toContain(curated);
+      // A question nothing answers is refused and waits in the inbox until handled.
+      await page.getByLabel("Your question").fill("What is the capital of Mongolia?");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page.locator('[data-role="assistant"]').last().locator(".bubble-meta").waitFor({ timeout: 30_000 });
+      await page.getByRole("link", { name: "Inbox" }).click();
+      const groups = page.getByRole("list", { name: "Question groups" });
+      const mongolia = groups.locator("li").filter({ hasText: "What is the capital of Mongolia?" }).first();
+      await mongolia.waitFor();
+      await expect(mongolia.textContent()).resolves.toContain("Refused");
+      await shot("17-inbox");
+      await mongolia.getByRole("button", { name: "Mark handled" }).click();
+      await expect.poll(() => groups.locator("li").filter({ hasText: "What is the capital of Mongolia?" }).count()).toBe(0);
+      await page.getByRole("link", { name: "Curated answers" }).click();
+      const row = page.getByRole("row").filter({ hasText: "Do you ship the Zephyr blender to Canada?" });
+      await row.waitFor();
+      await expect(row.locator("td").nth(2).textContent()).resolves.toBe("1");
+      await shot("18-curated-answers");
+  });
+
   step("the widget on an allowed site answers with sources, shows hostile text as text, and keeps the conversation across reloads", ["changes the widget colour and the live preview follows; allows a site", "uploads documents and watches them reach PROCESSED through the progress UI"], async () => {
       const site = await servePage(embedPage("Allowed shop"));
       sites.push(site);

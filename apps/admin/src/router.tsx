@@ -64,6 +64,8 @@ export const router = createBrowserRouter([
           { path: "widget", lazy: async () => ({ Component: (await import("./features/widget/widget-page")).WidgetPage }) },
           { path: "conversations", lazy: async () => ({ Component: (await import("./features/conversations/conversations-page")).ConversationsPage }) },
           { path: "evaluation", lazy: async () => ({ Component: (await import("./features/evals/evals-page")).EvalsPage }) },
+          { path: "inbox", lazy: async () => ({ Component: (await import("./features/inbox/inbox-page")).InboxPage }) },
+          { path: "curated", lazy: async () => ({ Component: (await import("./features/curated/curated-page")).CuratedPage }) },
           { path: "topics", lazy: async () => ({ Component: (await import("./features/topics/topics-page")).TopicsPage }) },
           { path: "analytics", lazy: async () => ({ Component: (await import("./features/analytics/analytics-page")).AnalyticsPage }) },
         ],

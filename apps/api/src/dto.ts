@@ -98,6 +98,7 @@ export const widgetDto = (w: WidgetConfig): WidgetConfigDto => ({
   width: w.width,
   height: w.height,
   showSources: w.showSources,
+  offerStars: w.offerStars,
   handoffEnabled: w.handoffEnabled,
   avatarUrl: w.avatarUrl,
   metadataFilter: w.metadataFilter ?? null,

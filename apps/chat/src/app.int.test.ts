@@ -250,6 +250,6 @@ describe("conversations, transcripts and feedback", () => {
     const messages = transcript.json().messages;
     expect(messages.map((m: { role: string }) => m.role)).toEqual(["USER", "ASSISTANT"]);
     expect(messages[1].citations[0]).toMatchObject({ index: 1, documentId: manual.id, documentName: "router-manual.pdf", page: 3 });
-    expect(messages[1].feedback).toEqual({ rating: 1, comment: null });
+    expect(messages[1].feedback).toEqual({ rating: 1, stars: null, comment: null });
   });
 });

@@ -23,6 +23,9 @@ import type { EvalQueue } from "@docent/queue/evals";
 import type { Redis } from "ioredis";
 import { createChatService } from "./answer/service";
 import { createFeedbackService } from "./answer/feedback";
+import { createCuratedMatcher } from "./answer/curated";
+import { createCuratedService } from "./curated/service";
+import { curatedRoutes } from "./routes/curated";
 import type { ChatEnv } from "./env";
 import { createChatMetrics } from "./metrics";
 import { createBotAuthorizer } from "./http/auth";
@@ -152,6 +155,7 @@ export async function buildApp(options: BuildAppOptions) {
     logger: logger.child({ component: "answer" }),
     maxTokensCap: env.LLM_MAX_TOKENS,
     support: { minSupport: env.CHAT_MIN_SUPPORT, minSimilarity: env.CHAT_MIN_RELEVANT_SIMILARITY },
+    curated: createCuratedMatcher({ db, embedderFor, logger: logger.child({ component: "curated" }) }),
     async embedQuestion(workspaceId, text) {
       const embedder = await embedderFor(workspaceId);
       const [embedding] = await embedder.embed([text]);
@@ -171,6 +175,7 @@ export async function buildApp(options: BuildAppOptions) {
     search,
     chat,
     feedback: createFeedbackService({ db, webhooks }),
+    curated: createCuratedService({ db, embedderFor }),
     webhooks,
     limiter: createLimiter(redis, env.CHAT_REDIS_PREFIX),
     authorizeBot: createBotAuthorizer(db),
@@ -233,6 +238,7 @@ export async function buildApp(options: BuildAppOptions) {
   await app.register(topicRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(feedbackRoutes(deps));
+  await app.register(curatedRoutes(deps));
   await app.register(mcpRoutes(deps));
   await app.register(evalRoutes(deps));
   if (options.evalWorker) {

@@ -41,6 +41,14 @@ export const analyticsResponseSchema = z
     totals: z.object(volume),
     /** Documents cited by the most answers (each counted once per answer). */
     topDocuments: z.array(z.object({ documentId: uuid, name: z.string(), count: z.number().int().min(1) })),
+    /** Star ratings (1-5) left on the answers asked in the period. */
+    stars: z.object({
+      /** Count per star value, 1 to 5 in order. */
+      distribution: z.array(z.object({ stars: z.number().int().min(1).max(5), count: z.number().int().min(0) })),
+      count: z.number().int().min(0),
+      /** Mean stars; null when none were given. */
+      average: z.number().nullable(),
+    }),
     /** Questions that found no source, or only a weak one, most frequent first. */
     unanswered: z.array(
       z.object({

@@ -53,6 +53,12 @@ export const modelSettingsPatchSchema = z.strictObject({
   strict: z.boolean().optional(),
   refusalText: z.string().trim().min(1).max(1000).optional(),
   historyTokenBudget: z.number().int().min(0).max(16000).optional(),
+  curatedThreshold: z
+    .number()
+    .min(0, "curatedThreshold must be between 0 and 1")
+    .max(1, "curatedThreshold must be between 0 and 1")
+    .optional()
+    .describe("Cosine similarity (0-1) a question needs with a curated answer's question to get that answer."),
 });
 export type ModelSettingsPatch = z.infer<typeof modelSettingsPatchSchema>;
 

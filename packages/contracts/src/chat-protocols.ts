@@ -41,7 +41,16 @@ const openAiUsage = z.object({
 });
 
 /** Docent's own fields on a completion: where the answer was stored and how it was made. */
-const docentExtras = z.object({ conversationId: uuid, messageId: uuid, extractive: z.boolean(), refused: z.boolean() });
+const docentExtras = z.object({
+  conversationId: uuid,
+  messageId: uuid,
+  extractive: z.boolean(),
+  refused: z.boolean(),
+  curated: z
+    .object({ id: uuid, question: z.string() })
+    .nullable()
+    .describe("Answered with this curated answer instead of a generated one."),
+});
 
 /** What a completion and each of its streamed chunks begin with: one choice, whose content is a message or a delta. */
 const completionOf = <T extends string, C extends z.ZodRawShape, F extends z.ZodType>(object: T, content: C, finishReason: F) => ({

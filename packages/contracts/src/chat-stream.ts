@@ -32,6 +32,10 @@ export const chatAnswerSchema = z
     citations: z.array(citationSchema),
     extractive: z.boolean().describe("Answered by quoting the sources, without a language model."),
     refused: z.boolean().describe("Strict mode answered with the bot's refusal text."),
+    curated: z
+      .object({ id: uuid, question: z.string() })
+      .nullable()
+      .describe("Answered with this curated answer (written by an admin for a close question) instead of a generated one."),
     model: z.string(),
     usage: answerUsageSchema,
     latencyMs: z.number().min(0),

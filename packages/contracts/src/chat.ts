@@ -154,7 +154,9 @@ export const transcriptSchema = z
             quote: z.string(),
           }),
         ),
-        feedback: z.object({ rating: z.number().int(), comment: z.string().nullable() }).nullable(),
+        feedback: z
+          .object({ rating: z.number().int().nullable(), stars: z.number().int().nullable(), comment: z.string().nullable() })
+          .nullable(),
       }),
     ),
   })
@@ -162,15 +164,33 @@ export const transcriptSchema = z
 export type TranscriptDto = z.infer<typeof transcriptSchema>;
 export type TranscriptCitationDto = TranscriptDto["messages"][number]["citations"][number];
 
-export const feedbackBodySchema = z.strictObject({
-  rating: z.union([z.literal(1), z.literal(-1)]),
-  comment: z.string().trim().max(2_000).nullish(),
-});
+export const feedbackBodySchema = z
+  .strictObject({
+    rating: z.union([z.literal(1), z.literal(-1)], { error: "rating must be 1 (thumbs up) or -1 (thumbs down)" }).optional(),
+    stars: z
+      .number({ error: "stars must be a whole number from 1 to 5" })
+      .int("stars must be a whole number from 1 to 5")
+      .min(1, "stars must be a whole number from 1 to 5")
+      .max(5, "stars must be a whole number from 1 to 5")
+      .optional(),
+    comment: z.string().trim().max(2_000, "comment must be at most 2000 characters").nullish(),
+  })
+  .refine((b) => b.rating !== undefined || b.stars !== undefined, {
+    message: "give rating (thumbs: 1 or -1), stars (1-5) or both",
+    path: ["rating"],
+  });
+export type FeedbackBody = z.infer<typeof feedbackBodySchema>;
 
 export const messageParamsSchema = z.object({ messageId: uuid });
 
 export const feedbackResponseSchema = z
-  .object({ messageId: uuid, rating: z.number().int(), comment: z.string().nullable(), updatedAt: sentAt })
+  .object({
+    messageId: uuid,
+    rating: z.number().int().nullable().describe("Thumbs: 1 or -1; null when only stars were given."),
+    stars: z.number().int().min(1).max(5).nullable(),
+    comment: z.string().nullable(),
+    updatedAt: sentAt,
+  })
   .describe("Feedback");
 
 export const platformDefaultsSchema = z
@@ -201,7 +221,12 @@ export const widgetChatBodySchema = z.strictObject({
   filter: metadataFilterSchema.optional(),
 });
 
-export const widgetFeedbackBodySchema = feedbackBodySchema.extend({ visitorId: widgetVisitorIdSchema });
+export const widgetFeedbackBodySchema = z
+  .strictObject({ ...feedbackBodySchema.shape, visitorId: widgetVisitorIdSchema })
+  .refine((b) => b.rating !== undefined || b.stars !== undefined, {
+    message: "give rating (thumbs: 1 or -1), stars (1-5) or both",
+    path: ["rating"],
+  });
 
 /** A visitor asks for a person (widget handoff, when the bot's widget enables it). */
 export const widgetHandoffBodySchema = z.strictObject({

@@ -73,6 +73,17 @@ export function readRagConfig(stored: RagConfig): RagConfig {
   return parsed.success ? parsed.data : { ...defaultRagConfig, ...stored };
 }
 
+/**
+ * Default cosine similarity for a curated answer to apply. Measured with the offline
+ * lexical embedder: rewordings that keep the content words score 0.6-0.85 ("How do I
+ * reset my password?" / "I forgot my password, how do I reset it?" 0.83; "How do I return
+ * a damaged item?" / "How can I return an item that arrived damaged?" 0.62), other
+ * questions of the same shape 0.15-0.45 ("How do I reset my password?" / "How do I change
+ * my email address?" 0.43). Semantic embedders score unrelated questions higher: raise it
+ * (about 0.85) for them.
+ */
+export const DEFAULT_CURATED_THRESHOLD = 0.6;
+
 export const modelSettingsSchema = z.object({
   /** Chat model name; null uses the workspace's or platform's default model. */
   model: z.string().min(1).max(200).nullable().default(null),
@@ -88,6 +99,11 @@ export const modelSettingsSchema = z.object({
     .default("I could not find that in my documents. Could you rephrase, or ask about something else?"),
   /** Tokens of prior conversation carried into the prompt. */
   historyTokenBudget: z.number().int().min(0).max(16000).default(1500),
+  /**
+   * A question whose embedding has at least this cosine similarity with an enabled curated
+   * answer's question gets that curated answer instead of a generated one (0-1).
+   */
+  curatedThreshold: z.number().min(0).max(1).default(DEFAULT_CURATED_THRESHOLD),
 });
 export type ModelSettings = z.infer<typeof modelSettingsSchema>;
 export const defaultModelSettings: ModelSettings = modelSettingsSchema.parse({});
@@ -113,6 +129,10 @@ export const messageMetadataSchema = z.object({
   /** True when the answer was assembled from source sentences without an LLM. */
   extractive: z.boolean().optional(),
   retrievalMode: z.enum(retrievalModes).optional(),
+  /** The answer is the bot's refusal text (strict mode, no supporting source). */
+  refused: z.boolean().optional(),
+  /** Answered with a curated answer (its id and question) instead of a generated one. */
+  curated: z.object({ id: z.string(), question: z.string() }).optional(),
 });
 export type MessageMetadata = z.infer<typeof messageMetadataSchema>;
 

@@ -20,6 +20,7 @@ export const widgetConfigSchema = z
     width: z.number().int(),
     height: z.number().int(),
     showSources: z.boolean(),
+    offerStars: z.boolean().describe("Offer visitors 1-5 stars and a comment under answers, besides thumbs."),
     handoffEnabled: z.boolean().describe('Offers visitors a "talk to a person" button; a click sends the `handoff.requested` webhook.'),
     avatarUrl: z.string().nullable(),
     metadataFilter: metadataFilterSchema
@@ -42,6 +43,7 @@ export const updateWidgetBodySchema = z.strictObject({
   width: z.number().int().min(280).max(800).optional().describe("CSS pixels, 280-800."),
   height: z.number().int().min(360).max(1000).optional().describe("CSS pixels, 360-1000."),
   showSources: z.boolean().optional(),
+  offerStars: z.boolean().optional(),
   handoffEnabled: z.boolean().optional(),
   avatarUrl: z.url({ protocol: /^https$/ }).max(2000).nullable().optional(),
   /** The widget's fixed metadata filter; null removes it. */

@@ -22,6 +22,7 @@ const answer: ChatAnswerDto = {
   citations: [citation],
   extractive: true,
   refused: false,
+  curated: null,
   model: "extractive-v2",
   usage: { inputTokens: 0, outputTokens: 0 },
   latencyMs: 42,

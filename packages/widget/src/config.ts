@@ -19,6 +19,7 @@ export const defaultWidgetConfig: WidgetConfig = {
   width: 380,
   height: 560,
   showSources: true,
+  offerStars: false,
   handoffEnabled: false,
   avatarUrl: null,
 };
@@ -51,6 +52,7 @@ export function resolveConfig(raw: unknown, base: WidgetConfig = defaultWidgetCo
     width: clamp(nested.width, 280, 800, base.width),
     height: clamp(nested.height, 360, 1000, base.height),
     showSources: typeof nested.showSources === "boolean" ? nested.showSources : base.showSources,
+    offerStars: typeof nested.offerStars === "boolean" ? nested.offerStars : base.offerStars,
     handoffEnabled: typeof nested.handoffEnabled === "boolean" ? nested.handoffEnabled : base.handoffEnabled,
     avatarUrl: typeof avatar === "string" && /^https:\/\//.test(avatar) ? avatar : avatar === null ? null : base.avatarUrl,
   };

@@ -11,6 +11,8 @@ export interface AnswerOutcome {
   /** The answer as the service stored it (the streamed tokens if it never said). */
   text: string;
   citations: Citation[];
+  /** The stored answer's id (what a rating names); null when the service did not say. */
+  messageId: string | null;
   /** Why there is no answer; null when there is one, or when the question was cancelled. */
   failed: string | null;
 }
@@ -26,6 +28,7 @@ export interface StreamAnswerOptions {
 export async function streamAnswer(question: string, { transport, store, signal, onText }: StreamAnswerOptions): Promise<AnswerOutcome> {
   let text = "";
   let citations: Citation[] = [];
+  let messageId = null as string | null;
   let failed = null as string | null;
   try {
     const request: ChatRequest = { message: question, visitorId: store.state.visitorId };
@@ -48,6 +51,7 @@ export async function streamAnswer(question: string, { transport, store, signal,
           // The conversation exists once its first answer is stored; the stored text is
           // what the transcript shows, so the widget ends on exactly that.
           if (info.conversationId) store.state.conversationId = info.conversationId;
+          if (info.messageId) messageId = info.messageId;
           if (info.answer !== undefined && info.answer !== text) {
             text = info.answer;
             onText(text);
@@ -62,5 +66,5 @@ export async function streamAnswer(question: string, { transport, store, signal,
   } catch {
     if (!signal.aborted) failed = "The assistant could not be reached. Please try again.";
   }
-  return { text, citations, failed };
+  return { text, citations, messageId, failed };
 }

@@ -147,6 +147,54 @@ describe("mountWidget", () => {
     expect(stored.conversationId).toBeUndefined();
   });
 
+  it("offers 1-5 stars under answers only when the bot enables it, sends the visitor's rating and comment, and remembers it", async () => {
+    const transport = vi.fn(async () => sse(["start", start("c1")], ["token", { text: "Seven years." }], ["done", done("c1", "Seven years.")]));
+    const rater = vi.fn(async () => true);
+    const storage = new MemoryStorage() as unknown as Storage;
+    const ask = async (w: ReturnType<typeof mountWidget>) => {
+      w.shadowRoot.querySelector("textarea")!.value = "warranty?";
+      w.shadowRoot.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+      await vi.waitFor(() => expect(w.shadowRoot.querySelector("textarea")!.disabled).toBe(false));
+      await flush();
+    };
+    const off = mountWidget({ publicId: "bot-off", apiBase: "https://x/chat", config: {}, transport, rater, storage, startOpen: true });
+    await ask(off);
+    expect(off.shadowRoot.querySelector(".stars")).toBeNull();
+    off.destroy();
+
+    const w = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: { offerStars: true }, transport, rater, storage, startOpen: true });
+    await ask(w);
+    const root = w.shadowRoot;
+    // The greeting is not an answer: only the real answer gets stars.
+    expect(root.querySelectorAll(".stars")).toHaveLength(1);
+    root.querySelector<HTMLButtonElement>('button[aria-label="4 of 5 stars"]')!.click();
+    await vi.waitFor(() => expect(root.querySelector(".rating-comment")).not.toBeNull());
+    const visitorId = JSON.parse(storage.getItem("docent-widget:bot123")!).visitorId as string;
+    expect(rater).toHaveBeenLastCalledWith({ messageId: uuid(1), visitorId, stars: 4 });
+    expect(root.querySelectorAll(".star.on")).toHaveLength(4);
+    root.querySelector<HTMLInputElement>(".rating-comment input")!.value = "Clear answer";
+    root.querySelector(".rating-comment")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(rater).toHaveBeenCalledTimes(2));
+    expect(rater).toHaveBeenLastCalledWith({ messageId: uuid(1), visitorId, stars: 4, comment: "Clear answer" });
+
+    // After a reload the stars show the visitor's rating again.
+    w.destroy();
+    const again = mountWidget({ publicId: "bot123", apiBase: "https://x/chat", config: { offerStars: true }, transport, rater, storage });
+    expect(again.shadowRoot.querySelectorAll(".star.on")).toHaveLength(4);
+  });
+
+  it("keeps the previous stars and says so when the rating cannot be sent", async () => {
+    const transport = vi.fn(async () => sse(["start", start("c1")], ["done", done("c1", "Seven years.")]));
+    const rater = vi.fn(async () => false);
+    const w = mountWidget({ publicId: "b", apiBase: "https://x/chat", config: { offerStars: true }, transport, rater, storage: null, startOpen: true });
+    w.shadowRoot.querySelector("textarea")!.value = "q?";
+    w.shadowRoot.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(w.shadowRoot.querySelector(".stars")).not.toBeNull());
+    w.shadowRoot.querySelector<HTMLButtonElement>('button[aria-label="2 of 5 stars"]')!.click();
+    await vi.waitFor(() => expect(w.shadowRoot.querySelector(".rating-status")!.textContent).toBe("Your rating could not be sent."));
+    expect(w.shadowRoot.querySelectorAll(".star.on")).toHaveLength(0);
+  });
+
   it("offers a handoff to a person once a conversation exists, when the bot enables it, and sends it once", async () => {
     const transport = vi.fn(async () => sse(["start", start("c7")], ["token", { text: "Hello." }], ["done", done("c7", "Hello.")]));
     const handoff = vi.fn(async () => ({ ok: true as const }));

@@ -9,11 +9,13 @@ import { type WidgetConfig, defaultWidgetConfig, resolveConfig } from "./config"
 import { streamAnswer } from "./conversation";
 import { errorNotice, fillAssistant, messageNode, pendingAnswer } from "./messages";
 import { renderText } from "./render-text";
-import { type HandoffTransport, type Transport, fetchWidgetConfig, widgetHandoff, widgetTransport } from "./service";
+import { starsNode } from "./rating";
+import { type HandoffTransport, type Rater, type Transport, fetchWidgetConfig, widgetHandoff, widgetRater, widgetTransport } from "./service";
+import type { StoredMessage } from "./storage";
 import { VisitorStore, defaultStorage } from "./storage";
 import { applyAppearance, buildView, scrollToEnd, showPanel } from "./view";
 
-export type { ChatRequest, Transport } from "./service";
+export type { ChatRequest, Rater, Transport } from "./service";
 
 export interface MountOptions {
   publicId: string;
@@ -27,6 +29,8 @@ export interface MountOptions {
   config?: unknown;
   startOpen?: boolean;
   transport?: Transport;
+  /** Sends star ratings (the widget endpoint by default; the admin preview swaps in its own). */
+  rater?: Rater;
   /** How a handoff request is sent; the widget endpoint by default (tests and the admin preview swap it). */
   handoff?: HandoffTransport;
   storage?: Storage | null;
@@ -45,6 +49,7 @@ export function mountWidget(options: MountOptions): WidgetController {
   const { panel, log, form, input, send, launcher, closeBtn, resetBtn } = view;
   const store = new VisitorStore(options.publicId, options.storage === undefined ? defaultStorage() : options.storage);
   const transport = options.transport ?? widgetTransport(options.apiBase, options.publicId);
+  const rater = options.rater ?? widgetRater(options.apiBase, options.publicId);
   const handoff = options.handoff ?? widgetHandoff(options.apiBase, options.publicId);
   /** The conversation a person was asked for (the button then says so). */
   let handedOff: string | null = null;
@@ -62,12 +67,34 @@ export function mountWidget(options: MountOptions): WidgetController {
   function renderLog(): void {
     log.replaceChildren();
     if (config.initialGreeting) log.appendChild(messageNode({ role: "assistant", text: config.initialGreeting }, config.showSources));
-    for (const m of store.state.messages) log.appendChild(messageNode(m, config.showSources));
+    for (const m of store.state.messages) log.appendChild(withStars(messageNode(m, config.showSources), m));
     if (unavailable) log.appendChild(errorNotice(unavailable));
     input.disabled = !!unavailable;
     send.disabled = !!unavailable || busy;
     updateHandoff();
     scrollToEnd(log);
+  }
+
+  /** Adds the stars under a stored answer when the bot offers them. */
+  function withStars(node: HTMLElement, message: StoredMessage): HTMLElement {
+    if (!config.offerStars || message.role !== "assistant" || !message.messageId) return node;
+    const messageId = message.messageId;
+    node.appendChild(
+      starsNode({
+        stars: message.stars,
+        rate: async (stars, comment) => {
+          try {
+            if (!(await rater({ messageId, visitorId: store.state.visitorId, stars, ...(comment ? { comment } : {}) }))) return false;
+            message.stars = stars;
+            store.save();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      }),
+    );
+    return node;
   }
 
   /** The handoff button shows once there is a conversation to hand over, when the bot offers it. */
@@ -107,7 +134,7 @@ export function mountWidget(options: MountOptions): WidgetController {
 
     const controller = new AbortController();
     abort = controller;
-    const { text, citations, failed } = await streamAnswer(question, {
+    const { text, citations, messageId, failed } = await streamAnswer(question, {
       transport,
       store,
       signal: controller.signal,
@@ -131,7 +158,9 @@ export function mountWidget(options: MountOptions): WidgetController {
       log.appendChild(errorNotice(failed));
     } else {
       fillAssistant(answer, text || "…", citations, config.showSources);
-      store.state.messages.push({ role: "assistant", text, citations });
+      const stored: StoredMessage = { role: "assistant", text, citations, ...(messageId ? { messageId } : {}) };
+      store.state.messages.push(stored);
+      withStars(answer, stored);
     }
     store.save();
     updateHandoff();

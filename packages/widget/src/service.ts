@@ -28,6 +28,22 @@ export function widgetTransport(apiBase: string, publicId: string): Transport {
     });
 }
 
+/**
+ * Rates an answer with 1-5 stars and an optional comment; resolves whether the service
+ * stored it (false, or a rejection, when it did not). The admin preview swaps in its own.
+ */
+export type Rater = (rating: { messageId: string; visitorId: string; stars: number; comment?: string }) => Promise<boolean>;
+
+export function widgetRater(apiBase: string, publicId: string): Rater {
+  return ({ messageId, visitorId, stars, comment }) =>
+    fetch(widgetEndpoint(apiBase, publicId, `messages/${encodeURIComponent(messageId)}/feedback`), {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      credentials: "omit",
+      body: JSON.stringify({ visitorId, stars, ...(comment ? { comment } : {}) }),
+    }).then((response) => response.ok);
+}
+
 /** The bot's appearance, or why the widget cannot be used here (a message to show). */
 export type RemoteConfig = { config: WidgetConfig } | { unavailable: string };
 

@@ -10,6 +10,9 @@ export interface StoredMessage {
   role: "user" | "assistant" | "notice";
   text: string;
   citations?: Citation[];
+  /** The answer's id (for rating it) and the stars the visitor gave it. */
+  messageId?: string;
+  stars?: number;
 }
 
 export interface VisitorState {

@@ -55,6 +55,15 @@ export const widgetCss = `
 .sources summary { cursor: pointer; color: var(--dw-muted); border-radius: 4px; }
 .sources details { margin: 2px 0; }
 .sources .snippet { margin: 4px 0 6px; padding: 6px 8px; border-left: 3px solid var(--dw-primary); background: var(--dw-bg); white-space: pre-wrap; max-height: 160px; overflow: auto; }
+.rating { margin-top: 6px; font-size: 12px; color: var(--dw-muted); }
+.stars { display: inline-flex; gap: 1px; }
+.star { border: none; background: none; padding: 0 1px; font-size: 16px; line-height: 1; cursor: pointer; color: var(--dw-border); }
+.star.on { color: #f59e0b; }
+.star:focus-visible { outline: 2px solid var(--dw-primary); border-radius: 3px; }
+.rating-status { margin-left: 6px; }
+.rating-comment { display: flex; gap: 4px; margin-top: 4px; }
+.rating-comment input { flex: 1; font: inherit; padding: 3px 6px; border: 1px solid var(--dw-border); border-radius: 6px; background: var(--dw-bg); color: var(--dw-fg); }
+.rating-comment button { font: inherit; border: none; border-radius: 6px; padding: 3px 8px; background: var(--dw-primary); color: var(--dw-on-primary); cursor: pointer; }
 .typing { display: inline-flex; gap: 3px; } .typing i { width: 6px; height: 6px; border-radius: 50%; background: var(--dw-muted); animation: dw-b 1s infinite; }
 .typing i:nth-child(2) { animation-delay: .15s; } .typing i:nth-child(3) { animation-delay: .3s; }
 @keyframes dw-b { 0%, 80%, 100% { opacity: .3; } 40% { opacity: 1; } }

@@ -263,6 +263,22 @@ export const api = {
       ok(chatClient.GET("/v1/bots/{botId}/topics/stats", { params: { path: { botId }, query: range } })),
   },
 
+  /** Curated answers (given instead of a generated answer to close questions) and the unanswered-questions inbox. */
+  curated: {
+    list: (botId: string, query: { limit: number; offset: number; search?: string }) =>
+      ok(chatClient.GET("/v1/bots/{botId}/curated-answers", { params: { path: { botId }, query: present(query) } })),
+    create: (botId: string, input: ChatBody<"/v1/bots/{botId}/curated-answers", "post">) =>
+      ok(chatClient.POST("/v1/bots/{botId}/curated-answers", { params: { path: { botId } }, body: input })),
+    update: (botId: string, curatedAnswerId: string, input: ChatBody<"/v1/bots/{botId}/curated-answers/{curatedAnswerId}", "patch">) =>
+      ok(chatClient.PATCH("/v1/bots/{botId}/curated-answers/{curatedAnswerId}", { params: { path: { botId, curatedAnswerId } }, body: input })),
+    remove: (botId: string, curatedAnswerId: string) =>
+      ok(chatClient.DELETE("/v1/bots/{botId}/curated-answers/{curatedAnswerId}", { params: { path: { botId, curatedAnswerId } } })),
+    inbox: (botId: string, query: { from: string; to: string; similarity?: number }) =>
+      ok(chatClient.GET("/v1/bots/{botId}/inbox", { params: { path: { botId }, query } })),
+    markHandled: (botId: string, queryLogIds: string[]) =>
+      ok(chatClient.POST("/v1/bots/{botId}/inbox/handled", { params: { path: { botId } }, body: { queryLogIds } })),
+  },
+
   evals: {
     sets: async (botId: string) => (await ok(chatClient.GET("/v1/bots/{botId}/eval-sets", { params: { path: { botId } } }))).items,
     create: (botId: string, input: ChatBody<"/v1/bots/{botId}/eval-sets", "post">) => ok(chatClient.POST("/v1/bots/{botId}/eval-sets", { params: { path: { botId } }, body: input })),

@@ -122,6 +122,12 @@ export interface Transcript {
 
 export type Analytics = ChatOk<"/v1/bots/{botId}/analytics", "get">;
 
+/** Curated answers and the unanswered-questions inbox (chat service). */
+export type CuratedAnswerPage = ChatOk<"/v1/bots/{botId}/curated-answers", "get">;
+export type CuratedAnswer = Item<CuratedAnswerPage>;
+export type Inbox = ChatOk<"/v1/bots/{botId}/inbox", "get">;
+export type InboxGroup = Inbox["groups"][number];
+
 export type ApiKey = Item<ApiOk<"/v1/workspaces/{workspaceId}/api-keys", "get">>;
 export type ApiKeyScope = ApiKey["scopes"][number];
 export type CreatedApiKey = ApiOk<"/v1/workspaces/{workspaceId}/api-keys", "post">;

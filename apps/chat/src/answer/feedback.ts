@@ -1,4 +1,7 @@
-/** Thumbs up/down on an answer: one per answer, editable, by whoever may see the answer. */
+/**
+ * Feedback on an answer: thumbs up/down and/or 1-5 stars with an optional comment; one per
+ * answer, editable, by whoever may see the answer.
+ */
 import type { Database } from "@docent/db/client";
 import { getQueryLogByMessage, upsertFeedback } from "@docent/db/queries/analytics";
 import { getMessageWithBot } from "@docent/db/queries/messages";
@@ -14,12 +17,19 @@ export function createFeedbackService({ db, webhooks }: { db: Database; webhooks
     return found;
   }
 
-  async function save(messageId: string, rating: 1 | -1, comment: string | null) {
+  /** Sets what `input` gives; a thumbs-only call keeps earlier stars and the other way round; the comment is always the call's. */
+  async function save(messageId: string, input: { rating?: 1 | -1; stars?: number; comment?: string | null }) {
     const log = await getQueryLogByMessage(db, messageId);
     if (!log) throw new NotFoundError("Message");
-    const saved = await upsertFeedback(db, { queryLogId: log.id, rating, comment });
-    await notifyRating({ messageId, thumbs: rating, comment });
-    return { messageId, rating: saved.rating, comment: saved.comment, updatedAt: saved.updatedAt };
+    const saved = await upsertFeedback(db, {
+      queryLogId: log.id,
+      ...(input.rating !== undefined ? { rating: input.rating } : {}),
+      ...(input.stars !== undefined ? { stars: input.stars } : {}),
+      comment: input.comment || null,
+    });
+    // This call's rating: an event per negative rating given, not per later edit of another value.
+    await notifyRating({ messageId, thumbs: input.rating ?? null, stars: input.stars ?? null, comment: saved.comment });
+    return { messageId, rating: saved.rating, stars: saved.stars, comment: saved.comment, updatedAt: saved.updatedAt };
   }
 
   /**

@@ -6,6 +6,7 @@
 import type { CitationDto } from "@docent/contracts/chat-stream";
 import type { MetadataFilter } from "@docent/contracts/metadata";
 import { MAX_QUESTION_CHARS } from "@docent/contracts/chat";
+import { readRagConfig } from "@docent/contracts/json";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
@@ -35,6 +36,8 @@ import { widenSources } from "./context";
 import { buildPrompt } from "./prompt";
 import { type SupportPolicy, supportingChunks } from "./support";
 import { createQuota, type Quota } from "../usage/quota";
+import { recordCuratedHit } from "@docent/db/queries/curated-answers";
+import type { CuratedMatcher } from "./curated";
 
 export type Channel = "widget" | "api" | "playground";
 
@@ -81,7 +84,10 @@ export interface ChatAnswer {
   /** True when strict mode answered with the bot's refusal text. */
   refused: boolean;
   model: string;
-  provider: Responder["provider"];
+  /** Null for a curated answer (no model ran). */
+  provider: Responder["provider"] | null;
+  /** The curated answer that answered instead of retrieval and a model. */
+  curated: { id: string; question: string } | null;
   usage: { inputTokens: number; outputTokens: number };
   latencyMs: number;
   retrieval: { mode: string; retrieved: number };
@@ -104,10 +110,18 @@ export interface ChatServiceDeps {
   embedQuestion?(workspaceId: string, text: string): Promise<{ model: string; embedding: number[] }>;
   /** The monthly question allowance (default: the workspace's plan, from `db`). */
   quota?: Quota;
+  /**
+   * Curated answers (curated.ts): checked before retrieval, with the question embedded once
+   * for both. Without it, questions always go to retrieval.
+   */
+  curated?: CuratedMatcher;
   now?: () => Date;
   /** Sends `conversation.created` to the workspace's webhooks; none when unset. */
   webhooks?: WebhookEmitter;
 }
+
+/** The `model` of a curated answer, in responses and the stored message's metadata. */
+export const CURATED_MODEL = "curated";
 
 /** Quotes are stored with the citation so they stay readable after a re-index. */
 const QUOTE_CHARS = 1_000;
@@ -192,8 +206,16 @@ export function createChatService(deps: ChatServiceDeps) {
     }
     await quota.reserve(bot.workspaceId, "queries");
 
+    const curated = deps.curated ? await deps.curated.match(bot, message) : { queryEmbedding: null, hit: null };
+    if (curated.hit) return answerCurated(params, { message, conversation, started, events, ...curated, hit: curated.hit });
+
     const [retrieved, responder, prompt, history] = await Promise.all([
-      retrieval.retrieve({ bot, query: message, ...(params.filter ? { filter: params.filter } : {}) }),
+      retrieval.retrieve({
+        bot,
+        query: message,
+        ...(params.filter ? { filter: params.filter } : {}),
+        ...(curated.queryEmbedding ? { queryEmbedding: curated.queryEmbedding } : {}),
+      }),
       deps.responderFor(bot.workspaceId, settings.model),
       bot.activePromptId ? getPrompt(db, { botId: bot.id, promptId: bot.activePromptId }) : undefined,
       params.history ??
@@ -296,7 +318,7 @@ export function createChatService(deps: ChatServiceDeps) {
           };
         });
     const latencyMs = Math.round(performance.now() - started);
-    const questionVector = retrieved.queryEmbedding ?? (await embedForTopics(bot, message));
+    const questionVector = retrieved.queryEmbedding ?? curated.queryEmbedding ?? (await embedForTopics(bot, message));
     // Strictly after the question (a fast answer can land in the same millisecond), so
     // transcripts ordered by time never show the answer first.
     const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
@@ -329,6 +351,7 @@ export function createChatService(deps: ChatServiceDeps) {
           latencyMs,
           extractive: responder.extractive && !refused,
           retrievalMode: retrieved.mode,
+          refused,
         },
       });
       await insertCitations(
@@ -399,9 +422,107 @@ export function createChatService(deps: ChatServiceDeps) {
       refused,
       model: responder.model,
       provider: responder.provider,
+      curated: null,
       usage: { inputTokens, outputTokens },
       latencyMs,
       retrieval: { mode: retrieved.mode, retrieved: retrieved.chunks.length },
+    };
+  }
+
+  /**
+   * The curated answer's text as the answer: no retrieval, no model, no tokens. Stored like
+   * any answer (marked `curated` in the message's metadata and the query log) with one
+   * more hit on the curated answer, in the same transaction.
+   */
+  async function answerCurated(
+    params: AskParams,
+    ctx: {
+      message: string;
+      conversation: Conversation | undefined;
+      started: number;
+      events: AskEvents;
+      queryEmbedding: { model: string; embedding: number[] } | null;
+      hit: { id: string; question: string; answer: string; similarity: number };
+    },
+  ): Promise<ChatAnswer> {
+    const { bot, channel } = params;
+    const { message, conversation, events, hit } = ctx;
+    await params.reserveTokens?.(0);
+    const conversationId = conversation?.id ?? randomUUID();
+    const userMessageId = randomUUID();
+    const messageId = randomUUID();
+    const askedAt = now();
+    events.onStart?.({ conversationId, messageId, userMessageId });
+    for (const piece of hit.answer.match(/\s*\S+/g) ?? []) events.onToken?.(piece);
+    const text = hit.answer;
+    const curated = { id: hit.id, question: hit.question };
+    const latencyMs = Math.round(performance.now() - ctx.started);
+    const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
+    const questionVector = ctx.queryEmbedding ?? (await embedForTopics(bot, message));
+    await db.transaction(async (tx) => {
+      if (!conversation) {
+        await createConversation(tx, {
+          id: conversationId,
+          botId: bot.id,
+          channel,
+          visitorId: params.actor.visitorId ?? null,
+          userId: params.actor.userId ?? null,
+          apiKeyId: params.actor.apiKeyId ?? null,
+          title: message.slice(0, 120),
+          metadata: params.conversationMetadata ?? {},
+        });
+      }
+      await insertMessage(tx, { id: userMessageId, conversationId, role: "USER", content: message, createdAt: askedAt });
+      await insertMessage(tx, {
+        id: messageId,
+        conversationId,
+        role: "ASSISTANT",
+        content: text,
+        createdAt: at,
+        metadata: { model: CURATED_MODEL, latencyMs, curated },
+      });
+      await insertQueryLog(tx, {
+        botId: bot.id,
+        conversationId,
+        messageId,
+        queryingUserId: params.actor.userId ?? null,
+        sessionId: params.actor.visitorId ?? null,
+        channel,
+        queryText: message,
+        llmModelUsed: CURATED_MODEL,
+        llmProviderUsed: null,
+        responseTimeMs: latencyMs,
+        sourceDocumentsCount: 0,
+        topScore: hit.similarity,
+        inputTokens: 0,
+        outputTokens: 0,
+        curatedAnswerId: hit.id,
+        ...(questionVector
+          ? {
+              questionEmbedding: questionVector.embedding,
+              questionEmbeddingModel: questionVector.model,
+              topicId: topicForQuestion({ botId: bot.id, ...questionVector }),
+            }
+          : {}),
+      });
+      await recordCuratedHit(tx, { botId: bot.id, id: hit.id, at });
+      await touchConversation(tx, conversationId, at);
+      await touchBotActivity(tx, bot.id, at);
+    });
+    return {
+      conversationId,
+      messageId,
+      userMessageId,
+      content: text,
+      citations: [],
+      extractive: false,
+      refused: false,
+      model: CURATED_MODEL,
+      provider: null,
+      curated,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      latencyMs,
+      retrieval: { mode: readRagConfig(bot.ragConfig).retrievalMode, retrieved: 0 },
     };
   }
 

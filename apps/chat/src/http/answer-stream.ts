@@ -27,6 +27,7 @@ export const answerBody = (a: ChatAnswer): ChatAnswerDto => ({
   citations: a.citations,
   extractive: a.extractive,
   refused: a.refused,
+  curated: a.curated,
   model: a.model,
   usage: a.usage,
   latencyMs: a.latencyMs,

@@ -63,6 +63,11 @@ export interface RetrieveParams {
    * filtered search returns no other chunk, and top-k whenever k matching chunks exist.
    */
   filter?: MetadataFilter;
+  /**
+   * The question's embedding when the caller already has it (the answer path embeds once
+   * for curated answers and retrieval); it must come from the workspace's embedder.
+   */
+  queryEmbedding?: { model: string; embedding: number[] };
 }
 
 export interface RetrievalServiceDeps {
@@ -156,7 +161,11 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
 
     const wantVector = mode === "vector" || (mode === "hybrid" && weights.vector > 0);
     const wantKeyword = mode === "keyword" || (mode === "hybrid" && weights.keyword > 0);
-    const embedded = wantVector ? await embedQuery(bot, query) : null;
+    const embedded = wantVector
+      ? params.queryEmbedding
+        ? { ...params.queryEmbedding, ms: 0 }
+        : await embedQuery(bot, query)
+      : null;
 
     const hnsw = { limit: depth, efSearch: tuning.efSearch, maxScanTuples: tuning.maxScanTuples };
     return retrievalSnapshot(db, { botId: bot.id, hnsw, filter: params.filter }, async (snapshot) => {

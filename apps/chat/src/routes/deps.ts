@@ -5,6 +5,7 @@ import type { ErrorLogWriter } from "@docent/service-kit/error-log";
 import type { ChatService } from "../answer/service";
 import type { FeedbackService } from "../answer/feedback";
 import type { ChatEnv } from "../env";
+import type { CuratedService } from "../curated/service";
 import type { EvalService } from "../evals/service";
 import type { AuthorizeBot } from "../http/auth";
 import type { Limiter } from "../http/rate-limit";
@@ -26,6 +27,7 @@ export interface AppDeps {
   search: SearchService;
   chat: ChatService;
   feedback: FeedbackService;
+  curated: CuratedService;
   limiter: Limiter;
   authorizeBot: AuthorizeBot;
   evals: EvalService;

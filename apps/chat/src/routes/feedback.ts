@@ -10,7 +10,8 @@ export const feedbackRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (a
       config: { auth: { kind: "identity" } },
       schema: {
         operationId: "rateAnswer",
-        summary: "Thumbs up or down (and a comment) on an answer; a second rating replaces the first",
+        summary:
+          "Rate an answer: thumbs (rating 1 or -1) and/or stars (1-5), with an optional comment; a later call replaces the value it gives and the comment",
         params: messageParamsSchema,
         body: feedbackBodySchema,
         response: { 200: feedbackResponseSchema },
@@ -19,7 +20,8 @@ export const feedbackRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (a
     async (request) => {
       const answer = await deps.feedback.loadAnswer(request.params.messageId);
       await deps.authorizeBot(request, answer.botId, "chat");
-      return deps.feedback.save(request.params.messageId, request.body.rating, request.body.comment ?? null);
+      const { rating, stars, comment } = request.body;
+      return deps.feedback.save(request.params.messageId, { rating, stars, comment });
     },
   );
 };

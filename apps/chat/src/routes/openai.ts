@@ -186,7 +186,7 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
           total_tokens: answer.usage.inputTokens + answer.usage.outputTokens,
         },
         citations: answer.citations,
-        docent: { conversationId: answer.conversationId, messageId: answer.messageId, extractive: answer.extractive, refused: answer.refused },
+        docent: { conversationId: answer.conversationId, messageId: answer.messageId, extractive: answer.extractive, refused: answer.refused, curated: answer.curated },
       };
     }
 
@@ -210,7 +210,7 @@ export const openAiRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       stream?.data(
         chunk({}, "stop", {
           citations: answer.citations,
-          docent: { conversationId: answer.conversationId, messageId: answer.messageId, extractive: answer.extractive, refused: answer.refused },
+          docent: { conversationId: answer.conversationId, messageId: answer.messageId, extractive: answer.extractive, refused: answer.refused, curated: answer.curated },
         }),
       );
       if (body.stream_options?.include_usage) {

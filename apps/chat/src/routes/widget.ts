@@ -158,6 +158,7 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       width: config.width,
       height: config.height,
       showSources: config.showSources,
+      offerStars: config.offerStars,
       handoffEnabled: config.handoffEnabled,
       avatarUrl: config.avatarUrl,
     };
@@ -231,7 +232,7 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       config: pub,
       schema: {
         operationId: "widgetRateAnswer",
-        summary: "The visitor who received an answer rates it",
+        summary: "The visitor who received an answer rates it: thumbs (rating 1 or -1) and/or stars (1-5), with an optional comment",
         params: publicParams.extend({ messageId: z.uuid() }),
         body: widgetFeedbackBodySchema,
         response: { 200: feedbackResponseSchema },
@@ -244,7 +245,8 @@ export const widgetRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app
       if (answer.botId !== bot.id || answer.channel !== "widget" || answer.visitorId !== request.body.visitorId) {
         throw new NotFoundError("Message");
       }
-      return deps.feedback.save(request.params.messageId, request.body.rating, request.body.comment ?? null);
+      const { rating, stars, comment } = request.body;
+      return deps.feedback.save(request.params.messageId, { rating, stars, comment });
     },
   );
 

@@ -40,18 +40,29 @@ export async function getQueryLogByMessage(db: Executor, messageId: string): Pro
   return row;
 }
 
-/** One feedback per answer; a second call edits it. */
+/**
+ * One feedback row per answer; a second call edits it. Thumbs (`rating`) and `stars` are
+ * set independently: a call without one keeps the other's stored value. The comment is
+ * the call's (null when it gives none), as before stars existed: a later rating replaces
+ * the comment too.
+ */
 export async function upsertFeedback(
   db: Executor,
-  input: { queryLogId: string; rating: 1 | -1; comment: string | null },
-): Promise<{ rating: number; comment: string | null; createdAt: Date; updatedAt: Date }> {
+  input: { queryLogId: string; rating?: 1 | -1; stars?: number; comment?: string | null },
+): Promise<{ rating: number | null; stars: number | null; comment: string | null; createdAt: Date; updatedAt: Date }> {
+  const set: Partial<typeof analyticsFeedback.$inferInsert> = { updatedAt: new Date() };
+  if (input.rating !== undefined) set.rating = input.rating;
+  if (input.stars !== undefined) set.stars = input.stars;
+  set.comment = input.comment ?? null;
   const [row] = await db
     .insert(analyticsFeedback)
-    .values(input)
-    .onConflictDoUpdate({
-      target: analyticsFeedback.queryLogId,
-      set: { rating: input.rating, comment: input.comment, updatedAt: new Date() },
+    .values({
+      queryLogId: input.queryLogId,
+      rating: input.rating ?? null,
+      stars: input.stars ?? null,
+      comment: input.comment ?? null,
     })
+    .onConflictDoUpdate({ target: analyticsFeedback.queryLogId, set })
     .returning();
   return row!;
 }
@@ -126,6 +137,7 @@ export interface BotAnalytics {
   totals: AnalyticsVolume;
   topDocuments: { documentId: string; name: string; count: number }[];
   unanswered: { question: string; count: number; lastAskedAt: string; topScore: number | null }[];
+  stars: { distribution: { stars: number; count: number }[]; count: number; average: number | null };
 }
 
 export interface BotAnalyticsParams {
@@ -171,7 +183,7 @@ export async function getBotAnalytics(db: Executor, params: BotAnalyticsParams):
   const start = `${params.from}T00:00:00Z`;
   const end = new Date(Date.parse(`${params.to}T00:00:00Z`) + 86_400_000).toISOString();
   const logs = sql`
-    select l.id, l.kind, l.message_id, l.created_at, l.response_time_ms, l.input_tokens, l.output_tokens, f.rating
+    select l.id, l.kind, l.message_id, l.created_at, l.response_time_ms, l.input_tokens, l.output_tokens, f.rating, f.stars
     from ${analyticsQueryLogs} l
     left join ${analyticsFeedback} f on f.query_log_id = l.id
     where l.bot_id = ${params.botId} and l.created_at >= ${start}::timestamptz and l.created_at < ${end}::timestamptz`;
@@ -185,7 +197,7 @@ export async function getBotAnalytics(db: Executor, params: BotAnalyticsParams):
     count(*) filter (where logs.rating = 1)::int as up,
     count(*) filter (where logs.rating = -1)::int as down`;
 
-  const [daily, totals, topDocuments, unanswered] = await Promise.all([
+  const [daily, totals, topDocuments, unanswered, stars] = await Promise.all([
     db.execute<VolumeRow & { date: string }>(sql`
       with logs as (${logs})
       select to_char(d.day, 'YYYY-MM-DD') as date, ${volume}
@@ -211,12 +223,22 @@ export async function getBotAnalytics(db: Executor, params: BotAnalyticsParams):
         max(l.top_score) as top_score
       from ${analyticsQueryLogs} l
       where l.bot_id = ${params.botId} and l.created_at >= ${start}::timestamptz and l.created_at < ${end}::timestamptz
-        and l.kind = 'answer'
+        and l.kind = 'answer' and l.curated_answer_id is null
         and (l.source_documents_count = 0 or l.top_score is null or l.top_score < ${params.weakScore})
       group by lower(btrim(l.query_text))
       order by count desc, last_asked_at desc
       limit ${params.unansweredLimit ?? 10}`),
+    db.execute<{ stars: number; count: number | string }>(sql`
+      with logs as (${logs})
+      select s.stars, count(logs.id)::int as count
+      from generate_series(1, 5) as s(stars)
+      left join logs on logs.stars = s.stars and logs.kind = 'answer'
+      group by s.stars
+      order by s.stars`),
   ]);
+  const distribution = stars.map((r) => ({ stars: Number(r.stars), count: Number(r.count) }));
+  const starCount = distribution.reduce((n, r) => n + r.count, 0);
+  const starSum = distribution.reduce((n, r) => n + r.stars * r.count, 0);
 
   return {
     daily: daily.map((r) => ({ date: r.date, ...volumeOf(r) })),
@@ -228,5 +250,10 @@ export async function getBotAnalytics(db: Executor, params: BotAnalyticsParams):
       lastAskedAt: new Date(r.last_asked_at).toISOString(),
       topScore: r.top_score === null ? null : Number(r.top_score),
     })),
+    stars: {
+      distribution,
+      count: starCount,
+      average: starCount === 0 ? null : Math.round((starSum / starCount) * 100) / 100,
+    },
   };
 }

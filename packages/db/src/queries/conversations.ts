@@ -152,7 +152,7 @@ export interface TranscriptMessage {
     score: number;
     quote: string;
   }[];
-  feedback: { rating: number; comment: string | null } | null;
+  feedback: { rating: number | null; stars: number | null; comment: string | null } | null;
 }
 
 /** All messages of a conversation, oldest first, with citations and feedback. */
@@ -181,7 +181,7 @@ export async function getTranscript(db: Executor, conversationId: string): Promi
     .where(sql`${messageCitations.messageId} in ${ids}`)
     .orderBy(messageCitations.rank);
   const feedback = await db
-    .select({ messageId: analyticsQueryLogs.messageId, rating: analyticsFeedback.rating, comment: analyticsFeedback.comment })
+    .select({ messageId: analyticsQueryLogs.messageId, rating: analyticsFeedback.rating, stars: analyticsFeedback.stars, comment: analyticsFeedback.comment })
     .from(analyticsQueryLogs)
     .innerJoin(analyticsFeedback, eq(analyticsFeedback.queryLogId, analyticsQueryLogs.id))
     .where(sql`${analyticsQueryLogs.messageId} in ${ids}`);
@@ -205,7 +205,7 @@ export async function getTranscript(db: Executor, conversationId: string): Promi
       })),
     feedback: (() => {
       const f = feedback.find((x) => x.messageId === m.id);
-      return f ? { rating: f.rating, comment: f.comment } : null;
+      return f ? { rating: f.rating, stars: f.stars, comment: f.comment } : null;
     })(),
   }));
 }

@@ -128,19 +128,19 @@ export async function reassignTopics(db: Executor, params: { botId: string; sinc
 }
 
 /**
- * An answer's rating on a 1-5 scale, for the topics' average rating. THE one place the
- * 1-5 stars of seed 002 plug in: once analytics_feedback has `stars`, this becomes
- * `coalesce(f.stars, <thumbs mapping>)`. Until then thumbs up counts as 5, down as 1.
+ * An answer's rating on a 1-5 scale, for the topics' average rating: its stars (seed 002)
+ * when given, else its thumbs (up counts as 5, down as 1).
  */
-const ratingOnFiveScale = sql`case f.rating when 1 then 5 when -1 then 1 end`;
+const ratingOnFiveScale = sql`coalesce(f.stars, case f.rating when 1 then 5 when -1 then 1 end)`;
 
 /**
  * A question counts as unanswered when the bot replied with its refusal text (strict mode
  * with no supporting passage, or the model declining) or retrieval found no good source
- * (no document, or a best score below `weakScore`, the analytics screen's rule).
+ * (no document, or a best score below `weakScore`, the analytics screen's rule); a
+ * curated answer cites no document but is an answer.
  */
 const unansweredWhen = (weakScore: number) => sql`(
-  l.source_documents_count = 0 or l.top_score is null or l.top_score < ${weakScore}
+  (l.curated_answer_id is null and (l.source_documents_count = 0 or l.top_score is null or l.top_score < ${weakScore}))
   or m.content = b.model_settings->>'refusalText')`;
 
 /**

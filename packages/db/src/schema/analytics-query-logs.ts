@@ -1,11 +1,12 @@
 import { relations } from "drizzle-orm";
-import { index, integer, pgTable, real, text, uuid, varchar, vector } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, real, text, timestamp, uuid, varchar, vector } from "drizzle-orm/pg-core";
 import { createdAt, id } from "./_columns";
 import { analyticsFeedback } from "./analytics-feedback";
 import { EMBEDDING_DIMENSIONS } from "./bot-document-chunks";
 import { bots } from "./bots";
 import { chatbotTopics } from "./chatbot-topics";
 import { conversations } from "./conversations";
+import { curatedAnswers } from "./curated-answers";
 import { conversationChannel, modelProvider, queryKind } from "./enums";
 import { messages } from "./messages";
 import { users } from "./users";
@@ -35,6 +36,10 @@ export const analyticsQueryLogs = pgTable(
     sourceDocumentsCount: integer().default(0).notNull(),
     /** Best retrieval score of the question; low values flag questions with no good source. */
     topScore: real(),
+    /** The curated answer that answered instead of retrieval (null: a generated answer). */
+    curatedAnswerId: uuid().references(() => curatedAnswers.id, { onDelete: "set null" }),
+    /** When an admin marked the question handled in the inbox (null: still open). */
+    handledAt: timestamp({ withTimezone: true }),
     inputTokens: integer(),
     outputTokens: integer(),
     /** The question's topic (at most one), set in the same insert; see queries/topics. */

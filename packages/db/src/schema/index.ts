@@ -33,6 +33,7 @@ export * from "./document-retrieval-stats";
 export * from "./bot-search-stats";
 export * from "./eval-sets";
 export * from "./eval-runs";
+export * from "./curated-answers";
 export * from "./webhook-endpoints";
 export * from "./webhook-deliveries";
 export * from "./usage-daily";

@@ -24,6 +24,8 @@ export const widgetConfigurations = pgTable(
     width: integer().default(380).notNull(),
     height: integer().default(560).notNull(),
     showSources: boolean().default(true).notNull(),
+    /** Offer visitors 1-5 stars (and a comment) under answers, besides thumbs. */
+    offerStars: boolean().default(false).notNull(),
     avatarUrl: text(),
     /**
      * A fixed metadata filter (`metadataFilterSchema`) over the documents the widget's

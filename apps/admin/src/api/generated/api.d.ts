@@ -7067,6 +7067,8 @@ export interface operations {
                                 refusalText: string;
                                 /** @default 1500 */
                                 historyTokenBudget: number;
+                                /** @default 0.6 */
+                                curatedThreshold: number;
                             };
                             activePromptId: string | null;
                             /** @enum {string} */
@@ -7272,6 +7274,8 @@ export interface operations {
                         strict?: boolean;
                         refusalText?: string;
                         historyTokenBudget?: number;
+                        /** @description Cosine similarity (0-1) a question needs with a curated answer's question to get that answer. */
+                        curatedThreshold?: number;
                     };
                     /** @enum {string} */
                     language?: "simple" | "arabic" | "armenian" | "basque" | "catalan" | "danish" | "dutch" | "english" | "finnish" | "french" | "german" | "greek" | "hindi" | "hungarian" | "indonesian" | "irish" | "italian" | "lithuanian" | "nepali" | "norwegian" | "portuguese" | "romanian" | "russian" | "serbian" | "spanish" | "swedish" | "tamil" | "turkish" | "yiddish";
@@ -7362,6 +7366,8 @@ export interface operations {
                             refusalText: string;
                             /** @default 1500 */
                             historyTokenBudget: number;
+                            /** @default 0.6 */
+                            curatedThreshold: number;
                         };
                         activePromptId: string | null;
                         /** @enum {string} */
@@ -7662,6 +7668,8 @@ export interface operations {
                             refusalText: string;
                             /** @default 1500 */
                             historyTokenBudget: number;
+                            /** @default 0.6 */
+                            curatedThreshold: number;
                         };
                         activePromptId: string | null;
                         /** @enum {string} */
@@ -8015,6 +8023,8 @@ export interface operations {
                         strict?: boolean;
                         refusalText?: string;
                         historyTokenBudget?: number;
+                        /** @description Cosine similarity (0-1) a question needs with a curated answer's question to get that answer. */
+                        curatedThreshold?: number;
                     };
                     /** @enum {string} */
                     language?: "simple" | "arabic" | "armenian" | "basque" | "catalan" | "danish" | "dutch" | "english" | "finnish" | "french" | "german" | "greek" | "hindi" | "hungarian" | "indonesian" | "irish" | "italian" | "lithuanian" | "nepali" | "norwegian" | "portuguese" | "romanian" | "russian" | "serbian" | "spanish" | "swedish" | "tamil" | "turkish" | "yiddish";
@@ -8107,6 +8117,8 @@ export interface operations {
                             refusalText: string;
                             /** @default 1500 */
                             historyTokenBudget: number;
+                            /** @default 0.6 */
+                            curatedThreshold: number;
                         };
                         activePromptId: string | null;
                         /** @enum {string} */
@@ -9330,6 +9342,8 @@ export interface operations {
                         width: number;
                         height: number;
                         showSources: boolean;
+                        /** @description Offer visitors 1-5 stars and a comment under answers, besides thumbs. */
+                        offerStars: boolean;
                         /** @description Offers visitors a "talk to a person" button; a click sends the `handoff.requested` webhook. */
                         handoffEnabled: boolean;
                         avatarUrl: string | null;
@@ -9503,6 +9517,7 @@ export interface operations {
                     /** @description CSS pixels, 360-1000. */
                     height?: number;
                     showSources?: boolean;
+                    offerStars?: boolean;
                     handoffEnabled?: boolean;
                     avatarUrl?: string | null;
                     metadataFilter?: components["schemas"]["MetadataFilterInput"] | null;
@@ -9532,6 +9547,8 @@ export interface operations {
                         width: number;
                         height: number;
                         showSources: boolean;
+                        /** @description Offer visitors 1-5 stars and a comment under answers, besides thumbs. */
+                        offerStars: boolean;
                         /** @description Offers visitors a "talk to a person" button; a click sends the `handoff.requested` webhook. */
                         handoffEnabled: boolean;
                         avatarUrl: string | null;

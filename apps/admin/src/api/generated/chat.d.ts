@@ -253,8 +253,79 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Thumbs up or down (and a comment) on an answer; a second rating replaces the first */
+        /** Rate an answer: thumbs (rating 1 or -1) and/or stars (1-5), with an optional comment; a later call replaces the value it gives and the comment */
         post: operations["rateAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/curated-answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bot's curated answers, newest first (search matches question or answer) */
+        get: operations["listCuratedAnswers"];
+        put?: never;
+        /** Write the answer to a question; later questions close enough to it get this answer */
+        post: operations["createCuratedAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/curated-answers/{curatedAnswerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One curated answer */
+        get: operations["getCuratedAnswer"];
+        put?: never;
+        post?: never;
+        /** Delete a curated answer (answers it gave stay in their transcripts) */
+        delete: operations["deleteCuratedAnswer"];
+        options?: never;
+        head?: never;
+        /** Edit a curated answer's question (embedded again), answer, or enable/disable it */
+        patch: operations["updateCuratedAnswer"];
+        trace?: never;
+    };
+    "/v1/bots/{botId}/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open questions of a period that were refused, found no good source or were rated down, grouped by similarity */
+        get: operations["getUnansweredInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bots/{botId}/inbox/handled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark questions handled: they leave the inbox */
+        post: operations["markInboxHandled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -566,7 +637,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The visitor who received an answer rates it */
+        /** The visitor who received an answer rates it: thumbs (rating 1 or -1) and/or stars (1-5), with an optional comment */
         post: operations["widgetRateAnswer"];
         delete?: never;
         options?: never;
@@ -1163,6 +1234,12 @@ export interface operations {
                         extractive: boolean;
                         /** @description Strict mode answered with the bot's refusal text. */
                         refused: boolean;
+                        /** @description Answered with this curated answer (written by an admin for a close question) instead of a generated one. */
+                        curated: {
+                            /** Format: uuid */
+                            id: string;
+                            question: string;
+                        } | null;
                         model: string;
                         usage: {
                             inputTokens: number;
@@ -1243,6 +1320,12 @@ export interface operations {
                             extractive: boolean;
                             /** @description Strict mode answered with the bot's refusal text. */
                             refused: boolean;
+                            /** @description Answered with this curated answer (written by an admin for a close question) instead of a generated one. */
+                            curated: {
+                                /** Format: uuid */
+                                id: string;
+                                question: string;
+                            } | null;
                             model: string;
                             usage: {
                                 inputTokens: number;
@@ -1686,7 +1769,8 @@ export interface operations {
                                 quote: string;
                             }[];
                             feedback: {
-                                rating: number;
+                                rating: number | null;
+                                stars: number | null;
                                 comment: string | null;
                             } | null;
                         }[];
@@ -1882,6 +1966,14 @@ export interface operations {
                             name: string;
                             count: number;
                         }[];
+                        stars: {
+                            distribution: {
+                                stars: number;
+                                count: number;
+                            }[];
+                            count: number;
+                            average: number | null;
+                        };
                         unanswered: {
                             question: string;
                             count: number;
@@ -3683,7 +3775,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    rating: 1 | -1;
+                    rating?: 1 | -1;
+                    stars?: number;
                     comment?: string | null;
                 };
             };
@@ -3698,10 +3791,1339 @@ export interface operations {
                     "application/json": {
                         /** Format: uuid */
                         messageId: string;
-                        rating: number;
+                        /** @description Thumbs: 1 or -1; null when only stars were given. */
+                        rating: number | null;
+                        stars: number | null;
                         comment: string | null;
                         /** Format: date-time */
                         updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listCuratedAnswers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                search?: string;
+            };
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CuratedAnswerPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            botId: string;
+                            question: string;
+                            answer: string;
+                            enabled: boolean;
+                            /** @description Questions this curated answer has answered. */
+                            hitCount: number;
+                            lastHitAt: string | null;
+                            /** @description The embedder of its question; questions embedded by another model never match it. */
+                            embeddingModel: string;
+                            createdBy: string | null;
+                            updatedBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createCuratedAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    question: string;
+                    answer: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    handlesQueryLogIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        botId: string;
+                        question: string;
+                        answer: string;
+                        enabled: boolean;
+                        /** @description Questions this curated answer has answered. */
+                        hitCount: number;
+                        lastHitAt: string | null;
+                        /** @description The embedder of its question; questions embedded by another model never match it. */
+                        embeddingModel: string;
+                        createdBy: string | null;
+                        updatedBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        handledQuestions: number;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getCuratedAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                curatedAnswerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CuratedAnswer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        botId: string;
+                        question: string;
+                        answer: string;
+                        enabled: boolean;
+                        /** @description Questions this curated answer has answered. */
+                        hitCount: number;
+                        lastHitAt: string | null;
+                        /** @description The embedder of its question; questions embedded by another model never match it. */
+                        embeddingModel: string;
+                        createdBy: string | null;
+                        updatedBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    deleteCuratedAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                curatedAnswerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    updateCuratedAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+                curatedAnswerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    question?: string;
+                    answer?: string;
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description CuratedAnswer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        botId: string;
+                        question: string;
+                        answer: string;
+                        enabled: boolean;
+                        /** @description Questions this curated answer has answered. */
+                        hitCount: number;
+                        lastHitAt: string | null;
+                        /** @description The embedder of its question; questions embedded by another model never match it. */
+                        embeddingModel: string;
+                        createdBy: string | null;
+                        updatedBy: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getUnansweredInbox: {
+        parameters: {
+            query: {
+                /** @description First UTC day, inclusive. */
+                from: string;
+                /** @description Last UTC day, inclusive. */
+                to: string;
+                similarity?: number;
+            };
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UnansweredInbox */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        groups: {
+                            queryLogIds: string[];
+                            count: number;
+                            examples: string[];
+                            /** Format: date-time */
+                            lastSeenAt: string;
+                            reasons: ("refused" | "no_good_source" | "rated_down")[];
+                        }[];
+                        questions: number;
+                        truncated: boolean;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Also sent as the x-request-id header; quote it when reporting a problem. */
+                        requestId: string;
+                        statusCode: number;
+                        /** @description Stable machine-readable code, e.g. "VALIDATION_FAILED", "NOT_FOUND", "QUOTA_EXCEEDED"; each code has one status (packages/contracts/src/errors.ts). */
+                        error: string;
+                        /** @description Human-readable explanation, safe to show to the user. */
+                        message: string;
+                        /** @description Structured context: failing fields for validation errors, the limit for quota errors. */
+                        details?: unknown;
+                    };
+                };
+            };
+        };
+    };
+    markInboxHandled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                botId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    queryLogIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description InboxHandled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        handled: number;
                     };
                 };
             };
@@ -8122,6 +9544,12 @@ export interface operations {
                             messageId: string;
                             extractive: boolean;
                             refused: boolean;
+                            /** @description Answered with this curated answer instead of a generated one. */
+                            curated: {
+                                /** Format: uuid */
+                                id: string;
+                                question: string;
+                            } | null;
                         };
                     };
                     "text/event-stream": {
@@ -8168,6 +9596,12 @@ export interface operations {
                             messageId: string;
                             extractive: boolean;
                             refused: boolean;
+                            /** @description Answered with this curated answer instead of a generated one. */
+                            curated: {
+                                /** Format: uuid */
+                                id: string;
+                                question: string;
+                            } | null;
                         };
                     };
                 };
@@ -8619,6 +10053,8 @@ export interface operations {
                         width: number;
                         height: number;
                         showSources: boolean;
+                        /** @description Offer visitors 1-5 stars and a comment under answers, besides thumbs. */
+                        offerStars: boolean;
                         /** @description Offers visitors a "talk to a person" button; a click sends the `handoff.requested` webhook. */
                         handoffEnabled: boolean;
                         avatarUrl: string | null;
@@ -8781,6 +10217,12 @@ export interface operations {
                         extractive: boolean;
                         /** @description Strict mode answered with the bot's refusal text. */
                         refused: boolean;
+                        /** @description Answered with this curated answer (written by an admin for a close question) instead of a generated one. */
+                        curated: {
+                            /** Format: uuid */
+                            id: string;
+                            question: string;
+                        } | null;
                         model: string;
                         usage: {
                             inputTokens: number;
@@ -8862,6 +10304,12 @@ export interface operations {
                             extractive: boolean;
                             /** @description Strict mode answered with the bot's refusal text. */
                             refused: boolean;
+                            /** @description Answered with this curated answer (written by an admin for a close question) instead of a generated one. */
+                            curated: {
+                                /** Format: uuid */
+                                id: string;
+                                question: string;
+                            } | null;
                             model: string;
                             usage: {
                                 inputTokens: number;
@@ -9035,7 +10483,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    rating: 1 | -1;
+                    rating?: 1 | -1;
+                    stars?: number;
                     comment?: string | null;
                     visitorId: string;
                 };
@@ -9051,7 +10500,9 @@ export interface operations {
                     "application/json": {
                         /** Format: uuid */
                         messageId: string;
-                        rating: number;
+                        /** @description Thumbs: 1 or -1; null when only stars were given. */
+                        rating: number | null;
+                        stars: number | null;
                         comment: string | null;
                         /** Format: date-time */
                         updatedAt: string;

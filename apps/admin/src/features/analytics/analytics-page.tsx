@@ -39,6 +39,33 @@ const axis = { stroke: "var(--fg-subtle)", fontSize: 12, tickLine: false, axisLi
 const tooltipStyle = { contentStyle: { background: "var(--surface)", border: "1px solid var(--border)", borderRadius: 8, color: "var(--fg)" }, labelStyle: { color: "var(--fg-muted)" } };
 const shortDate = (d: string) => new Date(`${d.slice(0, 10)}T00:00:00`).toLocaleDateString(undefined, { month: "short", day: "numeric" });
 
+/** Count per star (1-5) with the average; star ratings come from the widget (when it offers them) and the API. */
+export function StarsDistribution({ stars }: { stars: Analytics["stars"] }) {
+  if (stars.count === 0) return <p className="muted small">No star ratings in this period.</p>;
+  const most = Math.max(...stars.distribution.map((d) => d.count), 1);
+  return (
+    <div className="stack" aria-label={`Average ${stars.average} of 5 from ${stars.count} ratings`}>
+      <div className="row">
+        <strong style={{ fontSize: 22 }}>{stars.average?.toFixed(2)}</strong>
+        <span className="muted small">average of {number(stars.count)} {stars.count === 1 ? "rating" : "ratings"}</span>
+      </div>
+      <table className="table stars-table">
+        <tbody>
+          {[...stars.distribution].reverse().map((d) => (
+            <tr key={d.stars}>
+              <th scope="row">{"★".repeat(d.stars)}</th>
+              <td style={{ width: "70%" }}>
+                <div className="stars-bar" style={{ width: `${(d.count / most) * 100}%` }} />
+              </td>
+              <td>{number(d.count)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function AnalyticsPage() {
   const { botId, workspaceId } = useBot();
   const [range, setRange] = useState<Range>("30");
@@ -175,6 +202,11 @@ export function AnalyticsPage() {
                 </div>
               )}
             </Card>
+            <Card title="Star ratings">
+              <StarsDistribution stars={a.stars} />
+            </Card>
+          </div>
+          <div className="grid-2">
             <Card title="Questions without a good source" padded={false}>
               {a.unanswered.length === 0 ? (
                 <p className="card-body muted small">Every question found a relevant source. Nice.</p>

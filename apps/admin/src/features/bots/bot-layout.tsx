@@ -1,5 +1,5 @@
 /** A bot's header and section tabs; each tab is its own route. */
-import { BarChart3, Bot as BotIcon, ChevronRight, FileText, FlaskConical, Globe, MessageSquareText, MessagesSquare, PanelsTopLeft, ScrollText, SlidersHorizontal, Tags } from "lucide-react";
+import { BarChart3, BookmarkCheck, Bot as BotIcon, ChevronRight, FileText, FlaskConical, Globe, Inbox, MessageSquareText, MessagesSquare, PanelsTopLeft, ScrollText, SlidersHorizontal, Tags } from "lucide-react";
 import { Link, NavLink, Outlet } from "react-router";
 import { useWorkspace } from "../../app/session";
 import { ErrorMessage, Loading } from "../../ui/feedback";
@@ -16,6 +16,8 @@ const tabs = [
   { to: "playground", label: "Playground", icon: MessageSquareText },
   { to: "widget", label: "Widget", icon: PanelsTopLeft },
   { to: "conversations", label: "Conversations", icon: MessagesSquare },
+  { to: "inbox", label: "Inbox", icon: Inbox },
+  { to: "curated", label: "Curated answers", icon: BookmarkCheck },
   { to: "topics", label: "Topics", icon: Tags },
   { to: "analytics", label: "Analytics", icon: BarChart3 },
 ];

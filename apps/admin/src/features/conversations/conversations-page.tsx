@@ -6,6 +6,8 @@ import { api } from "../../api/client";
 import type { Channel, Citation, ConversationSummary, FeedbackFilter } from "../../api/types";
 import { dateTime, ms, relativeTime } from "../../lib/format";
 import { Badge, EmptyState, ErrorMessage, Loading } from "../../ui/feedback";
+import { CuratedBadge, CuratedDialog, type CuratedDraft } from "../curated/curated-dialog";
+import { Button } from "../../ui/button";
 import { Field, Input, Select } from "../../ui/form";
 import { Card } from "../../ui/layout";
 import { QueryState } from "../../ui/query-state";
@@ -146,6 +148,7 @@ function TranscriptView({ botId, conversationId }: { botId: string; conversation
   const { canManage } = useWorkspace();
   const transcript = useQuery({ queryKey: ["transcript", botId, conversationId], queryFn: () => api.chat.transcript(botId, conversationId) });
   const [citation, setCitation] = useState<Citation | null>(null);
+  const [correcting, setCorrecting] = useState<CuratedDraft | null>(null);
   if (transcript.isPending) return <Card><Loading label="Loading transcript…" /></Card>;
   if (transcript.error) return <Card><ErrorMessage error={transcript.error} title="Could not load the transcript" /></Card>;
   const { conversation, messages } = transcript.data;
@@ -154,7 +157,7 @@ function TranscriptView({ botId, conversationId }: { botId: string; conversation
       <Card padded={false} title={conversation?.title || "Transcript"} actions={<span className="small muted">{dateTime(conversation?.startedAt ?? conversation?.createdAt)}</span>}>
         <div className="chat-log transcript" aria-label="Transcript">
           {messages.length === 0 && <p className="muted">This conversation has no messages.</p>}
-          {messages.map((m) => (
+          {messages.map((m, i) => (
             <div key={m.id} className={`bubble-row ${m.role === "USER" ? "user" : "assistant"}`} data-role={m.role.toLowerCase()}>
               <div className="stack" style={{ gap: 0, maxWidth: "82%" }}>
                 <div className="bubble" style={{ maxWidth: "100%" }}>
@@ -166,6 +169,12 @@ function TranscriptView({ botId, conversationId }: { botId: string; conversation
                   <span>{dateTime(m.createdAt)}</span>
                   {typeof m.metadata.latencyMs === "number" && <span>{ms(m.metadata.latencyMs)}</span>}
                   {m.metadata.extractive === true && <span>Extractive</span>}
+                  {curatedOf(m.metadata) && <CuratedBadge question={curatedOf(m.metadata)!.question} />}
+                  {typeof m.feedback?.stars === "number" && (
+                    <Badge tone={m.feedback.stars <= 2 ? "danger" : "default"}>
+                      <span aria-label={`${m.feedback.stars} of 5 stars`}>{"★".repeat(m.feedback.stars)}</span>
+                    </Badge>
+                  )}
                   {m.feedback?.rating === 1 && (
                     <Badge tone="success">
                       <ThumbsUp aria-hidden="true" style={{ width: 12 }} /> Helpful
@@ -179,12 +188,26 @@ function TranscriptView({ botId, conversationId }: { botId: string; conversation
                   {m.feedback?.comment && <span>“{m.feedback.comment}”</span>}
                 </div>
                 {canManage && m.role === "ASSISTANT" && m.feedback?.rating === -1 && <AddToEvalSet botId={botId} messageId={m.id} />}
+                {canManage && m.role === "ASSISTANT" && !curatedOf(m.metadata) && i > 0 && messages[i - 1]!.role === "USER" && (
+                  <div>
+                    <Button size="sm" variant="ghost" onClick={() => setCorrecting({ question: messages[i - 1]!.content, answer: m.content })}>
+                      Write a curated answer
+                    </Button>
+                  </div>
+                )}
               </div>
             </div>
           ))}
         </div>
       </Card>
       {citation && <CitationPanel citation={citation} onClose={() => setCitation(null)} />}
+      {correcting && <CuratedDialog botId={botId} open draft={correcting} onClose={() => setCorrecting(null)} />}
     </div>
   );
+}
+
+/** The curated answer a stored answer came from (its metadata's `curated`), if any. */
+export function curatedOf(metadata: Record<string, unknown>): { id: string; question: string } | null {
+  const c = metadata.curated as { id?: unknown; question?: unknown } | undefined;
+  return c && typeof c.id === "string" && typeof c.question === "string" ? { id: c.id, question: c.question } : null;
 }

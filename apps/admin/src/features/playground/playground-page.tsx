@@ -10,6 +10,8 @@ import { Alert, EmptyState, ErrorMessage } from "../../ui/feedback";
 import { Card } from "../../ui/layout";
 import { useToast } from "../../ui/toast";
 import { useBot } from "../bots/use-bot";
+import { useWorkspace } from "../../app/session";
+import { CuratedBadge, CuratedDialog } from "../curated/curated-dialog";
 import { CitationPanel } from "../chat/citation-panel";
 import { MessageContent, PlainText } from "../chat/message-content";
 import { type ChatTurn, useChat } from "./use-chat";
@@ -66,7 +68,9 @@ export function PlaygroundPage() {
               Ask a question your customers would ask. Answers stream in with numbered citations; click one to see the exact passage.
             </EmptyState>
           ) : (
-            chat.turns.map((turn) => <Turn key={turn.key} turn={turn} onCitation={setSelected} onFeedback={chat.setFeedback} />)
+            chat.turns.map((turn, i) => (
+              <Turn key={turn.key} botId={botId} turn={turn} question={chat.turns[i - 1]?.role === "user" ? chat.turns[i - 1]!.text : ""} onCitation={setSelected} onFeedback={chat.setFeedback} />
+            ))
           )}
         </div>
         <form className="composer" onSubmit={submit}>
@@ -108,8 +112,23 @@ export function PlaygroundPage() {
   );
 }
 
-function Turn({ turn, onCitation, onFeedback }: { turn: ChatTurn; onCitation(c: Citation): void; onFeedback(key: string, rating: 1 | -1): void }) {
+function Turn({
+  botId,
+  turn,
+  question,
+  onCitation,
+  onFeedback,
+}: {
+  botId: string;
+  turn: ChatTurn;
+  /** The question this answer answered (for "Correct this answer"). */
+  question: string;
+  onCitation(c: Citation): void;
+  onFeedback(key: string, rating: 1 | -1): void;
+}) {
   const notify = useToast();
+  const { canManage } = useWorkspace();
+  const [correcting, setCorrecting] = useState(false);
   const feedback = useMutation({
     mutationFn: (rating: 1 | -1) => api.chat.feedback(turn.messageId!, { rating }),
     onSuccess: (_r, rating) => {
@@ -165,6 +184,7 @@ function Turn({ turn, onCitation, onFeedback }: { turn: ChatTurn; onCitation(c: 
         {turn.error && <ErrorMessage error={new Error(turn.error)} />}
         {!turn.streaming && !turn.error && (
           <div className="bubble-meta">
+            {turn.curated && <CuratedBadge question={turn.curated.question} />}
             {turn.extractive && <span title="No language model is configured; the answer was assembled from the sources' own sentences.">Extractive answer</span>}
             {turn.latencyMs !== undefined && <span>{ms(turn.latencyMs)}</span>}
             {turn.messageId && (
@@ -177,8 +197,14 @@ function Turn({ turn, onCitation, onFeedback }: { turn: ChatTurn; onCitation(c: 
                 </button>
               </span>
             )}
+            {canManage && turn.messageId && question && !turn.curated && (
+              <Button size="sm" variant="ghost" onClick={() => setCorrecting(true)}>
+                Correct this answer
+              </Button>
+            )}
           </div>
         )}
+        {correcting && <CuratedDialog botId={botId} open draft={{ question, answer: turn.text }} onClose={() => setCorrecting(false)} />}
       </div>
     </div>
   );

@@ -13,6 +13,8 @@ export interface ChatTurn {
   error?: string;
   latencyMs?: number;
   extractive?: boolean;
+  /** Answered with this curated answer instead of a generated one. */
+  curated?: { id: string; question: string } | null;
   feedback?: 1 | -1;
 }
 
@@ -53,6 +55,7 @@ export function useChat(botId: string) {
                 ...(info.messageId ? { messageId: info.messageId } : {}),
                 ...(info.latencyMs !== undefined ? { latencyMs: info.latencyMs } : {}),
                 ...(info.extractive !== undefined ? { extractive: info.extractive } : { extractive: t.extractive }),
+                ...(info.curated !== undefined ? { curated: info.curated } : {}),
               }));
             },
             // A failed answer is not stored, so its partial text is not kept either.

@@ -131,6 +131,7 @@ function AppearanceCard({ bot, botRef, stored }: { bot: Bot; botRef: BotRef; sto
               </Field>
             </div>
             <Checkbox label="Show sources under answers" {...register("showSources")} />
+            <Checkbox label="Offer 1-5 stars (and a comment) under answers" {...register("offerStars")} />
             <Checkbox label="Offer “Talk to a person” (sends the handoff.requested webhook)" {...register("handoffEnabled")} />
           </fieldset>
           <ErrorMessage error={save.error} />

@@ -24,6 +24,11 @@ export function WidgetPreview({ botId, publicId, settings, botName }: { botId: s
       startOpen: true,
       storage: null,
       config: { ...latest.current, botName },
+      // The preview's answers are playground answers: rated through the signed-in admin's feedback route.
+      rater: async ({ messageId, stars, comment }) => {
+        await api.chat.feedback(messageId, { stars, ...(comment ? { comment } : {}) });
+        return true;
+      },
       transport: (request, signal) => api.chat.raw(botId, { message: request.message, ...(request.conversationId ? { conversationId: request.conversationId } : {}) }, signal),
     });
     return () => {
