@@ -7,6 +7,7 @@
  */
 import type {} from "./testing/global-setup";
 import { startTcpRelay, targetOf, type TcpRelay } from "./testing/relay";
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it, inject } from "vitest";
@@ -103,7 +104,9 @@ describe("executeWithAsyncCommit", () => {
     const handle = createDb({ url: databaseUrl.toString(), max: 1 });
     handles.push(handle);
     const { db } = handle;
-    await db.execute(sql`create table if not exists async_probe (n int)`);
+    // The test database is shared: a table of this run's own, dropped at the end.
+    const probe = sql.identifier(`async_probe_${randomBytes(4).toString("hex")}`);
+    await db.execute(sql`create table ${probe} (n int)`);
     // Cluster-wide WAL flushes; each phase's own backend stats are flushed before reading.
     const walSyncs = async () => {
       await db.execute(sql`select pg_stat_force_next_flush()`);
@@ -111,7 +114,7 @@ describe("executeWithAsyncCommit", () => {
       const [row] = await db.execute<{ n: string }>(sql`select wal_sync::text as n from pg_stat_wal`);
       return Number(row!.n);
     };
-    const insert = (n: number) => sql`insert into async_probe values (${n}) returning n`;
+    const insert = (n: number) => sql`insert into ${probe} values (${n}) returning n`;
     const writes = 100;
 
     const before = await walSyncs();
@@ -129,7 +132,8 @@ describe("executeWithAsyncCommit", () => {
     expect(asynchronous).toBeLessThan(durable / 3);
     const [setting] = await db.execute<{ value: string }>(sql`select current_setting('synchronous_commit') as value`);
     expect(setting!.value).toBe("on");
-    const [count] = await db.execute<{ n: number }>(sql`select count(*)::int as n from async_probe`);
+    const [count] = await db.execute<{ n: number }>(sql`select count(*)::int as n from ${probe}`);
     expect(count!.n).toBe(2 * writes);
+    await db.execute(sql`drop table ${probe}`);
   });
 });
