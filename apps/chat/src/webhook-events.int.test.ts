@@ -4,7 +4,7 @@
  * `message.rated`, a thumbs up does not; a visitor's handoff request is refused unless the
  * widget offers it, then recorded on their own conversation and sent once; another
  * visitor's conversation reads as missing. Answers count messages, tokens and API calls
- * per bot and day.
+ * per bot and day, curated answers included.
  */
 import { addOrigin } from "@docent/db/queries/origins";
 import { insertWebhookEndpoint } from "@docent/db/queries/webhooks";
@@ -111,5 +111,40 @@ describe("daily usage by metric", () => {
     const byMetric = Object.fromEntries(rows.map((r) => [r.metric, r.value]));
     expect(byMetric).toMatchObject({ messages: 2, api_calls: 3 });
     expect(rows.every((r) => r.day === new Date().toISOString().slice(0, 10) && r.workspaceId === tenant.workspace.id)).toBe(true);
+  });
+
+  it("treats a curated answer like any answer: it starts a conversation and counts as a message and an API call", async () => {
+    const tenant = await createWorkspaceWithBot(db.db, { name: "Curated" });
+    await insertWebhookEndpoint(db.db, {
+      id: randomUUID(),
+      workspaceId: tenant.workspace.id,
+      createdBy: null,
+      url: "https://hooks.example.test/curated",
+      description: "",
+      eventTypes: ["conversation.created"],
+      enabled: true,
+      secretCiphertext: "v1.sealed-elsewhere",
+      secretHint: "whsec_test",
+    });
+    const key = await createTestApiKey(db.db, tenant.workspace.id, { scopes: ["chat", "bots:write"] });
+    const headers = { authorization: `Bearer ${key}` };
+    const created = await app.inject({
+      method: "POST",
+      url: `/v1/bots/${tenant.bot.id}/curated-answers`,
+      headers,
+      payload: { question: "How do I reset my password?", answer: "Open Settings, then Security, and choose Reset password." },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const res = await app.inject({ method: "POST", url: `/v1/bots/${tenant.bot.id}/chat`, headers, payload: { message: "I forgot my password, how do I reset it?" } });
+    expect(res.statusCode, res.body).toBe(200);
+    const answer = res.json() as { conversationId: string; curated: { id: string } | null };
+    expect(answer.curated).not.toBeNull();
+
+    const deliveries = await db.db.select().from(s.webhookDeliveries).where(eq(s.webhookDeliveries.workspaceId, tenant.workspace.id));
+    expect(deliveries.map((d) => [d.eventType, (d.payload as { data: { conversationId: string } }).data.conversationId])).toEqual([
+      ["conversation.created", answer.conversationId],
+    ]);
+    const rows = await db.db.select().from(s.usageDaily).where(eq(s.usageDaily.botId, tenant.bot.id));
+    expect(Object.fromEntries(rows.map((r) => [r.metric, r.value]))).toMatchObject({ messages: 1, api_calls: 1 });
   });
 });

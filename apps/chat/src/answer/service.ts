@@ -9,8 +9,8 @@ import { MAX_QUESTION_CHARS } from "@docent/contracts/chat";
 import { readRagConfig } from "@docent/contracts/json";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "@docent/config/logger";
-import type { Database } from "@docent/db/client";
-import { insertQueryLog, recordDocumentRetrievals } from "@docent/db/queries/analytics";
+import type { Database, Transaction } from "@docent/db/client";
+import { insertQueryLog, type QueryLogInput, recordDocumentRetrievals } from "@docent/db/queries/analytics";
 import type { Bot } from "@docent/db/queries/bots";
 import { getQuestionTermCoverage } from "@docent/db/queries/answer-support";
 import {
@@ -180,6 +180,102 @@ export function createChatService(deps: ChatServiceDeps) {
     }
   }
 
+  /**
+   * Stores one exchange in one transaction: the conversation when it is new, the question,
+   * the answer, its query log (with the question's embedding and the topic chosen inside
+   * the insert), the usage counts and what only this kind of answer adds (`alsoStore`);
+   * then announces a new conversation to the workspace's webhooks.
+   */
+  async function storeExchange(
+    params: AskParams,
+    x: {
+      message: string;
+      conversation: Conversation | undefined;
+      ids: { conversationId: string; userMessageId: string; messageId: string };
+      askedAt: Date;
+      at: Date;
+      questionVector: { model: string; embedding: number[] } | null;
+      answer: { content: string; metadata: Record<string, unknown> };
+      queryLog: Pick<
+        QueryLogInput,
+        | "llmModelUsed"
+        | "llmProviderUsed"
+        | "responseTimeMs"
+        | "sourceDocumentsCount"
+        | "topScore"
+        | "inputTokens"
+        | "outputTokens"
+        | "curatedAnswerId"
+      >;
+      alsoStore(tx: Transaction): Promise<unknown>;
+    },
+  ): Promise<void> {
+    const { bot, channel, actor } = params;
+    const { conversationId, userMessageId, messageId } = x.ids;
+    await db.transaction(async (tx) => {
+      if (!x.conversation) {
+        await createConversation(tx, {
+          id: conversationId,
+          botId: bot.id,
+          channel,
+          visitorId: actor.visitorId ?? null,
+          userId: actor.userId ?? null,
+          apiKeyId: actor.apiKeyId ?? null,
+          title: x.message.slice(0, 120),
+          metadata: params.conversationMetadata ?? {},
+        });
+      }
+      await insertMessage(tx, { id: userMessageId, conversationId, role: "USER", content: x.message, createdAt: x.askedAt });
+      await insertMessage(tx, {
+        id: messageId,
+        conversationId,
+        role: "ASSISTANT",
+        content: x.answer.content,
+        createdAt: x.at,
+        metadata: x.answer.metadata,
+      });
+      await insertQueryLog(tx, {
+        botId: bot.id,
+        conversationId,
+        messageId,
+        queryingUserId: actor.userId ?? null,
+        sessionId: actor.visitorId ?? null,
+        channel,
+        queryText: x.message,
+        ...x.queryLog,
+        // The topic is chosen inside this insert (one indexed lookup over the bot's topics).
+        ...(x.questionVector
+          ? {
+              questionEmbedding: x.questionVector.embedding,
+              questionEmbeddingModel: x.questionVector.model,
+              topicId: topicForQuestion({ botId: bot.id, ...x.questionVector }),
+            }
+          : {}),
+      });
+      await x.alsoStore(tx);
+      await recordUsage(tx, {
+        workspaceId: bot.workspaceId,
+        botId: bot.id,
+        at: x.at,
+        metrics: {
+          messages: 1,
+          api_calls: actor.apiKeyId ? 1 : 0,
+          prompt_tokens: x.queryLog.inputTokens ?? 0,
+          completion_tokens: x.queryLog.outputTokens ?? 0,
+        },
+      });
+      await touchConversation(tx, conversationId, x.at);
+      await touchBotActivity(tx, bot.id, x.at);
+    });
+    if (!x.conversation) {
+      await deps.webhooks?.emit({
+        workspaceId: bot.workspaceId,
+        type: "conversation.created",
+        data: { conversationId, botId: bot.id, channel, title: x.message.slice(0, 120), firstMessageId: userMessageId },
+      });
+    }
+  }
+
   async function ask(params: AskParams, events: AskEvents = {}): Promise<ChatAnswer> {
     const started = performance.now();
     const { bot, channel } = params;
@@ -323,26 +419,15 @@ export function createChatService(deps: ChatServiceDeps) {
     // transcripts ordered by time never show the answer first.
     const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
 
-    await db.transaction(async (tx) => {
-      if (!conversation) {
-        await createConversation(tx, {
-          id: conversationId,
-          botId: bot.id,
-          channel,
-          visitorId: params.actor.visitorId ?? null,
-          userId: params.actor.userId ?? null,
-          apiKeyId: params.actor.apiKeyId ?? null,
-          title: message.slice(0, 120),
-          metadata: params.conversationMetadata ?? {},
-        });
-      }
-      await insertMessage(tx, { id: userMessageId, conversationId, role: "USER", content: message, createdAt: askedAt });
-      await insertMessage(tx, {
-        id: messageId,
-        conversationId,
-        role: "ASSISTANT",
+    await storeExchange(params, {
+      message,
+      conversation,
+      ids: { conversationId, userMessageId, messageId },
+      askedAt,
+      at,
+      questionVector,
+      answer: {
         content: text,
-        createdAt: at,
         metadata: {
           model: responder.model,
           provider: responder.provider,
@@ -353,20 +438,8 @@ export function createChatService(deps: ChatServiceDeps) {
           retrievalMode: retrieved.mode,
           refused,
         },
-      });
-      await insertCitations(
-        tx,
-        messageId,
-        citations.map((c) => ({ rank: c.index, chunkId: c.chunkId, documentId: c.documentId, score: c.score, quote: c.quote })),
-      );
-      await insertQueryLog(tx, {
-        botId: bot.id,
-        conversationId,
-        messageId,
-        queryingUserId: params.actor.userId ?? null,
-        sessionId: params.actor.visitorId ?? null,
-        channel,
-        queryText: message,
+      },
+      queryLog: {
         llmModelUsed: responder.model,
         llmProviderUsed: responder.provider,
         responseTimeMs: latencyMs,
@@ -374,43 +447,22 @@ export function createChatService(deps: ChatServiceDeps) {
         topScore: retrieved.chunks[0]?.score ?? null,
         inputTokens,
         outputTokens,
-        // The topic is chosen inside this insert (one indexed lookup over the bot's topics).
-        ...(questionVector
-          ? {
-              questionEmbedding: questionVector.embedding,
-              questionEmbeddingModel: questionVector.model,
-              topicId: topicForQuestion({ botId: bot.id, ...questionVector }),
-            }
-          : {}),
-      });
-      await recordDocumentRetrievals(tx, {
-        botId: bot.id,
-        retrieved: retrieved.chunks.map((c) => c.documentId),
-        cited: citations.map((c) => c.documentId),
-        at,
-      });
-      if (inputTokens || outputTokens) await incrementUsage(tx, bot.workspaceId, { inputTokens, outputTokens }, at);
-      await recordUsage(tx, {
-        workspaceId: bot.workspaceId,
-        botId: bot.id,
-        at,
-        metrics: {
-          messages: 1,
-          api_calls: params.actor.apiKeyId ? 1 : 0,
-          prompt_tokens: inputTokens,
-          completion_tokens: outputTokens,
-        },
-      });
-      await touchConversation(tx, conversationId, at);
-      await touchBotActivity(tx, bot.id, at);
+      },
+      async alsoStore(tx) {
+        await insertCitations(
+          tx,
+          messageId,
+          citations.map((c) => ({ rank: c.index, chunkId: c.chunkId, documentId: c.documentId, score: c.score, quote: c.quote })),
+        );
+        await recordDocumentRetrievals(tx, {
+          botId: bot.id,
+          retrieved: retrieved.chunks.map((c) => c.documentId),
+          cited: citations.map((c) => c.documentId),
+          at,
+        });
+        if (inputTokens || outputTokens) await incrementUsage(tx, bot.workspaceId, { inputTokens, outputTokens }, at);
+      },
     });
-    if (!conversation) {
-      await deps.webhooks?.emit({
-        workspaceId: bot.workspaceId,
-        type: "conversation.created",
-        data: { conversationId, botId: bot.id, channel, title: message.slice(0, 120), firstMessageId: userMessageId },
-      });
-    }
 
     return {
       conversationId,
@@ -459,36 +511,15 @@ export function createChatService(deps: ChatServiceDeps) {
     const latencyMs = Math.round(performance.now() - ctx.started);
     const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
     const questionVector = ctx.queryEmbedding ?? (await embedForTopics(bot, message));
-    await db.transaction(async (tx) => {
-      if (!conversation) {
-        await createConversation(tx, {
-          id: conversationId,
-          botId: bot.id,
-          channel,
-          visitorId: params.actor.visitorId ?? null,
-          userId: params.actor.userId ?? null,
-          apiKeyId: params.actor.apiKeyId ?? null,
-          title: message.slice(0, 120),
-          metadata: params.conversationMetadata ?? {},
-        });
-      }
-      await insertMessage(tx, { id: userMessageId, conversationId, role: "USER", content: message, createdAt: askedAt });
-      await insertMessage(tx, {
-        id: messageId,
-        conversationId,
-        role: "ASSISTANT",
-        content: text,
-        createdAt: at,
-        metadata: { model: CURATED_MODEL, latencyMs, curated },
-      });
-      await insertQueryLog(tx, {
-        botId: bot.id,
-        conversationId,
-        messageId,
-        queryingUserId: params.actor.userId ?? null,
-        sessionId: params.actor.visitorId ?? null,
-        channel,
-        queryText: message,
+    await storeExchange(params, {
+      message,
+      conversation,
+      ids: { conversationId, userMessageId, messageId },
+      askedAt,
+      at,
+      questionVector,
+      answer: { content: text, metadata: { model: CURATED_MODEL, latencyMs, curated } },
+      queryLog: {
         llmModelUsed: CURATED_MODEL,
         llmProviderUsed: null,
         responseTimeMs: latencyMs,
@@ -497,17 +528,8 @@ export function createChatService(deps: ChatServiceDeps) {
         inputTokens: 0,
         outputTokens: 0,
         curatedAnswerId: hit.id,
-        ...(questionVector
-          ? {
-              questionEmbedding: questionVector.embedding,
-              questionEmbeddingModel: questionVector.model,
-              topicId: topicForQuestion({ botId: bot.id, ...questionVector }),
-            }
-          : {}),
-      });
-      await recordCuratedHit(tx, { botId: bot.id, id: hit.id, at });
-      await touchConversation(tx, conversationId, at);
-      await touchBotActivity(tx, bot.id, at);
+      },
+      alsoStore: (tx) => recordCuratedHit(tx, { botId: bot.id, id: hit.id, at }),
     });
     return {
       conversationId,
