@@ -2,6 +2,8 @@
  * 1-5 star ratings beside thumbs, from API callers and widget visitors: bad values are a
  * 400 naming the field with nothing stored, thumbs and stars are kept apart, the widget's
  * config says whether to offer stars, and analytics shows the distribution and average.
+ * The conversation list counts and filters stars as it does thumbs (1-2 negative, 4-5
+ * positive).
  */
 import { addOrigin } from "@docent/db/queries/origins";
 import { updateWidgetConfig } from "@docent/db/queries/widget";
@@ -116,5 +118,35 @@ describe("analytics", () => {
       average: 3.5,
     });
     expect(body.totals).toMatchObject({ up: 1, down: 1 });
+  });
+});
+
+describe("the conversation list", () => {
+  it("counts 1-2 stars as negative and 4-5 as positive, and filters by them", async () => {
+    const tenant = await createWorkspaceWithBot(db.db, { name: "Stars only" });
+    await addDocument(db.db, embedder, tenant.bot, "faq.md", ["Support answers within one day."]);
+    const headers = { authorization: `Bearer ${await createTestApiKey(db.db, tenant.workspace.id)}` };
+    const askTenant = async (message: string) => {
+      const res = await app.inject({ method: "POST", url: `/v1/bots/${tenant.bot.id}/chat`, headers, payload: { message } });
+      expect(res.statusCode).toBe(200);
+      return res.json() as { messageId: string; conversationId: string };
+    };
+    const low = await askTenant("How fast is support?");
+    const high = await askTenant("Is support quick?");
+    const middle = await askTenant("When does support answer?");
+    for (const [answer, stars] of [[low, 2], [high, 5], [middle, 3]] as const) {
+      const res = await app.inject({ method: "POST", url: `/v1/messages/${answer.messageId}/feedback`, headers, payload: { stars } });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const list = async (query: string) => {
+      const res = await app.inject({ method: "GET", url: `/v1/bots/${tenant.bot.id}/conversations${query}`, headers });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { items: { id: string; positiveFeedback: number; negativeFeedback: number }[] }).items;
+    };
+    const counts = Object.fromEntries((await list("")).map((c) => [c.id, [c.positiveFeedback, c.negativeFeedback]]));
+    expect(counts).toEqual({ [low.conversationId]: [0, 1], [high.conversationId]: [1, 0], [middle.conversationId]: [0, 0] });
+    expect((await list("?feedback=negative")).map((c) => c.id)).toEqual([low.conversationId]);
+    expect((await list("?feedback=positive")).map((c) => c.id)).toEqual([high.conversationId]);
+    expect((await list("?feedback=any")).map((c) => c.id).sort()).toEqual([low, high, middle].map((a) => a.conversationId).sort());
   });
 });

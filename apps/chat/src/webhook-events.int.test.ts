@@ -93,6 +93,17 @@ describe("webhook events from the chat service", () => {
     const sent = (await events("handoff.requested")).filter((e) => e.data.conversationId === answer.conversationId);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.data).toMatchObject({ visitorId: answer.visitorId, note: "Order 1234 is late", botId: shop.bot.id });
+
+    // The admin's conversation list marks it and can show only such conversations.
+    const admin = { authorization: `Bearer ${await createTestApiKey(db.db, shop.workspace.id)}` };
+    const listed = await app.inject({ method: "GET", url: `/v1/bots/${shop.bot.id}/conversations?handoff=requested`, headers: admin });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({ id: answer.conversationId, handoffRequestedAt: first.json().handoffRequestedAt }),
+    ]);
+    const all = await app.inject({ method: "GET", url: `/v1/bots/${shop.bot.id}/conversations`, headers: admin });
+    expect(all.json().items.length).toBeGreaterThan(1);
+    expect(all.json().items.filter((c: { handoffRequestedAt: string | null }) => c.handoffRequestedAt !== null)).toHaveLength(1);
   });
 });
 

@@ -91,7 +91,11 @@ export const conversationsQuerySchema = z.strictObject({
   channel: z.enum(conversationChannels).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  feedback: z.enum(["positive", "negative", "any", "none"]).optional(),
+  feedback: z
+    .enum(["positive", "negative", "any", "none"])
+    .optional()
+    .describe("positive: a thumbs up or 4-5 stars on an answer; negative: a thumbs down or 1-2 stars"),
+  handoff: z.enum(["requested"]).optional().describe("requested: only conversations whose visitor asked for a person"),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   before: z.iso.datetime({ offset: true }).optional(),
 });
@@ -107,8 +111,9 @@ export const conversationListSchema = z
         startedAt: sentAt,
         lastMessageAt: sentAt,
         messageCount: z.number().int(),
-        positiveFeedback: z.number().int(),
-        negativeFeedback: z.number().int(),
+        positiveFeedback: z.number().int().describe("Answers rated with a thumbs up or 4-5 stars"),
+        negativeFeedback: z.number().int().describe("Answers rated with a thumbs down or 1-2 stars"),
+        handoffRequestedAt: sentAt.nullable().describe("When the visitor asked for a person (widget handoff)"),
       }),
     ),
     nextCursor: z.string().nullable().describe("Pass as `before` for the next page; null on the last."),

@@ -235,7 +235,10 @@ export const api = {
       (await ok(chatClient.POST("/v1/bots/{botId}/retrieve", { params: { path: { botId } }, body: input }))).chunks,
     feedback: (messageId: string, input: ChatBody<"/v1/messages/{messageId}/feedback", "post">) =>
       ok(chatClient.POST("/v1/messages/{messageId}/feedback", { params: { path: { messageId } }, body: input })),
-    conversations: async (botId: string, filters: { channel?: ConversationChannel | ""; from?: string; to?: string; feedback?: FeedbackFilter; before?: string }) =>
+    conversations: async (
+      botId: string,
+      filters: { channel?: ConversationChannel | ""; from?: string; to?: string; feedback?: FeedbackFilter; handoff?: "" | "requested"; before?: string },
+    ) =>
       (await ok(chatClient.GET("/v1/bots/{botId}/conversations", { params: { path: { botId }, query: present(filters) as ConversationQuery } }))).items,
     transcript: async (botId: string, conversationId: string): Promise<Transcript> => {
       const raw = await ok(chatClient.GET("/v1/bots/{botId}/conversations/{conversationId}", { params: { path: { botId, conversationId } } }));

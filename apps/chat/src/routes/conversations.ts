@@ -22,7 +22,7 @@ export const conversationRoutes = (deps: AppDeps): FastifyPluginAsyncZod => asyn
       config: identity,
       schema: {
         operationId: "listConversations",
-        summary: "A bot's conversations, newest first, filtered by channel, time and feedback",
+        summary: "A bot's conversations, newest first, filtered by channel, time, feedback and handoff requests",
         params: botParams,
         querystring: conversationsQuerySchema,
         response: { 200: conversationListSchema },
@@ -37,6 +37,7 @@ export const conversationRoutes = (deps: AppDeps): FastifyPluginAsyncZod => asyn
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
         feedback: q.feedback,
+        handoffRequested: q.handoff === "requested",
         limit: q.limit,
         before: q.before ? new Date(q.before) : undefined,
       });

@@ -2,7 +2,7 @@
  * Conversations of a bot, per channel, with the filters the admin app lists them by.
  * Every lookup takes the bot id, so another bot's conversation reads as missing.
  */
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import {
   analyticsFeedback,
@@ -75,6 +75,7 @@ export interface ConversationSummary {
   messageCount: number;
   positiveFeedback: number;
   negativeFeedback: number;
+  handoffRequestedAt: Date | null;
 }
 
 /** Newest first; `before` is the keyset cursor (the last row's `startedAt`). */
@@ -86,24 +87,29 @@ export async function listConversations(
     from?: Date;
     to?: Date;
     feedback?: FeedbackFilter;
+    /** Only conversations whose visitor asked for a person. */
+    handoffRequested?: boolean;
     limit: number;
     before?: Date;
   },
 ): Promise<ConversationSummary[]> {
   // Written with explicit aliases: inside select() drizzle renders columns unqualified,
   // which would be ambiguous in these correlated subqueries.
-  const feedbackCount = (rating: number) => sql<number>`(
+  // A rating is positive with a thumbs up or 4-5 stars, negative with a thumbs down or
+  // 1-2 stars (as the unanswered-questions inbox reads them).
+  const sentiment = { positive: sql`(f.rating = 1 or f.stars >= 4)`, negative: sql`(f.rating = -1 or f.stars <= 2)` };
+  const feedbackCount = (kind: keyof typeof sentiment) => sql<number>`(
     select count(*)::int from analytics_query_logs l
     join analytics_feedback f on f.query_log_id = l.id
-    where l.conversation_id = conversations.id and f.rating = ${rating})`;
-  const feedbackExists = (rating?: number) => sql`exists (
-    select 1 from ${analyticsQueryLogs}
-    join ${analyticsFeedback} on ${analyticsFeedback.queryLogId} = ${analyticsQueryLogs.id}
-    where ${analyticsQueryLogs.conversationId} = ${conversations.id}
-    ${rating === undefined ? sql`` : sql`and ${analyticsFeedback.rating} = ${rating}`})`;
+    where l.conversation_id = conversations.id and ${sentiment[kind]})`;
+  const feedbackExists = (kind?: keyof typeof sentiment) => sql`exists (
+    select 1 from analytics_query_logs l
+    join analytics_feedback f on f.query_log_id = l.id
+    where l.conversation_id = ${conversations.id}
+    ${kind === undefined ? sql`` : sql`and ${sentiment[kind]}`})`;
   const feedbackWhere = {
-    positive: feedbackExists(1),
-    negative: feedbackExists(-1),
+    positive: feedbackExists("positive"),
+    negative: feedbackExists("negative"),
     any: feedbackExists(),
     none: sql`not ${feedbackExists()}`,
   };
@@ -116,8 +122,9 @@ export async function listConversations(
       startedAt: conversations.startedAt,
       lastMessageAt: conversations.lastMessageAt,
       messageCount: sql<number>`(select count(*)::int from messages m where m.conversation_id = conversations.id)`,
-      positiveFeedback: feedbackCount(1),
-      negativeFeedback: feedbackCount(-1),
+      positiveFeedback: feedbackCount("positive"),
+      negativeFeedback: feedbackCount("negative"),
+      handoffRequestedAt: conversations.handoffRequestedAt,
     })
     .from(conversations)
     .where(
@@ -128,6 +135,7 @@ export async function listConversations(
         params.to ? lt(conversations.startedAt, params.to) : undefined,
         params.before ? lt(conversations.startedAt, params.before) : undefined,
         params.feedback ? feedbackWhere[params.feedback] : undefined,
+        params.handoffRequested ? isNotNull(conversations.handoffRequestedAt) : undefined,
       ),
     )
     .orderBy(desc(conversations.startedAt), desc(conversations.id))

@@ -79,7 +79,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A bot's conversations, newest first, filtered by channel, time and feedback */
+        /** A bot's conversations, newest first, filtered by channel, time, feedback and handoff requests */
         get: operations["listConversations"];
         put?: never;
         post?: never;
@@ -1530,7 +1530,10 @@ export interface operations {
                 channel?: "widget" | "api" | "playground";
                 from?: string;
                 to?: string;
+                /** @description positive: a thumbs up or 4-5 stars on an answer; negative: a thumbs down or 1-2 stars */
                 feedback?: "positive" | "negative" | "any" | "none";
+                /** @description requested: only conversations whose visitor asked for a person */
+                handoff?: "requested";
                 limit?: number;
                 before?: string;
             };
@@ -1561,8 +1564,12 @@ export interface operations {
                             /** Format: date-time */
                             lastMessageAt: string;
                             messageCount: number;
+                            /** @description Answers rated with a thumbs up or 4-5 stars */
                             positiveFeedback: number;
+                            /** @description Answers rated with a thumbs down or 1-2 stars */
                             negativeFeedback: number;
+                            /** @description When the visitor asked for a person (widget handoff) */
+                            handoffRequestedAt: string | null;
                         }[];
                         /** @description Pass as `before` for the next page; null on the last. */
                         nextCursor: string | null;

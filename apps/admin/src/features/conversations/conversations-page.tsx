@@ -41,10 +41,11 @@ export function ConversationsPage() {
   const { botId } = useBot();
   const [channel, setChannel] = useState<Channel | "">("");
   const [feedback, setFeedback] = useState<FeedbackFilter>("");
+  const [handoff, setHandoff] = useState<"" | "requested">("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const [selected, setSelected] = useState<string | null>(null);
-  const filters = { channel, feedback, from: from ? new Date(`${from}T00:00:00`).toISOString() : "", to: to ? new Date(`${to}T23:59:59`).toISOString() : "" };
+  const filters = { channel, feedback, handoff, from: from ? new Date(`${from}T00:00:00`).toISOString() : "", to: to ? new Date(`${to}T23:59:59`).toISOString() : "" };
   const list = useQuery({ queryKey: ["conversations", botId, filters], queryFn: () => api.chat.conversations(botId, filters) });
 
   return (
@@ -61,10 +62,16 @@ export function ConversationsPage() {
         <Field label="Feedback">
           <Select value={feedback} onChange={(e) => setFeedback(e.target.value as FeedbackFilter)}>
             <option value="">All conversations</option>
-            <option value="positive">With thumbs up</option>
-            <option value="negative">With thumbs down</option>
+            <option value="positive">With thumbs up or 4-5 stars</option>
+            <option value="negative">With thumbs down or 1-2 stars</option>
             <option value="any">With any feedback</option>
             <option value="none">Without feedback</option>
+          </Select>
+        </Field>
+        <Field label="Handoff">
+          <Select value={handoff} onChange={(e) => setHandoff(e.target.value as "" | "requested")}>
+            <option value="">All conversations</option>
+            <option value="requested">Asked for a person</option>
           </Select>
         </Field>
         <Field label="From">
@@ -120,6 +127,7 @@ function ConversationRow({ c, selected, onSelect }: { c: ConversationSummary; se
         </span>
         <span className="row small muted">
           <Badge plain>{channelLabel[c.channel] ?? c.channel}</Badge>
+          {c.handoffRequestedAt && <Badge tone="warning">Asked for a person</Badge>}
           {c.messageCount !== undefined && <span>{c.messageCount} messages</span>}
           {!!c.positiveFeedback && (
             <span className="row" style={{ gap: 3 }}>
