@@ -182,9 +182,10 @@ export function createChatService(deps: ChatServiceDeps) {
 
   /**
    * Stores one exchange in one transaction: the conversation when it is new, the question,
-   * the answer, its query log (with the question's embedding and the topic chosen inside
-   * the insert), the usage counts and what only this kind of answer adds (`alsoStore`);
-   * then announces a new conversation to the workspace's webhooks.
+   * the answer, its query log (with the question's embedding, `questionVector` or embedded
+   * here, and the topic chosen inside the insert), the usage counts and what only this kind
+   * of answer adds (`alsoStore`, given the answer's time); then announces a new
+   * conversation to the workspace's webhooks.
    */
   async function storeExchange(
     params: AskParams,
@@ -193,7 +194,6 @@ export function createChatService(deps: ChatServiceDeps) {
       conversation: Conversation | undefined;
       ids: { conversationId: string; userMessageId: string; messageId: string };
       askedAt: Date;
-      at: Date;
       questionVector: { model: string; embedding: number[] } | null;
       answer: { content: string; metadata: Record<string, unknown> };
       queryLog: Pick<
@@ -207,11 +207,15 @@ export function createChatService(deps: ChatServiceDeps) {
         | "outputTokens"
         | "curatedAnswerId"
       >;
-      alsoStore(tx: Transaction): Promise<unknown>;
+      alsoStore(tx: Transaction, at: Date): Promise<unknown>;
     },
   ): Promise<void> {
     const { bot, channel, actor } = params;
     const { conversationId, userMessageId, messageId } = x.ids;
+    const questionVector = x.questionVector ?? (await embedForTopics(bot, x.message));
+    // Strictly after the question (a fast answer can land in the same millisecond), so
+    // transcripts ordered by time never show the answer first.
+    const at = new Date(Math.max(now().getTime(), x.askedAt.getTime() + 1));
     await db.transaction(async (tx) => {
       if (!x.conversation) {
         await createConversation(tx, {
@@ -231,7 +235,7 @@ export function createChatService(deps: ChatServiceDeps) {
         conversationId,
         role: "ASSISTANT",
         content: x.answer.content,
-        createdAt: x.at,
+        createdAt: at,
         metadata: x.answer.metadata,
       });
       await insertQueryLog(tx, {
@@ -244,19 +248,19 @@ export function createChatService(deps: ChatServiceDeps) {
         queryText: x.message,
         ...x.queryLog,
         // The topic is chosen inside this insert (one indexed lookup over the bot's topics).
-        ...(x.questionVector
+        ...(questionVector
           ? {
-              questionEmbedding: x.questionVector.embedding,
-              questionEmbeddingModel: x.questionVector.model,
-              topicId: topicForQuestion({ botId: bot.id, ...x.questionVector }),
+              questionEmbedding: questionVector.embedding,
+              questionEmbeddingModel: questionVector.model,
+              topicId: topicForQuestion({ botId: bot.id, ...questionVector }),
             }
           : {}),
       });
-      await x.alsoStore(tx);
+      await x.alsoStore(tx, at);
       await recordUsage(tx, {
         workspaceId: bot.workspaceId,
         botId: bot.id,
-        at: x.at,
+        at,
         metrics: {
           messages: 1,
           api_calls: actor.apiKeyId ? 1 : 0,
@@ -264,8 +268,8 @@ export function createChatService(deps: ChatServiceDeps) {
           completion_tokens: x.queryLog.outputTokens ?? 0,
         },
       });
-      await touchConversation(tx, conversationId, x.at);
-      await touchBotActivity(tx, bot.id, x.at);
+      await touchConversation(tx, conversationId, at);
+      await touchBotActivity(tx, bot.id, at);
     });
     if (!x.conversation) {
       await deps.webhooks?.emit({
@@ -414,18 +418,13 @@ export function createChatService(deps: ChatServiceDeps) {
           };
         });
     const latencyMs = Math.round(performance.now() - started);
-    const questionVector = retrieved.queryEmbedding ?? curated.queryEmbedding ?? (await embedForTopics(bot, message));
-    // Strictly after the question (a fast answer can land in the same millisecond), so
-    // transcripts ordered by time never show the answer first.
-    const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
 
     await storeExchange(params, {
       message,
       conversation,
       ids: { conversationId, userMessageId, messageId },
       askedAt,
-      at,
-      questionVector,
+      questionVector: retrieved.queryEmbedding ?? curated.queryEmbedding,
       answer: {
         content: text,
         metadata: {
@@ -448,7 +447,7 @@ export function createChatService(deps: ChatServiceDeps) {
         inputTokens,
         outputTokens,
       },
-      async alsoStore(tx) {
+      async alsoStore(tx, at) {
         await insertCitations(
           tx,
           messageId,
@@ -497,7 +496,7 @@ export function createChatService(deps: ChatServiceDeps) {
       hit: { id: string; question: string; answer: string; similarity: number };
     },
   ): Promise<ChatAnswer> {
-    const { bot, channel } = params;
+    const { bot } = params;
     const { message, conversation, events, hit } = ctx;
     await params.reserveTokens?.(0);
     const conversationId = conversation?.id ?? randomUUID();
@@ -509,15 +508,12 @@ export function createChatService(deps: ChatServiceDeps) {
     const text = hit.answer;
     const curated = { id: hit.id, question: hit.question };
     const latencyMs = Math.round(performance.now() - ctx.started);
-    const at = new Date(Math.max(now().getTime(), askedAt.getTime() + 1));
-    const questionVector = ctx.queryEmbedding ?? (await embedForTopics(bot, message));
     await storeExchange(params, {
       message,
       conversation,
       ids: { conversationId, userMessageId, messageId },
       askedAt,
-      at,
-      questionVector,
+      questionVector: ctx.queryEmbedding,
       answer: { content: text, metadata: { model: CURATED_MODEL, latencyMs, curated } },
       queryLog: {
         llmModelUsed: CURATED_MODEL,
@@ -529,7 +525,7 @@ export function createChatService(deps: ChatServiceDeps) {
         outputTokens: 0,
         curatedAnswerId: hit.id,
       },
-      alsoStore: (tx) => recordCuratedHit(tx, { botId: bot.id, id: hit.id, at }),
+      alsoStore: (tx, at) => recordCuratedHit(tx, { botId: bot.id, id: hit.id, at }),
     });
     return {
       conversationId,
