@@ -1,16 +1,21 @@
 /**
  * Webhook test kit: a receiver (a real HTTP server on 127.0.0.1) whose answers a test
- * scripts and whose requests it keeps, an endpoint row with a sealed secret, and a polling
- * wait for a delivery to settle.
+ * scripts and whose requests it keeps, an endpoint row with a sealed secret, a started
+ * delivery worker with an emitter, and a polling wait for a delivery to settle.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@docent/db/client";
 import { getWebhookDelivery, insertWebhookEndpoint, type WebhookDelivery } from "@docent/db/queries/webhooks";
+import type { AddressPolicy } from "@docent/outbound/resolve";
+import { createRedis } from "@docent/queue/redis";
+import { createWebhookQueue } from "@docent/queue/webhooks";
 import { createSecretBox, parseKeyRing } from "@docent/service-kit/crypto/secrets";
-import { newWebhookSecret, webhookSecretAad } from "@docent/service-kit/webhooks";
+import { createWebhookEmitter, newWebhookSecret, webhookSecretAad } from "@docent/service-kit/webhooks";
 import { afterAll } from "vitest";
+import { createWebhookWorker } from "../src/webhooks/webhook-worker";
+import { logger } from "./harness";
 
 export const secretBox = createSecretBox(parseKeyRing(`t1:${randomBytes(32).toString("base64")}`));
 
@@ -55,6 +60,46 @@ export async function createEndpoint(db: Database, params: { workspaceId: string
     secretHint: hint,
   });
   return { endpoint: row, secret };
+}
+
+/**
+ * A started delivery worker on the test Redis (3 attempts, 40 ms retry base; sweeps and
+ * prunes only when a test calls them) and an emitter that queues to it; closed after the file.
+ */
+export async function startWebhookRig(params: {
+  db: Database;
+  testRedis: { url: string; prefix: string };
+  policy: AddressPolicy;
+  concurrency: number;
+}) {
+  const { db, testRedis } = params;
+  const redis = createRedis(testRedis.url, "worker");
+  const worker = createWebhookWorker({
+    db,
+    redis,
+    queuePrefix: testRedis.prefix,
+    logger,
+    secretBox,
+    concurrency: params.concurrency,
+    timeoutMs: 2000,
+    maxAttempts: 3,
+    retryBaseMs: 40,
+    sweepIntervalMs: 3600_000,
+    policy: params.policy,
+    errorLogRetentionDays: 30,
+    errorLogPruneIntervalMs: 3600_000,
+  });
+  await worker.start();
+  const producer = createRedis(testRedis.url, "producer");
+  const queue = createWebhookQueue({ connection: producer, prefix: testRedis.prefix });
+  const emitter = createWebhookEmitter({ db, queue, logger });
+  afterAll(async () => {
+    await worker.close();
+    await queue.close();
+    producer.disconnect();
+    redis.disconnect();
+  });
+  return { worker, emitter };
 }
 
 /** Polls until the delivery satisfies `until` (default: settled), or fails after `timeoutMs`. */

@@ -11,44 +11,17 @@ import { createRedis } from "@docent/queue/redis";
 import { createWebhookEmitter, verifyWebhookSignature } from "@docent/service-kit/webhooks";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { logger } from "../../test/harness";
 import { seedBot } from "../../test/seed";
-import { createEndpoint, secretBox, startReceiver, waitForDelivery } from "../../test/webhooks";
-import { createWebhookWorker } from "./webhook-worker";
+import { createEndpoint, startReceiver, startWebhookRig, waitForDelivery } from "../../test/webhooks";
 
 const database = await useTestDatabase();
 const testRedis = useTestRedis();
-const redis = createRedis(testRedis.url, "worker");
 const { workspace, bot } = await seedBot(database.db);
 const receiver = await startReceiver();
 
-const worker = createWebhookWorker({
-  db: database.db,
-  redis,
-  queuePrefix: testRedis.prefix,
-  logger,
-  secretBox,
-  concurrency: 4,
-  timeoutMs: 2000,
-  maxAttempts: 3,
-  retryBaseMs: 40,
-  sweepIntervalMs: 3600_000,
-  policy: { allowPrivate: true },
-  errorLogRetentionDays: 30,
-  errorLogPruneIntervalMs: 3600_000,
-});
-await worker.start();
-const producer = createRedis(testRedis.url, "producer");
-const queue = createWebhookQueue({ connection: producer, prefix: testRedis.prefix });
-const emitter = createWebhookEmitter({ db: database.db, queue, logger });
-
-afterAll(async () => {
-  await worker.close();
-  await queue.close();
-  producer.disconnect();
-  redis.disconnect();
-});
+const { worker, emitter } = await startWebhookRig({ db: database.db, testRedis, policy: { allowPrivate: true }, concurrency: 4 });
 
 async function emitOne(endpointId: string, data: Record<string, unknown> = { botId: bot.id }) {
   const before = receiver.received.length;

@@ -6,20 +6,14 @@
  */
 import { listWebhookDeliveries } from "@docent/db/queries/webhooks";
 import type { ResolvedAddress } from "@docent/outbound/resolve";
-import { createRedis } from "@docent/queue/redis";
-import { createWebhookQueue } from "@docent/queue/webhooks";
-import { createWebhookEmitter } from "@docent/service-kit/webhooks";
 import { useTestDatabase } from "@docent/testing/db";
 import { useTestRedis } from "@docent/testing/redis";
-import { afterAll, describe, expect, it } from "vitest";
-import { logger } from "../../test/harness";
+import { describe, expect, it } from "vitest";
 import { seedBot } from "../../test/seed";
-import { createEndpoint, secretBox, startReceiver, waitForDelivery } from "../../test/webhooks";
-import { createWebhookWorker } from "./webhook-worker";
+import { createEndpoint, startReceiver, startWebhookRig, waitForDelivery } from "../../test/webhooks";
 
 const database = await useTestDatabase();
 const testRedis = useTestRedis();
-const redis = createRedis(testRedis.url, "worker");
 const { workspace } = await seedBot(database.db);
 const receiver = await startReceiver();
 
@@ -30,33 +24,8 @@ const lookup = async (host: string): Promise<ResolvedAddress[]> => {
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
 };
 
-const worker = createWebhookWorker({
-  db: database.db,
-  redis,
-  queuePrefix: testRedis.prefix,
-  logger,
-  secretBox,
-  concurrency: 2,
-  timeoutMs: 2000,
-  maxAttempts: 3,
-  retryBaseMs: 40,
-  sweepIntervalMs: 3600_000,
-  // ALLOW_PRIVATE_WEBHOOK_URLS off: public addresses only.
-  policy: { lookup },
-  errorLogRetentionDays: 30,
-  errorLogPruneIntervalMs: 3600_000,
-});
-await worker.start();
-const producer = createRedis(testRedis.url, "producer");
-const queue = createWebhookQueue({ connection: producer, prefix: testRedis.prefix });
-const emitter = createWebhookEmitter({ db: database.db, queue, logger });
-
-afterAll(async () => {
-  await worker.close();
-  await queue.close();
-  producer.disconnect();
-  redis.disconnect();
-});
+// ALLOW_PRIVATE_WEBHOOK_URLS off: public addresses only.
+const { emitter } = await startWebhookRig({ db: database.db, testRedis, policy: { lookup }, concurrency: 2 });
 
 describe("webhook delivery address policy", () => {
   it.each([
