@@ -5,7 +5,7 @@
  * changed.
  */
 import { ensureCatalog } from "@docent/db/catalog";
-import { countSourceDocuments, insertSource, type SourceRow } from "@docent/db/queries/sources";
+import { countSourceDocuments, insertSource, type RunCounters, type SourceRow } from "@docent/db/queries/sources";
 import { createPlan, subscribe } from "@docent/testing/factories";
 import { crawlSchedulerId, createCrawlQueue, enqueueCrawl } from "@docent/queue/crawl";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -55,18 +55,7 @@ async function addSource(values: Partial<SourceRow> & Pick<SourceRow, "kind" | "
   return insertSource(database.db, { botId: bot.id, maxPages: 100, maxDepth: 5, ...values });
 }
 
-interface RunRow {
-  id: string;
-  status: string;
-  fetched: number;
-  unchanged: number;
-  changed: number;
-  added: number;
-  removed: number;
-  failed: number;
-  skipped: number;
-  errorMessage: string | null;
-}
+type RunRow = RunCounters & { id: string; status: string; errorMessage: string | null };
 
 /** Queues a run and waits until it has finished and every page's document has settled. */
 async function crawl(sourceId: string, runNumber: number): Promise<RunRow> {
