@@ -23,20 +23,23 @@ export function createMeteredRetrieval(deps: { db: Database; search: Pick<Search
       const { channel, actor, ...query } = params;
       await deps.quota.reserve(query.bot.workspaceId, "retrievals");
       const result = await deps.search.retrieve(query);
-      await insertQueryLogAsyncCommit(deps.db, {
-        botId: query.bot.id,
-        channel,
-        kind: "retrieval",
-        queryText: query.query,
-        queryingUserId: actor.userId ?? null,
-        responseTimeMs: Math.round(result.timingsMs.total),
-        sourceDocumentsCount: new Set(result.chunks.map((c) => c.documentId)).size,
-        topScore: result.chunks[0]?.score ?? null,
-      });
-      // The search API with a key (channel "api") is an API call; the playground's is not.
-      if (channel === "api") {
-        await recordUsageAsyncCommit(deps.db, { workspaceId: query.bot.workspaceId, botId: query.bot.id, metrics: { api_calls: 1 } });
-      }
+      // The search log and the day's usage are independent rows: written side by side.
+      await Promise.all([
+        insertQueryLogAsyncCommit(deps.db, {
+          botId: query.bot.id,
+          channel,
+          kind: "retrieval",
+          queryText: query.query,
+          queryingUserId: actor.userId ?? null,
+          responseTimeMs: Math.round(result.timingsMs.total),
+          sourceDocumentsCount: new Set(result.chunks.map((c) => c.documentId)).size,
+          topScore: result.chunks[0]?.score ?? null,
+        }),
+        // The search API with a key (channel "api") is an API call; the playground's is not.
+        channel === "api"
+          ? recordUsageAsyncCommit(deps.db, { workspaceId: query.bot.workspaceId, botId: query.bot.id, metrics: { api_calls: 1 } })
+          : null,
+      ]);
       return result;
     },
   };
