@@ -21,22 +21,22 @@ import { seedBot } from "../test/seed";
 const logger = createLogger({ service: "worker-test", level: "silent" });
 // The rig makes its database inside createRig, which needs the emitter and error log
 // first: they use the database once it exists.
-let emitterDb: Parameters<typeof createWebhookEmitter>[0]["db"] | undefined;
+const late: { db?: Parameters<typeof createWebhookEmitter>[0]["db"] } = {};
 const producer = createRedis(inject("redisUrl"), "producer");
 const queue = createWebhookQueue({ connection: producer, prefix: `docent-test-${randomUUID().slice(0, 8)}` });
 const lazyEmitter = {
   emit: (event: Parameters<ReturnType<typeof createWebhookEmitter>["emit"]>[0]) =>
-    createWebhookEmitter({ db: emitterDb!, queue, logger }).emit(event),
+    createWebhookEmitter({ db: late.db!, queue, logger }).emit(event),
   emitTest: async () => undefined,
   enqueue: () => {},
 };
 const lazyErrorLog = {
   record: (entry: Parameters<ReturnType<typeof createErrorLogWriter>["record"]>[0]) =>
-    createErrorLogWriter({ db: emitterDb! as never, service: "worker", logger }).record(entry),
+    createErrorLogWriter({ db: late.db! as never, service: "worker", logger }).record(entry),
 };
 const rig = await createRig({ webhooks: lazyEmitter, errorLog: lazyErrorLog });
 const { database, documents } = rig;
-emitterDb = database.db;
+late.db = database.db;
 const { bot, workspace } = await seedBot(database.db);
 const endpointId = randomUUID();
 await insertWebhookEndpoint(database.db, {
