@@ -110,6 +110,7 @@ export async function buildApp(options: BuildAppOptions) {
       efSearch: env.RETRIEVAL_EF_SEARCH,
       maxScanTuples: env.RETRIEVAL_MAX_SCAN_TUPLES,
     },
+    logger: logger.child({ component: "retrieval" }),
   }));
   const rerankerFor =
     options.rerankerFor ??

@@ -6,7 +6,8 @@
  */
 import type { MetadataFilter } from "@docent/contracts/metadata";
 import { retrievalModes } from "@docent/contracts/json";
-import { searchChunksByKeyword, searchChunksByVector } from "@docent/db/queries/retrieval";
+import { searchChunksByKeyword } from "@docent/db/queries/bm25";
+import { searchChunksByVector } from "@docent/db/queries/retrieval";
 import * as factories from "@docent/testing/factories";
 import { useTestDatabase } from "@docent/testing/db";
 import { describe, expect, it } from "vitest";

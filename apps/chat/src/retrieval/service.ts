@@ -8,12 +8,14 @@
  * transaction); then both legs and the chunks' details are read from one snapshot of the
  * bot's index, so a re-index committing meanwhile shows wholly old or wholly new chunks.
  */
+import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import type { RetrievalMode } from "@docent/contracts/json";
 import type { MetadataFilter } from "@docent/contracts/metadata";
 import { type RetrievalSnapshot, retrievalSnapshot } from "@docent/db/queries/retrieval";
 import { ChatError } from "../errors";
 import { type FusedHit, fuseReciprocalRank } from "./fusion";
+import { createTermPacker } from "./term-packs";
 import type { QueryEmbedder, RetrievalBot, RetrievalResult, RetrievedChunk } from "./types";
 
 export interface RetrievalTuning {
@@ -75,14 +77,17 @@ export interface RetrievalServiceDeps {
   /** The workspace's embedder (BYOK settings or the platform default). */
   embedderFor(workspaceId: string): Promise<QueryEmbedder>;
   tuning?: Partial<RetrievalTuning>;
+  /** Where a failed re-packing of keyword postings is reported (it only costs speed). */
+  logger?: Logger;
 }
 
 export type RetrievalService = ReturnType<typeof createRetrievalService>;
 
 const now = () => performance.now();
 
-export function createRetrievalService({ db, embedderFor, tuning: overrides }: RetrievalServiceDeps) {
+export function createRetrievalService({ db, embedderFor, tuning: overrides, logger }: RetrievalServiceDeps) {
   const tuning = { ...defaultRetrievalTuning, ...overrides };
+  const termPacker = createTermPacker({ db, logger });
 
   /** The workspace's embedder, refused when it is not the model the bot's chunks carry. */
   function checkModel(embedderId: string, chunkModel: string) {
@@ -141,11 +146,12 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
     return { hits, exact, ms: now() - t0, model: query.model };
   }
 
-  async function keywordLeg(snapshot: RetrievalSnapshot, bot: RetrievalBot, query: string, limit: number) {
+  /** BM25's top `limit`; the terms it read from the index are added to `unpacked`. */
+  async function keywordLeg(snapshot: RetrievalSnapshot, bot: RetrievalBot, query: string, limit: number, unpacked: string[]) {
     const t0 = now();
     const hits = snapshot.info.chunkCount === 0
       ? []
-      : await snapshot.bm25({ query, textSearchConfig: bot.language, limit, ...tuning.bm25 });
+      : await snapshot.bm25({ query, textSearchConfig: bot.language, limit, unpacked, ...tuning.bm25 });
     return { hits, ms: now() - t0 };
   }
 
@@ -168,12 +174,13 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
       : null;
 
     const hnsw = { limit: depth, efSearch: tuning.efSearch, maxScanTuples: tuning.maxScanTuples };
-    return retrievalSnapshot(db, { botId: bot.id, hnsw, filter: params.filter }, async (snapshot) => {
+    const unpacked: string[] = [];
+    const result = await retrievalSnapshot(db, { botId: bot.id, hnsw, filter: params.filter }, async (snapshot) => {
       // One connection: the legs' statements queue on it, back to back.
       const [vector, keyword] = await Promise.all([
         // Alone, the vector leg's hits are the answer: it reads their details as it finds them.
         embedded ? vectorLeg(snapshot, embedded, depth, mode === "vector") : null,
-        wantKeyword ? keywordLeg(snapshot, bot, query, depth) : null,
+        wantKeyword ? keywordLeg(snapshot, bot, query, depth, unpacked) : null,
       ]);
 
       const vectorHits = (vector?.hits ?? []).map((h) => ({ id: h.id, score: Math.max(0, 1 - h.distance), distance: h.distance }));
@@ -230,9 +237,12 @@ export function createRetrievalService({ db, embedderFor, tuning: overrides }: R
         },
       };
     });
+    // After answering, on its own connection: the next search reads these terms packed.
+    termPacker.pack(bot.id, unpacked);
+    return result;
   }
 
-  return { retrieve, tuning };
+  return { retrieve, tuning, termPacker };
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -1,13 +1,14 @@
 /**
  * Retrieval queries over `bot_document_chunks`, always filtered by bot: nearest
  * neighbours by cosine distance (HNSW with pgvector 0.8 iterative scans, or an exact
- * scan), and BM25 keyword ranking computed entirely in Postgres from the per-bot term
- * statistics and postings kept by the triggers of migrations 0005 and 0017.
+ * scan), and one consistent snapshot of a bot's index for both legs (BM25 keyword
+ * ranking itself is in bm25.ts).
  */
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
 import type { ChunkMetadata } from "@docent/contracts/json";
 import type { MetadataFilter } from "@docent/contracts/metadata";
+import { type KeywordHit, type KeywordSearchParams, bm25TopK } from "./bm25";
 import { chunkInFilteredDocuments, filteredChunkCountSql } from "./metadata-filter";
 
 export interface VectorHit {
@@ -47,12 +48,6 @@ const documentScope = (botId: string, filter: MetadataFilter | undefined, probe:
   filter ? sql`and ${chunkInFilteredDocuments(botId, filter, { probe })}` : sql``;
 
 export const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
-
-/**
- * Retrieval queries run with JIT off: on big bots their cost estimates pass
- * jit_above_cost, and compiling takes longer (tens of ms) than the query itself.
- */
-const noJit = sql`select set_config('jit', 'off', true)`;
 
 /** The HNSW walk's settings for the current transaction (set_config(..., true) = SET LOCAL). */
 const hnswSettings = (p: { limit: number; efSearch: number; maxScanTuples: number; forceIndex?: boolean }) => sql`
@@ -122,253 +117,6 @@ async function nearestChunks(
     embeddingModel: r.embedding_model,
     ...(withDetails ? { details: toDetails(r as DetailsRow) } : {}),
   }));
-}
-
-export interface KeywordHit {
-  id: string;
-  /** Raw BM25 score. */
-  score: number;
-  /** BM25 divided by the best score any chunk could reach for these terms, 0-1. */
-  normalized: number;
-}
-
-export interface KeywordSearchParams {
-  botId: string;
-  query: string;
-  /** The bot's text-search configuration ("english", "simple"...). */
-  textSearchConfig: string;
-  limit: number;
-  k1?: number;
-  b?: number;
-  /**
-   * The postings of the question's rarest terms are read in full, rarest first, while
-   * their document frequencies sum to at most this many; the other (common) terms are
-   * only looked up for the best candidates.
-   */
-  accumulatePostings?: number;
-  /**
-   * Filled with how many passes answered: 1, the first pass's bound sufficed; 2, a second
-   * pass accumulated the terms MaxScore's split at the first pass's threshold asks for.
-   */
-  report?: { passes: number };
-  /**
-   * Only chunks of the bot's documents whose metadata match: the postings carry the
-   * chunk's document, tested as they are read. Both passes accumulate only matching
-   * chunks, so each threshold is a score among matching chunks and the pruning stays
-   * exact. Term statistics (IDF, average length) stay the bot's.
-   */
-  filter?: MetadataFilter;
-}
-
-interface QueryTerm {
-  term: string;
-  docFreq: number;
-  idf: number;
-  /** The most this term can add to a chunk's score: idf * (k1 + 1). */
-  bound: number;
-}
-
-/**
- * BM25 over the chunks matching ANY of the query's lexemes (OR semantics: a question
- * rarely has all its words in one chunk). IDF uses the Lucene form
- * ln(1 + (N - df + 0.5) / (df + 0.5)); term frequencies and chunk lengths come from
- * `bot_chunk_postings` (one row per chunk and lexeme, kept by the triggers of migration
- * 0017), read with index-only scans.
- *
- * Exact top-k without reading the postings of common words (MaxScore's bound, applied
- * term at a time): the rarest terms, while their postings sum to at most
- * `accumulatePostings`, are "accumulated": all their postings are read and summed per
- * chunk. The remaining terms are common, each adding at most idf * (k1 + 1) to a chunk,
- * R in all; they are looked up by key only for the chunks whose sum plus R can still
- * reach the top k (`accumulateAndComplete`). When R itself is below the k-th score, a
- * chunk holding only common terms cannot enter and the answer is exact; otherwise a
- * second pass accumulates more terms, as many as MaxScore's split at that score asks.
- */
-export async function searchChunksByKeyword(db: Database, params: KeywordSearchParams): Promise<KeywordHit[]> {
-  return db.transaction(async (tx) => {
-    await tx.execute(noJit);
-    return bm25TopK(tx, params);
-  });
-}
-
-/** `searchChunksByKeyword` within the caller's transaction (and its settings). */
-async function bm25TopK(
-  tx: Executor,
-  {
-    botId,
-    query,
-    textSearchConfig,
-    limit,
-    k1 = 1.2,
-    b = 0.75,
-    accumulatePostings = 20_000,
-    report,
-    filter,
-  }: KeywordSearchParams,
-): Promise<KeywordHit[]> {
-  const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number }>(sql`
-    with q as (
-      select distinct t.term
-      from unnest(tsvector_to_array(to_tsvector(${textSearchConfig}::regconfig, ${query}))) as t(term)
-    ),
-    stats as (
-      select chunk_count::float8 as n,
-             greatest(total_length::float8 / nullif(chunk_count, 0), 1) as avgdl
-      from bot_search_stats where bot_id = ${botId} and chunk_count > 0
-    )
-    select q.term, s.doc_freq, ln(1 + (stats.n - s.doc_freq + 0.5) / (s.doc_freq + 0.5)) as idf, stats.avgdl
-    from q
-    join bot_term_stats s on s.bot_id = ${botId} and s.term = q.term
-    cross join stats
-    where s.doc_freq > 0
-    order by s.doc_freq, q.term`);
-  if (rows.length === 0) return [];
-  const avgdl = Number(rows[0]!.avgdl);
-  // Rarest first: the order of decreasing bounds.
-  const terms: QueryTerm[] = rows.map((r) => ({
-    term: r.term,
-    docFreq: Number(r.doc_freq),
-    idf: Number(r.idf),
-    bound: Number(r.idf) * (k1 + 1),
-  }));
-  const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
-  const normalize = (hits: { id: string; score: number }[]) =>
-    hits.map((h) => ({ ...h, normalized: maxScore > 0 ? Math.min(1, h.score / maxScore) : 0 }));
-
-  let accumulated = 1;
-  let postings = terms[0]!.docFreq;
-  while (accumulated < terms.length && postings + terms[accumulated]!.docFreq <= accumulatePostings) {
-    postings += terms[accumulated]!.docFreq;
-    accumulated++;
-  }
-  // A hashed test on each posting's document keeps the postings' index order (the merge).
-  const scope = filter ? chunkInFilteredDocuments(botId, filter, { documentId: sql.raw("document_id"), probe: true }) : undefined;
-  const pass = (accumulate: number, floor: number) =>
-    accumulateAndComplete(tx, { botId, accumulate: terms.slice(0, accumulate), complete: terms.slice(accumulate), avgdl, limit, k1, b, floor, scope });
-
-  const first = await pass(accumulated, 0);
-  // Chunks holding none of the accumulated terms score at most `common`.
-  if (first.common < first.threshold * (1 - 1e-9) || accumulated === terms.length) {
-    if (report) report.passes = 1;
-    return normalize(first.hits);
-  }
-  // The common terms could lift a chunk holding none of the rarer ones into the top k.
-  // The first pass's threshold is a lower bound of the answer's k-th score, so MaxScore's
-  // split at it is safe: accumulate every term but the common ones whose bounds sum to
-  // less than it, keeping it as the floor of the second pass's threshold.
-  if (report) report.passes = 2;
-  const second = await pass(essentialTermCount(terms, first.threshold), first.threshold);
-  return normalize(second.hits);
-}
-
-/**
- * How many of the rarest terms must be accumulated (terms ordered rarest first, i.e. by
- * decreasing bound): the others, taken from the common end, are left out while their
- * bounds sum to less than the threshold.
- */
-export function essentialTermCount(terms: readonly { bound: number }[], threshold: number): number {
-  let count = terms.length;
-  let nonEssential = 0;
-  // Strictly below the threshold, with a margin for floating-point rounding.
-  while (count > 1 && nonEssential + terms[count - 1]!.bound < threshold * (1 - 1e-9)) {
-    nonEssential += terms[count - 1]!.bound;
-    count--;
-  }
-  return count;
-}
-
-/**
- * Best score first; scores equal to within floating-point rounding (sums of the same
- * weights in another order) count as tied and go by chunk id, as Postgres orders uuids.
- */
-function byScoreThenId(x: { id: string; score: number }, y: { id: string; score: number }) {
-  if (Math.abs(x.score - y.score) > 1e-12 * Math.max(Math.abs(x.score), Math.abs(y.score))) return y.score - x.score;
-  return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
-}
-
-/**
- * The best `limit` chunks among those holding an `accumulate` term, exactly scored. All
- * the accumulated terms' postings are read and summed per chunk; the `complete` terms add
- * at most `common` (the sum of their bounds) to any chunk. The best sums, completed with
- * the other terms' weights by key lookups, give a threshold T (their `limit`-th score, a
- * lower bound of the answer's); every chunk whose sum plus `common` reaches T is then
- * completed too, and the best of those are the answer among chunks holding an accumulated
- * term. A chunk holding none scores at most `common`, which the caller compares with T.
- */
-async function accumulateAndComplete(
-  tx: Executor,
-  p: {
-    botId: string;
-    accumulate: QueryTerm[];
-    complete: QueryTerm[];
-    avgdl: number;
-    limit: number;
-    k1: number;
-    b: number;
-    /** A known lower bound of the answer's k-th score (0 when none is known). */
-    floor: number;
-    /** A predicate on a posting's `document_id` (the metadata filter): only those chunks are candidates. */
-    scope?: SQL | undefined;
-  },
-): Promise<{ hits: { id: string; score: number }[]; threshold: number; common: number }> {
-  const json = (ts: QueryTerm[]) => JSON.stringify(ts.map(({ term, idf }) => ({ term, idf })));
-  const common = p.complete.reduce((sum, t) => sum + t.bound, 0);
-  // BM25's weight of one posting, without the term's IDF.
-  const weight = (tf: SQL, length: SQL) =>
-    sql`(${tf} * (${p.k1}::float8 + 1)) / (${tf} + ${p.k1}::float8 * (1 - ${p.b}::float8 + ${p.b}::float8 * ${length} / ${p.avgdl}::float8))`;
-  const completion = (s: SQL) => sql`coalesce((
-    select sum(t.idf * ${weight(sql`c.tf::float8`, sql`${s}.length`)})
-    from complete t
-    join bot_chunk_postings c on c.bot_id = ${p.botId} and c.term = t.term and c.chunk_id = ${s}.chunk_id
-  ), 0)`;
-  const rows = await tx.execute<{ chunk_id: string | null; score: number }>(sql`
-    with complete as materialized (
-      select * from json_to_recordset(${json(p.complete)}::json) as t(term text, idf float8)
-    ),
-    sums as materialized (
-      -- Each term's postings come in chunk order from the primary key, so Postgres merges
-      -- them and sums each chunk's weights as its rows pass, without a hash table.
-      select chunk_id, min(length) as length, sum(w) as partial
-      from (select * from (${sql.join(
-        p.accumulate.map(
-          (t) => sql`(
-            select chunk_id, length::float8 as length, ${t.idf}::float8 * ${weight(sql`tf::float8`, sql`length::float8`)} as w
-            from bot_chunk_postings
-            where bot_id = ${p.botId} and term = ${t.term} ${p.scope ? sql`and ${p.scope}` : sql``}
-            order by chunk_id
-          )`,
-        ),
-        sql` union all `,
-      )}) u
-        order by chunk_id
-      ) o
-      group by chunk_id
-    ),
-    probe as materialized (
-      select s.partial + ${completion(sql`s`)} as score
-      from (select * from sums order by partial desc limit ${2 * p.limit}) s
-    ),
-    threshold as (
-      select greatest(coalesce((select score from probe order by score desc offset ${p.limit - 1} limit 1), 0), ${p.floor}::float8) as t
-    ),
-    answer as (
-      select s.chunk_id, s.partial + ${completion(sql`s`)} as score
-      from sums s, threshold
-      where s.partial + ${common}::float8 >= threshold.t * (1 - 1e-9)
-      order by score desc, s.chunk_id
-      limit ${p.limit + 1}
-    )
-    select chunk_id::text, score from answer
-    union all
-    select null, t from threshold`);
-  const threshold = Number(rows.find((r) => r.chunk_id === null)!.score);
-  // One more than asked, so chunks tied within rounding at the cut are ordered by id.
-  const hits = rows
-    .filter((r) => r.chunk_id !== null)
-    .map((r) => ({ id: r.chunk_id!, score: Number(r.score) }))
-    .sort(byScoreThenId)
-    .slice(0, p.limit);
-  return { hits, threshold, common };
 }
 
 export interface ChunkDetails {
@@ -458,9 +206,11 @@ export async function retrievalSnapshot<T>(
   }: { botId: string; hnsw: { limit: number; efSearch: number; maxScanTuples: number }; filter?: MetadataFilter },
   read: (snapshot: RetrievalSnapshot) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(
-    async (tx) => {
-      const [row] = await tx.execute<{
+  return db.transaction(async (tx) => {
+    // Sent together with the first statement (postgres.js pipelines them): one round trip.
+    const [, [row]] = await Promise.all([
+      tx.execute(sql`set transaction isolation level repeatable read, read only`),
+      tx.execute<{
         chunk_count: string | null;
         embedding_model: string | null;
         total: number;
@@ -470,16 +220,15 @@ export async function retrievalSnapshot<T>(
                (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
                (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
                (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total,
-               ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`);
-      const filteredChunkCount = row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count);
-      return read({
-        info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null, filteredChunkCount },
-        totalChunksEstimate: Number(row?.total ?? 0),
-        nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
-        bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
-        details: (ids) => getChunkDetails(tx, botId, ids),
-      });
-    },
-    { isolationLevel: "repeatable read", accessMode: "read only" },
-  );
+               ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`),
+    ]);
+    const filteredChunkCount = row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count);
+    return read({
+      info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null, filteredChunkCount },
+      totalChunksEstimate: Number(row?.total ?? 0),
+      nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
+      bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
+      details: (ids) => getChunkDetails(tx, botId, ids),
+    });
+  });
 }

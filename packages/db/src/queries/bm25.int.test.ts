@@ -9,7 +9,8 @@ import { useTestDatabase } from "../testing/db";
 import { describe, expect, it } from "vitest";
 import { addDocument, createBot, createWorkspace } from "../testing/factories";
 import { sql } from "drizzle-orm";
-import { essentialTermCount, searchChunksByKeyword } from "./retrieval";
+import { essentialTermCount, packTerms, searchChunksByKeyword } from "./bm25";
+import { retrievalSnapshot } from "./retrieval";
 
 const { db } = await useTestDatabase();
 
@@ -82,8 +83,11 @@ async function postingsDrift() {
   return row;
 }
 
-describe("BM25 keyword search over the postings", () => {
-  it("returns exactly the ranking of exhaustive scoring, whichever pass answers", async () => {
+/**
+ * 40 queries, two limits, four first-accumulation budgets: every answer must hold the
+ * exhaustive ranking's chunks in its order. Returns how many answers each pass gave.
+ */
+async function compareWithExhaustive() {
     let compared = 0;
     const answeredIn = { 1: 0, 2: 0 };
     for (let q = 0; q < 40; q++) {
@@ -116,10 +120,63 @@ describe("BM25 keyword search over the postings", () => {
       }
     }
     expect(compared).toBe(320);
+    return answeredIn;
+}
+
+/** The bot's terms (every lexeme its chunks hold). */
+const botTerms = async (botId: string) =>
+  (await db.execute<{ term: string }>(sql`select term from bot_term_stats where bot_id = ${botId}`)).map((r) => r.term);
+
+describe("BM25 keyword search over the postings", () => {
+  it("returns exactly the ranking of exhaustive scoring, whichever pass answers", async () => {
+    const answeredIn = await compareWithExhaustive();
     // Both ways of answering were proven against the reference, many times each.
     expect(answeredIn[1]).toBeGreaterThan(40);
     expect(answeredIn[2]).toBeGreaterThan(40);
   }, 120_000);
+
+  it("reads current packs instead of the index, with the same exact ranking", async () => {
+    const terms = await botTerms(bot.id);
+    await packTerms(db, bot.id, terms);
+    const [packs] = await db.execute<{ count: number }>(sql`select count(*)::int as count from bot_term_packs where bot_id = ${bot.id}`);
+    expect(packs!.count).toBe(terms.length);
+    const answeredIn = await compareWithExhaustive();
+    expect(answeredIn[1] + answeredIn[2]).toBe(320);
+
+    // The searches read the packs: a current pack emptied by hand hides its term's chunks.
+    const word = vocab[60]!;
+    expect((await search(word, 5)).length).toBeGreaterThan(0);
+    await db.execute(sql`update bot_term_packs set postings = ''::bytea where bot_id = ${bot.id} and term = ${word}`);
+    expect(await search(word, 5)).toEqual([]);
+    // A newer pack replaces it; an older one (a racing packer) never would.
+    await db.execute(sql`update bot_term_stats set version = nextval('bot_term_stats_version_seq') where bot_id = ${bot.id} and term = ${word}`);
+    await packTerms(db, bot.id, [word]);
+    expect((await search(word, 5)).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("never reads a pack older than its term's postings: inserts, updates and deletes", async () => {
+    await packTerms(db, bot.id, await botTerms(bot.id));
+    const word = vocab[70]!;
+    const packedTop = await search(word, 3);
+    // A new chunk that repeats the word outranks every packed one.
+    const { document: doc } = await addDocument(db, bot, { name: "fresh.txt", chunks: [`${word} ${word} ${word} ${word}`, vocab[71]!] });
+    const [fresh] = await db.execute<{ id: string }>(sql`select id from bot_document_chunks where document_id = ${doc.id} and chunk_index = 0`);
+    expect((await search(word, 3))[0]!.id).toBe(fresh!.id);
+    // An update that changes the word's frequency but not its document frequency.
+    await packTerms(db, bot.id, [word]);
+    await db.execute(sql`update bot_document_chunks set content = ${`${word} ${vocab[72]!} ${vocab[73]!} ${vocab[74]!} ${vocab[75]!} ${vocab[76]!}`} where id = ${fresh!.id}`);
+    expect(await search(word, 10)).toEqual(await exhaustive(word, 10).then((r) => r.map((h) => expect.objectContaining({ id: h.id }))));
+    // Deleted chunks leave the answer.
+    await packTerms(db, bot.id, [word]);
+    await db.execute(sql`delete from bot_document_chunks where document_id = ${doc.id}`);
+    expect((await search(word, 3)).map((h) => h.id)).toEqual(packedTop.map((h) => h.id));
+    // A term whose last chunk goes loses its pack with its statistics.
+    const { document: lone } = await addDocument(db, bot, { name: "lone.txt", chunks: ["qqlonelyword"] });
+    await packTerms(db, bot.id, ["qqlonelyword"]);
+    await db.execute(sql`delete from bot_document_chunks where document_id = ${lone.id}`);
+    const [left] = await db.execute<{ count: number }>(sql`select count(*)::int as count from bot_term_packs where bot_id = ${bot.id} and term = 'qqlonelyword'`);
+    expect(left!.count).toBe(0);
+  });
 
   it("leaves common terms out of accumulation only while they cannot reach the threshold", () => {
     const terms = [{ bound: 9 }, { bound: 5 }, { bound: 2 }, { bound: 1 }];
@@ -142,6 +199,21 @@ describe("BM25 keyword search over the postings", () => {
     await db.execute(sql`delete from bot_document_chunks where document_id = ${doc.id}`);
     expect(await postingsDrift()).toEqual({ missing: 0, extra: 0 });
     expect(await search("zeta", 5)).toEqual([]);
+  });
+
+  it("searches one snapshot: a document committed meanwhile is not seen until the next search", async () => {
+    const hnsw = { limit: 10, efSearch: 40, maxScanTuples: 1000 };
+    const bm25 = { query: "qqsnapshotword", textSearchConfig: "simple", limit: 5 };
+    const seen = await retrievalSnapshot(db, { botId: bot.id, hnsw }, async (snapshot) => {
+      const before = await snapshot.bm25(bm25);
+      // Committed on another connection while this snapshot is open.
+      await addDocument(db, bot, { name: "meanwhile.txt", chunks: ["qqsnapshotword"] });
+      return { before, after: await snapshot.bm25(bm25), chunkCount: snapshot.info.chunkCount };
+    });
+    expect(seen.before).toEqual([]);
+    expect(seen.after).toEqual([]);
+    const next = await retrievalSnapshot(db, { botId: bot.id, hnsw }, (snapshot) => snapshot.bm25(bm25));
+    expect(next).toHaveLength(1);
   });
 
   it("finds nothing for words the bot has never seen, and stays inside the bot", async () => {
