@@ -172,7 +172,7 @@ export async function buildApp(options: BuildAppOptions) {
     sql: database.sql,
     topics: createTopicService({ db, embedderFor }),
     retrieval,
-    searches: createMeteredRetrieval({ db, search, quota }),
+    searches: createMeteredRetrieval({ db, search, quota, logger: logger.child({ component: "search" }) }),
     search,
     chat,
     feedback: createFeedbackService({ db, webhooks }),
@@ -233,6 +233,9 @@ export async function buildApp(options: BuildAppOptions) {
     isShuttingDown: options.isShuttingDown,
   });
   if (!options.webhookQueue) app.addHook("onClose", () => webhookQueue.close());
+  // Searches answered before the close are logged and counted before the database closes;
+  // keyword postings being re-packed finish too.
+  app.addHook("onClose", () => Promise.all([deps.searches.settled(), retrieval.termPacker.settled()]).then(() => {}));
   await app.register(botRoutes(deps));
   await app.register(conversationRoutes(deps));
   await app.register(analyticsRoutes(deps));

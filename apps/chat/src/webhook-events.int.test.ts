@@ -11,7 +11,7 @@ import { insertWebhookEndpoint } from "@docent/db/queries/webhooks";
 import * as s from "@docent/db/schema";
 import { and, eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createTestApiKey, useChatTestApp } from "../test-support/app";
 import { addDocument, createWorkspaceWithBot } from "../test-support/fixtures";
 
@@ -118,9 +118,12 @@ describe("daily usage by metric", () => {
     }
     const search = await app.inject({ method: "POST", url: `/v1/bots/${tenant.bot.id}/retrieve`, headers: { authorization: `Bearer ${key}` }, payload: { query: "support" } });
     expect(search.statusCode).toBe(200);
-    const rows = await db.db.select().from(s.usageDaily).where(eq(s.usageDaily.botId, tenant.bot.id));
-    const byMetric = Object.fromEntries(rows.map((r) => [r.metric, r.value]));
-    expect(byMetric).toMatchObject({ messages: 2, api_calls: 3 });
+    // The search's API call is counted just after it answers.
+    const rows = await vi.waitFor(async () => {
+      const rows = await db.db.select().from(s.usageDaily).where(eq(s.usageDaily.botId, tenant.bot.id));
+      expect(Object.fromEntries(rows.map((r) => [r.metric, r.value]))).toMatchObject({ messages: 2, api_calls: 3 });
+      return rows;
+    });
     expect(rows.every((r) => r.day === new Date().toISOString().slice(0, 10) && r.workspaceId === tenant.workspace.id)).toBe(true);
   });
 

@@ -14,7 +14,7 @@ import { useTestRedis } from "@docent/testing/redis";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildTestApp, createTestApiKey } from "../../test-support/app";
 import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 import { createBot, createPlan, subscribe } from "@docent/testing/factories";
@@ -122,8 +122,11 @@ describe("MCP server per bot", () => {
     expect(first.isError).toBeFalsy();
     const [counter] = await db.db.select().from(s.usageCounters).where(eq(s.usageCounters.workspaceId, tenant.workspace.id));
     expect(counter).toMatchObject({ retrievals: 1, queries: 0 });
-    const logged = await db.db.select().from(s.analyticsQueryLogs).where(eq(s.analyticsQueryLogs.botId, tenant.bot.id));
-    expect(logged).toMatchObject([{ kind: "retrieval", channel: "api", queryText: "returns within thirty days" }]);
+    // Logged just after the search answers.
+    await vi.waitFor(async () => {
+      const logged = await db.db.select().from(s.analyticsQueryLogs).where(eq(s.analyticsQueryLogs.botId, tenant.bot.id));
+      expect(logged).toMatchObject([{ kind: "retrieval", channel: "api", queryText: "returns within thirty days" }]);
+    });
 
     const refused = await client.callTool({ name: "search_documents", arguments: { query: "returns within thirty days" } });
     expect(refused.isError).toBe(true);

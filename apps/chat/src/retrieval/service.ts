@@ -29,8 +29,10 @@ export interface RetrievalTuning {
   hnswMinShare: number;
   exactScanMaxLowShareChunks: number;
   /**
-   * HNSW candidate list size (recall vs latency). 200: on the 1M-chunk benchmark recall@10
-   * is 0.986 against 0.926 at 100, for about 1.5 ms more at the median (docs/benchmarks.md).
+   * HNSW candidate list size (recall vs latency) for a bot of a million chunks; smaller bots
+   * walk with less (efSearch * (chunks / 1M)^0.3, queries/retrieval.ts). 200: on the
+   * 1M-chunk benchmark recall@10 is 0.986 against 0.926 at 100, for about 1.5 ms more at
+   * the median; at 100,000 chunks 100 already reaches 1.000 (docs/benchmarks.md).
    */
   efSearch: number;
   /** Upper bound on tuples an iterative scan visits; beyond it the scan falls back to exact. */

@@ -7,7 +7,7 @@
 import * as s from "@docent/db/schema";
 import { createPlan, subscribe } from "@docent/testing/factories";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useChatTestApp, createTestApiKey } from "../../test-support/app";
 import { addDocument, createWorkspaceWithBot } from "../../test-support/fixtures";
 
@@ -85,22 +85,25 @@ describe("the search API's allowance", () => {
     });
     expect(chat.statusCode).toBe(200);
     const today = new Date().toISOString().slice(0, 10);
-    const analytics = await app.inject({
-      method: "GET",
-      url: `/v1/bots/${t.bot.id}/analytics?from=${today}&to=${today}`,
-      headers: { authorization: `Bearer ${t.key}` },
+    // Searches are logged just after they answer.
+    await vi.waitFor(async () => {
+      const analytics = await app.inject({
+        method: "GET",
+        url: `/v1/bots/${t.bot.id}/analytics?from=${today}&to=${today}`,
+        headers: { authorization: `Bearer ${t.key}` },
+      });
+      expect(analytics.statusCode).toBe(200);
+      const body = analytics.json();
+      expect(body.totals).toMatchObject({ queries: 1, retrievals: 2 });
+      expect(body.daily.at(-1)).toMatchObject({ date: today, queries: 1, retrievals: 2 });
+      // A search with no good source is not an unanswered question.
+      expect(body.unanswered.map((u: { question: string }) => u.question)).not.toContain("zebra migration patterns");
+      const logs = await db.db.select().from(s.analyticsQueryLogs).where(eq(s.analyticsQueryLogs.botId, t.bot.id));
+      const searches = logs.filter((l) => l.kind === "retrieval").map((l) => [l.channel, l.queryText, l.conversationId]);
+      expect(searches.sort()).toEqual([
+        ["api", "returns within thirty days", null],
+        ["api", "zebra migration patterns", null],
+      ]);
     });
-    expect(analytics.statusCode).toBe(200);
-    const body = analytics.json();
-    expect(body.totals).toMatchObject({ queries: 1, retrievals: 2 });
-    expect(body.daily.at(-1)).toMatchObject({ date: today, queries: 1, retrievals: 2 });
-    // A search with no good source is not an unanswered question.
-    expect(body.unanswered.map((u: { question: string }) => u.question)).not.toContain("zebra migration patterns");
-    const logs = await db.db.select().from(s.analyticsQueryLogs).where(eq(s.analyticsQueryLogs.botId, t.bot.id));
-    const searches = logs.filter((l) => l.kind === "retrieval").map((l) => [l.channel, l.queryText, l.conversationId]);
-    expect(searches.sort()).toEqual([
-      ["api", "returns within thirty days", null],
-      ["api", "zebra migration patterns", null],
-    ]);
   });
 });

@@ -4,7 +4,7 @@
  * scan), and one consistent snapshot of a bot's index for both legs (BM25 keyword
  * ranking itself is in bm25.ts).
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Database, Executor } from "../client";
 import type { ChunkMetadata } from "@docent/contracts/json";
 import type { MetadataFilter } from "@docent/contracts/metadata";
@@ -49,10 +49,13 @@ const documentScope = (botId: string, filter: MetadataFilter | undefined, probe:
 
 export const vectorLiteral = (v: number[]) => `[${v.join(",")}]`;
 
-/** The HNSW walk's settings for the current transaction (set_config(..., true) = SET LOCAL). */
-const hnswSettings = (p: { limit: number; efSearch: number; maxScanTuples: number; forceIndex?: boolean }) => sql`
+/**
+ * The HNSW walk's settings for the current transaction (set_config(..., true) = SET LOCAL).
+ * `efSearch` is a number, or SQL computing it in the same statement.
+ */
+const hnswSettings = (p: { limit: number; efSearch: number | SQL; maxScanTuples: number; forceIndex?: boolean }) => sql`
   set_config('hnsw.iterative_scan', 'relaxed_order', true),
-  set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(p.efSearch, p.limit)))}, true),
+  set_config('hnsw.ef_search', ${typeof p.efSearch === "number" ? String(Math.min(1000, Math.max(p.efSearch, p.limit))) : p.efSearch}, true),
   set_config('hnsw.max_scan_tuples', ${String(p.maxScanTuples)}, true),
   set_config('enable_sort', ${p.forceIndex ? "off" : "on"}, true),
   set_config('jit', 'off', true)`;
@@ -190,6 +193,17 @@ export interface RetrievalSnapshot {
 }
 
 /**
+ * The HNSW candidate list for a bot, in SQL: `efSearch` for a graph of a million chunks or
+ * more, and less for smaller ones, whose walks reach the same recall sooner:
+ * efSearch * (chunks / 1M)^0.3, at least 40 and the limit. With the default 200, a
+ * 100,000-chunk bot walks with 100 (recall@10 1.000 there, as at 200; docs/benchmarks.md)
+ * and a 1M-chunk bot with 200 (0.986, against 0.926 at 100).
+ */
+const efSearchForBot = (botId: string, efSearch: number, limit: number) => sql`(greatest(${limit}::int, 40, least(1000, round(
+    ${efSearch}::float8 * power(least(coalesce((select chunk_count from bot_search_stats where bot_id = ${botId}), 0)::float8 / 1e6, 1), 0.3)
+  )))::int)::text`;
+
+/**
  * Runs `read` against one consistent view of a bot's index: a REPEATABLE READ, read-only
  * transaction on one connection, so a re-index that commits meanwhile (the worker swaps a
  * document's chunks in one transaction) is seen wholly or not at all, by both legs and by
@@ -216,7 +230,7 @@ export async function retrievalSnapshot<T>(
         total: number;
         filtered_chunk_count: number | null;
       }>(sql`
-        select ${hnswSettings(hnsw)},
+        select ${hnswSettings({ ...hnsw, efSearch: efSearchForBot(botId, hnsw.efSearch, hnsw.limit) })},
                (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
                (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
                (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total,
