@@ -9,6 +9,7 @@
  * after a restart would sit out that wait instead of failing or succeeding at once).
  */
 import { type SQLWrapper, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -82,8 +83,23 @@ export async function executeWithAsyncCommit<T extends Record<string, unknown>>(
   db: Database,
   statement: SQLWrapper,
 ): Promise<T[]> {
-  const rows = await db.execute<T>(sql`
+  return executePrepared<T>(db, sql`
     with written as (${statement.getSQL()})
     select written.* from written, (select set_config('synchronous_commit', 'off', true)) as async_commit`);
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs a statement as a prepared statement of the executor's connection: postgres.js
+ * prepares each distinct text once per connection and Postgres keeps its plan, so a
+ * repeat costs no parse or planning (about 0.3 ms a statement for the search queries;
+ * `execute` sends every statement unnamed, parsed and planned anew). For the statements
+ * of the hot paths, whose text does not change between calls (every value a parameter).
+ */
+export async function executePrepared<T extends Record<string, unknown>>(executor: Executor, statement: SQLWrapper): Promise<T[]> {
+  const query = dialect.sqlToQuery(statement.getSQL());
+  // Any name makes the postgres.js session prepare it (postgres.js names it by its text).
+  const rows = await executor._.session.prepareQuery(query, undefined, "docent", false).execute();
   return rows as T[];
 }

@@ -54,7 +54,10 @@ export async function findUsableApiKey(db: Executor, keyHash: string, now = new 
         isNull(apiKeys.revokedAt),
         or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
       ),
-    );
+    )
+    // Read on every request made with a key: prepared once per connection, no planning.
+    .prepare("find_usable_api_key")
+    .execute();
   if (!row) return undefined;
   return {
     ...row.key,

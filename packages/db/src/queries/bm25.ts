@@ -30,7 +30,7 @@
  * as base64 slices of at most 1,000 postings, small enough for the client's young heap.
  */
 import { type SQL, sql } from "drizzle-orm";
-import type { Database, Executor } from "../client";
+import { type Database, type Executor, executePrepared } from "../client";
 import type { MetadataFilter } from "@docent/contracts/metadata";
 import { chunkInFilteredDocuments } from "./metadata-filter";
 
@@ -143,7 +143,7 @@ export async function bm25TopK(
     unpacked,
   }: KeywordSearchParams,
 ): Promise<KeywordHit[]> {
-  const rows = await tx.execute<{ term: string; doc_freq: number; idf: number; avgdl: number; packed: boolean }>(sql`
+  const rows = await executePrepared<{ term: string; doc_freq: number; idf: number; avgdl: number; packed: boolean }>(tx, sql`
     with q as (
       select distinct t.term
       from unnest(tsvector_to_array(to_tsvector(${textSearchConfig}::regconfig, ${query}))) as t(term)
@@ -375,14 +375,14 @@ class Bm25TopK {
     const [packed, indexed] = await Promise.all([
       fromPacks.length === 0
         ? []
-        : this.tx.execute<{ i: number; p: string }>(sql`
+        : executePrepared<{ i: number; p: string }>(this.tx, sql`
             select array_position(${names(fromPacks)}::text[], k.term) as i,
                    encode(substring(k.postings from n * ${slice} + 1 for ${slice}), 'base64') as p
             from bot_term_packs k, generate_series(0, (octet_length(k.postings) - 1) / ${slice}) as n
             where k.bot_id = ${this.p.botId} and k.term = any(${names(fromPacks)}::text[])`),
       fromIndex.length === 0
         ? []
-        : this.tx.execute<{ i: number; p: string }>(sql`
+        : executePrepared<{ i: number; p: string }>(this.tx, sql`
             select t.i::int as i,
                    encode(string_agg(uuid_send(c.chunk_id) || int2send(c.tf) || int4send(c.length), ''::bytea), 'base64') as p
             from unnest(${names(fromIndex)}::text[]) with ordinality as t(term, i)
@@ -432,7 +432,7 @@ class Bm25TopK {
       return;
     }
     const byId = new Map(entries.map((e) => [chunks.id(e), e]));
-    const rows = await this.tx.execute<{ i: number; id: string; tf: number }>(sql`
+    const rows = await executePrepared<{ i: number; id: string; tf: number }>(this.tx, sql`
       select array_position(${textArray(terms.map((t) => t.term))}::text[], c.term) as i, c.chunk_id::text as id, c.tf
       from bot_chunk_postings c
       where c.bot_id = ${this.p.botId}

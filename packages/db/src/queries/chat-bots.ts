@@ -8,6 +8,7 @@ import { bots } from "../schema";
 import type { Bot } from "./bots";
 
 export async function getBotById(db: Executor, botId: string): Promise<Bot | undefined> {
-  const [row] = await db.select().from(bots).where(eq(bots.id, botId));
+  // Read on every question and search: prepared once per connection, no planning.
+  const [row] = await db.select().from(bots).where(eq(bots.id, botId)).prepare("get_bot_by_id").execute();
   return row;
 }

@@ -5,7 +5,7 @@
  * ranking itself is in bm25.ts).
  */
 import { type SQL, sql } from "drizzle-orm";
-import type { Database, Executor } from "../client";
+import { type Database, type Executor, executePrepared } from "../client";
 import type { ChunkMetadata } from "@docent/contracts/json";
 import type { MetadataFilter } from "@docent/contracts/metadata";
 import { type KeywordHit, type KeywordSearchParams, bm25TopK } from "./bm25";
@@ -108,7 +108,7 @@ async function nearestChunks(
         where c.bot_id = ${botId} ${documentScope(botId, filter, true)}
         order by c.embedding <=> ${q}::vector
         limit ${limit}`;
-  const rows = await tx.execute<{ id: string; distance: number; embedding_model: string } & Partial<DetailsRow>>(sql`
+  const rows = await executePrepared<{ id: string; distance: number; embedding_model: string } & Partial<DetailsRow>>(tx, sql`
     with nearest as materialized (${nearest})
     select n.id, n.distance, n.embedding_model ${withDetails ? sql`, ${detailsColumns}` : sql``}
     from nearest n
@@ -159,14 +159,11 @@ async function getChunkDetails(
   ids: string[],
 ): Promise<Map<string, ChunkDetails>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.execute<DetailsRow>(sql`
+  const rows = await executePrepared<DetailsRow>(db, sql`
     select c.id, ${detailsColumns}
     from bot_document_chunks c
     join bot_documents d on d.id = c.document_id
-    where c.bot_id = ${botId} and c.id in (${sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    )})`);
+    where c.bot_id = ${botId} and c.id = any(${`{${ids.join(",")}}`}::uuid[])`);
   return new Map(rows.map((r) => [r.id, toDetails(r)]));
 }
 
@@ -220,29 +217,28 @@ export async function retrievalSnapshot<T>(
   }: { botId: string; hnsw: { limit: number; efSearch: number; maxScanTuples: number }; filter?: MetadataFilter },
   read: (snapshot: RetrievalSnapshot) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    // Sent together with the first statement (postgres.js pipelines them): one round trip.
-    const [, [row]] = await Promise.all([
-      tx.execute(sql`set transaction isolation level repeatable read, read only`),
-      tx.execute<{
+  return db.transaction(
+    async (tx) => {
+      const [row] = await executePrepared<{
         chunk_count: string | null;
         embedding_model: string | null;
         total: number;
         filtered_chunk_count: number | null;
-      }>(sql`
+      }>(tx, sql`
         select ${hnswSettings({ ...hnsw, efSearch: efSearchForBot(botId, hnsw.efSearch, hnsw.limit) })},
                (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
                (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
                (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total,
-               ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`),
-    ]);
-    const filteredChunkCount = row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count);
-    return read({
-      info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null, filteredChunkCount },
-      totalChunksEstimate: Number(row?.total ?? 0),
-      nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
-      bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
-      details: (ids) => getChunkDetails(tx, botId, ids),
-    });
-  });
+               ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`);
+      const filteredChunkCount = row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count);
+      return read({
+        info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null, filteredChunkCount },
+        totalChunksEstimate: Number(row?.total ?? 0),
+        nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
+        bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
+        details: (ids) => getChunkDetails(tx, botId, ids),
+      });
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
 }
