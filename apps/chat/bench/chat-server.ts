@@ -1,10 +1,14 @@
 /**
- * The chat server (src/server.ts) in a child process for load benchmarks: production mode,
- * warn-level logs, no metrics listener, rate limits out of the way, the offline responder.
- * Resolves once `/readyz` answers 200.
+ * The chat server in a child process for load benchmarks, started as it ships: the
+ * package's `start` command (`node --conditions=docent-compiled dist/server.js`, the
+ * workspace built by `pnpm build`), production mode, warn-level logs, no metrics
+ * listener, rate limits out of the way, the offline responder. Resolves once `/readyz`
+ * answers 200.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
@@ -15,8 +19,10 @@ export interface BenchChatServer {
 }
 
 export async function startChatServer(options: { databaseUrl: string; port: number; env?: Record<string, string> }): Promise<BenchChatServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
+  const cwd = fileURLToPath(new URL("..", import.meta.url));
+  if (!existsSync(join(cwd, "dist/server.js"))) throw new Error("The chat service is not built: run `pnpm build` first");
+  const child = spawn(process.execPath, ["--conditions=docent-compiled", "dist/server.js"], {
+    cwd,
     env: {
       ...process.env,
       NODE_ENV: "production",

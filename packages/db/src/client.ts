@@ -9,16 +9,21 @@
  * after a restart would sit out that wait instead of failing or succeeding at once).
  */
 import { type SQLWrapper, sql } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
+import { PgDialect, type PgSession } from "drizzle-orm/pg-core";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
-export type Database = PostgresJsDatabase<Schema>;
+export type Database = PostgresJsDatabase<Schema> & { $client: postgres.Sql };
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Either a database handle or an open transaction: query functions accept both. */
 export type Executor = Database | Transaction;
+/**
+ * What functions that only run SQL statements (`executePrepared`) take: a drizzle handle
+ * (database or transaction), or a transaction opened on postgres.js itself.
+ */
+export type StatementRunner = { readonly _: { readonly session: Pick<PgSession, "prepareQuery"> } } | postgres.TransactionSql;
 
 export interface CreateDbOptions {
   url: string;
@@ -97,8 +102,11 @@ const dialect = new PgDialect();
  * `execute` sends every statement unnamed, parsed and planned anew). For the statements
  * of the hot paths, whose text does not change between calls (every value a parameter).
  */
-export async function executePrepared<T extends Record<string, unknown>>(executor: Executor, statement: SQLWrapper): Promise<T[]> {
+export async function executePrepared<T extends Record<string, unknown>>(executor: StatementRunner, statement: SQLWrapper): Promise<T[]> {
   const query = dialect.sqlToQuery(statement.getSQL());
+  if (!("_" in executor)) {
+    return (await executor.unsafe(query.sql, query.params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+  }
   // Any name makes the postgres.js session prepare it (postgres.js names it by its text).
   const rows = await executor._.session.prepareQuery(query, undefined, "docent", false).execute();
   return rows as T[];

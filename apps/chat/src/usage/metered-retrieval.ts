@@ -30,29 +30,35 @@ export function createMeteredRetrieval(deps: {
   logger?: Logger;
 }) {
   const writing = new Set<Promise<void>>();
+
+  /** The search log and the day's usage: independent rows, written side by side. */
+  async function record({ channel, actor, ...query }: MeteredRetrieveParams, result: RankedResult) {
+    await Promise.all([
+      insertQueryLogAsyncCommit(deps.db, {
+        botId: query.bot.id,
+        channel,
+        kind: "retrieval",
+        queryText: query.query,
+        queryingUserId: actor.userId ?? null,
+        responseTimeMs: Math.round(result.timingsMs.total),
+        sourceDocumentsCount: new Set(result.chunks.map((c) => c.documentId)).size,
+        topScore: result.chunks[0]?.score ?? null,
+      }),
+      // The search API with a key (channel "api") is an API call; the playground's is not.
+      channel === "api"
+        ? recordUsageAsyncCommit(deps.db, { workspaceId: query.bot.workspaceId, botId: query.bot.id, metrics: { api_calls: 1 } })
+        : null,
+    ]);
+  }
+
   return {
     async retrieve(params: MeteredRetrieveParams): Promise<RankedResult> {
-      const { channel, actor, ...query } = params;
+      const { channel: _channel, actor: _actor, ...query } = params;
       await deps.quota.reserve(query.bot.workspaceId, "retrievals");
       const result = await deps.search.retrieve(query);
-      // The search log and the day's usage are independent rows: written side by side.
-      const write: Promise<void> = Promise.all([
-        insertQueryLogAsyncCommit(deps.db, {
-          botId: query.bot.id,
-          channel,
-          kind: "retrieval",
-          queryText: query.query,
-          queryingUserId: actor.userId ?? null,
-          responseTimeMs: Math.round(result.timingsMs.total),
-          sourceDocumentsCount: new Set(result.chunks.map((c) => c.documentId)).size,
-          topScore: result.chunks[0]?.score ?? null,
-        }),
-        // The search API with a key (channel "api") is an API call; the playground's is not.
-        channel === "api"
-          ? recordUsageAsyncCommit(deps.db, { workspaceId: query.bot.workspaceId, botId: query.bot.id, metrics: { api_calls: 1 } })
-          : null,
-      ])
-        .then(() => {})
+      // Once the response is on its way (setImmediate runs after the reply's own work).
+      const write: Promise<void> = new Promise((resolve) => setImmediate(resolve))
+        .then(() => record(params, result))
         .catch((err: unknown) => deps.logger?.error({ err, botId: query.bot.id }, "recording a search failed"))
         .finally(() => writing.delete(write));
       writing.add(write);

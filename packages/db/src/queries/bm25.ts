@@ -30,7 +30,7 @@
  * as base64 slices of at most 1,000 postings, small enough for the client's young heap.
  */
 import { type SQL, sql } from "drizzle-orm";
-import { type Database, type Executor, executePrepared } from "../client";
+import { type Database, type StatementRunner, executePrepared } from "../client";
 import type { MetadataFilter } from "@docent/contracts/metadata";
 import { chunkInFilteredDocuments } from "./metadata-filter";
 
@@ -51,9 +51,10 @@ export interface KeywordSearchParams {
   k1?: number;
   b?: number;
   /**
-   * The first accumulation reads the rarest terms in full while their document frequencies
-   * sum to at most this many (at least one term): enough to find the chunks that set the
-   * threshold, few enough not to read postings the threshold would have spared.
+   * The first accumulation reads the rarest terms in full while their postings sum to at
+   * most this many (at least one term; a packed posting counts as a quarter, its cost
+   * against one read from the index): enough to find the chunks that set the threshold,
+   * few enough not to read postings the threshold would have spared.
    */
   accumulatePostings?: number;
   /**
@@ -129,7 +130,7 @@ export async function packTerms(db: Database, botId: string, terms: readonly str
 
 /** `searchChunksByKeyword` within the caller's transaction (and its snapshot). */
 export async function bm25TopK(
-  tx: Executor,
+  tx: StatementRunner,
   {
     botId,
     query,
@@ -171,10 +172,12 @@ export async function bm25TopK(
   }));
   const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
 
+  // A packed posting costs about a quarter of one read from the index (without a filter).
+  const cost = (t: QueryTerm) => (t.packed && !filter ? t.docFreq * (READ_POSTING_US.packed / READ_POSTING_US.index) : t.docFreq);
   let first = 1;
-  let postings = terms[0]!.docFreq;
-  while (first < terms.length && postings + terms[first]!.docFreq <= accumulatePostings) {
-    postings += terms[first]!.docFreq;
+  let postings = cost(terms[0]!);
+  while (first < terms.length && postings + cost(terms[first]!) <= accumulatePostings) {
+    postings += cost(terms[first]!);
     first++;
   }
   const scope = filter ? chunkInFilteredDocuments(botId, filter, { documentId: sql.raw("c.document_id"), probe: true }) : undefined;
@@ -327,7 +330,7 @@ class Bm25TopK {
   readonly unpacked = new Set<string>();
 
   constructor(
-    private readonly tx: Executor,
+    private readonly tx: StatementRunner,
     private readonly p: {
       botId: string;
       terms: QueryTerm[];

@@ -5,7 +5,7 @@
  * ranking itself is in bm25.ts).
  */
 import { type SQL, sql } from "drizzle-orm";
-import { type Database, type Executor, executePrepared } from "../client";
+import { type Database, type StatementRunner, executePrepared } from "../client";
 import type { ChunkMetadata } from "@docent/contracts/json";
 import type { MetadataFilter } from "@docent/contracts/metadata";
 import { type KeywordHit, type KeywordSearchParams, bm25TopK } from "./bm25";
@@ -82,7 +82,7 @@ export async function searchChunksByVector(
  * fields in the same statement (when the hits are the answer: no fusion to come).
  */
 async function nearestChunks(
-  tx: Executor,
+  tx: StatementRunner,
   {
     botId,
     embedding,
@@ -154,7 +154,7 @@ const toDetails = (r: DetailsRow): ChunkDetails => ({
 
 /** Display fields of retrieved chunks; the bot filter makes a foreign id return nothing. */
 async function getChunkDetails(
-  db: Executor,
+  db: StatementRunner,
   botId: string,
   ids: string[],
 ): Promise<Map<string, ChunkDetails>> {
@@ -217,28 +217,27 @@ export async function retrievalSnapshot<T>(
   }: { botId: string; hnsw: { limit: number; efSearch: number; maxScanTuples: number }; filter?: MetadataFilter },
   read: (snapshot: RetrievalSnapshot) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(
-    async (tx) => {
-      const [row] = await executePrepared<{
-        chunk_count: string | null;
-        embedding_model: string | null;
-        total: number;
-        filtered_chunk_count: number | null;
-      }>(tx, sql`
-        select ${hnswSettings({ ...hnsw, efSearch: efSearchForBot(botId, hnsw.efSearch, hnsw.limit) })},
-               (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
-               (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
-               (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total,
-               ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`);
-      const filteredChunkCount = row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count);
-      return read({
-        info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null, filteredChunkCount },
-        totalChunksEstimate: Number(row?.total ?? 0),
-        nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
-        bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
-        details: (ids) => getChunkDetails(tx, botId, ids),
-      });
-    },
-    { isolationLevel: "repeatable read", accessMode: "read only" },
-  );
+  // postgres.js opens the transaction with its mode in one statement (drizzle's
+  // transaction would send SET TRANSACTION as a round trip of its own).
+  return db.$client.begin("isolation level repeatable read read only", async (tx) => {
+    const [row] = await executePrepared<{
+      chunk_count: string | null;
+      embedding_model: string | null;
+      total: number;
+      filtered_chunk_count: number | null;
+    }>(tx, sql`
+      select ${hnswSettings({ ...hnsw, efSearch: efSearchForBot(botId, hnsw.efSearch, hnsw.limit) })},
+             (select chunk_count from bot_search_stats where bot_id = ${botId}) as chunk_count,
+             (select embedding_model from bot_document_chunks where bot_id = ${botId} limit 1) as embedding_model,
+             (select greatest(reltuples, 0)::float8 from pg_class where oid = 'bot_document_chunks'::regclass) as total,
+             ${filter ? filteredChunkCountSql(botId, filter) : sql`null::float8`} as filtered_chunk_count`);
+    const filteredChunkCount = row?.filtered_chunk_count == null ? null : Number(row.filtered_chunk_count);
+    return read({
+      info: { chunkCount: Number(row?.chunk_count ?? 0), embeddingModel: row?.embedding_model ?? null, filteredChunkCount },
+      totalChunksEstimate: Number(row?.total ?? 0),
+      nearest: (params) => nearestChunks(tx, { botId, filter, ...params }),
+      bm25: (params) => bm25TopK(tx, { botId, filter, ...params }),
+      details: (ids) => getChunkDetails(tx, botId, ids),
+    });
+  }) as Promise<T>;
 }
