@@ -1,5 +1,5 @@
 /**
- * Load run: 50 concurrent streamed chats against the real server (src/server.ts in a
+ * Load run: 50 concurrent streamed chats against the real server (its start command in a
  * child process, extractive responder, offline embedder) from autocannon in this
  * process, over loopback; then the same while one worker process ingests a 300-page PDF
  * into another bot. Records requests, errors and latency percentiles (time to the end of
@@ -178,7 +178,7 @@ async function main() {
       const section = [
         `## Chat load (${args.connections} concurrent streamed chats, extractive responder)`,
         "",
-        `Reproduce: \`DATABASE_URL=postgres://docent:docent@127.0.0.1:5432/docent pnpm --filter @docent/chat load:chat\` (apps/chat/bench/load-chat.ts): the chat server (\`src/server.ts\`) runs in a child process; autocannon in the parent opens ${args.connections} connections over loopback for ${args.duration} s, each posting \`{ message, stream: true }\` to \`POST /v1/bots/:botId/chat\` with an API key and reading the whole SSE stream (retrieval in hybrid mode over ~200 chunks, offline embedder, extractive answer, answer + citations + analytics stored). The second run repeats it while one worker, started with its shipped command, ingests a ${pdf.pages}-page text PDF (${(pdf.bytes / 1048576).toFixed(1)} MB, ${pdfChunks} chunks) into another bot of the same workspace, uploaded 5 s into the run. Run ${new Date().toISOString().slice(0, 10)} on ${machine()}, 2 cores, server, worker, PostgreSQL and load generator on the same machine.`,
+        `Reproduce: \`pnpm build && DATABASE_URL=postgres://docent:docent@127.0.0.1:5432/docent pnpm --filter @docent/chat load:chat\` (apps/chat/bench/load-chat.ts): the chat server (its start command, \`node --conditions=docent-compiled dist/server.js\`) runs in a child process; autocannon in the parent opens ${args.connections} connections over loopback for ${args.duration} s, each posting \`{ message, stream: true }\` to \`POST /v1/bots/:botId/chat\` with an API key and reading the whole SSE stream (retrieval in hybrid mode over ~200 chunks, offline embedder, extractive answer, answer + citations + analytics stored). The second run repeats it while one worker, started with its shipped command, ingests a ${pdf.pages}-page text PDF (${(pdf.bytes / 1048576).toFixed(1)} MB, ${pdfChunks} chunks) into another bot of the same workspace, uploaded 5 s into the run. Run ${new Date().toISOString().slice(0, 10)} on ${machine()}, 2 cores, server, worker, PostgreSQL and load generator on the same machine.`,
         "",
         table(
           ["run", "connections", "requests", "errors (conn/timeouts/non-2xx)", "throughput", "latency p50", "latency p95", "latency p99", "max"],

@@ -1,6 +1,6 @@
 /**
  * The search API over HTTP at scale: one bot holding N chunks (100,000 by default) of real
- * English, the chat server (src/server.ts) in a child process with its default settings
+ * English, the chat service (started as it ships, after `pnpm build`) in a child process with its default settings
  * (offline embedder), and one keep-alive client posting `POST /v1/bots/:botId/retrieve`
  * (topK 10) with questions of 13-17 words, one mode at a time. Records client-side
  * p50/p95 per mode, the server's own `timingsMs` (embedding, each leg, total inside
@@ -166,7 +166,7 @@ async function main() {
     const section = [
       "## The search API over HTTP (one client, 13-17-word questions)",
       "",
-      `Reproduce: \`DATABASE_URL=postgres://docent:docent@127.0.0.1:5432/docent pnpm --filter @docent/chat bench:retrieve-http\` (apps/chat/bench/retrieve-http.ts; about ${Math.ceil((performance.now() - t0) / 60_000)} minutes). One bot holding ${N.toLocaleString("en-US")} chunks: SQuAD v1.1 dev paragraphs re-chunked into 60-120-word windows of English prose (each sentence recurs in about ${recurrence.toFixed(0)} chunks, which raises rare words' document frequencies above a real corpus's), embedded by the offline embedder, loaded with COPY, indexes rebuilt as migrated (${Number.isNaN(loadS) ? "loaded by an earlier run and kept with --keep" : `load ${loadS.toFixed(0)} s, indexes ${indexS.toFixed(0)} s`}). The chat server (\`src/server.ts\`, default settings) runs in a child process; one keep-alive client posts \`POST /v1/bots/:botId/retrieve\` (topK 10) with ${Q} SQuAD questions of 13-17 words (mean ${meanWords.toFixed(1)}) per mode after ${WARMUP} warm-up requests. Every call is metered (usage counter) and logged for analytics, as in production. Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}, 2 cores shared with other work.`,
+      `Reproduce: \`pnpm build && DATABASE_URL=postgres://docent:docent@127.0.0.1:5432/docent pnpm --filter @docent/chat bench:retrieve-http\` (apps/chat/bench/retrieve-http.ts; about ${Math.ceil((performance.now() - t0) / 60_000)} minutes). One bot holding ${N.toLocaleString("en-US")} chunks: SQuAD v1.1 dev paragraphs re-chunked into 60-120-word windows of English prose (each sentence recurs in about ${recurrence.toFixed(0)} chunks, which raises rare words' document frequencies above a real corpus's), embedded by the offline embedder, loaded with COPY, indexes rebuilt as migrated (${Number.isNaN(loadS) ? "loaded by an earlier run and kept with --keep" : `load ${loadS.toFixed(0)} s, indexes ${indexS.toFixed(0)} s`}). The chat service, started with its package's start command (\`node --conditions=docent-compiled dist/server.js\`, default settings), runs in a child process; one keep-alive client posts \`POST /v1/bots/:botId/retrieve\` (topK 10) with ${Q} SQuAD questions of 13-17 words (mean ${meanWords.toFixed(1)}) per mode after ${WARMUP} warm-up requests. Every call is metered (usage counter) and logged for analytics, as in production. Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}, 2 cores shared with other work.`,
       "",
       table(
         ["mode", "HTTP p50", "HTTP p95", "server retrieve() p95", "mean embed", "mean vector leg", "mean keyword leg", "mean retrieve()", "chunks returned"],

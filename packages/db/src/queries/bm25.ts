@@ -183,21 +183,25 @@ export async function bm25TopK(
   const scope = filter ? chunkInFilteredDocuments(botId, filter, { documentId: sql.raw("c.document_id"), probe: true }) : undefined;
   const search = new Bm25TopK(tx, { botId, terms, avgdl: Number(rows[0]!.avgdl), k1, b, limit, scope });
 
-  await search.accumulate(first);
-  await search.probe();
-  let passes = 1;
-  // Chunks holding none of the accumulated terms score at most `rest`: while that can
-  // reach the threshold they could enter the top k. The threshold is a lower bound of the
-  // answer's k-th score, so MaxScore's split at it is safe.
-  if (search.rest(search.accumulated) >= search.cut && search.accumulated < terms.length) {
-    passes = 2;
-    await search.accumulate(essentialTermCount(terms, search.threshold));
+  try {
+    await search.accumulate(first);
     await search.probe();
+    let passes = 1;
+    // Chunks holding none of the accumulated terms score at most `rest`: while that can
+    // reach the threshold they could enter the top k. The threshold is a lower bound of the
+    // answer's k-th score, so MaxScore's split at it is safe.
+    if (search.rest(search.accumulated) >= search.cut && search.accumulated < terms.length) {
+      passes = 2;
+      await search.accumulate(essentialTermCount(terms, search.threshold));
+      await search.probe();
+    }
+    if (report) report.passes = passes;
+    const hits = await search.complete();
+    unpacked?.push(...search.unpacked);
+    return hits.map((h) => ({ ...h, normalized: maxScore > 0 ? Math.min(1, h.score / maxScore) : 0 }));
+  } finally {
+    search.release();
   }
-  if (report) report.passes = passes;
-  const hits = await search.complete();
-  unpacked?.push(...search.unpacked);
-  return hits.map((h) => ({ ...h, normalized: maxScore > 0 ? Math.min(1, h.score / maxScore) : 0 }));
 }
 
 /**
@@ -245,9 +249,30 @@ const textArray = (xs: readonly string[]) => `{${xs.map((x) => `"${x.replace(/["
  * hash table over typed arrays, so summing a posting allocates nothing.
  */
 class ChunkTable {
+  /**
+   * Tables of finished searches, for the next ones: their arrays (about 1.4 MB at 16,000
+   * chunks, and as much again while growing) were most of what a search allocated, and
+   * made the garbage collector pause every few searches.
+   */
+  private static readonly pool: ChunkTable[] = [];
+
+  static acquire(): ChunkTable {
+    return ChunkTable.pool.pop() ?? new ChunkTable();
+  }
+
+  /** Back to the pool, emptied (a few at most, none above 2^17 chunks). */
+  release() {
+    if (ChunkTable.pool.length >= 4 || this.lengths.length > 1 << 17) return;
+    this.slots.fill(0);
+    this.partial.fill(0, 0, this.size);
+    this.score.fill(Number.NaN, 0, this.size);
+    this.size = 0;
+    ChunkTable.pool.push(this);
+  }
+
   size = 0;
   private slots = new Int32Array(1 << 12);
-  private keys = new Uint32Array(1 << 13);
+  private keys = new Int32Array(1 << 13);
   lengths = new Int32Array(1 << 11);
   /** The weights read so far for each chunk: a lower bound of its score. */
   partial = new Float64Array(1 << 11);
@@ -268,10 +293,11 @@ class ChunkTable {
 
   /** The entry of the chunk whose id starts at `at` in `buf`; -1 when absent, unless `add`. */
   entry(buf: Buffer, at: number, length: number, add: boolean): number {
-    const a = buf.readUInt32BE(at);
-    const b = buf.readUInt32BE(at + 4);
-    const c = buf.readUInt32BE(at + 8);
-    const d = buf.readUInt32BE(at + 12);
+    // Signed reads: int32 values stay unboxed in optimized code (uint32 ones may not).
+    const a = buf.readInt32BE(at);
+    const b = buf.readInt32BE(at + 4);
+    const c = buf.readInt32BE(at + 8);
+    const d = buf.readInt32BE(at + 12);
     const slot = this.slotOf(a, b, c, d);
     const found = this.slots[slot]! - 1;
     if (found >= 0 || !add) return found;
@@ -290,18 +316,18 @@ class ChunkTable {
 
   /** The chunk's id as Postgres writes a uuid. */
   id(e: number): string {
-    const hex = Array.from(this.keys.subarray(e * 4, e * 4 + 4), (w) => w.toString(16).padStart(8, "0")).join("");
+    const hex = Array.from(this.keys.subarray(e * 4, e * 4 + 4), (w) => (w >>> 0).toString(16).padStart(8, "0")).join("");
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 
   private growEntries() {
     const n = this.lengths.length * 2;
-    const grow = <T extends Int32Array | Uint32Array | Float64Array>(old: T, make: (n: number) => T, per = 1) => {
+    const grow = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T, per = 1) => {
       const next = make(n * per);
       next.set(old);
       return next;
     };
-    this.keys = grow(this.keys, (m) => new Uint32Array(m), 4);
+    this.keys = grow(this.keys, (m) => new Int32Array(m), 4);
     this.lengths = grow(this.lengths, (m) => new Int32Array(m));
     this.partial = grow(this.partial, (m) => new Float64Array(m));
     this.score = grow(this.score, (m) => new Float64Array(m).fill(Number.NaN));
@@ -323,7 +349,7 @@ class ChunkTable {
  * the answer's k-th score.
  */
 class Bm25TopK {
-  private readonly chunks = new ChunkTable();
+  private readonly chunks = ChunkTable.acquire();
   accumulated = 0;
   threshold = 0;
   /** Terms with many postings read from the index: worth packing. */
@@ -342,6 +368,11 @@ class Bm25TopK {
       scope?: SQL | undefined;
     },
   ) {}
+
+  /** Gives the chunk table back for the next search; this one is over. */
+  release() {
+    this.chunks.release();
+  }
 
   /** The threshold with a margin for floating-point rounding: scores at or above it may tie. */
   get cut() {
@@ -404,11 +435,15 @@ class Bm25TopK {
     const terms = this.p.terms.slice(this.accumulated, count);
     if (terms.length === 0) return;
     const { chunks } = this;
+    const { k1, b, avgdl } = this.p;
     for (const { term, postings } of await this.read(terms, true)) {
+      // BM25's weight (`weight`), inline: this loop runs for every posting read.
+      const idf = term.idf;
       for (let at = 0; at < postings.length; at += PACKED_POSTING) {
         const length = postings.readInt32BE(at + 18);
+        const tf = postings.readInt16BE(at + 16);
         const e = chunks.entry(postings, at, length, true);
-        chunks.partial[e]! += this.weight(term, postings.readInt16BE(at + 16), length);
+        chunks.partial[e]! += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / avgdl));
       }
     }
     this.accumulated = count;
