@@ -1,8 +1,8 @@
 /**
  * Retrieval for one bot in its configured mode: vector (HNSW or exact scan), keyword
- * (BM25 in Postgres) or hybrid (weighted RRF of both, each leg fetched deeper than
- * top-k). Every query is scoped to the bot; the caller has already checked the bot
- * belongs to the principal's workspace.
+ * (BM25 over the postings, @docent/db/queries/bm25) or hybrid (weighted RRF of both, each
+ * leg fetched deeper than top-k). Every query is scoped to the bot; the caller has already
+ * checked the bot belongs to the principal's workspace.
  *
  * The question is embedded first (an HTTP call for remote embedders, never inside a
  * transaction); then both legs and the chunks' details are read from one snapshot of the
