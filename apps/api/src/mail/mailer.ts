@@ -9,6 +9,7 @@
  */
 import type { Logger } from "@docent/http-kit/logger";
 import { createTransport } from "nodemailer";
+import { createBackgroundWork } from "@docent/service-kit/background";
 
 export interface MailMessage {
   to: string;
@@ -37,7 +38,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const transport = options.smtpUrl
     ? createTransport(options.smtpUrl, { from: options.from })
     : null;
-  const inFlight = new Set<Promise<void>>();
+  const sending = createBackgroundWork(logger);
 
   async function send(message: MailMessage): Promise<void> {
     if (!transport) {
@@ -55,13 +56,10 @@ export function createMailer(options: MailerOptions): Mailer {
   return {
     send,
     dispatch(message) {
-      const sending = send(message)
-        .catch((error: unknown) => logger.error({ err: error, subject: message.subject }, "mail could not be sent"))
-        .finally(() => inFlight.delete(sending));
-      inFlight.add(sending);
+      sending.start(() => send(message), { message: "mail could not be sent", context: { subject: message.subject } });
     },
     async close() {
-      await Promise.allSettled([...inFlight]);
+      await sending.settled();
       transport?.close();
     },
   };

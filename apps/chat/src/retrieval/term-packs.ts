@@ -10,6 +10,7 @@
 import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import { packTerms } from "@docent/db/queries/bm25";
+import { createBackgroundWork } from "@docent/service-kit/background";
 import { LRUCache } from "lru-cache";
 
 const REPACK_AFTER_MS = 60_000;
@@ -19,20 +20,19 @@ export type TermPacker = ReturnType<typeof createTermPacker>;
 export function createTermPacker({ db, logger }: { db: Database; logger?: Logger }) {
   // (bot, term) keys packed (or being packed) within the last minute.
   const recent = new LRUCache<string, true>({ max: 100_000, ttl: REPACK_AFTER_MS });
-  const running = new Set<Promise<void>>();
+  const packing = createBackgroundWork(logger);
   return {
     pack(botId: string, terms: readonly string[]) {
       const fresh = [...new Set(terms)].filter((t) => !recent.has(`${botId}\u0000${t}`));
       if (fresh.length === 0) return;
       for (const t of fresh) recent.set(`${botId}\u0000${t}`, true);
-      const job: Promise<void> = packTerms(db, botId, fresh)
-        .catch((err: unknown) => logger?.warn({ err, botId, terms: fresh.length }, "packing keyword postings failed"))
-        .finally(() => running.delete(job));
-      running.add(job);
+      packing.start(() => packTerms(db, botId, fresh), {
+        message: "packing keyword postings failed",
+        context: { botId, terms: fresh.length },
+        level: "warn",
+      });
     },
     /** Resolves once every packing started so far has finished. */
-    async settled() {
-      await Promise.all([...running]);
-    },
+    settled: packing.settled,
   };
 }

@@ -14,6 +14,7 @@ import type { Logger } from "@docent/config/logger";
 import type { Database } from "@docent/db/client";
 import { insertQueryLogAsyncCommit } from "@docent/db/queries/analytics";
 import { recordUsageAsyncCommit } from "@docent/db/queries/usage-metrics";
+import { createBackgroundWork } from "@docent/service-kit/background";
 import type { RankedResult, SearchParams, SearchService } from "../retrieval/search";
 import type { Quota } from "./quota";
 
@@ -29,10 +30,10 @@ export function createMeteredRetrieval(deps: {
   quota: Quota;
   logger?: Logger;
 }) {
-  const writing = new Set<Promise<void>>();
+  const recording = createBackgroundWork(deps.logger);
 
   /** The search log and the day's usage: independent rows, written side by side. */
-  async function record({ channel, actor, ...query }: MeteredRetrieveParams, result: RankedResult) {
+  async function record(query: SearchParams, { channel, actor }: Pick<MeteredRetrieveParams, "channel" | "actor">, result: RankedResult) {
     await Promise.all([
       insertQueryLogAsyncCommit(deps.db, {
         botId: query.bot.id,
@@ -53,21 +54,18 @@ export function createMeteredRetrieval(deps: {
 
   return {
     async retrieve(params: MeteredRetrieveParams): Promise<RankedResult> {
-      const { channel: _channel, actor: _actor, ...query } = params;
+      const { channel, actor, ...query } = params;
       await deps.quota.reserve(query.bot.workspaceId, "retrievals");
       const result = await deps.search.retrieve(query);
       // Once the response is on its way (setImmediate runs after the reply's own work).
-      const write: Promise<void> = new Promise((resolve) => setImmediate(resolve))
-        .then(() => record(params, result))
-        .catch((err: unknown) => deps.logger?.error({ err, botId: query.bot.id }, "recording a search failed"))
-        .finally(() => writing.delete(write));
-      writing.add(write);
+      recording.start(() => new Promise((resolve) => setImmediate(resolve)).then(() => record(query, { channel, actor }, result)), {
+        message: "recording a search failed",
+        context: { botId: query.bot.id },
+      });
       return result;
     },
     /** Resolves once every search answered so far is logged and counted. */
-    async settled(): Promise<void> {
-      await Promise.all([...writing]);
-    },
+    settled: recording.settled,
   };
 }
 
