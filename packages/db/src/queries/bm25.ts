@@ -118,7 +118,7 @@ export async function packTerms(db: Database, botId: string, terms: readonly str
   await db.execute(sql`
     insert into bot_term_packs (bot_id, term, version, postings)
     select s.bot_id, s.term, s.version, coalesce((
-      select string_agg(uuid_send(c.chunk_id) || int2send(c.tf) || int4send(c.length), ''::bytea)
+      select string_agg(${packedPosting}, ''::bytea)
       from bot_chunk_postings c
       where c.bot_id = s.bot_id and c.term = s.term
     ), ''::bytea)
@@ -172,8 +172,8 @@ export async function bm25TopK(
   }));
   const maxScore = terms.reduce((sum, t) => sum + t.bound, 0);
 
-  // A packed posting costs about a quarter of one read from the index (without a filter).
-  const cost = (t: QueryTerm) => (t.packed && !filter ? t.docFreq * (READ_POSTING_US.packed / READ_POSTING_US.index) : t.docFreq);
+  // In postings read from the index: a packed posting counts for a quarter of one.
+  const cost = (t: QueryTerm) => readUs(t, filter !== undefined) / READ_POSTING_US.index;
   let first = 1;
   let postings = cost(terms[0]!);
   while (first < terms.length && postings + cost(terms[first]!) <= accumulatePostings) {
@@ -231,6 +231,8 @@ function byScoreThenId(x: { id: string; score: number }, y: { id: string; score:
 
 /** One packed posting: the chunk id (16 bytes), tf (int2), the chunk's length (int4). */
 const PACKED_POSTING = 22;
+/** A posting `c` of `bot_chunk_postings` packed, PACKED_POSTING bytes: packs and index reads alike. */
+const packedPosting = sql.raw("uuid_send(c.chunk_id) || int2send(c.tf) || int4send(c.length)");
 
 /**
  * Measured costs (100,000 chunks, docs/benchmarks.md) that decide between looking a term
@@ -238,6 +240,11 @@ const PACKED_POSTING = 22;
  */
 const LOOKUP_US = 3;
 const READ_POSTING_US = { packed: 0.15, index: 0.6 };
+
+/** A term is read from its pack when it has a current one, unless the read is filtered (packs hold no documents). */
+const readsPack = (t: QueryTerm, filtered: boolean) => t.packed && !filtered;
+/** What reading all of a term's postings costs, in microseconds. */
+const readUs = (t: QueryTerm, filtered: boolean) => t.docFreq * (readsPack(t, filtered) ? READ_POSTING_US.packed : READ_POSTING_US.index);
 /** Up to this many (chunk, term) lookups are made in one round trip rather than term by term. */
 const FEW_LOOKUPS = 256;
 
@@ -399,8 +406,8 @@ class Bm25TopK {
    */
   private async read(terms: QueryTerm[], scoped: boolean): Promise<{ term: QueryTerm; postings: Buffer }[]> {
     const filter = scoped ? this.p.scope : undefined;
-    const fromPacks = filter ? [] : terms.filter((t) => t.packed);
-    const fromIndex = filter ? terms : terms.filter((t) => !t.packed);
+    const fromPacks = terms.filter((t) => readsPack(t, filter !== undefined));
+    const fromIndex = terms.filter((t) => !readsPack(t, filter !== undefined));
     for (const t of fromIndex) if (t.docFreq >= PACK_MIN_POSTINGS) this.unpacked.add(t.term);
     const names = (ts: QueryTerm[]) => textArray(ts.map((t) => t.term));
     // Slices of at most SLICE postings (uncompressed out-of-line storage reads just them);
@@ -418,7 +425,7 @@ class Bm25TopK {
         ? []
         : executePrepared<{ i: number; p: string }>(this.tx, sql`
             select t.i::int as i,
-                   encode(string_agg(uuid_send(c.chunk_id) || int2send(c.tf) || int4send(c.length), ''::bytea), 'base64') as p
+                   encode(string_agg(${packedPosting}, ''::bytea), 'base64') as p
             from unnest(${names(fromIndex)}::text[]) with ordinality as t(term, i)
             join bot_chunk_postings c on c.bot_id = ${this.p.botId} and c.term = t.term ${filter ? sql`and ${filter}` : sql``}
             group by t.i, get_byte(uuid_send(c.chunk_id), 0) >> 4`),
@@ -435,15 +442,11 @@ class Bm25TopK {
     const terms = this.p.terms.slice(this.accumulated, count);
     if (terms.length === 0) return;
     const { chunks } = this;
-    const { k1, b, avgdl } = this.p;
     for (const { term, postings } of await this.read(terms, true)) {
-      // BM25's weight (`weight`), inline: this loop runs for every posting read.
-      const idf = term.idf;
       for (let at = 0; at < postings.length; at += PACKED_POSTING) {
         const length = postings.readInt32BE(at + 18);
-        const tf = postings.readInt16BE(at + 16);
         const e = chunks.entry(postings, at, length, true);
-        chunks.partial[e]! += (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / avgdl));
+        chunks.partial[e]! += this.weight(term, postings.readInt16BE(at + 16), length);
       }
     }
     this.accumulated = count;
@@ -457,7 +460,7 @@ class Bm25TopK {
     if (entries.length === 0 || terms.length === 0) return;
     const { chunks } = this;
     const lookups = entries.length * terms.length * LOOKUP_US;
-    const reads = terms.reduce((n, t) => n + t.docFreq * (t.packed ? READ_POSTING_US.packed : READ_POSTING_US.index), 0);
+    const reads = terms.reduce((n, t) => n + readUs(t, false), 0);
     if (reads < lookups) {
       const wanted = new Uint8Array(chunks.size);
       for (const e of entries) wanted[e] = 1;
